@@ -1,0 +1,40 @@
+# mixedmig: `make reproduce` regenerates everything, `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.mixedmig-installed
+
+.PHONY: install reproduce build test unit notebooks-test lab bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Rebuild data/processed, execute every notebook in place (headless), write figures/
+reproduce: install
+	MPLBACKEND=Agg $(BIN)/mixedmig reproduce
+
+build: install
+	$(BIN)/mixedmig build
+
+## Unit, property and golden tests, then every notebook re-executed and compared by nbval
+test: install
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval --sanitize-with notebooks/sanitize.cfg
+
+unit: install
+	$(BIN)/python -m pytest tests
+
+lab: install
+	$(BIN)/python -m pip install --quiet -e ".[lab]"
+	$(BIN)/jupyter lab notebooks/
+
+bench: install
+	$(BIN)/python benchmarks/bench_ipf_flows.py
+	$(BIN)/python benchmarks/bench_pathways.py
+
+clean:
+	rm -rf data/processed/* .pytest_cache

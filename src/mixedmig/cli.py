@@ -1,0 +1,168 @@
+"""The ``mixedmig`` command line.
+
+    mixedmig list                          the curated tables with their sources
+    mixedmig validate                      load and check every curated table
+    mixedmig validate FILE --schema NAME   check your own CSV against a table's schema
+    mixedmig hash FILE                     print a file's sha256 (for a manifest)
+    mixedmig build                         data/raw -> data/processed
+    mixedmig notebooks [NB ...]            execute notebooks in place (outputs stored)
+    mixedmig figures                       execute the notebooks, which write figures/
+    mixedmig reproduce                     build, then execute every notebook
+    mixedmig student-copies OUT            notebooks without solution cells, for teaching
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import MixedmigError
+
+
+def _cmd_list(args) -> int:
+    from . import data
+
+    table = data.list_datasets()
+    with_pd_options = table[["name", "rows", "publisher", "edition", "licence"]]
+    print(with_pd_options.to_string(index=False))
+    return 0
+
+
+def _cmd_validate(args) -> int:
+    from . import data
+
+    if args.file is None:
+        if args.schema is not None:
+            raise MixedmigError("--schema needs a FILE to validate: mixedmig validate FILE --schema NAME")
+        result = data.validate_all()
+        for row in result.itertuples():
+            print(f"ok  {row.name} ({row.rows} rows)")
+        return 0
+    if args.schema is None:
+        raise MixedmigError(
+            "name the schema to check against: mixedmig validate FILE --schema NAME "
+            "(NAME is one of the tables listed by `mixedmig list`)"
+        )
+    frame = data.validate_file(args.file, args.schema)
+    print(f"ok  {args.file} matches schema '{args.schema}' ({len(frame)} rows)")
+    return 0
+
+
+def _cmd_hash(args) -> int:
+    from . import data
+
+    for path in args.files:
+        print(f"{data.sha256_file(path)}  {path}")
+    return 0
+
+
+def _cmd_build(args) -> int:
+    from . import pipeline
+
+    target = pipeline.build(args.output)
+    print(f"built {target}")
+    return 0
+
+
+def _notebook_paths(names) -> list[Path]:
+    from . import data
+
+    folder = data.repo_root() / "notebooks"
+    if names:
+        return [Path(n) for n in names]
+    return sorted(folder.glob("[0-9][0-9]-*.ipynb"))
+
+
+def _cmd_notebooks(args) -> int:
+    from .notebook import execute_notebook
+
+    for path in _notebook_paths(args.notebooks):
+        seconds = execute_notebook(path, timeout=args.timeout)
+        print(f"executed {path} in {seconds:.1f} s")
+    return 0
+
+
+def _cmd_reproduce(args) -> int:
+    _cmd_build(argparse.Namespace(output=None))
+    return _cmd_notebooks(argparse.Namespace(notebooks=[], timeout=args.timeout))
+
+
+def _cmd_student_copies(args) -> int:
+    from .teaching import write_student_copies
+
+    for path in write_student_copies(_notebook_paths(args.notebooks), args.output):
+        print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mixedmig",
+        description="Mixed-migration research toolkit: curated data, build pipeline, notebooks.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the curated tables with their sources")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser(
+        "validate",
+        help="validate every curated table, or your own CSV against a named schema",
+        description="Without FILE: load every table in data/raw (sha256 + schema). With FILE "
+        "and --schema NAME: check a CSV of your own against the schema of table NAME. "
+        "Exits non-zero with a message naming file, line and column on the first problem.",
+    )
+    p.add_argument("file", nargs="?", help="a CSV file to check (optional)")
+    p.add_argument("--schema", help="name of the curated table whose schema FILE must follow")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("hash", help="print the sha256 of files (to record in a manifest)")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(func=_cmd_hash)
+
+    p = sub.add_parser(
+        "build",
+        help="turn data/raw into data/processed (deterministic, atomic)",
+        description="Validate every raw table, then write data/processed and its manifest.json "
+        "atomically: a failure leaves the previous outputs intact.",
+    )
+    p.add_argument("--output", default=None, help="folder to write instead of data/processed")
+    p.set_defaults(func=_cmd_build)
+
+    for name, helptext in (
+        ("notebooks", "execute notebooks in place, storing outputs"),
+        ("figures", "execute the notebooks, which write the figures/ folder"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
+        p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+        p.set_defaults(func=_cmd_notebooks)
+
+    p = sub.add_parser(
+        "reproduce", help="build data/processed, then execute every notebook (writes figures/)"
+    )
+    p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    p.set_defaults(func=_cmd_reproduce)
+
+    p = sub.add_parser(
+        "student-copies", help="write copies of the notebooks without solution cells"
+    )
+    p.add_argument("output", help="folder to write the student copies to")
+    p.add_argument("notebooks", nargs="*", help="notebook files (default: all)")
+    p.set_defaults(func=_cmd_student_copies)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except MixedmigError as exc:
+        print(f"mixedmig: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
