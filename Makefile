@@ -23,7 +23,7 @@ build: install
 
 ## Unit, property and golden tests, then every notebook re-executed and compared by nbval
 test: install
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval --sanitize-with notebooks/sanitize.cfg
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --sanitize-with notebooks/sanitize.cfg
 
 unit: install
 	$(BIN)/python -m pytest tests
