@@ -69,3 +69,12 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme
     assert re.search(r"^make test$", ci, re.MULTILINE)
+
+
+def test_readme_dataset_table_is_current():
+    """The README's dataset table is `mixedmig list --markdown`; regenerate it when data change."""
+    from mixedmig import data
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- datasets:start -->\n")[1].split("<!-- datasets:end -->")[0]
+    assert block == data.datasets_markdown()

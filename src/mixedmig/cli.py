@@ -23,9 +23,11 @@ from .errors import MixedmigError
 def _cmd_list(args) -> int:
     from . import data
 
+    if args.markdown:
+        print(data.datasets_markdown(), end="")
+        return 0
     table = data.list_datasets()
-    with_pd_options = table[["name", "rows", "publisher", "edition", "licence"]]
-    print(with_pd_options.to_string(index=False))
+    print(table[["name", "rows", "publisher", "edition", "licence"]].to_string(index=False))
     return 0
 
 
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("list", help="list the curated tables with their sources")
+    p.add_argument("--markdown", action="store_true", help="print the README's Markdown table")
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser(

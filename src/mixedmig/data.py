@@ -583,3 +583,17 @@ def validate_all() -> pd.DataFrame:
         frame = load(name)
         rows.append({"name": name, "rows": len(frame), "status": "ok"})
     return pd.DataFrame(rows)
+
+
+def datasets_markdown() -> str:
+    """The table of curated datasets as Markdown (the README's dataset table)."""
+    lines = [
+        "| table | what | original publisher | edition / vintage | licence | rows |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in list_datasets().itertuples():
+        lines.append(
+            f"| `{row.name}` | {row.title} | {row.publisher} | {row.edition} | "
+            f"{row.licence} | {row.rows:,} |"
+        )
+    return "\n".join(lines) + "\n"
