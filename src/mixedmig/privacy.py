@@ -1,0 +1,600 @@
+"""Small-cell suppression for count tables derived from person- or case-level data.
+
+A table of counts of people (victims identified, cases referred, ...) can identify
+someone when a cell is small.  :func:`suppress_small_cells` hides such cells (primary
+suppression) and enough other cells (secondary, or complementary, suppression) that no
+hidden cell can be worked out exactly from what is published, including the row and
+column totals.  The threshold and the counts of suppressed cells go into a ``provenance``
+dict to be recorded in output manifests.
+
+Protection model.  The reader is assumed to know every published cell, every published
+total and that counts are non-negative.  For every hidden cell the set of values
+consistent with that knowledge is an interval; it is found by linear programming (minimise
+and maximise the cell subject to the published totals, cells >= 0) and the tables here
+guarantee that every hidden cell's interval has positive width.  Because the constraint
+matrix of a two-way table is totally unimodular, the interval end points are whole
+numbers, so "positive width" means at least two integer values are possible.  This is the
+feasibility-interval audit of secondary cell suppression (Cox 1980; Hundepool et al.
+2012); the simpler rule "at least two
+hidden cells in every line with a published total" is necessary but not sufficient in a
+two-way table (a hidden cell that bridges two otherwise separate groups of hidden cells
+can be recovered), which is why the audit is run.
+
+References
+----------
+Cox LH (1980). Suppression methodology and statistical disclosure control.
+    *Journal of the American Statistical Association* 75: 377-385.
+Hundepool A, Domingo-Ferrer J, Franconi L, Giessing S, Schulte Nordholt E, Spicer K,
+    de Wolf P-P (2012). *Statistical Disclosure Control*. Wiley (tabular data: secondary
+    cell suppression and feasibility intervals).
+"""
+
+from __future__ import annotations
+
+import heapq
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from .errors import MixedmigError
+
+__all__ = ["SuppressionError", "SuppressedTable", "suppress_small_cells", "disclosure_intervals"]
+
+METHOD_DESCRIPTION = (
+    "cell suppression: primary = counts with 0 < count < k{zeros}; secondary = complementary "
+    "cells of smallest total count ({rule}), then a linear-programming audit adding cells "
+    "until every hidden cell has a feasible interval of positive width given the published "
+    "cells and totals (Cox 1980)"
+)
+
+
+class SuppressionError(MixedmigError, ValueError):
+    """A table cannot be suppressed as asked (bad input, or a small cell that the published
+    totals would reveal whatever else is hidden)."""
+
+
+# --------------------------------------------------------------------------------------
+# result
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class SuppressedTable:
+    """A count table after small-cell suppression.
+
+    Attributes
+    ----------
+    table : DataFrame
+        What may be published: the input with its count columns as nullable integers
+        (``Int64``) and hidden cells set to the marker (``<NA>`` by default), plus a
+        total column / total row (labelled ``margins_name``) when requested.
+    primary, secondary : DataFrame of bool
+        Masks over the count cells (input rows x count columns): cells hidden because
+        they are small, and cells hidden to protect them.
+    threshold : int
+        k: counts 0 < count < k are primary-suppressed.
+    provenance : dict
+        ``suppression_threshold``, ``method``, ``n_primary``, ``n_secondary`` and the
+        options used; plain Python types, ready for a YAML/JSON manifest.
+    diagnostics : tuple of str
+        Things a publisher should know, e.g. published totals below k.
+    """
+
+    table: pd.DataFrame
+    primary: pd.DataFrame
+    secondary: pd.DataFrame
+    threshold: int
+    provenance: dict
+    row_totals: bool
+    col_totals: bool
+    suppress_zeros: bool
+    margins_name: str
+    diagnostics: tuple[str, ...] = field(default=())
+
+    @property
+    def suppressed(self) -> pd.DataFrame:
+        """Mask of every hidden count cell (primary or secondary)."""
+        return self.primary | self.secondary
+
+    def as_published(self, primary_marker: str | None = None, secondary_marker: str = "[c]") -> pd.DataFrame:
+        """The table as strings for display: counts as integers, primary cells as
+        ``"<k"`` (e.g. ``"<5"``) and secondary cells as ``secondary_marker``.
+
+        Secondary cells are not small, so they get their own marker by default rather
+        than a false ``"<k"``.  Note that distinct markers tell a reader that a ``"<k"``
+        cell lies in 1..k-1 (0..k-1 with ``suppress_zeros``); the protection guarantee
+        (see the module docstring) assumes only non-negativity.  To show one marker for
+        every hidden cell pass the same string twice, e.g. ``as_published("[c]", "[c]")``.
+        """
+        primary_marker = f"<{self.threshold}" if primary_marker is None else str(primary_marker)
+        data_rows = list(self.primary.index)
+        count_columns = list(self.primary.columns)
+        out = pd.DataFrame(index=self.table.index, columns=self.table.columns, dtype=object)
+        for column in self.table.columns:
+            for label in self.table.index:
+                value = self.table.at[label, column]
+                is_count = column in count_columns and label in data_rows
+                if is_count and self.primary.at[label, column]:
+                    out.at[label, column] = primary_marker
+                elif is_count and self.secondary.at[label, column]:
+                    out.at[label, column] = secondary_marker
+                elif value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+                    out.at[label, column] = ""
+                elif isinstance(value, numbers.Integral):
+                    out.at[label, column] = str(int(value))
+                else:
+                    out.at[label, column] = str(value)
+        return out.astype(str)
+
+
+# --------------------------------------------------------------------------------------
+# linear-programming audit
+# --------------------------------------------------------------------------------------
+
+
+def _interval_system(published: np.ndarray, row_totals: np.ndarray | None, col_totals: np.ndarray | None):
+    """Equality system A x = b over the hidden cells (NaN in ``published``)."""
+    hidden = np.argwhere(np.isnan(published))
+    variable = {tuple(cell): v for v, cell in enumerate(hidden)}
+    equations, rhs = [], []
+    for axis, totals in ((1, row_totals), (0, col_totals)):
+        if totals is None:
+            continue
+        for line in range(published.shape[1 - axis]):
+            values = published[line, :] if axis == 1 else published[:, line]
+            members = np.flatnonzero(np.isnan(values))
+            if members.size == 0:
+                continue
+            coefficients = np.zeros(len(hidden))
+            for m in members:
+                coefficients[variable[(line, m) if axis == 1 else (m, line)]] = 1.0
+            equations.append(coefficients)
+            rhs.append(float(totals[line]) - float(np.nansum(values)))
+    if equations:
+        return hidden, np.vstack(equations), np.asarray(rhs)
+    return hidden, None, None
+
+
+def _optimise(variable: int, n_variables: int, a_eq, b_eq, maximise: bool) -> float:
+    if a_eq is None:
+        return np.inf if maximise else 0.0
+    objective = np.zeros(n_variables)
+    objective[variable] = -1.0 if maximise else 1.0
+    result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
+    if result.status == 3:  # unbounded
+        return np.inf if maximise else -np.inf
+    if result.status != 0:
+        raise SuppressionError(
+            f"the published cells and totals are inconsistent (linear program: {result.message}); "
+            f"check that the totals are the sums of the cells"
+        )
+    return float(-result.fun if maximise else result.fun)
+
+
+def _exposed_cells(values: np.ndarray, hidden_mask: np.ndarray, row_totals: bool, col_totals: bool,
+                   only=None) -> list[tuple[int, int]]:
+    """Hidden cells whose value is fixed by the published cells and totals (interval of
+    zero width). ``only`` restricts the check to one cell. Uses the true values: a cell is
+    not exposed as soon as the LP can move it away from its true value."""
+    published = np.where(hidden_mask, np.nan, values.astype(float))
+    hidden, a_eq, b_eq = _interval_system(
+        published,
+        values.sum(axis=1) if row_totals else None,
+        values.sum(axis=0) if col_totals else None,
+    )
+    exposed = []
+    for v, (i, j) in enumerate(hidden):
+        if only is not None and (i, j) != only:
+            continue
+        truth = values[i, j]
+        if _optimise(v, len(hidden), a_eq, b_eq, maximise=True) > truth + 0.5:
+            continue
+        if _optimise(v, len(hidden), a_eq, b_eq, maximise=False) < truth - 0.5:
+            continue
+        exposed.append((int(i), int(j)))
+    return exposed
+
+
+# --------------------------------------------------------------------------------------
+# secondary suppression
+# --------------------------------------------------------------------------------------
+
+
+def _closure(values, hidden, eligible, row_totals, col_totals) -> np.ndarray:
+    """Add complementary cells until no line with a published total holds exactly one
+    hidden cell. In such a line the complement is the eligible cell with the smallest
+    positive count (zeros last: a hidden zero protects in one direction only), preferring,
+    among equal counts, a cell whose crossing line already holds a hidden cell (no new
+    cascade). Lines without an eligible cell are left for the audit to report."""
+    hidden = hidden.copy()
+    n_rows, n_cols = values.shape
+    while True:
+        changed = False
+        for axis, published in ((1, row_totals), (0, col_totals)):
+            if not published:
+                continue
+            for line in range(n_rows if axis == 1 else n_cols):
+                line_hidden = hidden[line, :] if axis == 1 else hidden[:, line]
+                if line_hidden.sum() != 1:
+                    continue
+                best, best_key = None, None
+                for m in range(n_cols if axis == 1 else n_rows):
+                    cell = (line, m) if axis == 1 else (m, line)
+                    if hidden[cell] or not eligible[cell]:
+                        continue
+                    crossing_published = col_totals if axis == 1 else row_totals
+                    crossing = hidden[:, m] if axis == 1 else hidden[m, :]
+                    key = (values[cell] == 0, values[cell],
+                           bool(crossing_published and not crossing.any()), m)
+                    if best_key is None or key < best_key:
+                        best, best_key = cell, key
+                if best is not None:
+                    hidden[best] = True
+                    changed = True
+        if not changed:
+            return hidden
+
+
+def _cheapest_cycle(values, hidden, eligible, cell) -> list[tuple[int, int]]:
+    """Cells to hide so that ``cell`` lies on a cycle of hidden cells (alternating between
+    its row and its column through other rows and columns), at the smallest total count.
+
+    Dijkstra's shortest path from the cell's row to its column in the bipartite graph of
+    rows and columns, where a cell is an edge costing 0 if already hidden, its count if
+    positive, and more than the whole table if zero (a hidden zero can only move one way).
+    Moving +t, -t alternately round such a cycle keeps every published total, so each
+    cell on a cycle of positive counts has a feasible interval of positive width.
+    Returns [] when no such cycle exists (then the audit reports the cell)."""
+    n_rows, n_cols = values.shape
+    zero_cost = float(values.sum()) + 1.0
+    start, goal = cell[0], n_rows + cell[1]  # row nodes 0..R-1, column nodes R..R+C-1
+    distance = {start: 0.0}
+    previous: dict[int, int] = {}
+    heap = [(0.0, start)]
+    done = set()
+    while heap:
+        d, node = heapq.heappop(heap)
+        if node in done:
+            continue
+        done.add(node)
+        if node == goal:
+            break
+        if node < n_rows:
+            neighbours = [(n_rows + j, (node, j)) for j in range(n_cols)]
+        else:
+            neighbours = [(i, (i, node - n_rows)) for i in range(n_rows)]
+        for target, edge in neighbours:
+            if edge == tuple(cell) or not (hidden[edge] or eligible[edge]):
+                continue
+            cost = 0.0 if hidden[edge] else (float(values[edge]) if values[edge] > 0 else zero_cost)
+            if d + cost < distance.get(target, np.inf):
+                distance[target] = d + cost
+                previous[target] = node
+                heapq.heappush(heap, (d + cost, target))
+    if goal not in done:
+        return []
+    path, node = [], goal
+    while node != start:
+        before = previous[node]
+        edge = (before, node - n_rows) if before < n_rows else (node, before - n_rows)
+        if not hidden[edge]:
+            path.append(edge)
+        node = before
+    return path
+
+
+def _complete(values, hidden, eligible, row_totals, col_totals, cells) -> np.ndarray:
+    """Give each of ``cells`` complementary suppressions: a cheapest cycle when both
+    totals are published, otherwise the line rule (:func:`_closure`)."""
+    hidden = hidden.copy()
+    if row_totals and col_totals:
+        for cell in cells:
+            for edge in _cheapest_cycle(values, hidden, eligible, cell):
+                hidden[edge] = True
+        return hidden
+    return _closure(values, hidden, eligible, row_totals, col_totals)
+
+
+def _protect(values, hidden, eligible, cell, row_totals, col_totals):
+    """Smallest-first search for extra complements that give ``cell`` a positive-width
+    interval: single cells first (each with its own complements), then cumulatively.
+    Returns the new mask, or None when even hiding every eligible cell does not help."""
+    candidates = [tuple(int(x) for x in c) for c in np.argwhere(eligible & ~hidden)]
+    candidates.sort(key=lambda c: (c[0] != cell[0] and c[1] != cell[1], values[c] == 0, values[c], c))
+    for candidate in candidates:
+        trial = hidden.copy()
+        trial[candidate] = True
+        trial = _complete(values, trial, eligible, row_totals, col_totals, [candidate])
+        if not _exposed_cells(values, trial, row_totals, col_totals, only=cell):
+            return trial
+    trial = hidden.copy()
+    for candidate in candidates:
+        trial[candidate] = True
+        if not _exposed_cells(values, trial, row_totals, col_totals, only=cell):
+            return trial
+    return None
+
+
+def _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_labels, notes):
+    eligible = ~primary
+    if not (row_totals or col_totals):
+        return primary.copy()
+    if not audit:
+        hidden = _closure(values, primary, eligible, row_totals, col_totals)
+        for axis, published in ((1, row_totals), (0, col_totals)):
+            counts = hidden.sum(axis=axis)
+            if published and (counts == 1).any():
+                line = int(np.flatnonzero(counts == 1)[0])
+                what = "row" if axis == 1 else "column"
+                label = row_labels[line] if axis == 1 else col_labels[line]
+                raise SuppressionError(
+                    f"{what} {label!r} has a single hidden cell and no other cell to hide with it, "
+                    f"so its published total reveals it; publish without that total or merge categories"
+                )
+        return hidden
+    primary_cells = [tuple(int(x) for x in c) for c in np.argwhere(primary)]
+    hidden = _complete(values, primary, eligible, row_totals, col_totals, primary_cells)
+    while True:
+        exposed = _exposed_cells(values, hidden, row_totals, col_totals)
+        if not exposed:
+            return hidden
+        cell = exposed[0]
+        everything = np.ones_like(hidden)
+        if not _exposed_cells(values, everything, row_totals, col_totals, only=cell):
+            protected = _protect(values, hidden, eligible, cell, row_totals, col_totals)
+            if protected is not None:
+                hidden = protected
+                continue
+        label = f"(row {row_labels[cell[0]]!r}, column {col_labels[cell[1]]!r})"
+        if primary[cell]:
+            raise SuppressionError(
+                f"cell {label} = {values[cell]} cannot be protected: the published totals determine "
+                f"it even when every other cell is hidden (typically the rest of its row or column "
+                f"is zero). Publish without those totals (row_totals=False / col_totals=False), "
+                f"merge categories, or suppress the totals before publishing"
+            )
+        # a complementary cell that the totals alone determine gives no protection: publish it
+        hidden[cell] = False
+        eligible[cell] = False
+        notes.append(f"cell {label} is determined by the published totals, so it is published")
+        still_hidden = [tuple(int(x) for x in c) for c in np.argwhere(hidden)]
+        hidden = _complete(values, hidden, eligible, row_totals, col_totals, still_hidden)
+
+
+# --------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------
+
+
+def _count_values(df: pd.DataFrame, columns: list) -> np.ndarray:
+    for column in columns:
+        series = df[column]
+        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            raise SuppressionError(
+                f"column {column!r} must hold counts, but its dtype is {series.dtype}; "
+                f"pass value_columns=[...] to name the count columns"
+            )
+    values = df[columns].to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values))
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        raise SuppressionError(
+            f"row {df.index[i]!r}, column {columns[j]!r}: {df[columns[j]].iloc[i]!r} is not a whole "
+            f"non-negative count (missing values are not allowed)"
+        )
+    return values.astype(np.int64)
+
+
+def _strip_margins(df: pd.DataFrame, value_columns: list, margins_name: str) -> pd.DataFrame:
+    """Drop a total row / column already in the input after checking it adds up."""
+    if margins_name in value_columns:
+        inner = [c for c in value_columns if c != margins_name]
+        rows = [r for r in df.index if r != margins_name]
+        given = _count_values(df.loc[rows], [margins_name])[:, 0]
+        computed = _count_values(df.loc[rows], inner).sum(axis=1)
+        if not np.array_equal(given, computed):
+            i = int(np.flatnonzero(given != computed)[0])
+            raise SuppressionError(
+                f"row {rows[i]!r}: the {margins_name!r} column says {given[i]} but the cells add "
+                f"up to {computed[i]}; fix the table or drop its total column"
+            )
+        df = df.drop(columns=margins_name)
+        value_columns = inner
+    if margins_name in df.index:
+        rows = [r for r in df.index if r != margins_name]
+        given = _count_values(df.loc[[margins_name]], value_columns)[0]
+        computed = _count_values(df.loc[rows], value_columns).sum(axis=0)
+        if not np.array_equal(given, computed):
+            j = int(np.flatnonzero(given != computed)[0])
+            raise SuppressionError(
+                f"column {value_columns[j]!r}: the {margins_name!r} row says {given[j]} but the "
+                f"cells add up to {computed[j]}; fix the table or drop its total row"
+            )
+        df = df.drop(index=margins_name)
+    return df
+
+
+def suppress_small_cells(
+    df: pd.DataFrame,
+    k: int,
+    *,
+    value_columns=None,
+    row_totals: bool = True,
+    col_totals: bool = True,
+    marker=pd.NA,
+    suppress_zeros: bool = False,
+    margins_name: str = "Total",
+    audit: bool = True,
+) -> SuppressedTable:
+    """Hide counts below ``k`` and enough other counts that none can be recovered.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Counts, rows x columns (e.g. country of origin x year). Row labels are the index.
+        Columns not in ``value_columns`` (e.g. a name column) are carried along untouched.
+        A row or column labelled ``margins_name`` is taken as totals: it is checked to add
+        up, dropped, and recomputed as asked by ``row_totals`` / ``col_totals``.
+    k : int
+        Threshold: cells with ``0 < count < k`` are suppressed (primary suppression).
+    value_columns : list, optional
+        The count columns; default all columns.
+    row_totals, col_totals : bool
+        Whether row totals (a ``margins_name`` column) and column totals (a ``margins_name``
+        row; with both, also the grand total) are published. Secondary suppression protects
+        against them. Totals are never suppressed; a total below k is reported in
+        ``diagnostics``.
+    marker : scalar
+        Value put in hidden cells of ``table``; with the default ``pd.NA`` the count columns
+        are nullable integers (``Int64``), otherwise ``object``.
+    suppress_zeros : bool
+        Also treat zero counts as primary. Default False: a zero is usually not disclosive
+        (it says nobody has the attribute) and hiding zeros costs information.
+    audit : bool
+        Run the linear-programming audit and add complements until every hidden cell has a
+        positive-width feasible interval (default). With False only the line rule "two or
+        more hidden cells in every line with a published total" is applied, which can leave
+        cells recoverable in a two-way table; use False only to reproduce that rule.
+
+    Secondary suppression (``audit=True``). With both totals published, each primary cell
+    is put on a cycle of hidden cells (its row, another column, another row, ..., its
+    column) of smallest total count, found as a shortest path (positive counts cost their
+    value, hidden cells nothing, zeros are a last resort); moving +t/-t round a cycle keeps
+    every total, so no cell on it can be pinned down. With only row (or only column) totals
+    a line holding one hidden cell gets its smallest positive eligible cell hidden too.
+    Then the audit (module docstring) checks every hidden cell and, while one is still
+    determined, hides further cells (its own row and column first, smallest count first).
+    A complementary cell that the totals alone determine is published instead.
+
+    Example (Lao PDR victims identified in 2021, US TIP Report 2022: 30 adult women,
+    62 girls, 5 adult men, 13 boys):
+
+    >>> counts = pd.DataFrame({"adult": [30, 5], "child": [62, 13]}, index=["female", "male"])
+    >>> result = suppress_small_cells(counts, 10)
+    >>> result.as_published()
+           adult child Total
+    female   [c]   [c]    92
+    male     <10   [c]    18
+    Total     35    75   110
+    >>> result.provenance["n_primary"], result.provenance["n_secondary"]
+    (1, 3)
+
+    Raises :class:`SuppressionError` on bad input (non-integer or negative counts,
+    duplicate labels, k < 1) and when a small cell cannot be protected because the
+    published totals determine it whatever else is hidden.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SuppressionError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise SuppressionError(f"k must be a whole number >= 1 (e.g. 5 or 10), got {k!r}")
+    k = int(k)
+    if df.index.has_duplicates or df.columns.has_duplicates:
+        raise SuppressionError("row and column labels must be unique (cells are reported by label)")
+    value_columns = list(df.columns) if value_columns is None else list(value_columns)
+    missing = [c for c in value_columns if c not in df.columns]
+    if missing:
+        raise SuppressionError(f"value_columns {missing} are not columns of df ({list(df.columns)})")
+    df = _strip_margins(df, value_columns, margins_name)
+    value_columns = [c for c in value_columns if c != margins_name]
+    if not value_columns or len(df) == 0:
+        raise SuppressionError("the table has no count cells")
+    if margins_name in df.columns:
+        raise SuppressionError(
+            f"column {margins_name!r} is not a count column but has the totals' label; "
+            f"rename it or pass margins_name=..."
+        )
+
+    values = _count_values(df, value_columns)
+    row_labels, col_labels = list(df.index), value_columns
+    primary = (values < k) & ((values > 0) | suppress_zeros)
+    notes: list[str] = []
+    hidden = _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_labels, notes)
+    secondary = hidden & ~primary
+
+    table = df.copy()
+    for j, column in enumerate(value_columns):
+        if marker is pd.NA:
+            table[column] = pd.array(np.where(hidden[:, j], None, values[:, j]).tolist(), dtype="Int64")
+        else:
+            table[column] = pd.Series(
+                [marker if hidden[i, j] else int(values[i, j]) for i in range(len(df))],
+                index=df.index, dtype=object,
+            )
+    if row_totals:
+        table[margins_name] = pd.array(values.sum(axis=1).tolist(), dtype="Int64")
+        for i in np.flatnonzero(values.sum(axis=1) < k):
+            notes.append(f"row total of {row_labels[i]!r} is {int(values[i].sum())}, below k={k}, and is published")
+    if col_totals:
+        total_row = {c: int(values[:, j].sum()) for j, c in enumerate(value_columns)}
+        if row_totals:
+            total_row[margins_name] = int(values.sum())
+        extra = pd.DataFrame([total_row], index=[margins_name])
+        for column in extra.columns:
+            extra[column] = extra[column].astype("Int64" if marker is pd.NA or column == margins_name else object)
+        table = pd.concat([table, extra], axis=0)
+        for j in np.flatnonzero(values.sum(axis=0) < k):
+            notes.append(f"column total of {col_labels[j]!r} is {int(values[:, j].sum())}, below k={k}, and is published")
+
+    provenance = {
+        "suppression_threshold": k,
+        "method": METHOD_DESCRIPTION.format(
+            zeros=" and zeros" if suppress_zeros else "",
+            rule="cheapest cycle through each primary cell" if row_totals and col_totals
+            else "second-smallest cell of each line with a published total",
+        )
+        if audit else "cell suppression: primary 0 < count < k; secondary: at least two hidden cells "
+        "in every line with a published total (no audit)",
+        "n_primary": int(primary.sum()),
+        "n_secondary": int(secondary.sum()),
+        "suppress_zeros": bool(suppress_zeros),
+        "row_totals": bool(row_totals),
+        "col_totals": bool(col_totals),
+        "audited": bool(audit),
+    }
+    return SuppressedTable(
+        table=table,
+        primary=pd.DataFrame(primary, index=df.index, columns=value_columns),
+        secondary=pd.DataFrame(secondary, index=df.index, columns=value_columns),
+        threshold=k,
+        provenance=provenance,
+        row_totals=bool(row_totals),
+        col_totals=bool(col_totals),
+        suppress_zeros=bool(suppress_zeros),
+        margins_name=margins_name,
+        diagnostics=tuple(notes),
+    )
+
+
+def disclosure_intervals(result: SuppressedTable) -> pd.DataFrame:
+    """What a reader can infer about each hidden cell from the published table alone.
+
+    For every hidden cell, the smallest and largest values consistent with the published
+    cells, the published totals and non-negativity (two linear programs per cell).
+    Returns a DataFrame with columns ``row``, ``column``, ``kind`` ("primary" or
+    "secondary"), ``lower``, ``upper`` (``inf`` when unbounded) and ``width``.
+    """
+    hidden_mask = result.suppressed
+    rows, columns = list(hidden_mask.index), list(hidden_mask.columns)
+    cells = result.table.loc[rows, columns].where(~hidden_mask)
+    published = cells.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    totals = result.table[result.margins_name] if result.row_totals else None
+    row_totals = totals.loc[rows].to_numpy(dtype=float) if totals is not None else None
+    col_totals = (result.table.loc[result.margins_name, columns].to_numpy(dtype=float)
+                  if result.col_totals else None)
+    hidden, a_eq, b_eq = _interval_system(published, row_totals, col_totals)
+    records = []
+    for v, (i, j) in enumerate(hidden):
+        lower = _optimise(v, len(hidden), a_eq, b_eq, maximise=False)
+        upper = _optimise(v, len(hidden), a_eq, b_eq, maximise=True)
+        records.append({
+            "row": rows[i],
+            "column": columns[j],
+            "kind": "primary" if result.primary.iat[i, j] else "secondary",
+            "lower": lower,
+            "upper": upper,
+            "width": upper - lower,
+        })
+    return pd.DataFrame.from_records(records, columns=["row", "column", "kind", "lower", "upper", "width"])
