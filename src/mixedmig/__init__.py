@@ -2,7 +2,8 @@
 Greater Mekong Sub-region and the wider Asian migration system.
 
 Modules (one concept each): ``countries``, ``data``, ``flows``, ``indices``, ``gravity``,
-``networks``, ``referral``, ``stats``, ``privacy``, ``plotting``, ``pipeline``, ``cli``,
+``networks``, ``referral``, ``pathways``, ``stats``, ``privacy``, ``plotting``, ``readers``,
+``pipeline``, ``cli``,
 ``teaching``.  See ``DESIGN.md`` in the repository for the architecture.
 """
 
