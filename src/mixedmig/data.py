@@ -591,9 +591,13 @@ def datasets_markdown() -> str:
         "| table | what | original publisher | edition / vintage | licence | rows |",
         "|---|---|---|---|---|---|",
     ]
+    def brief(joined: str, noun: str) -> str:
+        parts = joined.split("; ")
+        return joined if len(parts) <= 3 else f"{len(parts)} {noun} (see the manifest)"
+
     for row in list_datasets().itertuples():
         lines.append(
-            f"| `{row.name}` | {row.title} | {row.publisher} | {row.edition} | "
-            f"{row.licence} | {row.rows:,} |"
+            f"| `{row.name}` | {row.title} | {brief(row.publisher, 'publishers')} | "
+            f"{brief(row.edition, 'editions')} | {brief(row.licence, 'licences')} | {row.rows:,} |"
         )
     return "\n".join(lines) + "\n"
