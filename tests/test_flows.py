@@ -322,6 +322,102 @@ def test_demographic_abel_sander_2014_example_with_births_and_deaths():
                                SCI_END.sum(axis=0).to_numpy() - births.to_numpy(), rtol=1e-9)
 
 
+def test_rescaling_step_that_stops_early_makes_the_result_not_converged():
+    # In the Abel & Sander (2014) example the birthplace totals after removing deaths (start)
+    # and births (end) differ, so step (4) rescales both tables; one iteration cannot reach
+    # tol=1e-10, while every birthplace fit of step (5) still meets its own margins at once.
+    births = pd.Series([80, 20, 60, 60], index=ABCD)
+    deaths = pd.Series([70, 30, 50, 10], index=ABCD)
+    res = flows_from_stocks(SCI_START, SCI_END, births=births, deaths=deaths, max_iter=1)
+    assert res.diagnostics["converged"].all()  # step (5) is not what failed
+    assert not res.converged
+    assert "step (4)" in res.message and "did NOT converge" in res.message
+    assert res.rescaling_diagnostics["table"].tolist() == ["start", "end"]
+    assert res.rescaling_diagnostics["iterations"].tolist() == [1, 1]
+    assert not res.rescaling_diagnostics["converged"].any()
+    assert any("start and end stock table(s)" in note for note in res.notes)
+    # with the default budget the same rescaling converges and the flag says so
+    full = flows_from_stocks(SCI_START, SCI_END, births=births, deaths=deaths)
+    assert full.converged and full.rescaling_diagnostics["converged"].all()
+    assert "step (4)" not in full.message
+
+
+def _undesa_2024_stock_tables(years):
+    """Notebook 02's 15 x 15 stock tables: UN DESA IMS 2024 edition, both sexes; native-born
+    diagonal = UN WPP 2024 population minus the foreign-born listed from the other 14."""
+    from mixedmig import countries, data
+    from mixedmig import stock_flow_analysis as sfa
+
+    bilateral = data.load("undesa_ims_bilateral")
+    bilateral = bilateral[(bilateral["edition"] == 2024) & (bilateral["sex"] == "total")]
+    population = data.load("wpp2024_population")
+    labels = list(countries.codes())
+    tables = []
+    for year in years:
+        residents = (population[population["year"] == year]
+                     .set_index("country")["pop_total"].astype(float))
+        tables.append(sfa.stock_table(bilateral[bilateral["year"] == year], residents,
+                                      labels=labels))
+    return tables
+
+
+def test_rescaling_converges_on_real_populations_at_the_defaults():
+    # UN DESA 2024 / WPP 2024 stocks 2015 and 2020 (populations up to 1.4e9, tables dominated
+    # by the native-born diagonal): plain IPF needed about 2,000 cycles for step (4) at
+    # tol=1e-10, so at max_iter=1000 it stopped with a "did NOT converge" note.
+    from mixedmig import stock_flow_analysis as sfa
+
+    start, end = _undesa_2024_stock_tables([2015, 2020])
+    natural = sfa.closed_system_natural_change(start, end)
+    births, deaths = natural["births"], natural["deaths"]
+    res = flows_from_stocks(start, end, births=births, deaths=deaths)
+    assert res.converged
+    assert not any("NOT" in note for note in res.notes)
+    assert res.rescaling_diagnostics["converged"].tolist() == [True, True]
+    adj1, adj2 = res.stock_start_adjusted.to_numpy(), res.stock_end_adjusted.to_numpy()
+    # Step (4): equal birthplace totals (their mean), residence totals kept, to tol=1e-10.
+    target = 0.5 * ((start.to_numpy() * (1 - deaths.to_numpy() / start.sum(axis=0).to_numpy()))
+                    .sum(axis=1)
+                    + (end.to_numpy() - np.diag(births.to_numpy())).sum(axis=1))
+    np.testing.assert_allclose(adj1.sum(axis=1), target, rtol=1e-10)
+    np.testing.assert_allclose(adj2.sum(axis=1), target, rtol=1e-10)
+    np.testing.assert_allclose(adj1.sum(axis=0), start.sum(axis=0) - deaths, rtol=1e-10)
+    np.testing.assert_allclose(adj2.sum(axis=0), end.sum(axis=0) - births, rtol=1e-10)
+
+
+@st.composite
+def stock_pairs_with_unequal_birthplace_totals(draw):
+    # Every cell positive, so a table with any positive margins of equal sum exists.
+    n = draw(st.integers(2, 5))
+    start = draw(arrays(np.float64, (n, n), elements=st.floats(0.01, 500.0)))
+    start[np.arange(n), np.arange(n)] += draw(arrays(np.float64, n, elements=st.floats(1, 1e4)))
+    end = draw(arrays(np.float64, (n, n), elements=st.floats(0.01, 500.0)))
+    end[np.arange(n), np.arange(n)] += draw(arrays(np.float64, n, elements=st.floats(1, 1e4)))
+    end *= start.sum() / end.sum()  # same world total: no native-born balancing in step (1)
+    return start, end
+
+
+@settings(max_examples=30, deadline=None)
+@given(stock_pairs_with_unequal_birthplace_totals())
+def test_rescaling_step_is_the_biproportional_fit(stocks):
+    # Step (4) fits each stock table to the mean birthplace totals and its own residence totals
+    # by y_ij = a_i b_j m_ij. With every cell positive, that fit is the unique table which meets
+    # both margins and keeps every odds ratio of the seed: y_ij y_kl / (y_il y_kj) =
+    # m_ij m_kl / (m_il m_kj) (Ireland & Kullback 1968; Deming & Stephan 1940).
+    start, end = stocks
+    res = flows_from_stocks(start, end)
+    assert res.converged
+    target = 0.5 * (start.sum(axis=1) + end.sum(axis=1))
+    for table, adjusted in ((start, res.stock_start_adjusted), (end, res.stock_end_adjusted)):
+        y = adjusted.to_numpy()
+        np.testing.assert_allclose(y.sum(axis=1), target, rtol=1e-9)
+        np.testing.assert_allclose(y.sum(axis=0), table.sum(axis=0), rtol=1e-9)
+        log_ratio = np.log(y) - np.log(table)  # = u_i + v_j for a biproportional fit
+        interaction = (log_ratio - log_ratio.mean(axis=1, keepdims=True)
+                       - log_ratio.mean(axis=0, keepdims=True) + log_ratio.mean())
+        np.testing.assert_allclose(interaction, 0.0, atol=1e-8)
+
+
 def test_demographic_world_totals_balanced_through_native_born_stocks():
     # The Abel (2013) stocks do not change in total (3000 -> 3000), but 10 births and no deaths
     # imply growth of 10. Half the gap (5) is taken from the start native-born stocks and half

@@ -445,6 +445,33 @@ def test_robustness_betweenness_recomputed_by_hand():
     assert table["score"].iloc[1] == pytest.approx(2 / 6)  # 2 paths / ((n-1)(n-2))
 
 
+def test_robustness_shares_of_original_and_of_remaining_nodes():
+    # A->B, A->C, A->D, B->C (weight 1 each). Strength (in + out): A 3, B 2, C 2, D 1, so A
+    # goes first, leaving B->C and D alone; then B and C have strength 1 (tie: B by label),
+    # leaving C and D apart; then C, then D.
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([("A", "B", 1), ("A", "C", 1), ("A", "D", 1), ("B", "C", 1)])
+    table = robustness(G, order="strength")
+    assert table["removed"].tolist() == [None, "A", "B", "C", "D"]
+    assert table["n_nodes"].tolist() == [4, 3, 2, 1, 0]
+    assert table["largest_wcc"].tolist() == [4, 2, 1, 1, 0]
+    # of the original 4 nodes: 4/4, 2/4, 1/4, 1/4, 0/4
+    assert table["largest_wcc_share"].tolist() == pytest.approx([1, 0.5, 0.25, 0.25, 0])
+    # of the nodes still there: 4/4, 2/3, 1/2, 1/1, undefined with no node left
+    shares = table["largest_wcc_share_of_remaining"].tolist()
+    assert shares[:4] == pytest.approx([1, 2 / 3, 0.5, 1]) and math.isnan(shares[4])
+
+
+def test_robustness_share_of_remaining_stays_one_while_connected():
+    # Complete digraph on four nodes: whatever is removed, the rest stays one component, so
+    # the share of the remaining nodes is 1 while the share of the original falls by 1/4.
+    G = nx.DiGraph()
+    G.add_weighted_edges_from((a, b, 1) for a in "ABCD" for b in "ABCD" if a != b)
+    table = robustness(G, order="degree")
+    assert table["largest_wcc_share"].tolist() == pytest.approx([1, 0.75, 0.5, 0.25, 0])
+    assert table["largest_wcc_share_of_remaining"].tolist()[:4] == [1.0, 1.0, 1.0, 1.0]
+
+
 def test_robustness_without_recomputation_uses_initial_ranking():
     # Initial betweenness: B = C = 1/3, A = D = 0, so the order is B, C, A, D.
     table = robustness(path_graph(), recompute=False, steps=2)

@@ -253,6 +253,17 @@ def test_flow_map_dashed_edges_and_auto_region():
     assert {t.get_text() for t in fm.ax.texts} >= {"Naypyidaw", "Phnom Penh", "Beijing"}
 
 
+def test_flow_map_legend_can_be_switched_off():
+    table = _flows(REPATRIATIONS, with_flag=True)
+    with_legend = plotting.flow_map(table, dashed="secondary", resolution="c")
+    fm = plotting.flow_map(table, dashed="secondary", resolution="c", legend=False)
+    assert fm.legend is None and fm.ax.get_legend() is None
+    # the scale a shared legend needs is still returned, identical to the map with a legend
+    assert fm.reference_values == with_legend.reference_values == [200, 100, 50]
+    assert fm.points_per_unit == pytest.approx(9.0 / 351)
+    assert set(fm.arrows) == set(with_legend.arrows)
+
+
 def test_flow_map_top_keeps_largest():
     fm = plotting.flow_map(_flows(WB2013_GMS), top=3, resolution="c")
     assert set(fm.arrows) == {("MMR", "THA"), ("LAO", "THA"), ("KHM", "THA")}
@@ -365,6 +376,65 @@ def test_small_multiples_rejects_duplicates():
     with pytest.raises(PlotInputError, match="more than one row"):
         plotting.small_multiples(pd.concat([table, table.head(1)]), x="year", y="victims",
                                  facet="country")
+
+
+def test_small_multiples_sharey_range_covers_every_panel():
+    # LAO first: its largest count (235) is far below China's (29,853 in 2012), so a range
+    # frozen at the first panel's scale would cut China off.
+    table = _uniap_long()
+    fig = plotting.small_multiples(table, x="year", y="victims", facet="country",
+                                   order=["LAO", "MMR", "CHN"], sharey=True)
+    limits = {ax.get_title(): ax.get_ylim() for ax in fig.axes}
+    assert len(set(limits.values())) == 1
+    low, high = limits["China"]
+    assert low == 0 and high >= 29853
+    # without sharey each panel keeps its own range, still from 0
+    fig = plotting.small_multiples(table, x="year", y="victims", facet="country",
+                                   order=["LAO", "MMR", "CHN"])
+    limits = {ax.get_title(): ax.get_ylim() for ax in fig.axes}
+    assert limits["Lao PDR"][0] == 0 and 235 <= limits["Lao PDR"][1] < 29853
+    assert limits["China"][1] >= 29853
+
+
+def _uniap_yearly_change() -> pd.DataFrame:
+    """Year-on-year change in UNIAP identified victims (NaN next to an N/A year)."""
+    rows = []
+    for code, values in UNIAP.items():
+        series = np.array([np.nan if v is None else v for v in values], dtype=float)
+        rows += [(code, 2009 + i, change) for i, change in enumerate(np.diff(series))]
+    return pd.DataFrame(rows, columns=["country", "year", "change"])
+
+
+def test_small_multiples_draws_negative_values_with_a_zero_line():
+    # Changes 2009-2012 (from the UNIAP counts above): Cambodia -8, -15, -105 (all negative);
+    # China 5,748, 7,550, 5,935 (all positive); Lao PDR -80, -10, 50, 0; Myanmar -1, 79, -116,
+    # -4; Thailand 10, -21, -230; Viet Nam -112, -198, 150, -39 (these four cross zero).
+    table = _uniap_yearly_change()
+    fig = plotting.small_multiples(table, x="year", y="change", facet="country")
+    crossing = {ax.get_title() for ax in fig.axes
+                if any(line.get_gid() == "zero-line" for line in ax.get_lines())}
+    assert crossing == {"Lao PDR", "Myanmar", "Thailand", "Viet Nam"}
+    limits = {ax.get_title(): ax.get_ylim() for ax in fig.axes}
+    assert limits["Thailand"][0] < -230 and limits["Cambodia"][1] < 0  # no forced 0 bottom
+    assert limits["China"][0] > 0
+    ys = {ax.get_title(): np.asarray(ax.get_lines()[0].get_ydata(), dtype=float)
+          for ax in fig.axes}
+    np.testing.assert_array_equal(ys["Thailand"], [10, -21, -230, np.nan])
+    # shared: one range from Thailand's -230 to China's 7,550, zero line in every panel
+    fig = plotting.small_multiples(table, x="year", y="change", facet="country", sharey=True)
+    low, high = fig.axes[0].get_ylim()
+    assert low < -230 and high > 7550
+    assert all(any(line.get_gid() == "zero-line" for line in ax.get_lines())
+               for ax in fig.axes)
+
+
+def test_small_multiples_non_negative_data_have_no_zero_line_and_reject_infinity():
+    fig = plotting.small_multiples(_uniap_long(), x="year", y="victims", facet="country")
+    assert not any(line.get_gid() == "zero-line" for ax in fig.axes for line in ax.get_lines())
+    table = _uniap_yearly_change()
+    table.loc[0, "change"] = np.inf
+    with pytest.raises(PlotInputError, match="must be finite"):
+        plotting.small_multiples(table, x="year", y="change", facet="country")
 
 
 def test_corridor_timeseries_panels_follow_corridors():

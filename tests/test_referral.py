@@ -318,6 +318,35 @@ def test_return_network_separate_periods():
     assert khm["share"].tolist() == pytest.approx([351 / 611, 260 / 611])
 
 
+TIP_2018_KHM = "https://www.state.gov/reports/2018-trafficking-in-persons-report/cambodia/"
+
+
+def test_return_network_marks_every_count_not_read_in_a_primary_source():
+    # World Vision's "~2012" counts are "uncertain" (year uncertain), not "secondary", so
+    # ``secondary`` is False for them; ``weak_source`` covers both. The US TIP Report 2018
+    # (Cambodia) figure of 55,000 deportees from Thailand screened at Poipet in 2016 was read
+    # in the report itself ("read"): neither flag.
+    rows = repatriation_rows()
+    read_row = ("Thailand (deportees screened at Poipet)", "Cambodia", "THA", "KHM", "2016",
+                2016, 2016, 55000, "approx", "read", "US TIP Report 2018, Cambodia",
+                TIP_2018_KHM, None)
+    rows = pd.concat([rows, pd.DataFrame([read_row], columns=rows.columns)], ignore_index=True)
+    net = return_network(rows, period=["~2012", "2016"])
+    flags = {(e.orig, e.dest): (e.reliability, e.secondary, e.weak_source)
+             for e in net.edges.itertuples()}
+    assert flags == {("CHN", "MMR"): ("uncertain", False, True),
+                     ("THA", "MMR"): ("uncertain", False, True),
+                     ("THA", "KHM"): ("read", False, False)}
+    assert net.graph["CHN"]["MMR"]["weak_source"] is True
+    assert net.graph["THA"]["KHM"]["weak_source"] is False
+    cols = list(net.edges.columns)
+    assert cols[cols.index("secondary") + 1] == "weak_source"
+    # a "secondary" row is weak too, and a summed edge is weak if any of its rows is
+    assert return_network(rows, period="2017").graph["MYS"]["KHM"]["weak_source"] is True
+    summed = return_network(repatriation_rows(), combine="sum").graph["THA"]["MMR"]
+    assert summed["weak_source"] is True and summed["secondary"] is True
+
+
 def test_return_network_input_errors():
     with pytest.raises(ModelError, match="not in the table"):
         return_network(repatriation_rows(), period="2030")

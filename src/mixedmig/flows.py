@@ -119,6 +119,11 @@ class FlowsFromStocksResult:
     * ``labels`` - the common label order of all three axes.
     * ``diagnostics`` - one row per birthplace (demographic method: IPF iterations, largest
       margin error, convergence); empty for the closed-form methods.
+    * ``rescaling_diagnostics`` - demographic method, step (4): one row per stock table
+      ("start", "end") rescaled to common birthplace totals (iterations, largest absolute
+      margin error, convergence); empty when the birthplace totals already agreed.
+    * ``converged`` - True only if every iterative step converged (step (4) and every
+      birthplace fit); ``message`` names the step that did not.
     * ``notes`` - adjustments made to the inputs (e.g. births spread over a column).
     * ``stock_start_adjusted`` / ``stock_end_adjusted`` - the stock tables actually fitted
       (after births, deaths and total matching); ``None`` for the other methods.
@@ -135,6 +140,7 @@ class FlowsFromStocksResult:
     notes: tuple = field(default_factory=tuple)
     stock_start_adjusted: pd.DataFrame | None = None
     stock_end_adjusted: pd.DataFrame | None = None
+    rescaling_diagnostics: pd.DataFrame = field(default_factory=lambda: _empty_rescaling())
 
     def by_birthplace_long(self, drop_zero: bool = False) -> pd.DataFrame:
         """``by_birthplace`` as a long table with columns birthplace, orig, dest, value."""
@@ -151,6 +157,13 @@ class FlowsFromStocksResult:
         if drop_zero:
             out = out.loc[out["value"] != 0].reset_index(drop=True)
         return out
+
+
+def _empty_rescaling() -> pd.DataFrame:
+    return pd.DataFrame({"table": pd.Series([], dtype=object),
+                         "iterations": pd.Series([], dtype=int),
+                         "max_margin_error": pd.Series([], dtype=float),
+                         "converged": pd.Series([], dtype=bool)})
 
 
 # --------------------------------------------------------------------------------------------
@@ -375,6 +388,75 @@ def _fit_layers(seed: np.ndarray, row_t: np.ndarray | None, col_t: np.ndarray | 
         converged[active[done]] = True
         active = active[~done]
     return _LayerFit(y, iterations, max_abs, converged)
+
+
+def _fit_table_newton(seed: np.ndarray, row_t: np.ndarray, col_t: np.ndarray, tol: float,
+                      max_iter: int) -> _LayerFit:
+    """Biproportional fit ``y_ij = a_i b_j m_ij`` of one table to row and column targets.
+
+    The same fit as IPF (the unique minimum Kullback-Leibler table with the given margins;
+    Ireland & Kullback 1968, Biometrika 55(1), 179-188), reached by damped Newton steps on the
+    convex dual ``phi(u, v) = sum_ij m_ij exp(u_i + v_j) - sum_i r_i u_i - sum_j c_j v_j``
+    (gradient = fitted margins minus targets, Hessian ``[[diag(R), Y], [Y', diag(C)]]``;
+    Boyd & Vandenberghe 2004, Convex Optimization, section 9.5).  IPF converges only linearly,
+    and very slowly on nearly diagonal tables such as stocks dominated by the native-born
+    (thousands of cycles to a relative error of 1e-10 on real populations); Newton steps
+    converge quadratically.  The step length is halved until ``phi`` falls (Armijo rule) or the
+    largest scaled margin error falls; if no length does, one IPF cycle (rows, then columns) is
+    made instead.  Each step or cycle is one iteration; convergence:
+    ``|f - t| <= tol * max(1, |t|)`` on every margin.
+    """
+    y = seed.astype(float, copy=True)
+    n_rows = y.shape[0]
+
+    def errors(table):
+        rows, cols = table.sum(axis=1), table.sum(axis=0)
+        scaled = max(_scaled_error(rows, row_t).max(initial=0),
+                     _scaled_error(cols, col_t).max(initial=0))
+        absolute = max(np.abs(rows - row_t).max(initial=0), np.abs(cols - col_t).max(initial=0))
+        return float(scaled), float(absolute)
+
+    def newton_step(table, scaled):
+        rows, cols = table.sum(axis=1), table.sum(axis=0)
+        gradient = np.concatenate([rows - row_t, cols - col_t])
+        hessian = np.block([[np.diag(rows), table], [table.T, np.diag(cols)]])
+        # Symmetric diagonal scaling keeps the system well conditioned for counts ~1e9; lstsq
+        # gives the minimum-norm step, free of the (u + k, v - k) direction that changes nothing.
+        d = np.sqrt(np.diag(hessian))
+        d[d == 0] = 1.0
+        try:
+            direction = np.linalg.lstsq(hessian / d[:, None] / d[None, :], -gradient / d,
+                                        rcond=None)[0] / d
+        except np.linalg.LinAlgError:
+            return None
+        slope = float(gradient @ direction)  # < 0 unless the gradient is already ~0
+        alpha = 1.0
+        for _ in range(40):
+            du, dv = alpha * direction[:n_rows], alpha * direction[n_rows:]
+            with np.errstate(over="ignore", invalid="ignore"):
+                change = np.expm1(du[:, None] + dv[None, :])
+                candidate = table * (1.0 + change)
+                # phi(new) - phi(old), written without the large common part of phi
+                decrease = float(np.sum(table * change) - row_t @ du - col_t @ dv)
+            if np.isfinite(candidate).all() and np.isfinite(decrease):
+                cand_scaled, cand_absolute = errors(candidate)
+                if cand_scaled < scaled or (slope < 0 and decrease <= 0.25 * alpha * slope):
+                    return candidate, cand_scaled, cand_absolute
+            alpha *= 0.5
+        return None
+
+    scaled, absolute = errors(y)
+    it = 0
+    while scaled > tol and it < max_iter:
+        stepped = newton_step(y, scaled)
+        if stepped is not None:
+            y, scaled, absolute = stepped
+        else:
+            y *= _safe_ratio(row_t, y.sum(axis=1))[:, None]
+            y *= _safe_ratio(col_t, y.sum(axis=0))[None, :]
+            scaled, absolute = errors(y)
+        it += 1
+    return _LayerFit(y[None], np.array([it]), np.array([absolute]), np.array([scaled <= tol]))
 
 
 def _unsupported(seed: np.ndarray, row_t, col_t) -> tuple[list, list]:
@@ -759,6 +841,12 @@ def flows_from_stocks(stock_start, stock_end, births=None, deaths=None, seed=Non
     the demographic adjustment, births to the native-born, deaths in proportion to stocks,
     birthplace totals rescaled to their mean), except that the native-born adjustment of step
     (1) is not rounded to integers and every IPF runs to ``tol`` (migest stops at 1e-3).
+    Every fit, including the rescaling of step (4), stops when each fitted margin ``f`` meets
+    ``|f - t| <= tol * max(1, |t|)``.  Step (4) is the same biproportional (IPF) fit, solved
+    with Newton steps because plain IPF needs thousands of cycles on stock tables dominated by
+    native-born populations of ~1e9; ``result.converged`` is False if step (4) or any
+    birthplace fit did not converge within ``max_iter`` (see ``rescaling_diagnostics`` and
+    ``diagnostics``).
     """
     if method not in _ASSUMPTIONS:
         raise ModelError(f"method must be one of {sorted(_ASSUMPTIONS)}, got {method!r}.")
@@ -859,12 +947,22 @@ def flows_from_stocks(stock_start, stock_end, births=None, deaths=None, seed=Non
     a2 = np.clip(s2 - birth_mat, 0.0, None)
     r1, r2 = a1.sum(axis=1), a2.sum(axis=1)
     target_rows = 0.5 * (r1 + r2)
+    rescaling = _empty_rescaling()
+    rescale_failed: list[str] = []
     if np.abs(r1 - r2).max(initial=0) > SUM_RTOL * max(1.0, r1.max(initial=0)):
-        fit1 = _fit_layers(a1[None], target_rows[None], a1.sum(axis=0)[None], tol, max_iter)
-        fit2 = _fit_layers(a2[None], target_rows[None], a2.sum(axis=0)[None], tol, max_iter)
-        if not (fit1.converged[0] and fit2.converged[0]):
-            notes.append("rescaling the stock tables to common birthplace totals did NOT "
-                         "converge; flows may not match the stock changes.")
+        fit1 = _fit_table_newton(a1, target_rows, a1.sum(axis=0), tol, max_iter)
+        fit2 = _fit_table_newton(a2, target_rows, a2.sum(axis=0), tol, max_iter)
+        rescaling = pd.DataFrame({
+            "table": pd.Series(["start", "end"], dtype=object),
+            "iterations": np.array([fit1.iterations[0], fit2.iterations[0]], dtype=int),
+            "max_margin_error": [float(fit1.max_error[0]), float(fit2.max_error[0])],
+            "converged": [bool(fit1.converged[0]), bool(fit2.converged[0])],
+        })
+        rescale_failed = [row.table for row in rescaling.itertuples() if not row.converged]
+        if rescale_failed:
+            notes.append(f"rescaling the {' and '.join(rescale_failed)} stock table(s) to common "
+                         f"birthplace totals did NOT converge; flows may not match the stock "
+                         f"changes.")
         a1, a2 = fit1.fitted[0], fit2.fitted[0]
         notes.append("birthplace totals of the adjusted start and end tables differed; both "
                      "were IPF-rescaled to the mean birthplace totals, keeping residence totals.")
@@ -880,8 +978,8 @@ def flows_from_stocks(stock_start, stock_end, births=None, deaths=None, seed=Non
         "max_margin_error": fit.max_error,
         "converged": fit.converged,
     })
-    converged = bool(fit.converged.all())
-    if converged:
+    converged = bool(fit.converged.all()) and not rescale_failed
+    if fit.converged.all():
         message = (f"all {n} birthplace fits converged (at most "
                    f"{int(fit.iterations.max(initial=0))} iterations; largest margin error "
                    f"{float(fit.max_error.max(initial=0)):.3g}).")
@@ -889,14 +987,22 @@ def flows_from_stocks(stock_start, stock_end, births=None, deaths=None, seed=Non
         bad = [labels[k] for k in np.flatnonzero(~fit.converged)]
         message = (f"{len(bad)} birthplace fit(s) did NOT converge within {max_iter} iterations: "
                    f"{bad[:10]}. {extra}").strip()
+    if rescale_failed:
+        worst = float(rescaling["max_margin_error"].max())
+        message = (f"step (4), rescaling the {' and '.join(rescale_failed)} stock table(s) to "
+                   f"common birthplace totals, did NOT converge within {max_iter} iterations "
+                   f"(largest absolute margin error {worst:.3g}, tolerance {tol:g} relative for "
+                   f"totals >= 1); see rescaling_diagnostics. Step (5): {message}")
     adj1 = pd.DataFrame(a1, index=pd.Index(labels, dtype=object),
                         columns=pd.Index(labels, dtype=object))
     adj2 = pd.DataFrame(a2, index=pd.Index(labels, dtype=object),
                         columns=pd.Index(labels, dtype=object))
-    return _flows_result(fit.fitted, labels, method, diag, converged, message, notes, adj1, adj2)
+    return _flows_result(fit.fitted, labels, method, diag, converged, message, notes, adj1, adj2,
+                         rescaling)
 
 
-def _flows_result(cube, labels, method, diagnostics, converged, message, notes, adj1, adj2):
+def _flows_result(cube, labels, method, diagnostics, converged, message, notes, adj1, adj2,
+                  rescaling=None):
     n = len(labels)
     od = cube.sum(axis=0)
     od[np.arange(n), np.arange(n)] = 0.0
@@ -906,7 +1012,8 @@ def _flows_result(cube, labels, method, diagnostics, converged, message, notes, 
         flows=flows, by_birthplace=cube, labels=tuple(labels), method=method,
         assumptions=_ASSUMPTIONS[method], diagnostics=diagnostics, converged=converged,
         message=message, notes=tuple(notes), stock_start_adjusted=adj1,
-        stock_end_adjusted=adj2)
+        stock_end_adjusted=adj2,
+        rescaling_diagnostics=_empty_rescaling() if rescaling is None else rescaling)
 
 
 # --------------------------------------------------------------------------------------------

@@ -705,8 +705,12 @@ def robustness(G, order: str = "betweenness", steps: int | None = None,
 
     Returns one row per step (step 0 = intact graph): ``step``, ``removed`` (node label, None at
     step 0), ``score`` (its score when removed), ``n_nodes``, ``largest_wcc`` (size of the
-    largest weakly connected component), ``largest_wcc_share`` (of the original number of
-    nodes) and ``weight_share`` (edge weight among remaining nodes / original total weight).
+    largest weakly connected component), ``largest_wcc_share`` = largest_wcc / original number
+    of nodes (the usual robustness curve, Albert et al. 2000; it falls by 1/n with every
+    removal even while the rest stays connected), ``largest_wcc_share_of_remaining`` =
+    largest_wcc / n_nodes (1.0 while the remaining nodes are all connected, so it shows
+    fragmentation only; NaN once no node is left) and ``weight_share`` (edge weight among
+    remaining nodes / original total weight).
     """
     if order not in ROBUSTNESS_ORDERS:
         raise GraphInputError(f"order must be one of {ROBUSTNESS_ORDERS}, got {order!r}")
@@ -729,6 +733,8 @@ def robustness(G, order: str = "betweenness", steps: int | None = None,
             "n_nodes": H.number_of_nodes(),
             "largest_wcc": lcc,
             "largest_wcc_share": lcc / n0 if n0 else math.nan,
+            "largest_wcc_share_of_remaining": (lcc / H.number_of_nodes()
+                                               if H.number_of_nodes() else math.nan),
             "weight_share": remaining / total_weight if total_weight > 0 else math.nan,
         }
 
@@ -740,7 +746,8 @@ def robustness(G, order: str = "betweenness", steps: int | None = None,
         H.remove_node(target)
         rows.append(_record(step, target, float(scores[target])))
     table = pd.DataFrame(rows, columns=["step", "removed", "score", "n_nodes", "largest_wcc",
-                                        "largest_wcc_share", "weight_share"])
+                                        "largest_wcc_share", "largest_wcc_share_of_remaining",
+                                        "weight_share"])
     # keep node labels as Python objects (None at step 0), not a string column with NaN
     table["removed"] = pd.Series([r["removed"] for r in rows], dtype=object)
     return table

@@ -243,7 +243,8 @@ def _require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> Non
         )
 
 
-def _numeric(series: pd.Series, what: str, *, allow_missing: bool) -> pd.Series:
+def _numeric(series: pd.Series, what: str, *, allow_missing: bool,
+             allow_negative: bool = False) -> pd.Series:
     try:
         values = pd.to_numeric(series, errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
@@ -257,11 +258,12 @@ def _numeric(series: pd.Series, what: str, *, allow_missing: bool) -> pd.Series:
             "Drop the row or fill it (e.g. with 0 for a pair with no reported flow)."
         )
     finite = values.dropna()
-    if np.isinf(finite).any() or (finite < 0).any():
-        bad = finite[np.isinf(finite) | (finite < 0)].index[0]
+    bad_values = np.isinf(finite) if allow_negative else np.isinf(finite) | (finite < 0)
+    if bad_values.any():
+        bad = finite[bad_values].index[0]
+        kind = "finite" if allow_negative else "finite and non-negative"
         raise PlotInputError(
-            f"{what}: column '{series.name}' must be finite and non-negative; row {bad!r} "
-            f"holds {values[bad]}."
+            f"{what}: column '{series.name}' must be {kind}; row {bad!r} holds {values[bad]}."
         )
     return values
 
@@ -501,6 +503,7 @@ def flow_map(
     colour_by: str = "orig",
     legend_values: Sequence[float] | None = None,
     legend_loc: str = "outside",
+    legend: bool = True,
     title: str | None = None,
     figsize=(6.0, 6.5),
 ) -> FlowMap:
@@ -515,6 +518,10 @@ def flow_map(
     destination).  Rows with zero flow or origin == destination are not drawn and are returned
     in ``FlowMap.dropped``.  ``region="auto"`` uses "gms" when every capital lies inside it,
     else "asia".  Countries are ISO3 codes or any name the registry knows.
+
+    ``legend=False`` draws no legend (``FlowMap.legend`` is None), e.g. for panels of one
+    figure that share a single legend; ``FlowMap.reference_values`` and ``points_per_unit``
+    are still returned so that legend can be drawn at the same scale.
     """
     what = "flow_map"
     columns = [orig, dest, value] + ([dashed] if dashed else [])
@@ -626,22 +633,24 @@ def flow_map(
         handles.append(
             Line2D([], [], color="#555555", linewidth=1.2, linestyle="--", label=dashed_label)
         )
-    placement = (
-        {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0}
-        if legend_loc == "outside"
-        else {"loc": legend_loc}
-    )
-    legend = ax.legend(
-        handles=handles,
-        **placement,
-        title="Flow",
-        frameon=True,
-        framealpha=0.9,
-        handlelength=3.0,
-        borderpad=0.8,
-        labelspacing=0.9,
-    )
-    legend.set_zorder(10)
+    drawn_legend = None
+    if legend:
+        placement = (
+            {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0}
+            if legend_loc == "outside"
+            else {"loc": legend_loc}
+        )
+        drawn_legend = ax.legend(
+            handles=handles,
+            **placement,
+            title="Flow",
+            frameon=True,
+            framealpha=0.9,
+            handlelength=3.0,
+            borderpad=0.8,
+            labelspacing=0.9,
+        )
+        drawn_legend.set_zorder(10)
     if title:
         ax.set_title(title)
     widths_series = pd.Series(
@@ -654,7 +663,7 @@ def flow_map(
         widths=widths_series,
         points_per_unit=scale,
         reference_values=refs,
-        legend=legend,
+        legend=drawn_legend,
         dropped=dropped,
     )
 
@@ -872,6 +881,11 @@ def small_multiples(
     that column in each panel (e.g. one per data edition, so editions never join).  A facet
     in ``order`` without any row gets an empty panel saying "no data".  Returns the Figure,
     with exactly one Axes per facet.
+
+    ``y`` may be negative (e.g. net migration).  The y-axis starts at 0 only when every ``y``
+    in the table is non-negative; a panel whose y range crosses 0 gets a thin grey zero line
+    (gid ``"zero-line"``).  With ``sharey=True`` all panels share one y range covering every
+    panel's data.
     """
     import matplotlib.pyplot as plt
 
@@ -880,7 +894,7 @@ def small_multiples(
     if not isinstance(ncols, (int, np.integer)) or ncols < 1:
         raise PlotInputError(f"{what}: ncols must be a positive integer, got {ncols!r}.")
     data = df[[x, y, facet] + ([hue] if hue else [])].copy()
-    data[y] = _numeric(data[y], what, allow_missing=True)
+    data[y] = _numeric(data[y], what, allow_missing=True, allow_negative=True)
     if data[x].isna().any() or data[facet].isna().any():
         raise PlotInputError(f"{what}: columns '{x}' and '{facet}' may not have missing values.")
     keys = [facet, x] + ([hue] if hue else [])
@@ -945,8 +959,6 @@ def small_multiples(
             ax.scatter(marks, [0.0] * len(marks), marker="x", s=30, color=GREY, zorder=5,
                        clip_on=False, gid="missing-values",
                        transform=blended_transform_factory(ax.transData, ax.transAxes))
-        if all_nonnegative:
-            ax.set_ylim(bottom=0)
         if integer_x:
             ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         if xlabel and pos >= n - ncols:
@@ -954,6 +966,17 @@ def small_multiples(
         if ylabel and pos % ncols == 0:
             ax.set_ylabel(ylabel)
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    # Limits are fixed only after every panel is drawn: with sharey, set_ylim on one panel
+    # sets (and freezes) the range of all, so doing it panel by panel kept the first panel's.
+    drawn = flat[:n]
+    if all_nonnegative:
+        for ax in drawn[:1] if sharey else drawn:
+            ax.set_ylim(bottom=0)
+    for ax in drawn:
+        low, high = ax.get_ylim()
+        if low < 0 < high:
+            ax.set_ylim(low, high)  # the line must not widen the range it marks
+            ax.axhline(0.0, color=GREY, linewidth=0.8, zorder=1, gid="zero-line")
     handles = []
     if hue:
         handles += [

@@ -43,6 +43,7 @@ __all__ = [
     "CASE_CATEGORIES",
     "OUTCOMES",
     "RELIABILITY_LEVELS",
+    "WEAK_RELIABILITY",
     "ACTOR_COLUMNS",
     "EVENT_COLUMNS",
     "REPATRIATION_COLUMNS",
@@ -103,6 +104,9 @@ OUTCOMES = ("accepted", "declined", "pending", "unknown")
 #: Reliability of a published figure, from best to weakest: read in the primary publication,
 #: computed from read figures, reported by a secondary source, uncertain (year, label or value).
 RELIABILITY_LEVELS = ("read", "computed", "secondary", "uncertain")
+
+#: Reliability levels of figures not read directly in a primary source (``weak_source`` edges).
+WEAK_RELIABILITY = ("secondary", "uncertain")
 
 #: Actor table: required columns (``name`` and ``synthetic`` are optional).
 ACTOR_COLUMNS = ("actor_id", "country", "sector", "role")
@@ -520,8 +524,9 @@ class ReturnNetwork:
 
     ``graph``: ``DiGraph`` (or ``MultiDiGraph`` for ``combine="separate"``) from returning
     country to country of return.  ``edges``: one row per edge (``orig``, ``dest``, ``count``,
-    ``period``, ``reliability``, ``secondary``, ``count_qualifier``, ``n_rows``, ``rows``,
-    ``sources``).  ``strength`` and ``corridors``: :func:`mixedmig.networks.strength_table` and
+    ``period``, ``reliability``, ``secondary``, ``weak_source``, ``count_qualifier``,
+    ``n_rows``, ``rows``, ``sources``).  ``strength`` and ``corridors``:
+    :func:`mixedmig.networks.strength_table` and
     :func:`mixedmig.networks.corridor_ranking`, with a ``period`` column (one block per period
     when periods are kept separate).  ``excluded``: rows left out and why.
     """
@@ -593,6 +598,8 @@ def return_network(repatriations: pd.DataFrame, period: str | Sequence[str] | No
     ``count`` is published; every other row is listed in ``excluded`` with the reason, as are
     rows of periods not selected.  Edges keep ``count`` (also as ``weight``), ``period``,
     ``year_start``, ``year_end``, ``reliability``, ``secondary`` (reliability == "secondary"),
+    ``weak_source`` (True when the count was not read directly in a primary source:
+    reliability "secondary" or "uncertain"; e.g. ``flow_map(..., dashed="weak_source")``),
     ``count_qualifier``, ``source`` and ``url``.
 
     Counts of different periods (e.g. "cumulative to 2008" and "~2012") are different
@@ -602,7 +609,8 @@ def return_network(repatriations: pd.DataFrame, period: str | Sequence[str] | No
     * ``combine="error"`` (default) raises :class:`~mixedmig.errors.ModelError` when a country
       pair still has several rows;
     * ``combine="sum"`` adds them and records what was combined on the edge (``rows``,
-      ``periods``, ``counts``; ``reliability`` = the weakest of the rows, ``secondary`` = any);
+      ``periods``, ``counts``; ``reliability`` = the weakest of the rows, ``secondary`` and
+      ``weak_source`` = any);
     * ``combine="separate"`` keeps one edge per row in a ``MultiDiGraph``; strength and
       corridors are then computed per period.
     """
@@ -700,8 +708,8 @@ def return_network(repatriations: pd.DataFrame, period: str | Sequence[str] | No
             G.add_edge(o, d, **attrs)
             edge_rows.append({"orig": o, "dest": d, **attrs})
     edge_columns = ["orig", "dest", "count", "period", "year_start", "year_end", "reliability",
-                    "secondary", "count_qualifier", "n_rows", "rows", "periods", "counts",
-                    "sources", "urls"]
+                    "secondary", "weak_source", "count_qualifier", "n_rows", "rows", "periods",
+                    "counts", "sources", "urls"]
     edges = pd.DataFrame(edge_rows, columns=[*edge_columns, "weight"]).drop(columns="weight")
     edges = edges.sort_values(["period", "orig", "dest"], kind="stable").reset_index(drop=True)
 
@@ -745,6 +753,7 @@ def _edge_attributes(recs: list[dict]) -> dict:
         "year_end": max(ends) if ends else None,
         "reliability": weakest,
         "secondary": any(r["reliability"] == "secondary" for r in recs),
+        "weak_source": any(r["reliability"] in WEAK_RELIABILITY for r in recs),
         "count_qualifier": "; ".join(qualifiers) if qualifiers else None,
         "n_rows": len(recs),
         "rows": tuple(r["row"] for r in recs),
