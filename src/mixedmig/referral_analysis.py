@@ -7,7 +7,7 @@ actors removed at random ("error" versus "attack" tolerance, Albert, Jeong & Bar
 
 * :func:`removal_curve` - the network left after removing nodes in a given order: size of the
   largest weakly connected component and the share of edge weight (referrals) still possible,
-  with the same columns and definitions as :func:`mixedmig.networks.robustness`.
+  with the columns of :func:`mixedmig.networks.robustness` except `largest_wcc_share_of_remaining`.
 * :func:`random_removal` - the mean and a percentile band of those curves over seeded random
   removal orders.
 * :func:`grouped_circle_layout` - deterministic node positions for drawing an actor network:
