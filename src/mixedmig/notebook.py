@@ -39,10 +39,13 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
+        record_timing=False,  # no timestamps in stored notebooks: reruns stay identical
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     start = time.perf_counter()
