@@ -16,13 +16,13 @@ synthetic target is >= 1.  Each timing is the best of a few repeats.  Needs ``pi
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
 import pandas as pd
 
 from mixedmig.flows import flows_from_stocks, ipf2
+from timing import best_time
 
 N = 200
 TOL = 1e-10
@@ -30,13 +30,6 @@ REPEATS_FAST = 5
 REPEATS_IPFN = 3
 
 
-def best_time(fn, repeats):
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def synthetic_ipf_problem(rng, heavy_tailed=False):

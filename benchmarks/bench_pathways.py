@@ -22,11 +22,11 @@ sanity check.  Target: the vectorised rate at least 50x the straightforward loop
 from __future__ import annotations
 
 import bisect
-import time
 
 import numpy as np
 
 from mixedmig.pathways import after_trafficking_model, simulate_pathways
+from timing import best_time
 
 N_VECTOR = 1_000_000
 N_LOOP = 20_000
@@ -34,13 +34,6 @@ REPEATS = 3
 SEED = 2013
 
 
-def best_time(fn, repeats):
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
 
 
 def straightforward_loop(matrix, absorbing, start, n_cases, seed):
