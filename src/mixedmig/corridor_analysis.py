@@ -32,6 +32,7 @@ import pandas as pd
 
 from . import networks
 from .errors import DataError, SchemaError
+from .networks import _require_columns as _require
 
 __all__ = [
     "STRENGTH_MEASURES",
@@ -42,18 +43,6 @@ __all__ = [
 
 #: Columns of :func:`mixedmig.networks.strength_table` that :func:`strength_by_period` accepts.
 STRENGTH_MEASURES: tuple[str, ...] = ("in_strength", "out_strength", "net", "gross")
-
-
-def _require(frame: pd.DataFrame, columns) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise SchemaError(f"expected a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"the table has no column(s) {missing}; its columns are {list(frame.columns)}. "
-            "Rename the columns or pass their names as arguments.",
-            column=missing[0],
-        )
 
 
 def _label_key(label):
