@@ -11,12 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.corridor_analysis import (
-    STRENGTH_MEASURES,
-    dissimilarity_index,
-    network_summary_by_period,
-    strength_by_period,
-)
+from mixedmig.networks import STRENGTH_MEASURES, network_summary_by_period, strength_by_period
+from mixedmig.indices import dissimilarity_index
 from mixedmig.errors import DataError, SchemaError
 
 

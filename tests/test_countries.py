@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mixedmig.errors import InputError
 from mixedmig import countries
 from mixedmig.countries import (
     ASEAN,
@@ -19,7 +20,6 @@ from mixedmig.countries import (
     GMS,
     ISO3_CODES,
     Country,
-    UnknownGroupError,
     codes,
     get,
     is_registry_code,
@@ -66,9 +66,9 @@ def test_registry_order_and_groups():
 
 
 def test_unknown_group_is_a_clear_error():
-    with pytest.raises(UnknownGroupError, match=r"'EU'.*'GMS', 'ASEAN' or 'other'"):
+    with pytest.raises(InputError, match=r"'EU'.*'GMS', 'ASEAN' or 'other'"):
         codes("EU")
-    assert issubclass(UnknownGroupError, MixedmigError)
+    assert issubclass(InputError, MixedmigError)
 
 
 def test_country_is_frozen_and_codes_are_well_formed():

@@ -26,7 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from mixedmig.errors import ConvergenceError, DataError, ModelError
+from mixedmig import flows
+from mixedmig.errors import InfeasibleError, DataError, InputError
 from mixedmig.flows import (
     flows_from_stocks,
     ipf2,
@@ -135,7 +136,7 @@ def test_ipf2_preserves_the_seed_odds_ratio():
 
 
 def test_ipf2_rejects_margins_with_different_totals_naming_both_sums():
-    with pytest.raises(ConvergenceError, match=r"sum to 100 .* sum to 101"):
+    with pytest.raises(InfeasibleError, match=r"sum to 100 .* sum to 101"):
         ipf2([30, 70], [40, 61])
 
 
@@ -217,9 +218,9 @@ def test_ipf3_all_three_margins_are_fitted():
 
 def test_ipf3_rejects_inconsistent_margins_and_bad_diagonal_request():
     seed = np.ones((2, 2, 2))
-    with pytest.raises(ConvergenceError, match="disagree"):
+    with pytest.raises(InfeasibleError, match="disagree"):
         ipf3(seed, {(0, 1): [[1, 1], [1, 1]], (0, 2): [[1, 1], [1, 2]]})
-    with pytest.raises(ModelError, match="diagonal='max'"):
+    with pytest.raises(InputError, match="diagonal='max'"):
         ipf3(seed, {(0, 1): np.ones((2, 2)), (1, 2): np.ones((2, 2))}, diagonal="max")
 
 
@@ -346,7 +347,7 @@ def _undesa_2024_stock_tables(years):
     """Notebook 02's 15 x 15 stock tables: UN DESA IMS 2024 edition, both sexes; native-born
     diagonal = UN WPP 2024 population minus the foreign-born listed from the other 14."""
     from mixedmig import countries, data
-    from mixedmig import stock_flow_analysis as sfa
+    from mixedmig import flows
 
     bilateral = data.load("undesa_ims_bilateral")
     bilateral = bilateral[(bilateral["edition"] == 2024) & (bilateral["sex"] == "total")]
@@ -356,7 +357,7 @@ def _undesa_2024_stock_tables(years):
     for year in years:
         residents = (population[population["year"] == year]
                      .set_index("country")["pop_total"].astype(float))
-        tables.append(sfa.stock_table(bilateral[bilateral["year"] == year], residents,
+        tables.append(flows.stock_table(bilateral[bilateral["year"] == year], residents,
                                       labels=labels))
     return tables
 
@@ -365,10 +366,9 @@ def test_rescaling_converges_on_real_populations_at_the_defaults():
     # UN DESA 2024 / WPP 2024 stocks 2015 and 2020 (populations up to 1.4e9, tables dominated
     # by the native-born diagonal): plain IPF needed about 2,000 cycles for step (4) at
     # tol=1e-10, so at max_iter=1000 it stopped with a "did NOT converge" note.
-    from mixedmig import stock_flow_analysis as sfa
 
     start, end = _undesa_2024_stock_tables([2015, 2020])
-    natural = sfa.closed_system_natural_change(start, end)
+    natural = flows.closed_system_natural_change(start, end)
     births, deaths = natural["births"], natural["deaths"]
     res = flows_from_stocks(start, end, births=births, deaths=deaths)
     assert res.converged
@@ -563,11 +563,11 @@ def test_flows_from_stocks_validates_inputs():
     negative.loc["A", "B"] = -1
     with pytest.raises(DataError, match="negative"):
         flows_from_stocks(DR_START, negative)
-    with pytest.raises(ModelError, match="births and deaths"):
+    with pytest.raises(InputError, match="births and deaths"):
         flows_from_stocks(DR_START, DR_END, births=[1, 1, 1, 1], method="difference")
-    with pytest.raises(ModelError, match="total_flow"):
+    with pytest.raises(InputError, match="total_flow"):
         flows_from_stocks(DR_START, DR_END, method="rates")
-    with pytest.raises(ModelError, match="only used by method='rates'"):
+    with pytest.raises(InputError, match="only used by method='rates'"):
         flows_from_stocks(DR_START, DR_END, total_flow=10)
     with pytest.raises(DataError, match="no value for regions"):
         flows_from_stocks(DR_START, DR_END, births=pd.Series([1.0], index=["A"]))
@@ -608,10 +608,10 @@ def test_net_matrix_two_regions_closed_form():
 
 
 def test_net_matrix_rejects_totals_not_summing_to_zero_and_infeasible_patterns():
-    with pytest.raises(ConvergenceError, match="sum to 5"):
+    with pytest.raises(InfeasibleError, match="sum to 5"):
         net_matrix([10, -5, 0])
     seed = np.array([[0, 1, 0], [1, 0, 0], [1, 1, 0]], float)  # column 2 empty: no inflow to 2
-    with pytest.raises(ConvergenceError, match="no flow into it"):
+    with pytest.raises(InfeasibleError, match="no flow into it"):
         net_matrix([-5, 0, 5], seed)
 
 

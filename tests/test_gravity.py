@@ -14,7 +14,7 @@ import statsmodels.api as sm
 
 from mixedmig import gravity
 from mixedmig.countries import COUNTRIES
-from mixedmig.errors import DataError, MixedmigError, ModelError, SchemaError
+from mixedmig.errors import DataError, MixedmigError, InputError, SchemaError
 from mixedmig.gravity import fit_loglinear_ols, fit_ppml
 
 # Simulation design values (assumptions of the tests, not empirical estimates).
@@ -216,7 +216,7 @@ def test_warnings_are_captured_not_printed(sim, monkeypatch):
             warnings.warn("synthetic statsmodels warning", RuntimeWarning)
             return super().fit(*args, **kwargs)
 
-    monkeypatch.setattr(gravity.sm, "GLM", NoisyGLM)
+    monkeypatch.setattr(gravity.ppml.sm, "GLM", NoisyGLM)
     with warnings.catch_warnings(record=True) as leaked:
         warnings.simplefilter("always")
         fit = fit_ppml(sim, "flow", REGRESSORS)
@@ -280,15 +280,15 @@ def test_bad_input_raises_named_error(sim, mutate, kwargs, error, column):
 
 
 def test_bad_specification_raises_model_error(sim):
-    with pytest.raises(ModelError):
+    with pytest.raises(InputError):
         fit_ppml(sim, "flow", [])
-    with pytest.raises(ModelError):
+    with pytest.raises(InputError):
         fit_ppml(sim, "flow", ["flow"])
-    with pytest.raises(ModelError):
+    with pytest.raises(InputError):
         fit_ppml(sim, "flow", REGRESSORS, cov="HC3")
-    with pytest.raises(ModelError):
+    with pytest.raises(InputError):
         fit_ppml(sim, "flow", REGRESSORS, separation="maybe")
-    with pytest.raises(ModelError):
+    with pytest.raises(InputError):
         fit_ppml(sim, "flow", ["orig_gdp", "orig"], fe=("orig",))
-    with pytest.raises(ModelError, match="observation"):
+    with pytest.raises(InputError, match="observation"):
         fit_ppml(sim.head(3), "flow", REGRESSORS)

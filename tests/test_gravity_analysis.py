@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig import gravity_analysis as ga
-from mixedmig.errors import DataError, ModelError, SchemaError
+from mixedmig import gravity
+from mixedmig.errors import DataError, InputError, SchemaError
 from mixedmig.gravity import fit_loglinear_ols, fit_ppml
 
 GMS = ("KHM", "CHN", "LAO", "MMR", "THA", "VNM")
@@ -62,7 +62,7 @@ GDPPC = {
 
 
 def gms_pairs() -> pd.DataFrame:
-    """The table in the layout of mixedmig.pipeline.gravity_pairs()."""
+    """The table in the layout of mixedmig.data.gravity_pairs()."""
     rows = []
     for year, matrix in STOCKS.items():
         for i, o in enumerate(GMS):
@@ -91,7 +91,7 @@ def pairs() -> pd.DataFrame:
 
 
 def test_model_frame_regressors(pairs):
-    frame = ga.model_frame(pairs, years=2020)
+    frame = gravity.model_frame(pairs, years=2020)
     assert len(frame) == 30
     assert list(frame[["year", "orig", "dest"]].iloc[0]) == [2020, "CHN", "KHM"]
     row = frame[(frame["orig"] == "KHM") & (frame["dest"] == "THA")].iloc[0]
@@ -105,8 +105,8 @@ def test_model_frame_regressors(pairs):
 
 
 def test_unlisted_choice(pairs):
-    as_zero = ga.model_frame(pairs, years=[2020], unlisted="zero")
-    as_missing = ga.model_frame(pairs, years=[2020], unlisted="missing")
+    as_zero = gravity.model_frame(pairs, years=[2020], unlisted="zero")
+    as_missing = gravity.model_frame(pairs, years=[2020], unlisted="missing")
     unlisted = (as_zero["stock_status"] == "unlisted").to_numpy()
     assert unlisted.sum() == 8  # the zeros of the 2020 matrix, counted by hand
     assert (as_zero.loc[unlisted, "stock"] == 0.0).all()
@@ -120,7 +120,7 @@ def test_corridor_counts(pairs):
     # mark one listed pair as a listed zero to exercise the middle category
     frame.loc[(frame["orig"] == "KHM") & (frame["dest"] == "CHN") & (frame["year"] == 2010),
               "stock"] = 0
-    counts = ga.corridor_counts(ga.model_frame(frame))
+    counts = gravity.corridor_counts(gravity.model_frame(frame))
     assert list(counts.columns) == ["positive", "listed zero", "unlisted", "total"]
     # 2010: 30 pairs, 7 zeros in the matrix (unlisted), plus the one listed zero
     assert counts.loc[2010].tolist() == [22, 1, 7, 30]
@@ -128,7 +128,7 @@ def test_corridor_counts(pairs):
 
 
 def test_log_income_ratio_is_antisymmetric(pairs):
-    frame = ga.model_frame(pairs).set_index(["year", "orig", "dest"])["log_income_ratio"]
+    frame = gravity.model_frame(pairs).set_index(["year", "orig", "dest"])["log_income_ratio"]
     swapped = frame.copy()
     swapped.index = swapped.index.set_names(["year", "dest", "orig"]).reorder_levels(
         ["year", "orig", "dest"])
@@ -136,24 +136,24 @@ def test_log_income_ratio_is_antisymmetric(pairs):
 
 
 def test_model_frame_errors(pairs):
-    with pytest.raises(ModelError, match="unlisted"):
-        ga.model_frame(pairs, unlisted="drop")
+    with pytest.raises(InputError, match="unlisted"):
+        gravity.model_frame(pairs, unlisted="drop")
     with pytest.raises(SchemaError, match="stock_listed"):
-        ga.model_frame(pairs.drop(columns="stock_listed"))
+        gravity.model_frame(pairs.drop(columns="stock_listed"))
     with pytest.raises(SchemaError, match="comlang_off"):
-        ga.model_frame(pairs, language="comlang_off")
-    with pytest.raises(ModelError, match=r"\[2024\]"):
-        ga.model_frame(pairs, years=[2020, 2024])
+        gravity.model_frame(pairs, language="comlang_off")
+    with pytest.raises(InputError, match=r"\[2024\]"):
+        gravity.model_frame(pairs, years=[2020, 2024])
     bad = pairs.copy()
     bad.loc[3, "distw"] = 0.0
     with pytest.raises(DataError, match="not positive"):
-        ga.model_frame(bad)
+        gravity.model_frame(bad)
 
 
 def test_missing_gdp_stays_missing(pairs):
     frame = pairs.copy()
     frame.loc[frame["orig"] == "MMR", "gdppc_orig"] = np.nan
-    out = ga.model_frame(frame)
+    out = gravity.model_frame(frame)
     assert out.loc[out["orig"] == "MMR", "log_income_ratio"].isna().all()
     assert out.loc[out["orig"] != "MMR", "log_income_ratio"].notna().all()
 
@@ -162,10 +162,10 @@ def test_missing_gdp_stays_missing(pairs):
 
 
 def test_percent_effect_exact_values():
-    assert ga.percent_effect(np.log(2.0)) == pytest.approx(100.0, rel=1e-14)
-    assert ga.percent_effect(0.0) == 0.0
-    assert ga.percent_effect(np.log(0.5)) == pytest.approx(-50.0, rel=1e-14)
-    series = ga.percent_effect(pd.Series([np.log(3.0)], index=["contig"]))
+    assert gravity.percent_effect(np.log(2.0)) == pytest.approx(100.0, rel=1e-14)
+    assert gravity.percent_effect(0.0) == 0.0
+    assert gravity.percent_effect(np.log(0.5)) == pytest.approx(-50.0, rel=1e-14)
+    series = gravity.percent_effect(pd.Series([np.log(3.0)], index=["contig"]))
     assert series["contig"] == pytest.approx(200.0, rel=1e-14)
 
 
@@ -173,19 +173,19 @@ def test_percent_effect_exact_values():
 @given(st.floats(min_value=-5, max_value=5, allow_nan=False).filter(lambda b: abs(b) > 1e-6))
 def test_percent_effect_exceeds_linear_reading(b):
     # exp(b) - 1 > b for every b != 0: reading a coefficient as 100 b percent understates it
-    assert ga.percent_effect(b) > 100 * b
+    assert gravity.percent_effect(b) > 100 * b
     # and the transform inverts: ln(1 + pct/100) = b
-    assert np.log1p(ga.percent_effect(b) / 100) == pytest.approx(b, rel=1e-9, abs=1e-12)
+    assert np.log1p(gravity.percent_effect(b) / 100) == pytest.approx(b, rel=1e-9, abs=1e-12)
 
 
 def test_coefficient_table_binary_regressor_is_ratio_of_means(pairs):
     # Poisson ML with an intercept and one 0/1 regressor and no fixed effects fits each group's
     # mean exactly, so b = ln(mean stock of contiguous pairs / mean stock of the others) and the
     # percent effect is 100 (ratio - 1).
-    frame = ga.model_frame(pairs, years=2020)
+    frame = gravity.model_frame(pairs, years=2020)
     result = fit_ppml(frame, "stock", ["contig"], fe=())
     means = frame.groupby("contig")["stock"].mean()
-    table = ga.coefficient_table({"ppml": result}, percent=["contig"])
+    table = gravity.coefficient_table({"ppml": result}, percent=["contig"])
     row = table.iloc[0]
     assert row["coef"] == pytest.approx(np.log(means[1.0] / means[0.0]), rel=1e-8)
     assert row["effect_pct"] == pytest.approx(100 * (means[1.0] / means[0.0] - 1), rel=1e-7)
@@ -195,11 +195,11 @@ def test_coefficient_table_binary_regressor_is_ratio_of_means(pairs):
 
 
 def test_coefficient_and_regression_tables(pairs):
-    frame = ga.model_frame(pairs, years=2020)
+    frame = gravity.model_frame(pairs, years=2020)
     regs = ["log_dist", "contig", "log_pop_orig"]
     ppml = fit_ppml(frame, "stock", regs)  # origin-level population is absorbed by the FE
     ols = fit_loglinear_ols(frame, "stock", ["log_dist", "contig"])
-    table = ga.coefficient_table({"PPML": ppml, "OLS": ols}, percent=["contig"])
+    table = gravity.coefficient_table({"PPML": ppml, "OLS": ols}, percent=["contig"])
     assert table[["model", "regressor"]].values.tolist() == [
         ["PPML", "log_dist"], ["PPML", "contig"], ["PPML", "log_pop_orig"],
         ["OLS", "log_dist"], ["OLS", "contig"]]
@@ -207,7 +207,7 @@ def test_coefficient_and_regression_tables(pairs):
     assert table.loc[0, "coef"] == ppml.params["log_dist"]
     assert table.loc[4, "se"] == ols.bse["contig"]
 
-    text = ga.regression_table({"PPML": ppml, "OLS": ols}, decimals=2,
+    text = gravity.regression_table({"PPML": ppml, "OLS": ols}, decimals=2,
                                labels={"log_dist": "ln distance"})
     assert list(text.columns) == ["PPML", "OLS"]
     assert text.loc["ln distance", "PPML"] == f"{ppml.params['log_dist']:.2f}"
@@ -221,19 +221,19 @@ def test_coefficient_and_regression_tables(pairs):
 
 
 def test_coefficient_table_errors():
-    with pytest.raises(ModelError, match="empty"):
-        ga.coefficient_table({})
-    with pytest.raises(ModelError, match="GravityResult"):
-        ga.coefficient_table({"x": 1.0})
+    with pytest.raises(InputError, match="empty"):
+        gravity.coefficient_table({})
+    with pytest.raises(InputError, match="GravityResult"):
+        gravity.coefficient_table({"x": 1.0})
 
 
 # --------------------------------------------------------------------------- dropped rows
 
 
 def test_dropped_summary_pools_fixed_effect_groups(pairs):
-    frame = ga.model_frame(pairs)
+    frame = gravity.model_frame(pairs)
     result = fit_ppml(frame, "stock", ["log_income_ratio"], fe=(("orig", "dest"), "year"))
-    summary = ga.dropped_summary(result)
+    summary = gravity.dropped_summary(result)
     assert len(summary) == 1
     # seven pairs are zero in both 2010 and 2020 (KHM-MMR, LAO-MMR, LAO-VNM, MMR-VNM,
     # THA-MMR, THA-VNM, VNM-MMR): two rows each
@@ -244,21 +244,21 @@ def test_dropped_summary_pools_fixed_effect_groups(pairs):
 
 
 def test_dropped_summary_of_ols_and_of_a_clean_fit(pairs):
-    frame = ga.model_frame(pairs, years=2020)
+    frame = gravity.model_frame(pairs, years=2020)
     ols = fit_loglinear_ols(frame, "stock", ["log_dist", "contig"])
-    summary = ga.dropped_summary(ols)
+    summary = gravity.dropped_summary(ols)
     assert summary.to_dict("records") == [
         {"reason": "zero flow: log(0) undefined", "rows": 8, "groups": 1}]
-    clean = ga.dropped_summary(fit_ppml(frame, "stock", ["log_dist"]))
+    clean = gravity.dropped_summary(fit_ppml(frame, "stock", ["log_dist"]))
     assert clean.empty and list(clean.columns) == ["reason", "rows", "groups"]
 
 
 def test_fit_report_lists_drops_and_diagnostics(pairs):
-    frame = ga.model_frame(pairs, unlisted="missing")
+    frame = gravity.model_frame(pairs, unlisted="missing")
     result = fit_ppml(frame, "stock", ["log_dist", "log_income_ratio"],
                       fe=(("orig", "year"), ("dest", "year")))
-    assert ga.fixed_effects_label(result) == "orig x year + dest x year"
-    lines = ga.fit_report("two years", result).splitlines()
+    assert gravity.fixed_effects_label(result) == "orig x year + dest x year"
+    lines = gravity.fit_report("two years", result).splitlines()
     # 7 + 8 unlisted pairs (2010, 2020) are missing under unlisted="missing"
     assert lines[0] == ("two years: ppml, fixed effects orig x year + dest x year; "
                         "45 rows used, 15 dropped; converged: yes")
@@ -267,9 +267,9 @@ def test_fit_report_lists_drops_and_diagnostics(pairs):
     assert np.isnan(result.params["log_income_ratio"])
     assert any("'log_income_ratio' is not identified" in line for line in lines[2:])
     assert len(lines) == 2 + len(result.diagnostics)
-    no_fe = fit_ppml(ga.model_frame(pairs), "stock", ["contig"], fe=())
-    assert ga.fixed_effects_label(no_fe) == "none"
-    assert ga.fit_report("pooled", no_fe).splitlines()[1:] == []
+    no_fe = fit_ppml(gravity.model_frame(pairs), "stock", ["contig"], fe=())
+    assert gravity.fixed_effects_label(no_fe) == "none"
+    assert gravity.fit_report("pooled", no_fe).splitlines()[1:] == []
 
 
 # --------------------------------------------------------------------------- fit table
@@ -278,9 +278,9 @@ def test_fit_report_lists_drops_and_diagnostics(pairs):
 def test_fit_table_ppml_reproduces_margins(pairs):
     # The Poisson score equations for origin and destination fixed effects make fitted
     # origin and destination totals equal the observed ones (Santos Silva & Tenreyro 2006).
-    frame = ga.model_frame(pairs, years=2020)
+    frame = gravity.model_frame(pairs, years=2020)
     result = fit_ppml(frame, "stock", ["log_dist", "contig"])
-    fits = ga.fit_table(result, frame)
+    fits = gravity.fit_table(result, frame)
     assert len(fits) == 30
     for side in ("orig", "dest"):
         totals = fits.groupby(side)[["observed", "fitted"]].sum()
@@ -292,13 +292,13 @@ def test_fit_table_ppml_reproduces_margins(pairs):
 def test_fit_table_ols_retransforms(pairs):
     # OLS with an intercept: residuals sum to zero in logs, so the geometric means of fitted
     # and observed stocks agree
-    frame = ga.model_frame(pairs, years=2020, unlisted="missing")
+    frame = gravity.model_frame(pairs, years=2020, unlisted="missing")
     result = fit_loglinear_ols(frame, "stock", ["log_dist", "contig"])
-    fits = ga.fit_table(result, frame)
+    fits = gravity.fit_table(result, frame)
     assert len(fits) == 22
     assert np.log(fits["fitted"]).mean() == pytest.approx(np.log(fits["observed"]).mean(),
                                                           rel=1e-10)
-    with pytest.raises(ModelError, match="same data frame"):
-        ga.fit_table(result, frame.iloc[:5])
+    with pytest.raises(InputError, match="same data frame"):
+        gravity.fit_table(result, frame.iloc[:5])
     with pytest.raises(SchemaError):
-        ga.fit_table(result, frame.drop(columns="orig"))
+        gravity.fit_table(result, frame.drop(columns="orig"))

@@ -15,7 +15,7 @@ from hypothesis.extra import numpy as hnp
 
 from mixedmig import indices as ix
 from mixedmig.countries import COUNTRIES
-from mixedmig.errors import DataError, MixedmigError, ModelError, SchemaError
+from mixedmig.errors import DataError, MixedmigError, InputError, SchemaError
 
 # The 3x3 hypothetical migration matrix that the R package migration.indices (data
 # `migration.hyp`) takes from Plane & Mulligan (1997, Demography 34(2), p. 253); origins in rows.
@@ -162,9 +162,9 @@ def test_bad_matrices_raise_named_errors():
     assert info.value.column == "B"
     with pytest.raises(DataError, match="no value for region"):
         ix.crude_migration_probability(PM_HYP, pd.Series({"A": 1.0, "B": 2.0}))
-    with pytest.raises(ModelError):
+    with pytest.raises(InputError):
         ix.migration_field_gini(PM_HYP, "sideways")
-    with pytest.raises(ModelError):
+    with pytest.raises(InputError):
         ix.connectivity(PM_HYP, threshold=-1)
     zero_distance = pd.DataFrame(np.ones((3, 3)), index=list("ABC"), columns=list("ABC"))
     zero_distance.loc["A", "C"] = 0

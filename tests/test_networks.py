@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mixedmig.errors import InputError
 from mixedmig.errors import MixedmigError, SchemaError
 from mixedmig.networks import (
     BROKERAGE_ROLES,
-    GraphInputError,
     brokerage_roles,
     centrality_table,
     corridor_change,
@@ -229,7 +229,7 @@ def test_corridor_ranking_ties_are_broken_by_label():
 
 
 def test_corridor_ranking_rejects_bad_top():
-    with pytest.raises(GraphInputError):
+    with pytest.raises(InputError):
         corridor_ranking(mfa_table(), top=0)
 
 
@@ -357,7 +357,7 @@ def test_brokerage_group_mapping_equals_attribute():
 
 
 def test_brokerage_missing_group_is_an_error():
-    with pytest.raises(GraphInputError, match="no group"):
+    with pytest.raises(InputError, match="no group"):
         brokerage_roles(brokerage_graph(), {"a1": "A"})
     with pytest.raises(MixedmigError):
         brokerage_roles(brokerage_graph(), 42)
@@ -490,14 +490,14 @@ def test_robustness_by_strength_and_degree():
 
 
 def test_robustness_rejects_bad_parameters():
-    with pytest.raises(GraphInputError, match="order"):
+    with pytest.raises(InputError, match="order"):
         robustness(path_graph(), order="closeness")
-    with pytest.raises(GraphInputError, match="steps"):
+    with pytest.raises(InputError, match="steps"):
         robustness(path_graph(), steps=-1)
 
 
 def test_negative_weights_are_rejected():
     G = nx.DiGraph()
     G.add_edge("A", "B", weight=-1)
-    with pytest.raises(GraphInputError, match="non-negative"):
+    with pytest.raises(InputError, match="non-negative"):
         strength_table(G)

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.errors import MixedmigError, ModelError
+from mixedmig.errors import MixedmigError, InputError
 from mixedmig.pathways import (
     AFTER_TRAFFICKING_STATES,
     COMPLEMENT,
@@ -143,47 +143,47 @@ def test_gambler_sensitivity_to_shared_parameter_matches_closed_form_derivative(
 
 
 def test_parameter_requires_source_or_note():
-    with pytest.raises(ModelError, match="no source"):
+    with pytest.raises(InputError, match="no source"):
         Parameter("p", 0.5, None, "sourced")
-    with pytest.raises(ModelError, match="no source"):
+    with pytest.raises(InputError, match="no source"):
         Parameter("p", 0.5, "   ", "sourced", "note")
-    with pytest.raises(ModelError, match="without a note"):
+    with pytest.raises(InputError, match="without a note"):
         Parameter("p", 0.5, None, "assumption")
-    with pytest.raises(ModelError, match="kind must be one of"):
+    with pytest.raises(InputError, match="kind must be one of"):
         Parameter("p", 0.5, "a source", "estimate", "note")
-    with pytest.raises(ModelError, match="finite"):
+    with pytest.raises(InputError, match="finite"):
         Parameter("p", float("nan"), None, "assumption", "note")
-    with pytest.raises(ModelError, match="real number"):
+    with pytest.raises(InputError, match="real number"):
         Parameter("p", True, None, "assumption", "note")
     ok = Parameter("p", 1, "a citation", "sourced")
     assert ok.value == 1.0 and isinstance(ok.value, float)
-    assert issubclass(ModelError, MixedmigError)
+    assert issubclass(InputError, MixedmigError)
 
 
 def test_row_that_does_not_sum_to_one_names_state_and_sum():
-    with pytest.raises(ModelError, match=r"out of state 'A' sum to 0\.9, not 1"):
+    with pytest.raises(InputError, match=r"out of state 'A' sum to 0\.9, not 1"):
         PathwayModel({"A": {"X": synthetic("a", 0.6), "Y": synthetic("b", 0.3)}})
-    with pytest.raises(ModelError, match=r"out of state 'A' sum to 1\.1 before the COMPLEMENT"):
+    with pytest.raises(InputError, match=r"out of state 'A' sum to 1\.1 before the COMPLEMENT"):
         PathwayModel({"A": {"X": synthetic("a", 0.6), "Y": synthetic("b", 0.5), "Z": COMPLEMENT}})
 
 
 def test_other_specification_errors():
-    with pytest.raises(ModelError, match="must lie in \\[0, 1\\]"):
+    with pytest.raises(InputError, match="must lie in \\[0, 1\\]"):
         PathwayModel({"A": {"X": synthetic("a", 1.2), "Y": COMPLEMENT}})
-    with pytest.raises(ModelError, match="two COMPLEMENT branches"):
+    with pytest.raises(InputError, match="two COMPLEMENT branches"):
         PathwayModel({"A": {"X": COMPLEMENT, "Y": COMPLEMENT}})
-    with pytest.raises(ModelError, match="two different parameters are named 'a'"):
+    with pytest.raises(InputError, match="two different parameters are named 'a'"):
         PathwayModel({"A": {"X": synthetic("a", 0.2), "Y": COMPLEMENT},
                       "B": {"X": synthetic("a", 0.3), "Y": COMPLEMENT}})
-    with pytest.raises(ModelError, match="Parameter or COMPLEMENT"):
+    with pytest.raises(InputError, match="Parameter or COMPLEMENT"):
         PathwayModel({"A": {"X": 0.5, "Y": COMPLEMENT}})
     # A and B only feed each other: a closed class that never absorbs
-    with pytest.raises(ModelError, match=r"\['A', 'B'\] can never reach an absorbing state"):
+    with pytest.raises(InputError, match=r"\['A', 'B'\] can never reach an absorbing state"):
         PathwayModel({"S": {"A": synthetic("a", 0.5), "X": COMPLEMENT},
                       "A": {"B": synthetic("one_ab", 1.0)}, "B": {"A": synthetic("one_ba", 1.0)}})
-    with pytest.raises(ModelError, match="no absorbing state"):
+    with pytest.raises(InputError, match="no absorbing state"):
         PathwayModel({"A": {"B": synthetic("one_ab", 1.0)}, "B": {"A": synthetic("one_ba", 1.0)}})
-    with pytest.raises(ModelError, match="start 'nowhere' is not a state"):
+    with pytest.raises(InputError, match="start 'nowhere' is not a state"):
         PathwayModel({"A": {"X": synthetic("a", 0.5), "Y": COMPLEMENT}}, start="nowhere")
 
 
@@ -203,9 +203,9 @@ def test_parameters_in_rows_without_complement_cannot_vary():
     table = sensitivity(model, target="X")
     assert table["derivative"].isna().all()
     assert set(table["remainder_branch"]) == {"none: row has no COMPLEMENT"}
-    with pytest.raises(ModelError, match="no COMPLEMENT branch"):
+    with pytest.raises(InputError, match="no COMPLEMENT branch"):
         model.with_values({"a": 0.7})
-    with pytest.raises(ModelError, match="no COMPLEMENT branch"):
+    with pytest.raises(InputError, match="no COMPLEMENT branch"):
         scenario_comparison(model, {"a": 0.1}, target="X")
 
 
@@ -236,7 +236,7 @@ def test_plain_numbers_become_labelled_assumptions():
     p = model.parameters["p_identified"]
     assert (p.value, p.kind, p.source) == (0.3, "assumption", None)
     assert p.note == "value supplied by the caller without a source"
-    with pytest.raises(ModelError, match="names must match"):
+    with pytest.raises(InputError, match="names must match"):
         after_trafficking_model(p_identified=synthetic("wrong_name", 0.3))
     with pytest.raises(TypeError):
         after_trafficking_model(p_unknown=0.3)
@@ -326,9 +326,9 @@ def test_sensitivity_analytic_equals_central_differences_and_path_derivatives():
 
 def test_sensitivity_rejects_bad_targets():
     model = after_trafficking_model()
-    with pytest.raises(ModelError, match="not an absorbing state"):
+    with pytest.raises(InputError, match="not an absorbing state"):
         sensitivity(model, target="identified")
-    with pytest.raises(ModelError, match="unknown method"):
+    with pytest.raises(InputError, match="unknown method"):
         sensitivity(model, method="forward")
 
 
@@ -398,17 +398,17 @@ def test_max_steps_leaves_cases_unabsorbed():
     assert list(table.index) == ["0", "4", "not_absorbed"]
     assert table.loc["not_absorbed", "count"] == 1_000
     assert (sim.steps == 1).all() and sim.visits is None
-    with pytest.raises(ModelError, match="visits were not recorded"):
+    with pytest.raises(InputError, match="visits were not recorded"):
         sim.mean_visits()
 
 
 def test_simulation_input_errors():
     model = after_trafficking_model()
-    with pytest.raises(ModelError, match="n_cases"):
+    with pytest.raises(InputError, match="n_cases"):
         simulate_pathways(model, 0, seed=1)
-    with pytest.raises(ModelError, match="max_steps"):
+    with pytest.raises(InputError, match="max_steps"):
         simulate_pathways(model, 10, seed=1, max_steps=0)
-    with pytest.raises(ModelError, match="not a state"):
+    with pytest.raises(InputError, match="not a state"):
         simulate_pathways(model, 10, seed=1, start="home")
 
 
@@ -460,7 +460,7 @@ def test_changed_sourced_value_becomes_an_assumption():
     assert (p.value, p.kind) == (0.9, "assumption")
     assert "baseline 0.855072 (sourced: U.S. Department of State (2022)" in p.note
     assert model.parameters["p_referred"].kind == "sourced"  # the original is untouched
-    with pytest.raises(ModelError, match="unknown parameter 'p_typo'"):
+    with pytest.raises(InputError, match="unknown parameter 'p_typo'"):
         scenario_comparison(model, {"p_typo": 0.1})
 
 
@@ -504,7 +504,7 @@ def test_sampling_intervals_at_their_boundaries(method):
     # goes to 1, u in [0.5, 1) to 2.  Rows 1 and 2 are absorbing self-loops.  For state 1,
     # 1 + u rounds to 2.0 when u = 1 - 2^-53 (the largest value Generator.random returns):
     # the searchsorted method must still keep the case in row 1.
-    from mixedmig.pathways import _RowSampler
+    from mixedmig.pathways.simulation import _RowSampler
 
     matrix = np.array([[0.0, 0.5, 0.5], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
     sampler = _RowSampler(matrix, method=method)
@@ -515,7 +515,7 @@ def test_sampling_intervals_at_their_boundaries(method):
 
 
 def test_both_sampling_methods_agree_on_a_dense_chain():
-    from mixedmig.pathways import _RowSampler
+    from mixedmig.pathways.simulation import _RowSampler
 
     rng = np.random.default_rng(11)
     matrix = rng.random((12, 12)) * (rng.random((12, 12)) < 0.7)  # synthetic, some zeros

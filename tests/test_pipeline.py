@@ -8,14 +8,15 @@ import shutil
 import pandas as pd
 import pytest
 
-from mixedmig import data, pipeline
+from mixedmig import data
+from mixedmig.data import derived
 from mixedmig.errors import SchemaError
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     target = tmp_path_factory.mktemp("build") / "processed"
-    pipeline.build(target)
+    data.build(target)
     return target
 
 
@@ -26,7 +27,7 @@ def _tree_bytes(folder):
 
 def test_second_build_is_byte_identical(built, tmp_path):
     again = tmp_path / "processed"
-    pipeline.build(again)
+    data.build(again)
     assert _tree_bytes(again) == _tree_bytes(built)
 
 
@@ -70,15 +71,15 @@ def test_gravity_pairs_cover_every_ordered_pair(built):
 
 def test_failed_build_leaves_previous_outputs_intact(tmp_path, monkeypatch):
     target = tmp_path / "processed"
-    pipeline.build(target)
+    data.build(target)
     before = _tree_bytes(target)
 
     def broken():
         raise SchemaError("simulated failure half-way through the build")
 
-    monkeypatch.setattr(pipeline, "identified_victims_wide", broken)
+    monkeypatch.setattr(derived, "identified_victims_wide", broken)
     with pytest.raises(SchemaError, match="simulated failure"):
-        pipeline.build(target)
+        data.build(target)
     assert _tree_bytes(target) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".processed-")]
 
@@ -90,5 +91,5 @@ def test_bad_raw_table_stops_the_build_before_writing(tmp_path, monkeypatch):
     csv_path.write_text(csv_path.read_text() + "extra,row\n")
     monkeypatch.setenv("MIXEDMIG_DATA", str(raw))
     with pytest.raises(Exception, match="sha256 mismatch"):
-        pipeline.build(tmp_path / "data" / "processed")
+        data.build(tmp_path / "data" / "processed")
     assert not (tmp_path / "data" / "processed").exists()

@@ -35,7 +35,7 @@ from matplotlib.colors import to_rgb  # noqa: E402
 
 from mixedmig import countries, plotting  # noqa: E402
 from mixedmig.errors import MixedmigError  # noqa: E402
-from mixedmig.plotting import PlotInputError  # noqa: E402
+from mixedmig.errors import InputError  # noqa: E402
 
 # WB2013, GMS origin -> GMS destination (persons).  CHN is left out of the flow-map table so the
 # map stays on the "gms" extent (Beijing lies north of it).
@@ -174,11 +174,11 @@ def test_gms_map_offline_and_bangkok_inside(monkeypatch):
 
 
 def test_gms_map_rejects_bad_region_and_resolution():
-    with pytest.raises(PlotInputError, match="unknown map region"):
+    with pytest.raises(InputError, match="unknown map region"):
         plotting.gms_map(region="europe", resolution="c")
-    with pytest.raises(PlotInputError, match="resolution"):
+    with pytest.raises(InputError, match="resolution"):
         plotting.gms_map(resolution="x")
-    with pytest.raises(PlotInputError, match="not a valid extent"):
+    with pytest.raises(InputError, match="not a valid extent"):
         plotting.gms_map(region=(112, 90, 5, 30), resolution="c")
 
 
@@ -271,13 +271,13 @@ def test_flow_map_top_keeps_largest():
 
 def test_flow_map_bad_input():
     table = _flows([r for r in WB2013_GMS if "CHN" not in r[:2]])
-    with pytest.raises(PlotInputError, match="'flow'"):
+    with pytest.raises(InputError, match="'flow'"):
         plotting.flow_map(table, value="flow", resolution="c")
-    with pytest.raises(PlotInputError, match="non-negative"):
+    with pytest.raises(InputError, match="non-negative"):
         plotting.flow_map(table.assign(value=-table["value"]), resolution="c")
-    with pytest.raises(PlotInputError, match="more than one row"):
+    with pytest.raises(InputError, match="more than one row"):
         plotting.flow_map(pd.concat([table, table.head(1)]), resolution="c")
-    with pytest.raises(PlotInputError, match="outside the map region"):
+    with pytest.raises(InputError, match="outside the map region"):
         plotting.flow_map(_flows(WB2013_GMS), region="gms", resolution="c")
     with pytest.raises(MixedmigError):
         plotting.flow_map(table.assign(orig="Atlantis"), resolution="c")
@@ -331,9 +331,9 @@ def test_chord_order_is_deterministic_and_validated():
     b = plotting.chord_diagram(matrix.loc[::-1, ::-1], order=list(countries.GMS))
     for node in a.arcs:
         assert a.arcs[node].theta1 == pytest.approx(b.arcs[node].theta1)
-    with pytest.raises(PlotInputError, match="order"):
+    with pytest.raises(InputError, match="order"):
         plotting.chord_diagram(matrix, order=["THA", "MMR"])
-    with pytest.raises(PlotInputError, match="missing value"):
+    with pytest.raises(InputError, match="missing value"):
         plotting.chord_diagram(matrix.astype(float).where(matrix > 0))
 
 
@@ -373,7 +373,7 @@ def test_small_multiples_absent_row_is_a_gap_too():
 
 def test_small_multiples_rejects_duplicates():
     table = _uniap_long()
-    with pytest.raises(PlotInputError, match="more than one row"):
+    with pytest.raises(InputError, match="more than one row"):
         plotting.small_multiples(pd.concat([table, table.head(1)]), x="year", y="victims",
                                  facet="country")
 
@@ -433,7 +433,7 @@ def test_small_multiples_non_negative_data_have_no_zero_line_and_reject_infinity
     assert not any(line.get_gid() == "zero-line" for ax in fig.axes for line in ax.get_lines())
     table = _uniap_yearly_change()
     table.loc[0, "change"] = np.inf
-    with pytest.raises(PlotInputError, match="must be finite"):
+    with pytest.raises(InputError, match="must be finite"):
         plotting.small_multiples(table, x="year", y="change", facet="country")
 
 
@@ -478,9 +478,9 @@ def test_alluvial_block_heights_proportional_to_stage_totals():
 
 def test_alluvial_bad_input():
     table = pd.DataFrame(WB2013_THREE_ORIGINS, columns=["orig", "dest", "migrants"])
-    with pytest.raises(PlotInputError, match="two distinct stage"):
+    with pytest.raises(InputError, match="two distinct stage"):
         plotting.alluvial(table, ["orig"], "migrants")
-    with pytest.raises(PlotInputError, match="missing values"):
+    with pytest.raises(InputError, match="missing values"):
         plotting.alluvial(table.assign(dest=table["dest"].where(table["migrants"] > 100)),
                           ["orig", "dest"], "migrants")
 
@@ -511,8 +511,8 @@ def test_save_figure_is_byte_identical_across_runs(tmp_path):
 
 def test_save_figure_rejects_bad_names_and_formats(tmp_path):
     fig = _chord_figure()
-    with pytest.raises(PlotInputError, match="plain file stem"):
+    with pytest.raises(InputError, match="plain file stem"):
         plotting.save_figure(fig, "sub/chord", tmp_path)
-    with pytest.raises(PlotInputError, match="unsupported format"):
+    with pytest.raises(InputError, match="unsupported format"):
         plotting.save_figure(fig, "chord", tmp_path, formats=("gif",))
     assert list(tmp_path.iterdir()) == []

@@ -16,12 +16,9 @@ from hypothesis import strategies as st
 from scipy import stats as sps
 
 from mixedmig import pathways
-from mixedmig.post_trafficking_analysis import (
-    PostTraffickingInputError,
-    consistent_counts,
-    implied_sample_size,
-    stage_pathways,
-)
+from mixedmig.errors import InputError
+from mixedmig.stats import consistent_counts, implied_sample_size
+from mixedmig.pathways import stage_pathways
 
 # ----------------------------------------------------------------------------- stage_pathways
 
@@ -50,20 +47,20 @@ def test_stage_pathways_hand_example():
 
 def test_stage_pathways_rejects_bad_input():
     visits = [[1, 1, 1, 0, 1, 0]]  # visited both a and b
-    with pytest.raises(PostTraffickingInputError, match="more than one"):
+    with pytest.raises(InputError, match="more than one"):
         stage_pathways(_fake(visits), {"first": ["a", "b"]})
-    with pytest.raises(PostTraffickingInputError, match="not states"):
+    with pytest.raises(InputError, match="not states"):
         stage_pathways(_fake(visits), {"first": ["a", "zzz"]})
-    with pytest.raises(PostTraffickingInputError, match="record_visits"):
+    with pytest.raises(InputError, match="record_visits"):
         stage_pathways(SimpleNamespace(states=STATES, visits=None), {"first": ["a"]})
-    with pytest.raises(PostTraffickingInputError, match="fill"):  # c unvisited: 'none' ambiguous
+    with pytest.raises(InputError, match="fill"):  # c unvisited: 'none' ambiguous
         stage_pathways(_fake([[1, 1, 0, 0, 1, 0]]), {"second": ["c"]}, labels={"c": "none"})
-    with pytest.raises(PostTraffickingInputError, match="share a label"):
+    with pytest.raises(InputError, match="share a label"):
         stage_pathways(_fake([[1, 1, 0, 0, 1, 0]]), {"first": ["a", "b"]}, labels={"a": "x", "b": "x"})
     # every case visited a or b, so a fill equal to a's label is never used and is allowed
     table = stage_pathways(_fake([[1, 1, 0, 0, 1, 0]]), {"first": ["a", "b"]}, labels={"a": "none"})
     assert table.astype({"first": str}).values.tolist() == [["none", 1]]
-    with pytest.raises(PostTraffickingInputError, match="clashes"):
+    with pytest.raises(InputError, match="clashes"):
         stage_pathways(_fake([[1, 1, 0, 0, 1, 0]]), {"cases": ["a", "b"]})
 
 
@@ -121,13 +118,13 @@ def test_consistent_counts_edges_and_errors():
     assert consistent_counts(0, 0, k=0) == (1, math.inf)
     assert consistent_counts(0, 0, k=1) == (200, math.inf)  # 1/200 = 0.5% rounds half-even to 0
     assert consistent_counts(100, 0, k=5) == (5, 5)
-    with pytest.raises(PostTraffickingInputError, match="exactly one"):
+    with pytest.raises(InputError, match="exactly one"):
         consistent_counts(20, 0, k=1, n=5)
-    with pytest.raises(PostTraffickingInputError, match="decimal"):
+    with pytest.raises(InputError, match="decimal"):
         consistent_counts(20.5, 0, n=5)
-    with pytest.raises(PostTraffickingInputError, match="0, 100"):
+    with pytest.raises(InputError, match="0, 100"):
         consistent_counts(120, 0, n=5)
-    with pytest.raises(PostTraffickingInputError, match="n = 0"):
+    with pytest.raises(InputError, match="n = 0"):
         consistent_counts(20, 0, n=0)
 
 
@@ -173,11 +170,11 @@ def test_implied_sample_size_hand_computed():
 
 
 def test_implied_sample_size_errors():
-    with pytest.raises(PostTraffickingInputError, match="lower < pct < upper"):
+    with pytest.raises(InputError, match="lower < pct < upper"):
         implied_sample_size(50, 60, 40, 0)
-    with pytest.raises(PostTraffickingInputError, match="level"):
+    with pytest.raises(InputError, match="level"):
         implied_sample_size(50, 40, 60, 0, level=1.5)
-    with pytest.raises(PostTraffickingInputError, match="decimal"):
+    with pytest.raises(InputError, match="decimal"):
         implied_sample_size(50.25, 40, 60, 1)
 
 

@@ -24,8 +24,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from mixedmig.errors import InputError
 from mixedmig.errors import MixedmigError
-from mixedmig.privacy import SuppressionError, disclosure_intervals, suppress_small_cells
+from mixedmig.privacy import disclosure_intervals, suppress_small_cells
 
 LAOS_2021 = pd.DataFrame({"adult": [30, 5], "child": [62, 13]}, index=["female", "male"])
 VIET_NAM_BY_SEX = pd.DataFrame({"female": [112, 114, 102], "male": [9, 12, 153]}, index=[2020, 2021, 2022])
@@ -157,7 +158,7 @@ def test_single_column_table_with_column_total_only():
 
 def test_a_cell_that_its_own_total_reveals_raises():
     # with row totals, every row total of a one-column table equals its only cell
-    with pytest.raises(SuppressionError, match="cannot be protected") as info:
+    with pytest.raises(InputError, match="cannot be protected") as info:
         suppress_small_cells(CAMBODIA_RESCUED_2017, 5)
     assert isinstance(info.value, MixedmigError)
     assert "Singapore" in str(info.value)
@@ -182,7 +183,7 @@ def test_markers_label_columns_and_margins_in_the_input():
     assert shown.loc["Total", "note"] == ""
     bad = df.copy()
     bad.loc[2021, "Total"] = 127
-    with pytest.raises(SuppressionError, match="row 2021: the 'Total' column says 127"):
+    with pytest.raises(InputError, match="row 2021: the 'Total' column says 127"):
         suppress_small_cells(bad, 10, value_columns=["female", "male", "Total"])
 
 
@@ -199,7 +200,7 @@ def test_markers_label_columns_and_margins_in_the_input():
     ],
 )
 def test_bad_input_raises(table, k, fragment):
-    with pytest.raises(SuppressionError, match=fragment):
+    with pytest.raises(InputError, match=fragment):
         suppress_small_cells(table, k)
 
 
@@ -238,7 +239,7 @@ def test_no_small_cell_is_published_and_none_can_be_recovered(table, k, suppress
         result = suppress_small_cells(
             table, k, suppress_zeros=suppress_zeros, row_totals=row_totals, col_totals=col_totals
         )
-    except SuppressionError:
+    except InputError:
         event("impossible: totals reveal a small cell")
         # Only allowed when protection is impossible: with every cell hidden, the totals
         # alone still pin down some small cell.
@@ -316,7 +317,7 @@ def test_line_rule_alone_can_leave_a_cell_recoverable_and_the_audit_fixes_it():
         table = pd.DataFrame(values, index=[f"r{i}" for i in range(5)], columns=[f"c{j}" for j in range(5)])
         try:
             line_rule = suppress_small_cells(table, 5, audit=False)
-        except SuppressionError:
+        except InputError:
             continue
         intervals = attacker_intervals(*attacker_view(line_rule))
         if any(upper - lower < 0.5 for lower, upper in intervals.values()):

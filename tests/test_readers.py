@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mixedmig import readers
+from mixedmig import data
 from mixedmig.errors import DataError, SchemaError
 
 YEARS_2024 = [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
@@ -46,7 +46,7 @@ def write_undesa_2024(path):
 def test_undesa_2024_workbook_reads_into_the_curated_shape(tmp_path):
     path = tmp_path / "undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx"
     write_undesa_2024(path)
-    long = readers.read_undesa_bilateral_workbook(path, edition=2024)
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
     assert list(long.columns) == ["edition", "year", "sex", "orig", "dest", "stock"]
     assert set(long["orig"]) == {"MMR"} and set(long["dest"]) == {"THA"}
     assert len(long) == 24
@@ -63,7 +63,7 @@ def test_undesa_reader_agrees_with_the_curated_table(tmp_path):
 
     path = tmp_path / "ims2024.xlsx"
     write_undesa_2024(path)
-    long = readers.read_undesa_bilateral_workbook(path, edition=2024)
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
     curated = data.load("undesa_ims_bilateral")
     curated = curated[(curated["edition"] == 2024) & (curated["orig"] == "MMR")
                       & (curated["dest"] == "THA")]
@@ -77,9 +77,9 @@ def test_undesa_reader_rejects_a_wrong_header_row(tmp_path):
     path = tmp_path / "ims2024.xlsx"
     write_undesa_2024(path)
     with pytest.raises(SchemaError, match="is row 5 the header row"):
-        readers.read_undesa_bilateral_workbook(path, edition=2024, header_row=5)
+        data.read_undesa_bilateral_workbook(path, edition=2024, header_row=5)
     with pytest.raises(DataError, match="edition 2019 is not supported"):
-        readers.read_undesa_bilateral_workbook(path, edition=2019)
+        data.read_undesa_bilateral_workbook(path, edition=2019)
 
 
 def test_worldbank_matrix(tmp_path):
@@ -97,7 +97,7 @@ def test_worldbank_matrix(tmp_path):
     frame = pd.DataFrame([["Bilateral Migration Matrix 2013"] + [""] * (len(names) + 1), header]
                          + body)
     frame.to_excel(path, header=False, index=False)
-    long = readers.read_worldbank_matrix(path, year=2013)
+    long = data.read_worldbank_matrix(path, year=2013)
     table = long.set_index(["orig", "dest"])["migrants"]
     assert table[("MMR", "THA")] == 1892480
     assert table[("LAO", "THA")] == 926427
@@ -117,10 +117,10 @@ def test_unhcr_export_with_preamble(tmp_path):
     )
     path = tmp_path / "population.csv"
     path.write_text(preamble + "\n" + body)
-    frame = readers.read_unhcr_population(path, involving=["MMR"])
+    frame = data.read_unhcr_population(path, involving=["MMR"])
     assert frame["refugees"].tolist() == [91805, 81005]
     assert frame["orig"].tolist() == ["MMR", "MMR"]
-    everything = readers.read_unhcr_population(path)
+    everything = data.read_unhcr_population(path)
     assert everything["asylum_seekers"].isna().sum() == 1
 
 
@@ -128,4 +128,4 @@ def test_unhcr_reader_names_missing_columns(tmp_path):
     path = tmp_path / "population.csv"
     path.write_text("Year,Country of origin\n2020,Myanmar\n")
     with pytest.raises(SchemaError, match="missing column"):
-        readers.read_unhcr_population(path)
+        data.read_unhcr_population(path)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 from mixedmig.countries import GMS
-from mixedmig.errors import ModelError, SchemaError, UnknownCountryError
+from mixedmig.errors import InputError, SchemaError, UnknownCountryError
 from mixedmig.referral import (
     COMMIT_2017_CROSS_SECTOR,
     COMMIT_2017_PERSONS_SUPPORTED,
@@ -267,7 +267,7 @@ def repatriation_rows() -> pd.DataFrame:
 
 
 def test_return_network_refuses_to_add_periods_silently():
-    with pytest.raises(ModelError, match="CHN -> MMR"):
+    with pytest.raises(InputError, match="CHN -> MMR"):
         return_network(repatriation_rows())
 
 
@@ -348,7 +348,7 @@ def test_return_network_marks_every_count_not_read_in_a_primary_source():
 
 
 def test_return_network_input_errors():
-    with pytest.raises(ModelError, match="not in the table"):
+    with pytest.raises(InputError, match="not in the table"):
         return_network(repatriation_rows(), period="2030")
     bad = repatriation_rows()
     bad.loc[2, "reliability"] = "rumour"
@@ -436,12 +436,12 @@ def test_synthetic_calibration_is_exact_for_any_parameters(sizes, seed, cross_bo
 
 
 def test_synthetic_parameter_errors():
-    with pytest.raises(ModelError, match="CSO <-> government"):
+    with pytest.raises(InputError, match="CSO <-> government"):
         synthetic_referral_events(other_sector_pairs={("government", "civil_society"): 1.0})
-    with pytest.raises(ModelError, match="n_cross_sector"):
+    with pytest.raises(InputError, match="n_cross_sector"):
         synthetic_referral_events(n_cases=10, n_cross_sector=11)
-    with pytest.raises(ModelError, match="at least 2"):
+    with pytest.raises(InputError, match="at least 2"):
         synthetic_referral_events(actors_per_sector={"government": 1, "civil_society": 3,
                                                      "international_organisation": 1})
-    with pytest.raises(ModelError, match="fewer than"):
+    with pytest.raises(InputError, match="fewer than"):
         synthetic_referral_events(n_cases=5, n_cross_sector=2)

@@ -31,9 +31,9 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.stats.rates import confint_poisson_2indep
 
+from mixedmig.errors import InputError
 from mixedmig.errors import MixedmigError
 from mixedmig.stats import (
-    StatsInputError,
     chi_square_test,
     compare_to_published,
     fisher_exact_test,
@@ -175,7 +175,7 @@ def test_higher_level_gives_wider_interval():
     ],
 )
 def test_bad_input_raises_a_clear_mixedmig_error(k, n, level, method, fragment):
-    with pytest.raises(StatsInputError, match=fragment) as info:
+    with pytest.raises(InputError, match=fragment) as info:
         proportion_ci(k, n, method=method, level=level)
     assert isinstance(info.value, MixedmigError)
 
@@ -205,14 +205,14 @@ def test_table_matches_scalar_and_statsmodels(method):
 
 def test_table_errors_name_the_row():
     df = pd.DataFrame({"k": [478, 1200], "n": [1015, 1015]}, index=["threatened", "typo"])
-    with pytest.raises(StatsInputError, match="row 'typo'"):
+    with pytest.raises(InputError, match="row 'typo'"):
         proportion_ci_table(df)
     df = pd.DataFrame({"k": pd.array([478, None], dtype="Int64"), "n": [1015, 1015]}, index=["a", "b"])
-    with pytest.raises(StatsInputError, match="row 'b'"):
+    with pytest.raises(InputError, match="row 'b'"):
         proportion_ci_table(df)
-    with pytest.raises(StatsInputError, match="column 'events' not found"):
+    with pytest.raises(InputError, match="column 'events' not found"):
         proportion_ci_table(df, k="events")
-    with pytest.raises(StatsInputError, match="already has column"):
+    with pytest.raises(InputError, match="already has column"):
         proportion_ci_table(pd.DataFrame({"k": [1], "n": [2], "lower": [0.0]}))
 
 
@@ -293,16 +293,16 @@ def test_a_tie_agrees_under_either_rounding_rule(whole, decimals):
 
 
 def test_compare_rejects_inconsistent_input():
-    with pytest.raises(StatsInputError, match="more than 0 decimal"):
+    with pytest.raises(InputError, match="more than 0 decimal"):
         compare_to_published(pd.DataFrame({"published_pct": [47.4], "k": [478], "n": [1015]}), decimals=0)
-    with pytest.raises(StatsInputError, match="nothing to compare"):
+    with pytest.raises(InputError, match="nothing to compare"):
         compare_to_published(pd.DataFrame({"published_pct": [47]}), decimals=0)
-    with pytest.raises(StatsInputError, match="no computed lower"):
+    with pytest.raises(InputError, match="no computed lower"):
         compare_to_published(
             pd.DataFrame({"published_pct": [47], "published_lower_pct": [44], "computed_pct": [47.1]}),
             decimals=0,
         )
-    with pytest.raises(StatsInputError, match="strip '%'"):
+    with pytest.raises(InputError, match="strip '%'"):
         compare_to_published(pd.DataFrame({"published_pct": ["47%"], "k": [478], "n": [1015]}), decimals=0)
 
 
@@ -364,11 +364,11 @@ def test_small_expected_counts_are_flagged():
 
 
 def test_chi_square_rejects_bad_tables():
-    with pytest.raises(StatsInputError, match="row 1 has no counts"):
+    with pytest.raises(InputError, match="row 1 has no counts"):
         chi_square_test([[3, 1], [0, 0]])
-    with pytest.raises(StatsInputError, match="2 x 2"):
+    with pytest.raises(InputError, match="2 x 2"):
         chi_square_test([[3, 1, 4]])
-    with pytest.raises(StatsInputError, match="whole non-negative"):
+    with pytest.raises(InputError, match="whole non-negative"):
         chi_square_test([[3, -1], [1, 3]])
 
 
@@ -391,7 +391,7 @@ def test_fisher_exact_matches_scipy(alternative):
 
 
 def test_fisher_exact_rejects_non_2x2():
-    with pytest.raises(StatsInputError, match="2 x 2"):
+    with pytest.raises(InputError, match="2 x 2"):
         fisher_exact_test(UNIAP_2009_2011)
 
 
@@ -418,13 +418,13 @@ def test_incidence_rate_ratio_matches_statsmodels_wald_log():
 
 
 def test_rate_ratio_rejects_zero_counts_and_bad_denominators():
-    with pytest.raises(StatsInputError, match="zero count"):
+    with pytest.raises(InputError, match="zero count"):
         rate_ratio(0, 566, 198, 566)
-    with pytest.raises(StatsInputError, match="larger than"):
+    with pytest.raises(InputError, match="larger than"):
         rate_ratio(600, 566, 198, 566)
-    with pytest.raises(StatsInputError, match="person-time"):
+    with pytest.raises(InputError, match="person-time"):
         rate_ratio(3, -1.0, 4, 10.0, denominator="person-time")
-    with pytest.raises(StatsInputError, match="denominator"):
+    with pytest.raises(InputError, match="denominator"):
         rate_ratio(3, 10, 4, 10, denominator="cases")
 
 

@@ -12,17 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.errors import DataError, ModelError
+from mixedmig.errors import DataError, InputError
 from mixedmig.flows import flows_from_stocks
-from mixedmig.stock_flow_analysis import (
-    VARIANTS,
-    closed_system_natural_change,
-    compare_methods,
-    flows_over_periods,
-    stock_table,
-    system_indices,
-    flow_types,
-)
+from mixedmig.flows import VARIANTS, closed_system_natural_change, compare_methods, flows_over_periods, stock_table, flow_types
+from mixedmig.indices import system_indices
 
 ABC = ["A", "B", "C"]
 
@@ -160,7 +153,7 @@ def test_compare_methods_difference_variants_and_rates_total():
     # Rates: total 17 spread over start foreign-born shares 5/35 (A -> B) and 30/35 (B -> A).
     np.testing.assert_allclose(results["rates (Dennett)"].flows.to_numpy(),
                                [[0, 17 * 5 / 35], [17 * 30 / 35, 0]])
-    with pytest.raises(ModelError, match="rates_total_from"):
+    with pytest.raises(InputError, match="rates_total_from"):
         compare_methods(start, end, births=change["births"], deaths=change["deaths"],
                         rates_total_from="rates (Dennett)")
 

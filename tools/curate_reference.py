@@ -326,7 +326,7 @@ def build_undesa_bilateral(ref: Path) -> Table:
             "present in the official 2024 file; a pair with no 2024 row was NOT ITEMISED by the "
             "official file (the destination's data put that origin under 'Other'), which is "
             "not the same as a measured zero: treat it as 0 only if the analysis accepts that "
-            "reading (mixedmig.pipeline.gravity_pairs does, and records stock_listed = False)."
+            "reading (mixedmig.data.gravity_pairs does, and records stock_listed = False)."
         ),
         sources=[
             undesa_source("2024",

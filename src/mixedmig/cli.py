@@ -60,9 +60,9 @@ def _cmd_hash(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from . import pipeline
+    from .data import build as _build
 
-    target = pipeline.build(args.output)
+    target = _build(args.output)
     print(f"built {target}")
     return 0
 

@@ -46,7 +46,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import MixedmigError, UnknownCountryError
+from .errors import UnknownCountryError
+from .errors import InputError
 
 __all__ = [
     "Country",
@@ -56,7 +57,7 @@ __all__ = [
     "OTHER_ASIA",
     "ISO3_CODES",
     "GROUPS",
-    "UnknownGroupError",
+    "InputError",
     "normalize_name",
     "get",
     "to_iso3",
@@ -67,9 +68,6 @@ __all__ = [
     "to_iso3_series",
 ]
 
-
-class UnknownGroupError(MixedmigError, ValueError):
-    """A country group name that the registry does not define."""
 
 
 @dataclass(frozen=True)
@@ -352,7 +350,7 @@ def codes(group: str | None = None) -> tuple[str, ...]:
     key = normalize_name(group) if isinstance(group, str) else None
     by_key = {"gms": GMS, "asean": ASEAN, "other": OTHER_ASIA, "other asia": OTHER_ASIA}
     if key not in by_key:
-        raise UnknownGroupError(
+        raise InputError(
             f"unknown country group {group!r}: use None (all 15), 'GMS', 'ASEAN' or 'other'."
         )
     return by_key[key]

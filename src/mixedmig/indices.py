@@ -36,8 +36,10 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, ModelError, SchemaError
+from .errors import DataError, InputError, SchemaError
 from .gravity import fit_ppml
+from collections.abc import Mapping
+from .flows.tables import to_matrix
 
 __all__ = [
     "migration_totals",
@@ -132,7 +134,7 @@ def _population_total(population, labels: pd.Index) -> float:
 
 def _check_field(field_name: str) -> None:
     if field_name not in _FIELDS:
-        raise ModelError(f"field={field_name!r} must be 'in' (destination fields) or 'out' "
+        raise InputError(f"field={field_name!r} must be 'in' (destination fields) or 'out' "
                          "(origin fields)")
 
 
@@ -256,7 +258,7 @@ def connectivity(od, threshold: float = 0.0) -> float:
     sends migrants to every other one.
     """
     if not isinstance(threshold, numbers.Real) or not np.isfinite(threshold) or threshold < 0:
-        raise ModelError(f"threshold must be a finite number >= 0, got {threshold!r}")
+        raise InputError(f"threshold must be a finite number >= 0, got {threshold!r}")
     m, _ = _od_array(od)
     flows = _off_diagonal(m)
     if flows.size == 0:
@@ -302,7 +304,7 @@ def migration_weighted_gini(od, field: str = "both", corrected: bool = True) -> 
     times smaller; this function returns the weighted mean itself.
     """
     if field not in _FIELDS + ("both",):
-        raise ModelError(f"field={field!r} must be 'in', 'out' or 'both'")
+        raise InputError(f"field={field!r} must be 'in', 'out' or 'both'")
     if field == "both":
         return 0.5 * (migration_weighted_gini(od, "in", corrected)
                       + migration_weighted_gini(od, "out", corrected))
@@ -442,7 +444,7 @@ def distance_decay(od, distance, cov: str = "HC1", alpha: float = 0.05) -> Dista
     d = _distance_array(distance, labels)
     n = len(labels)
     if n < 3:
-        raise ModelError("distance decay with origin and destination effects needs at least "
+        raise InputError("distance decay with origin and destination effects needs at least "
                          f"3 regions, got {n}")
     orig, dest = np.nonzero(~np.eye(n, dtype=bool))
     long = pd.DataFrame(
@@ -467,3 +469,69 @@ def distance_decay(od, distance, cov: str = "HC1", alpha: float = 0.05) -> Dista
         diagnostics=fit.diagnostics,
         dropped=fit.dropped,
     )
+
+
+def system_indices(flows: pd.DataFrame, population: Mapping[int, pd.Series] | None = None, *,
+                   connectivity_threshold: float = 0.0) -> pd.DataFrame:
+    """Summary indices per period and method of a :func:`flows_over_periods` table.
+
+    Columns: ``total_flow`` (all moves between economies), ``amei`` (aggregate migration
+    effectiveness, per cent; Bell et al. 2002), ``connectivity`` (share of the n(n-1)
+    corridors whose flow exceeds ``connectivity_threshold``, per cent; Bell et al. 2002) and,
+    when ``population`` (by year) is given, ``migrants_per_1000`` - moves per 1,000 residents
+    at the start of the period.
+    """
+    needed = {"period_start", "period_end", "method", "orig", "dest", "value"}
+    if not needed <= set(flows.columns):
+        raise DataError(f"flows needs columns {sorted(needed)}; it has {list(flows.columns)}.")
+    rows = []
+    for (start, end, method), part in flows.groupby(["period_start", "period_end", "method"],
+                                                    sort=False):
+        od = to_matrix(part)
+        row = {"period_start": start, "period_end": end, "method": method,
+               "total_flow": float(od.to_numpy().sum()),
+               "amei": aggregate_migration_effectiveness(od),
+               "connectivity": 100.0 * connectivity(od, threshold=connectivity_threshold)}
+        if population is not None:
+            row["migrants_per_1000"] = 1000.0 * crude_migration_probability(
+                od, population[start])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def dissimilarity_index(a: pd.Series, b: pd.Series) -> float:
+    """Index of dissimilarity between two distributions over the same items (Duncan & Duncan
+    1955): ``D = 1/2 * sum_i |a_i / sum(a) - b_i / sum(b)|``.
+
+    D is the share of one distribution that would have to move to other items to reproduce the
+    other's shares: 0 when the shares are identical (whatever the totals), 1 when no item is
+    positive in both.  ``a`` and ``b`` must have the same index (the same corridors, e.g. a
+    MultiIndex of origin and destination) with finite non-negative values and positive sums.
+    """
+    for label, s in (("a", a), ("b", b)):
+        if not isinstance(s, pd.Series):
+            raise DataError(f"{label} must be a pandas Series, got {type(s).__name__}")
+        if not s.index.is_unique:
+            raise DataError(f"{label} has a duplicated index label; give each item once")
+    if not a.index.sort_values().equals(b.index.sort_values()):
+        only_a = a.index.difference(b.index)
+        only_b = b.index.difference(a.index)
+        raise DataError(
+            f"a and b must cover the same items; {len(only_a)} only in a, {len(only_b)} only "
+            f"in b (e.g. {list(only_a[:2]) + list(only_b[:2])}). Align them first, e.g. keep "
+            "the intersection of the two indexes."
+        )
+    x = pd.to_numeric(a, errors="coerce").astype("float64")
+    y = pd.to_numeric(b, errors="coerce").astype("float64").reindex(x.index)
+    for label, s in (("a", x), ("b", y)):
+        values = s.to_numpy()
+        if not np.isfinite(values).all() or (values < 0).any():
+            raise DataError(
+                f"{label} has missing, infinite or negative values; drop unknown items from "
+                "both series first (a missing figure is not a zero)"
+            )
+        if values.sum() <= 0:
+            raise DataError(f"{label} sums to zero; shares are undefined")
+    share_x = x.to_numpy() / x.sum()
+    share_y = y.to_numpy() / y.sum()
+    return float(0.5 * np.abs(share_x - share_y).sum())

@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
+from .errors import InputError
 
-from .errors import MixedmigError
 
-__all__ = ["SuppressionError", "SuppressedTable", "suppress_small_cells", "disclosure_intervals"]
+__all__ = ["InputError", "SuppressedTable", "suppress_small_cells", "disclosure_intervals"]
 
 METHOD_DESCRIPTION = (
     "cell suppression: primary = counts with 0 < count < k{zeros}; secondary = complementary "
@@ -50,10 +50,6 @@ METHOD_DESCRIPTION = (
     "cells and totals (Cox 1980)"
 )
 
-
-class SuppressionError(MixedmigError, ValueError):
-    """A table cannot be suppressed as asked (bad input, or a small cell that the published
-    totals would reveal whatever else is hidden)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -167,7 +163,7 @@ def _optimise(variable: int, n_variables: int, a_eq, b_eq, maximise: bool) -> fl
     if result.status == 3:  # unbounded
         return np.inf if maximise else -np.inf
     if result.status != 0:
-        raise SuppressionError(
+        raise InputError(
             f"the published cells and totals are inconsistent (linear program: {result.message}); "
             f"check that the totals are the sums of the cells"
         )
@@ -330,7 +326,7 @@ def _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_l
                 line = int(np.flatnonzero(counts == 1)[0])
                 what = "row" if axis == 1 else "column"
                 label = row_labels[line] if axis == 1 else col_labels[line]
-                raise SuppressionError(
+                raise InputError(
                     f"{what} {label!r} has a single hidden cell and no other cell to hide with it, "
                     f"so its published total reveals it; publish without that total or merge categories"
                 )
@@ -350,7 +346,7 @@ def _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_l
                 continue
         label = f"(row {row_labels[cell[0]]!r}, column {col_labels[cell[1]]!r})"
         if primary[cell]:
-            raise SuppressionError(
+            raise InputError(
                 f"cell {label} = {values[cell]} cannot be protected: the published totals determine "
                 f"it even when every other cell is hidden (typically the rest of its row or column "
                 f"is zero). Publish without those totals (row_totals=False / col_totals=False), "
@@ -373,7 +369,7 @@ def _count_values(df: pd.DataFrame, columns: list) -> np.ndarray:
     for column in columns:
         series = df[column]
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            raise SuppressionError(
+            raise InputError(
                 f"column {column!r} must hold counts, but its dtype is {series.dtype}; "
                 f"pass value_columns=[...] to name the count columns"
             )
@@ -381,7 +377,7 @@ def _count_values(df: pd.DataFrame, columns: list) -> np.ndarray:
     bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values))
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise SuppressionError(
+        raise InputError(
             f"row {df.index[i]!r}, column {columns[j]!r}: {df[columns[j]].iloc[i]!r} is not a whole "
             f"non-negative count (missing values are not allowed)"
         )
@@ -397,7 +393,7 @@ def _strip_margins(df: pd.DataFrame, value_columns: list, margins_name: str) -> 
         computed = _count_values(df.loc[rows], inner).sum(axis=1)
         if not np.array_equal(given, computed):
             i = int(np.flatnonzero(given != computed)[0])
-            raise SuppressionError(
+            raise InputError(
                 f"row {rows[i]!r}: the {margins_name!r} column says {given[i]} but the cells add "
                 f"up to {computed[i]}; fix the table or drop its total column"
             )
@@ -409,7 +405,7 @@ def _strip_margins(df: pd.DataFrame, value_columns: list, margins_name: str) -> 
         computed = _count_values(df.loc[rows], value_columns).sum(axis=0)
         if not np.array_equal(given, computed):
             j = int(np.flatnonzero(given != computed)[0])
-            raise SuppressionError(
+            raise InputError(
                 f"column {value_columns[j]!r}: the {margins_name!r} row says {given[j]} but the "
                 f"cells add up to {computed[j]}; fix the table or drop its total row"
             )
@@ -482,27 +478,27 @@ def suppress_small_cells(
     >>> result.provenance["n_primary"], result.provenance["n_secondary"]
     (1, 3)
 
-    Raises :class:`SuppressionError` on bad input (non-integer or negative counts,
+    Raises :class:`InputError` on bad input (non-integer or negative counts,
     duplicate labels, k < 1) and when a small cell cannot be protected because the
     published totals determine it whatever else is hidden.
     """
     if not isinstance(df, pd.DataFrame):
-        raise SuppressionError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+        raise InputError(f"df must be a pandas DataFrame, got {type(df).__name__}")
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise SuppressionError(f"k must be a whole number >= 1 (e.g. 5 or 10), got {k!r}")
+        raise InputError(f"k must be a whole number >= 1 (e.g. 5 or 10), got {k!r}")
     k = int(k)
     if df.index.has_duplicates or df.columns.has_duplicates:
-        raise SuppressionError("row and column labels must be unique (cells are reported by label)")
+        raise InputError("row and column labels must be unique (cells are reported by label)")
     value_columns = list(df.columns) if value_columns is None else list(value_columns)
     missing = [c for c in value_columns if c not in df.columns]
     if missing:
-        raise SuppressionError(f"value_columns {missing} are not columns of df ({list(df.columns)})")
+        raise InputError(f"value_columns {missing} are not columns of df ({list(df.columns)})")
     df = _strip_margins(df, value_columns, margins_name)
     value_columns = [c for c in value_columns if c != margins_name]
     if not value_columns or len(df) == 0:
-        raise SuppressionError("the table has no count cells")
+        raise InputError("the table has no count cells")
     if margins_name in df.columns:
-        raise SuppressionError(
+        raise InputError(
             f"column {margins_name!r} is not a count column but has the totals' label; "
             f"rename it or pass margins_name=..."
         )

@@ -1,48 +1,95 @@
-"""Robustness of referral networks: removal curves for a given order and a random-removal
-baseline.
-
-:func:`mixedmig.networks.robustness` removes the *most central* actor at each step (a targeted
-attack).  Whether that damage is large only shows against a baseline: the same number of
-actors removed at random ("error" versus "attack" tolerance, Albert, Jeong & Barabasi 2000).
-
-* :func:`removal_curve` - the network left after removing nodes in a given order: size of the
-  largest weakly connected component and the share of edge weight (referrals) still possible,
-  with the columns of :func:`mixedmig.networks.robustness` except `largest_wcc_share_of_remaining`.
-* :func:`random_removal` - the mean and a percentile band of those curves over seeded random
-  removal orders.
-* :func:`grouped_circle_layout` - deterministic node positions for drawing an actor network:
-  one small circle of actors per group (e.g. country), the groups on a large circle.
-
-Reference: Albert, R., Jeong, H. & Barabasi, A.-L. (2000). Error and attack tolerance of
-complex networks. *Nature* 406, 378-382.
-"""
+"""Network robustness: the largest weakly connected component as nodes are removed."""
 
 from __future__ import annotations
-
 import math
 import numbers
-from collections.abc import Sequence
-
 import networkx as nx
 import numpy as np
 import pandas as pd
+from collections.abc import Sequence
+from ..errors import InputError
+from .graphs import ROBUSTNESS_ORDERS
+from .graphs import _rank_key
+from .graphs import _weighted_betweenness
+from .graphs import _weighted_digraph
 
-from .errors import MixedmigError
 
-__all__ = ["RemovalInputError", "removal_curve", "random_removal", "grouped_circle_layout"]
+def _removal_scores(H: nx.DiGraph, order: str) -> dict:
+    if order == "betweenness":
+        return _weighted_betweenness(H)
+    if order == "degree":
+        return {n: float(H.degree(n)) for n in H.nodes}
+    return {n: float(H.degree(n, weight="weight")) for n in H.nodes}
+
+
+def robustness(G, order: str = "betweenness", steps: int | None = None,
+               recompute: bool = True, weight: str = "weight") -> pd.DataFrame:
+    """Targeted attack: remove the most central node, one at a time (Albert et al. 2000).
+
+    ``order`` is ``"betweenness"`` (weighted, length 1 / weight, as in
+    :func:`centrality_table`), ``"degree"`` (in + out) or ``"strength"`` (in + out weight).
+    With ``recompute=True`` scores are recomputed after each removal (adaptive attack);
+    otherwise the ranking of the intact graph is used throughout.  Ties go to the lowest node
+    label.  ``steps`` = number of removals (default: until no node is left).
+
+    Returns one row per step (step 0 = intact graph): ``step``, ``removed`` (node label, None at
+    step 0), ``score`` (its score when removed), ``n_nodes``, ``largest_wcc`` (size of the
+    largest weakly connected component), ``largest_wcc_share`` = largest_wcc / original number
+    of nodes (the usual robustness curve, Albert et al. 2000; it falls by 1/n with every
+    removal even while the rest stays connected), ``largest_wcc_share_of_remaining`` =
+    largest_wcc / n_nodes (1.0 while the remaining nodes are all connected, so it shows
+    fragmentation only; NaN once no node is left) and ``weight_share`` (edge weight among
+    remaining nodes / original total weight).
+    """
+    if order not in ROBUSTNESS_ORDERS:
+        raise InputError(f"order must be one of {ROBUSTNESS_ORDERS}, got {order!r}")
+    H = _weighted_digraph(G, weight)
+    n0 = H.number_of_nodes()
+    if steps is None:
+        steps = n0
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+        raise InputError(f"steps must be None or a non-negative integer, got {steps!r}")
+    steps = min(int(steps), n0)
+    total_weight = float(H.size(weight="weight"))
+
+    def _record(step, removed, score):
+        lcc = max((len(c) for c in nx.weakly_connected_components(H)), default=0)
+        remaining = float(H.size(weight="weight"))
+        return {
+            "step": step,
+            "removed": removed,
+            "score": score,
+            "n_nodes": H.number_of_nodes(),
+            "largest_wcc": lcc,
+            "largest_wcc_share": lcc / n0 if n0 else math.nan,
+            "largest_wcc_share_of_remaining": (lcc / H.number_of_nodes()
+                                               if H.number_of_nodes() else math.nan),
+            "weight_share": remaining / total_weight if total_weight > 0 else math.nan,
+        }
+
+    rows = [_record(0, None, math.nan)]
+    fixed = None if recompute else _removal_scores(H, order)
+    for step in range(1, steps + 1):
+        scores = _removal_scores(H, order) if recompute else {n: fixed[n] for n in H.nodes}
+        target = min(scores, key=lambda n: _rank_key(scores[n], n))
+        H.remove_node(target)
+        rows.append(_record(step, target, float(scores[target])))
+    table = pd.DataFrame(rows, columns=["step", "removed", "score", "n_nodes", "largest_wcc",
+                                        "largest_wcc_share", "largest_wcc_share_of_remaining",
+                                        "weight_share"])
+    # keep node labels as Python objects (None at step 0), not a string column with NaN
+    table["removed"] = pd.Series([r["removed"] for r in rows], dtype=object)
+    return table
+
 
 _CURVE_COLUMNS = ["step", "removed", "n_nodes", "largest_wcc", "largest_wcc_share",
                   "weight_share"]
 
 
-class RemovalInputError(MixedmigError, ValueError):
-    """A graph, removal order or parameter that the removal analysis cannot use."""
-
-
 def _checked_graph(G, weight: str) -> nx.DiGraph:
     """A DiGraph copy with float ``weight`` (parallel edges summed, missing weight = 1)."""
     if not isinstance(G, nx.Graph) or not G.is_directed():
-        raise RemovalInputError(
+        raise InputError(
             f"expected a directed networkx graph, got {type(G).__name__}; build one with "
             "mixedmig.referral.referral_network()"
         )
@@ -53,7 +100,7 @@ def _checked_graph(G, weight: str) -> nx.DiGraph:
         w = data.get(weight, 1.0)
         if (isinstance(w, bool) or not isinstance(w, numbers.Real) or not math.isfinite(w)
                 or w < 0):
-            raise RemovalInputError(
+            raise InputError(
                 f"edge {u!r} -> {v!r}: {weight!r} = {w!r} is not a finite non-negative number"
             )
         if H.has_edge(u, v):
@@ -98,9 +145,9 @@ def removal_curve(G, order: Sequence, weight: str = "weight") -> pd.DataFrame:
     order = list(order)
     unknown = [n for n in order if n not in H]
     if unknown:
-        raise RemovalInputError(f"node(s) {unknown[:3]} of the removal order are not in the graph")
+        raise InputError(f"node(s) {unknown[:3]} of the removal order are not in the graph")
     if len(set(order)) != len(order):
-        raise RemovalInputError("the removal order lists a node more than once")
+        raise InputError("the removal order lists a node more than once")
     table = pd.DataFrame(_curve(H, order), columns=_CURVE_COLUMNS)
     table["removed"] = pd.Series([None, *order], dtype=object)
     return table
@@ -121,13 +168,13 @@ def random_removal(G, steps: int, n_draws: int = 200, seed: int = 0,
     """
     for value, name, low in ((steps, "steps", 0), (n_draws, "n_draws", 1)):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-            raise RemovalInputError(f"{name} must be an integer >= {low}, got {value!r}")
+            raise InputError(f"{name} must be an integer >= {low}, got {value!r}")
     if isinstance(band, bool) or not isinstance(band, numbers.Real) or not 0 < band < 1:
-        raise RemovalInputError(f"band must be a number strictly between 0 and 1, got {band!r}")
+        raise InputError(f"band must be a number strictly between 0 and 1, got {band!r}")
     H0 = _checked_graph(G, weight)
     nodes = sorted(H0.nodes, key=lambda n: (str(type(n).__name__), str(n)))
     if steps > len(nodes):
-        raise RemovalInputError(f"steps = {steps} exceeds the {len(nodes)} nodes of the graph")
+        raise InputError(f"steps = {steps} exceeds the {len(nodes)} nodes of the graph")
     rng = np.random.default_rng(seed)
     lcc = np.empty((n_draws, steps + 1))
     share = np.empty((n_draws, steps + 1))
@@ -144,39 +191,3 @@ def random_removal(G, steps: int, n_draws: int = 200, seed: int = 0,
         table[f"{name}_high"] = np.quantile(values, q_high, axis=0)
     table.attrs.update({"n_draws": int(n_draws), "seed": seed, "band": float(band)})
     return table
-
-
-def grouped_circle_layout(G, group: str, order: Sequence | None = None, radius: float = 1.0,
-                          inner_radius: float = 0.3) -> dict:
-    """Positions ``{node: (x, y)}``: group ``i`` of ``g`` (in ``order``, default sorted) is
-    centred at angle ``90 - 360 i / g`` degrees on a circle of ``radius`` (clockwise from the
-    top); its ``m`` members, sorted by label, sit at angle ``90 - 360 j / m`` degrees on a
-    circle of ``inner_radius`` around that centre (a group of one sits on the centre).
-    ``group`` names a node attribute.  No randomness, so a drawing never changes between runs.
-    """
-    groups: dict = {}
-    for node, data in G.nodes(data=True):
-        if group not in data:
-            raise RemovalInputError(f"node {node!r} has no attribute {group!r}")
-        groups.setdefault(data[group], []).append(node)
-    if order is None:
-        order = sorted(groups, key=str)
-    else:
-        order = list(order)
-        missing = [g for g in groups if g not in order]
-        if missing:
-            raise RemovalInputError(f"group(s) {missing} are not in order")
-    positions = {}
-    n_groups = len(order)
-    for i, label in enumerate(order):
-        angle = math.radians(90 - 360 * i / n_groups)
-        cx, cy = radius * math.cos(angle), radius * math.sin(angle)
-        members = sorted(groups.get(label, []), key=str)
-        for j, node in enumerate(members):
-            if len(members) == 1:
-                positions[node] = (cx, cy)
-                continue
-            inner = math.radians(90 - 360 * j / len(members))
-            positions[node] = (cx + inner_radius * math.cos(inner),
-                               cy + inner_radius * math.sin(inner))
-    return positions

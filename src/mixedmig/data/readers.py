@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import countries
-from .errors import DataError, SchemaError, UnknownCountryError
+from .. import countries
+from ..errors import DataError, SchemaError, UnknownCountryError
 
 UNDESA_SEXES = ("total", "male", "female")
 UNDESA_YEARS = {

@@ -1,34 +1,10 @@
-"""``mixedmig build``: data/raw -> data/processed, deterministic and atomic.
-
-Outputs (all CSV, UTF-8, sorted rows, fixed number formatting):
-
-- ``undesa_od/edition-EEEE/year-YYYY.csv``: one tidy origin-destination table per UN DESA
-  edition and year (both sexes, plus male/female columns where the edition has them), with
-  ISO3 codes and country names. Editions are never mixed in one file.
-- ``gravity_pairs.csv``: UN DESA 2024-edition bilateral stocks for every ordered pair of the
-  15 economies and year, joined with CEPII distances, contiguity and common language,
-  WPP 2024 population and WDI GDP per capita (PPP) of origin and destination.
-- ``identified_victims_wide.csv``: UNIAP identified victims, country x year.
-- ``manifest.json``: sha256 of every input and output, so a reader can check a build.
-
-Atomicity: everything is written to a temporary sibling folder which replaces
-``data/processed`` only when the whole build succeeded; a failure leaves the previous outputs
-intact. Determinism: the same inputs give byte-identical outputs (tested).
-"""
+""""""
 
 from __future__ import annotations
-
-import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
-
 import pandas as pd
-
-from . import countries, data
-
-PROCESSED_NAME = "processed"
+from .. import countries
+from . import catalog
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -38,7 +14,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def undesa_od_tables() -> dict[str, pd.DataFrame]:
     """One wide-by-sex OD table per (edition, year) of the UN DESA bilateral stocks."""
-    stocks = data.load("undesa_ims_bilateral")
+    stocks = catalog.load("undesa_ims_bilateral")
     names = {c.iso3: c.name for c in countries.COUNTRIES}
     tables = {}
     for (edition, year), group in stocks.groupby(["edition", "year"], sort=True):
@@ -71,7 +47,7 @@ def gravity_pairs() -> pd.DataFrame:
     2011), UN WPP 2024 population (nearest 5-year value is not imputed: only exact years
     join), WDI GDP per capita PPP (constant 2017 international $).
     """
-    stocks = data.load("undesa_ims_bilateral")
+    stocks = catalog.load("undesa_ims_bilateral")
     stocks = stocks[(stocks["edition"] == 2024) & (stocks["sex"] == "total")]
     years = sorted(stocks["year"].dropna().unique().tolist())
     codes = list(countries.ISO3_CODES)
@@ -87,19 +63,19 @@ def gravity_pairs() -> pd.DataFrame:
     merged["stock_listed"] = merged["stock"].notna()
     merged["stock"] = merged["stock"].fillna(0).astype("int64")
 
-    geo = data.load("cepii_geodist")
+    geo = catalog.load("cepii_geodist")
     geo_cols = [c for c in ("contig", "comlang_off", "comlang_ethno", "dist", "distw",
                             "dist_capitals_km") if c in geo.columns]
     merged = merged.merge(geo[["orig", "dest", *geo_cols]], on=["orig", "dest"], how="left")
 
-    pop = data.load("wpp2024_population")[["year", "country", "pop_total"]]
+    pop = catalog.load("wpp2024_population")[["year", "country", "pop_total"]]
     pop = pop.assign(year=pop["year"].astype("int64"))
     for side in ("orig", "dest"):
         merged = merged.merge(
             pop.rename(columns={"country": side, "pop_total": f"pop_{side}"}),
             on=["year", side], how="left",
         )
-    gdp = data.load("wdi_gdppc")
+    gdp = catalog.load("wdi_gdppc")
     gdp = gdp.assign(year=gdp["year"].astype("int64"))[["year", "country", "gdppc_ppp_2017"]]
     for side in ("orig", "dest"):
         merged = merged.merge(
@@ -110,7 +86,7 @@ def gravity_pairs() -> pd.DataFrame:
 
 
 def identified_victims_wide() -> pd.DataFrame:
-    victims = data.load("uniap_identified_victims")
+    victims = catalog.load("uniap_identified_victims")
     wide = victims.pivot_table(index="country", columns="year", values="victims",
                                aggfunc="first", dropna=False)
     wide.columns = [str(int(c)) for c in wide.columns]
@@ -126,51 +102,3 @@ def build_outputs() -> dict[str, pd.DataFrame]:
     outputs["gravity_pairs.csv"] = gravity_pairs()
     outputs["identified_victims_wide.csv"] = identified_victims_wide()
     return outputs
-
-
-def build(processed_dir: str | os.PathLike | None = None) -> Path:
-    """Build data/processed from data/raw atomically. Returns the processed folder."""
-    raw_dir = data.data_dir()
-    target = Path(processed_dir) if processed_dir is not None else raw_dir.parent / PROCESSED_NAME
-    validation = data.validate_all()  # every input must load before anything is written
-    outputs = build_outputs()
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=target.parent))
-    try:
-        for relative, frame in sorted(outputs.items()):
-            _write_csv(frame, staging / relative)
-        inputs = {
-            f"data/raw/{p.name}": data.sha256_file(p)
-            for p in sorted(raw_dir.glob("*"))
-            if p.suffix in (".csv", ".yml", ".yaml")
-        }
-        output_hashes = {
-            rel: data.sha256_file(staging / rel) for rel in sorted(outputs)
-        }
-        record = {
-            "generator": "mixedmig build",
-            "inputs": inputs,
-            "input_tables": validation.set_index("name")["rows"].astype(int).to_dict(),
-            "outputs": output_hashes,
-        }
-        (staging / "manifest.json").write_text(
-            json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-        )
-        backup = None
-        if target.exists():
-            backup = Path(tempfile.mkdtemp(prefix=".processed-old-", dir=target.parent))
-            backup.rmdir()
-            os.replace(target, backup)
-        try:
-            os.replace(staging, target)
-        except BaseException:
-            if backup is not None:
-                os.replace(backup, target)
-            raise
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target

@@ -1,0 +1,175 @@
+"""Origin-destination tables: tidy long format <-> square labelled matrices."""
+
+from __future__ import annotations
+import numpy as np
+import pandas as pd
+from ..errors import DataError
+from collections.abc import Sequence
+
+
+def _sorted_labels(values) -> list:
+    unique = list(dict.fromkeys(values))
+    try:
+        return sorted(unique)
+    except TypeError:
+        return sorted(unique, key=str)
+
+
+def to_matrix(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
+              value: str = "value", labels=None, fill=0) -> pd.DataFrame:
+    """Pivot a tidy ``(orig, dest, value)`` table into a square origin x destination matrix.
+
+    Both axes use the same labels in the same order: ``labels`` if given, otherwise the sorted
+    union of origins and destinations.  Pairs absent from the table get ``fill``.  A pair that
+    occurs twice, a missing column, a missing value or a label outside ``labels`` raises
+    :class:`DataError`.
+    """
+    if not isinstance(long_df, pd.DataFrame):
+        raise DataError(f"to_matrix expects a pandas DataFrame, got {type(long_df).__name__}.")
+    for col in (orig, dest, value):
+        if col not in long_df.columns:
+            raise DataError(
+                f"column '{col}' is missing; the table has columns {list(long_df.columns)}. "
+                f"Pass orig=, dest=, value= to name the columns to use.",
+                column=col,
+            )
+    o = long_df[orig].to_numpy(dtype=object)
+    d = long_df[dest].to_numpy(dtype=object)
+    v = pd.to_numeric(long_df[value], errors="coerce").to_numpy(dtype=float)
+    for col, arr in ((orig, pd.isna(o)), (dest, pd.isna(d)), (value, np.isnan(v))):
+        if arr.any():
+            row = int(np.flatnonzero(arr)[0])
+            raise DataError(
+                f"missing or non-numeric value in column '{col}' at row {row} "
+                f"(0-based position); fill or drop it before building a matrix.",
+                column=col,
+            )
+    pairs = pd.DataFrame({"o": o, "d": d})
+    dup = pairs.duplicated(keep=False).to_numpy()
+    if dup.any():
+        first = int(np.flatnonzero(dup)[0])
+        raise DataError(
+            f"the pair ({o[first]!r} -> {d[first]!r}) occurs more than once "
+            f"({int(((o == o[first]) & (d == d[first])).sum())} rows); aggregate duplicates "
+            f"(e.g. groupby([{orig!r}, {dest!r}]).sum()) before building a matrix.",
+            column=value,
+        )
+    if labels is None:
+        labels = _sorted_labels(list(o) + list(d))
+    else:
+        labels = list(labels)
+        if len(set(labels)) != len(labels):
+            raise DataError("labels contain duplicates; each region must appear once.")
+        known = set(labels)
+        unknown = [x for x in dict.fromkeys(list(o) + list(d)) if x not in known]
+        if unknown:
+            raise DataError(
+                f"labels {unknown[:5]} occur in the table but not in `labels`; add them or "
+                f"drop those rows."
+            )
+    position = {lab: k for k, lab in enumerate(labels)}
+    n = len(labels)
+    mat = np.full((n, n), fill, dtype=float)
+    if len(v):
+        mat[[position[x] for x in o], [position[x] for x in d]] = v
+    return pd.DataFrame(mat, index=pd.Index(labels, name=orig, dtype=object),
+                        columns=pd.Index(labels, name=dest, dtype=object))
+
+
+def to_long(matrix_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
+            value: str = "value", drop_diagonal: bool = False) -> pd.DataFrame:
+    """Unpivot a square labelled origin x destination matrix into a tidy table.
+
+    Rows come out in matrix order (origin-major).  The matrix must have the same labels in the
+    same order on both axes (else :class:`DataError`).
+    """
+    mat = _square_frame(matrix_df, "matrix")
+    labels = np.asarray(mat.index, dtype=object)
+    n = len(labels)
+    out = pd.DataFrame({
+        orig: np.repeat(labels, n),
+        dest: np.tile(labels, n),
+        value: mat.to_numpy(dtype=float).reshape(-1),
+    })
+    if drop_diagonal:
+        keep = ~np.eye(n, dtype=bool).reshape(-1)
+        out = out.loc[keep].reset_index(drop=True)
+    return out
+
+
+def _square_frame(df, what: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"{what} must be a pandas DataFrame, got {type(df).__name__}.")
+    if df.shape[0] != df.shape[1]:
+        raise DataError(f"{what} must be square, got {df.shape[0]} rows x {df.shape[1]} columns.")
+    rows, cols = list(df.index), list(df.columns)
+    if rows != cols:
+        if set(rows) == set(cols):
+            raise DataError(
+                f"{what} has the same labels on both axes but in a different order; reorder "
+                f"with df.loc[labels, labels] so that row k and column k are the same region."
+            )
+        raise DataError(
+            f"{what} row labels {sorted(map(str, set(rows) - set(cols)))[:5]} are not columns "
+            f"and column labels {sorted(map(str, set(cols) - set(rows)))[:5]} are not rows; "
+            f"rows and columns must list the same regions in the same order."
+        )
+    return df
+
+
+def stock_table(bilateral: pd.DataFrame, population: pd.Series, *, orig: str = "orig",
+                dest: str = "dest", value: str = "stock",
+                labels: Sequence | None = None, unlisted: float = 0.0) -> pd.DataFrame:
+    """Birthplace (rows) x residence (columns) stock table of a closed set of economies.
+
+    ``bilateral`` holds one year's foreign-born stocks, one row per listed pair; a pair that is
+    not listed gets the stock ``unlisted`` (an assumption; 0 = "no migrants reported").
+    ``population`` (indexed by economy) gives the residents of each economy; the native-born
+    diagonal is
+    ``S[j, j] = population[j] - sum_{i != j} S[i, j]``, i.e. every resident not born in one
+    of the other economies of the table (so people born outside the table are counted as
+    native-born).  A self-pair in ``bilateral``, a pair outside ``labels`` or a population
+    smaller than its listed foreign-born raises :class:`DataError`.
+    """
+    if not isinstance(population, pd.Series):
+        raise DataError(f"population must be a pandas Series indexed by economy, got "
+                        f"{type(population).__name__}.")
+    if population.index.has_duplicates:
+        raise DataError("population lists an economy twice; give one population per economy.")
+    labels = sorted(population.index) if labels is None else list(labels)
+    missing = [lab for lab in labels if lab not in population.index]
+    if missing:
+        raise DataError(f"population has no value for {missing}; every economy of the table "
+                        f"needs its resident population.")
+    for col in (orig, dest):
+        if col not in bilateral.columns:
+            raise DataError(f"bilateral has no column '{col}' (columns: "
+                            f"{list(bilateral.columns)}); pass orig=, dest=, value=.",
+                            column=col)
+    self_pairs = bilateral[orig].to_numpy(dtype=object) == bilateral[dest].to_numpy(dtype=object)
+    if self_pairs.any():
+        row = int(np.flatnonzero(self_pairs)[0])
+        raise DataError(f"bilateral row {row} pairs {bilateral[orig].iloc[row]!r} with itself; "
+                        f"the native-born diagonal is derived from population, so drop "
+                        f"self-pairs first.", row=row, column=orig)
+    if not np.isfinite(unlisted) or unlisted < 0:
+        raise DataError(f"unlisted must be a stock >= 0, got {unlisted!r}.")
+    table = to_matrix(bilateral, orig=orig, dest=dest, value=value, labels=labels,
+                      fill=float(unlisted))
+    residents = pd.to_numeric(population.loc[labels], errors="coerce").to_numpy(dtype=float)
+    if not np.isfinite(residents).all():
+        raise DataError("population is missing or non-numeric for "
+                        f"{[lab for lab, p in zip(labels, residents) if not np.isfinite(p)]}.")
+    values = table.to_numpy(copy=True)
+    diagonal = np.arange(len(labels))
+    values[diagonal, diagonal] = 0.0
+    foreign_born = values.sum(axis=0)
+    native = residents - foreign_born
+    if (native < 0).any():
+        j = int(np.flatnonzero(native < 0)[0])
+        raise DataError(f"the listed foreign-born in {labels[j]!r} ({foreign_born[j]:.0f}) exceed "
+                        f"its population ({residents[j]:.0f}); check that stocks and population "
+                        f"refer to the same year and units.")
+    values[diagonal, diagonal] = native
+    return pd.DataFrame(values, index=pd.Index(labels, name="birthplace", dtype=object),
+                        columns=pd.Index(labels, name="residence", dtype=object))

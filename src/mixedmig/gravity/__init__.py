@@ -1,0 +1,72 @@
+"""Gravity models of migration flows: PPML with fixed effects, and log-linear OLS for comparison.
+
+The workhorse is Poisson pseudo-maximum likelihood (PPML; Santos Silva & Tenreyro 2006,
+"The log of gravity", *Review of Economics and Statistics* 88(4):641-658)::
+
+    E[flow_ij | x] = exp(x_ij' b + alpha_i + gamma_j)
+
+fitted with statsmodels' GLM Poisson (IRLS) and explicit fixed-effect dummies, which is fast
+enough at the scale of the GMS and wider-Asia systems (15 economies, 210 directed pairs per
+period).  Zero flows stay in the sample; the estimator is consistent whenever the conditional
+mean is right, whatever the variance (hence robust standard errors by default).
+
+Before fitting, :func:`fit_ppml` removes the observations for which the Poisson ML estimate does
+not exist (Santos Silva & Tenreyro 2010, "On the existence of the maximum likelihood estimates
+in Poisson regression", *Economics Letters* 107(2):310-312; Correia, Guimarães & Zylkin 2019,
+"Verifying the existence of maximum likelihood estimates for generalized linear models",
+arXiv:1903.01633, the ppmlhdfe notes):
+
+1. *fixed-effect check* -- a fixed-effect group (e.g. an origin) whose flows are all zero carries
+   no information and its fixed effect diverges to minus infinity; its rows are dropped;
+2. *linear-programming check* -- an observation with a zero flow is separated when some linear
+   combination ``z = X g`` of the regressors, the fixed-effect dummies and the intercept is zero
+   on every positive-flow observation, non-negative on every zero-flow observation and positive
+   on that one (then the likelihood keeps rising along ``b - t g`` as ``t`` grows, so no
+   maximum exists).  This solves ``max sum(z_0)  s.t.  X_+ g = 0,  0 <= X_0 g <= 1`` (a
+   linear-programming form of the separation certificate of Correia et al. 2019) with scipy's
+   HiGHS solver and drops the observations with ``z > 0``.  It covers the textbook case of a binary regressor whose one
+   value has only zero flows, and combinations that no one-regressor check would find.
+
+Both checks repeat until nothing more is dropped.  A regressor left without variation (or
+collinear with the fixed effects) is then not identified: it is removed from the design, its
+coefficient is reported as NaN and a diagnostic says why.  Rows with a missing value in any
+model column are dropped first.  Every dropped row is returned in ``result.dropped`` with a
+``reason``; every warning raised by statsmodels or numpy is recorded in ``result.diagnostics``
+and never reaches stderr.
+
+Unlike ppmlhdfe, singleton fixed-effect groups are *not* dropped: they do not change the
+regressor coefficients but do enter ``nobs`` and the small-sample factors of the standard errors.
+"""
+
+from __future__ import annotations
+
+from .ols import fit_loglinear_ols
+from .ppml import fit_ppml
+from .report import (
+    percent_effect,
+    coefficient_table,
+    regression_table,
+    fixed_effects_label,
+    fit_report,
+    dropped_summary,
+    fit_table,
+)
+from .result import GravityResult
+from .tables import UNLISTED_CHOICES, STATUSES, model_frame, corridor_counts
+
+__all__ = [
+    "fit_loglinear_ols",
+    "fit_ppml",
+    "percent_effect",
+    "coefficient_table",
+    "regression_table",
+    "fixed_effects_label",
+    "fit_report",
+    "dropped_summary",
+    "fit_table",
+    "GravityResult",
+    "UNLISTED_CHOICES",
+    "STATUSES",
+    "model_frame",
+    "corridor_counts",
+]

@@ -1,0 +1,162 @@
+"""Preparation and validation of a gravity model frame."""
+
+from __future__ import annotations
+from dataclasses import dataclass, field
+import numpy as np
+import pandas as pd
+from ..errors import DataError, InputError, SchemaError
+
+
+COV_TYPES = ("nonrobust", "HC0", "HC1")
+
+
+SEPARATION_CHECKS = ("fe+lp", "fe", "none")
+
+
+@dataclass
+class _Prepared:
+    df: pd.DataFrame
+    flow: str
+    regressors: tuple[str, ...]
+    fe: tuple[tuple[str, ...], ...]
+    cluster: tuple[str, ...] | None
+    y: np.ndarray  # float, NaN where missing
+    x: np.ndarray  # (n, p) float regressors, NaN where missing
+    fe_codes: list[np.ndarray]  # integer codes per fixed effect, -1 where missing
+    fe_labels: list[list[str]]  # readable label of each code
+    cluster_codes: np.ndarray | None
+    active: np.ndarray  # bool mask of rows still in the model
+    alpha: float
+    reasons: dict[int, str] = field(default_factory=dict)  # position -> reason dropped
+
+
+def _as_names(value, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    try:
+        names = tuple(value)
+    except TypeError:
+        raise InputError(f"{what} must be a column name or a sequence of column names, "
+                         f"got {value!r}") from None
+    for name in names:
+        if not isinstance(name, str):
+            raise InputError(f"{what} must contain column names (strings), got {name!r}")
+    return names
+
+
+def _fe_specs(fe) -> tuple[tuple[str, ...], ...]:
+    if fe is None:
+        return ()
+    if isinstance(fe, str):
+        return ((fe,),)
+    return tuple(_as_names(spec, "each fixed effect") for spec in fe)
+
+
+def _prepare(df, flow, regressors, fe, cluster, cov, alpha) -> _Prepared:
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    if not isinstance(flow, str):
+        raise InputError(f"flow must be a column name, got {flow!r}")
+    regs = _as_names(regressors, "regressors")
+    if not regs:
+        raise InputError("regressors is empty; give at least one regressor column")
+    if len(set(regs)) != len(regs):
+        raise InputError(f"regressors {regs} list a column more than once")
+    if flow in regs:
+        raise InputError(f"the flow column '{flow}' is also listed as a regressor")
+    fe_specs = _fe_specs(fe)
+    fe_columns = {c for spec in fe_specs for c in spec}
+    overlap = fe_columns.intersection(regs)
+    if overlap:
+        raise InputError(f"column(s) {sorted(overlap)} are both regressors and fixed effects")
+    clusters = None if cluster is None else _as_names(cluster, "cluster")
+    if cov not in COV_TYPES:
+        raise InputError(f"cov={cov!r} is not one of {COV_TYPES}; pass cluster=... for "
+                         "cluster-robust standard errors")
+    if not 0 < alpha < 1:
+        raise InputError(f"alpha={alpha!r} must lie strictly between 0 and 1")
+
+    roles = [(flow, "flow")] + [(r, "regressor") for r in regs]
+    roles += [(c, "fixed effect") for spec in fe_specs for c in spec]
+    roles += [(c, "cluster") for c in (clusters or ())]
+    for column, role in roles:
+        if column not in df.columns:
+            raise SchemaError(
+                f"column '{column}' ({role}) is not in the data frame; available columns: "
+                f"{', '.join(map(str, df.columns))}",
+                column=column,
+            )
+    if len(df) == 0:
+        raise InputError("the data frame has no rows")
+
+    y = _numeric_column(df, flow, "flow")
+    _refuse(df, flow, np.isinf(y), "infinite", "replace them by finite counts or NaN")
+    _refuse(df, flow, y < 0, "negative",
+            "flows are counts >= 0 (net flows cannot be modelled by PPML)")
+    x = np.column_stack([_numeric_column(df, r, "regressor") for r in regs])
+    for k, r in enumerate(regs):
+        _refuse(df, r, np.isinf(x[:, k]), "infinite",
+                "e.g. log(0) of a zero distance; fix the values or set them to NaN to drop "
+                "the rows")
+
+    reasons: dict[int, str] = {}
+    missing_masks = [(flow, np.isnan(y))] + [(r, np.isnan(x[:, k])) for k, r in enumerate(regs)]
+    fe_codes, fe_labels = [], []
+    for spec in fe_specs:
+        codes, labels = _group_codes(df, spec)
+        fe_codes.append(codes)
+        fe_labels.append(labels)
+    for spec, codes in zip(fe_specs, fe_codes):
+        missing_masks.append((" x ".join(spec), codes < 0))
+    cluster_codes = None
+    if clusters is not None:
+        cluster_codes, _ = _group_codes(df, clusters)
+        missing_masks.append((" x ".join(clusters), cluster_codes < 0))
+    active = np.ones(len(df), dtype=bool)
+    for column, mask in missing_masks:
+        for pos in np.flatnonzero(mask & active):
+            reasons[int(pos)] = f"missing value in '{column}'"
+        active &= ~mask
+    return _Prepared(df, flow, regs, fe_specs, clusters, y, x, fe_codes, fe_labels,
+                     cluster_codes, active, alpha, reasons)
+
+
+def _numeric_column(df: pd.DataFrame, column: str, role: str) -> np.ndarray:
+    series = df[column]
+    if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_complex_dtype(series):
+        raise SchemaError(
+            f"{role} column has non-numeric dtype {series.dtype}; convert it with "
+            "pandas.to_numeric (or map categories to 0/1 indicators) before fitting",
+            column=column,
+        )
+    return series.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _refuse(df, column, mask, what, fix):
+    if mask.any():
+        first = int(np.flatnonzero(mask)[0])
+        raise DataError(
+            f"{int(mask.sum())} value(s) are {what} (first at row label {df.index[first]!r}, "
+            f"value {df[column].iloc[first]!r}); {fix}",
+            column=column,
+        )
+
+
+def _group_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, list[str]]:
+    """Integer code per row of the combination of ``columns`` (-1 where any is missing)."""
+    codes = df.groupby(list(columns), sort=True, dropna=True).ngroup()
+    codes = codes.to_numpy(dtype=float, na_value=np.nan)
+    codes = np.where(np.isnan(codes), -1, codes).astype(np.int64)
+    n_groups = int(codes.max()) + 1 if len(codes) else 0
+    labels = [""] * n_groups
+    present = np.flatnonzero(codes >= 0)
+    _, first = np.unique(codes[present], return_index=True)
+    for pos in present[first]:
+        labels[codes[pos]] = ", ".join(f"{c}={df[c].iloc[pos]}" for c in columns)
+    return codes, labels
+
+
+@dataclass
+class _Design:
+    matrix: np.ndarray
+    regressor_columns: dict[str, int]  # regressor -> column in matrix (identified ones only)

@@ -1,0 +1,121 @@
+""""""
+
+from __future__ import annotations
+from collections.abc import Sequence
+import numpy as np
+import pandas as pd
+from ..errors import DataError, InputError, SchemaError
+
+
+#: What a pair absent from the source means: ``"zero"`` (no migrants recorded, kept as 0) or
+#: ``"missing"`` (unknown, left out of every fit).
+UNLISTED_CHOICES: tuple[str, ...] = ("zero", "missing")
+
+
+#: Status of a corridor in the source, in display order.
+STATUSES: tuple[str, ...] = ("positive", "listed zero", "unlisted")
+
+
+_REQUIRED = ("year", "orig", "dest", "stock", "stock_listed", "contig")
+
+
+_COUNTRY_COLUMNS = ("pop_orig", "pop_dest", "gdppc_orig", "gdppc_dest")
+
+
+def model_frame(pairs: pd.DataFrame, *, years: Sequence[int] | int | None = None,
+                unlisted: str = "zero", distance: str = "distw",
+                language: str = "comlang_ethno") -> pd.DataFrame:
+    """Regressors of a migration gravity model, one row per (year, origin, destination).
+
+    ``pairs`` is the table of :func:`mixedmig.pipeline.gravity_pairs` (columns ``year, orig,
+    dest, stock, stock_listed, contig``, the ``distance`` and ``language`` columns and,
+    optionally, ``pop_orig, pop_dest, gdppc_orig, gdppc_dest``).  Adds:
+
+    * ``stock_status`` - ``"positive"``, ``"listed zero"`` or ``"unlisted"`` (see :data:`STATUSES`;
+      a listed pair with no value, which ``gravity_pairs`` never produces, is
+      ``"listed, no value"`` and keeps NaN);
+    * ``stock`` as float; for ``unlisted="missing"`` the unlisted pairs get NaN, so the gravity
+      fits drop them with reason "missing value in 'stock'"; for ``"zero"`` they stay 0;
+    * ``log_dist = ln(distance)``, ``comlang`` (0/1 from the ``language`` column), ``contig``
+      as float;
+    * ``log_pop_orig``, ``log_pop_dest``, ``log_gdppc_orig``, ``log_gdppc_dest`` where the
+      inputs are present (NaN stays NaN), and ``log_income_ratio = ln(gdppc_dest / gdppc_orig)
+      = log_gdppc_dest - log_gdppc_orig``.
+
+    ``years`` keeps only those years (each must be in the table).  Rows come sorted by year,
+    origin, destination with a fresh index.  Raises :class:`~mixedmig.errors.SchemaError` for
+    a missing column, :class:`~mixedmig.errors.DataError` for a non-positive distance,
+    population or GDP, and :class:`~mixedmig.errors.InputError` for a bad option.
+    """
+    if not isinstance(pairs, pd.DataFrame):
+        raise InputError(f"pairs must be a pandas DataFrame, got {type(pairs).__name__}")
+    if unlisted not in UNLISTED_CHOICES:
+        raise InputError(f"unlisted={unlisted!r} is not one of {UNLISTED_CHOICES}: say whether "
+                         "a pair the source does not list counts as a zero or as missing")
+    for column in (*_REQUIRED, distance, language):
+        if column not in pairs.columns:
+            raise SchemaError(
+                f"column '{column}' is not in the pairs table; build it with "
+                "mixedmig.pipeline.gravity_pairs() (available: "
+                f"{', '.join(map(str, pairs.columns))})",
+                column=column,
+            )
+    frame = pairs
+    if years is not None:
+        wanted = [int(years)] if np.isscalar(years) else [int(y) for y in years]
+        available = sorted(int(y) for y in pairs["year"].dropna().unique())
+        absent = [y for y in wanted if y not in available]
+        if absent:
+            raise InputError(f"year(s) {absent} are not in the pairs table; available: "
+                             f"{available}")
+        frame = pairs[pairs["year"].isin(wanted)]
+    out = frame.copy()
+
+    listed = out["stock_listed"].astype(bool).to_numpy()
+    stock = out["stock"].to_numpy(dtype=float, na_value=np.nan)
+    status = np.where(~listed, "unlisted", np.where(stock > 0, "positive", "listed zero"))
+    status = np.where(listed & np.isnan(stock), "listed, no value", status)
+    out["stock_status"] = pd.Series(status, index=out.index, dtype="str")
+    if unlisted == "missing":
+        stock = np.where(listed, stock, np.nan)
+    out["stock"] = stock
+
+    out["log_dist"] = _log_positive(out, distance)
+    out["contig"] = out["contig"].to_numpy(dtype=float, na_value=np.nan)
+    out["comlang"] = out[language].to_numpy(dtype=float, na_value=np.nan)
+    for column in _COUNTRY_COLUMNS:
+        if column in out.columns:
+            out[f"log_{column}"] = _log_positive(out, column)
+    if {"gdppc_orig", "gdppc_dest"}.issubset(out.columns):
+        out["log_income_ratio"] = out["log_gdppc_dest"] - out["log_gdppc_orig"]
+    return out.sort_values(["year", "orig", "dest"]).reset_index(drop=True)
+
+
+def _log_positive(frame: pd.DataFrame, column: str) -> np.ndarray:
+    values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+    bad = values <= 0
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"{int(bad.sum())} value(s) are not positive (first at row label "
+            f"{frame.index[first]!r}: {values[first]!r}); a logarithm needs positive values - "
+            "fix the input or set the value to missing",
+            column=column,
+        )
+    return np.log(values)
+
+
+def corridor_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Number of corridors by year and :data:`STATUSES` (columns), plus ``total``.
+
+    ``frame`` is a :func:`model_frame` result.
+    """
+    if "stock_status" not in frame.columns:
+        raise SchemaError("column 'stock_status' is missing; build the frame with model_frame()",
+                          column="stock_status")
+    table = pd.crosstab(frame["year"], frame["stock_status"])
+    columns = list(STATUSES) + sorted(set(table.columns) - set(STATUSES))
+    table = table.reindex(columns=columns, fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table.columns.name = None
+    return table.astype("int64")

@@ -1,0 +1,81 @@
+"""Graph measures for origin-destination flows and actor networks (networkx).
+
+Contents
+--------
+* :func:`od_graph` - a weighted ``nx.DiGraph`` from a tidy ``(orig, dest, value)`` table.
+* Country / node level: :func:`strength_table` (in, out, net and gross strength, degree),
+  :func:`reciprocity` (weighted and unweighted), :func:`counterflow_share`,
+  :func:`corridor_ranking`, :func:`corridor_change`.
+* Actor level: :func:`centrality_table` (degree, strength, betweenness, PageRank, eigenvector),
+  :func:`brokerage_roles` (Gould & Fernandez 1989), :func:`ei_index` (Krackhardt & Stern 1988),
+  :func:`robustness` (removal of the most central nodes).
+
+Conventions
+-----------
+* Every function accepts a ``DiGraph``; a ``MultiDiGraph`` is first collapsed to a ``DiGraph``
+  whose edge weight is the sum of the parallel edges' weights, and an undirected ``Graph`` becomes
+  a ``DiGraph`` with both directions.  A missing ``weight`` attribute counts as 1 (networkx's
+  convention); negative, missing-but-set (NaN) or infinite weights raise
+  :class:`GraphInputError`.
+* Outputs are DataFrames sorted deterministically; node labels are ordered numbers first (by
+  value), then everything else by ``str(label)``.  Ties in a ranking are broken by that label
+  order, after rounding scores to 12 decimals so that floating-point noise does not decide ties.
+
+References
+----------
+Gould, R. V. & Fernandez, R. M. (1989). Structures of mediation: a formal approach to brokerage
+in transaction networks. *Sociological Methodology* 19, 89-126.
+Krackhardt, D. & Stern, R. N. (1988). Informal networks and organizational crises: an
+experimental simulation. *Social Psychology Quarterly* 51(2), 123-140.
+Squartini, T., Picciolo, F., Ruzzenenti, F. & Garlaschelli, D. (2013). Reciprocity of weighted
+networks. *Scientific Reports* 3, 2729 (doi:10.1038/srep02729; weighted reciprocity
+r = W<-> / W).
+Brandes, U. (2001). A faster algorithm for betweenness centrality. *Journal of Mathematical
+Sociology* 25(2), 163-177.
+Newman, M. E. J. (2001). Scientific collaboration networks II: shortest paths, weighted networks,
+and centrality. *Physical Review E* 64, 016132 (distance = 1 / tie strength).
+Albert, R., Jeong, H. & Barabasi, A.-L. (2000). Error and attack tolerance of complex networks.
+*Nature* 406, 378-382.
+"""
+
+from __future__ import annotations
+
+from .corridors import (
+    corridor_ranking,
+    corridor_change,
+    STRENGTH_MEASURES,
+    network_summary_by_period,
+    strength_by_period,
+)
+from .graphs import BROKERAGE_ROLES, ROBUSTNESS_ORDERS, od_graph
+from .measures import (
+    EIIndexResult,
+    strength_table,
+    reciprocity,
+    counterflow_share,
+    centrality_table,
+    brokerage_roles,
+    ei_index,
+)
+from .robustness import robustness, removal_curve, random_removal
+
+__all__ = [
+    "corridor_ranking",
+    "corridor_change",
+    "STRENGTH_MEASURES",
+    "network_summary_by_period",
+    "strength_by_period",
+    "BROKERAGE_ROLES",
+    "ROBUSTNESS_ORDERS",
+    "od_graph",
+    "EIIndexResult",
+    "strength_table",
+    "reciprocity",
+    "counterflow_share",
+    "centrality_table",
+    "brokerage_roles",
+    "ei_index",
+    "robustness",
+    "removal_curve",
+    "random_removal",
+]

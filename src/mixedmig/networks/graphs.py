@@ -1,0 +1,227 @@
+"""Graph construction from OD tables and the checks every network measure shares."""
+
+from __future__ import annotations
+import math
+import numbers
+from collections.abc import Mapping
+import networkx as nx
+import numpy as np
+import pandas as pd
+from ..errors import SchemaError
+from ..errors import InputError
+
+
+#: Gould & Fernandez (1989) brokerage roles, in the order of their paper's table.
+BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")
+
+
+#: Node orderings accepted by :func:`robustness`.
+ROBUSTNESS_ORDERS = ("betweenness", "degree", "strength")
+
+
+_TIE_DECIMALS = 12
+
+
+_DENSE_EIGEN_MAX_NODES = 2000
+
+
+def _label_key(label):
+    """Sort key: real numbers by value first, then everything else by its string."""
+    if isinstance(label, numbers.Real) and not isinstance(label, bool):
+        return (0, float(label), "")
+    return (1, 0.0, str(label))
+
+
+def _sorted_nodes(nodes) -> list:
+    return sorted(nodes, key=_label_key)
+
+
+def _check_weight(value, u, v, weight: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(
+            f"edge {u!r} -> {v!r}: attribute {weight!r} is {value!r}, not a number; "
+            "give every edge a non-negative numeric weight."
+        )
+    value = float(value)
+    if not math.isfinite(value) or value < 0:
+        raise InputError(
+            f"edge {u!r} -> {v!r}: weight {value!r} is not a finite non-negative number; "
+            "flows and referral counts cannot be negative or missing."
+        )
+    return value
+
+
+def _weighted_digraph(G, weight: str = "weight") -> nx.DiGraph:
+    """A DiGraph copy with a float ``weight`` on every edge (see the module conventions)."""
+    if not isinstance(G, nx.Graph):
+        raise InputError(
+            f"expected a networkx graph, got {type(G).__name__}; build one with od_graph() "
+            "or mixedmig.referral.referral_network()."
+        )
+    H = nx.DiGraph()
+    H.add_nodes_from(G.nodes(data=True))
+    if G.is_multigraph():
+        edge_iter = ((u, v, d) for u, v, _, d in G.edges(keys=True, data=True))
+    else:
+        edge_iter = G.edges(data=True)
+    directed = G.is_directed()
+    for u, v, data in edge_iter:
+        w = _check_weight(data.get(weight, 1.0), u, v, weight)
+        pairs = [(u, v)] if directed or u == v else [(u, v), (v, u)]
+        for a, b in pairs:
+            if H.has_edge(a, b):
+                H[a][b]["weight"] += w
+            else:
+                H.add_edge(a, b, weight=w)
+    return H
+
+
+def _column_error(message: str, *, column=None, label=None, position=None) -> SchemaError:
+    where = ""
+    if isinstance(label, np.generic):
+        label = label.item()
+    if label is not None:
+        where = f"row {label!r} (position {position}): "
+    error = SchemaError(where + message, column=column)
+    error.row = label
+    return error
+
+
+def _require_columns(frame: pd.DataFrame, columns, what: str = "table") -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"expected a pandas DataFrame as the {what}, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"the {what} has no column(s) {missing}; its columns are {list(frame.columns)}. "
+            "Rename the columns or pass their names as arguments.",
+            column=missing[0],
+        )
+
+
+def _flow_table(long_df: pd.DataFrame, orig: str, dest: str, value: str, keys=()) -> pd.DataFrame:
+    """Validated copy with columns orig, dest, value (float64) and the extra key columns."""
+    keys = tuple(keys)
+    _require_columns(long_df, (orig, dest, value, *keys), "flow table")
+    for column in (orig, dest, *keys):
+        missing = long_df[column].isna().to_numpy()
+        if missing.any():
+            position = int(missing.argmax())
+            raise _column_error(
+                "missing label; every flow needs an origin, a destination"
+                + (" and a period" if keys else ""),
+                column=column, label=long_df.index[position], position=position,
+            )
+    raw = long_df[value]
+    numeric = pd.to_numeric(raw, errors="coerce").astype("float64")
+    bad = numeric.isna().to_numpy() | ~np.isfinite(numeric.to_numpy())
+    if bad.any():
+        position = int(bad.argmax())
+        shown = raw.iloc[position]
+        shown = shown.item() if isinstance(shown, np.generic) else shown
+        what = "missing value" if pd.isna(shown) else f"{shown!r} is not a finite number"
+        raise _column_error(
+            f"{what}; drop rows whose flow is unknown before building corridors or graphs "
+            "(a missing flow is not a zero flow)",
+            column=value, label=long_df.index[position], position=position,
+        )
+    negative = (numeric < 0).to_numpy()
+    if negative.any():
+        position = int(negative.argmax())
+        raise _column_error(
+            f"negative flow {float(numeric.iloc[position])!r}; flows are non-negative counts",
+            column=value, label=long_df.index[position], position=position,
+        )
+    table = pd.DataFrame(
+        {
+            "orig": long_df[orig].astype(object).to_numpy(),
+            "dest": long_df[dest].astype(object).to_numpy(),
+            "value": numeric.to_numpy(),
+        },
+        index=long_df.index,
+    )
+    for k in keys:
+        table[k] = long_df[k].astype(object).to_numpy()
+    key_cols = ["orig", "dest", *keys]
+    duplicated = table.duplicated(subset=key_cols, keep="first").to_numpy()
+    if duplicated.any():
+        position = int(duplicated.argmax())
+        first = table.iloc[position]
+        shown = ", ".join(f"{c}={first[c]!r}" for c in key_cols)
+        raise _column_error(
+            f"duplicate corridor ({shown}); each corridor may appear once"
+            + (" per period" if keys else "")
+            + ". Filter to one period or aggregate explicitly before calling",
+            column=orig, label=long_df.index[position], position=position,
+        )
+    return table
+
+
+def _node_groups(H: nx.DiGraph, group) -> dict:
+    """Map node -> group label from a node-attribute name or a mapping."""
+    groups = {}
+    missing = []
+    for node in H.nodes:
+        if isinstance(group, Mapping):
+            value = group.get(node)
+        elif isinstance(group, str):
+            value = H.nodes[node].get(group)
+        else:
+            raise InputError(
+                f"group must be a node-attribute name (str) or a mapping node -> group, got "
+                f"{type(group).__name__}"
+            )
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            missing.append(node)
+        else:
+            groups[node] = value
+    if missing:
+        shown = ", ".join(repr(n) for n in _sorted_nodes(missing)[:5])
+        source = f"node attribute {group!r}" if isinstance(group, str) else "the group mapping"
+        raise InputError(
+            f"{len(missing)} node(s) have no group in {source} (e.g. {shown}); give every node "
+            "a group."
+        )
+    return groups
+
+
+def _rank_key(score: float, node):
+    rounded = round(score, _TIE_DECIMALS) if math.isfinite(score) else score
+    return (-rounded, _label_key(node))
+
+
+def _weighted_betweenness(H: nx.DiGraph, normalized: bool = True) -> dict:
+    """Betweenness with edge length 1 / weight (Newman 2001); zero-weight edges are no path."""
+    D = nx.DiGraph()
+    D.add_nodes_from(H.nodes)
+    D.add_edges_from(
+        (u, v, {"distance": 1.0 / d["weight"]})
+        for u, v, d in H.edges(data=True)
+        if d["weight"] > 0 and u != v
+    )
+    return nx.betweenness_centrality(D, weight="distance", normalized=normalized)
+
+
+def od_graph(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
+             value: str = "value", drop_zero: bool = True, drop_self: bool = True) -> nx.DiGraph:
+    """Directed graph of an OD table: one edge ``orig -> dest`` per row with attribute ``weight``.
+
+    Every origin and destination becomes a node, also when all its flows are dropped, so node
+    tables list every place.  ``drop_zero`` omits zero flows (no edge), ``drop_self`` omits
+    ``orig == dest`` rows (e.g. the diagonal of a stock matrix).  Missing or negative values and
+    duplicate corridors raise :class:`~mixedmig.errors.SchemaError` (a missing flow is not zero;
+    several periods must be filtered or aggregated first).
+    """
+    table = _flow_table(long_df, orig, dest, value)
+    G = nx.DiGraph()
+    G.add_nodes_from(_sorted_nodes(set(table["orig"]) | set(table["dest"])))
+    keep = np.ones(len(table), dtype=bool)
+    if drop_zero:
+        keep &= table["value"].to_numpy() != 0
+    if drop_self:
+        keep &= (table["orig"] != table["dest"]).to_numpy()
+    kept = table[keep]
+    G.add_weighted_edges_from(
+        zip(kept["orig"].tolist(), kept["dest"].tolist(), kept["value"].tolist())
+    )
+    return G

@@ -1,0 +1,319 @@
+"""Country- and actor-level network measures: strength, reciprocity, counterflows, centrality, brokerage, E-I."""
+
+from __future__ import annotations
+import math
+import warnings
+from dataclasses import dataclass, field
+import networkx as nx
+import numpy as np
+import pandas as pd
+from .graphs import BROKERAGE_ROLES
+from .graphs import _DENSE_EIGEN_MAX_NODES
+from .graphs import _TIE_DECIMALS
+from .graphs import _label_key
+from .graphs import _node_groups
+from .graphs import _rank_key
+from .graphs import _sorted_nodes
+from .graphs import _weighted_betweenness
+from .graphs import _weighted_digraph
+
+
+@dataclass(frozen=True)
+class EIIndexResult:
+    """Krackhardt & Stern E-I index, overall and by group.
+
+    ``overall = (external - internal) / (external + internal)`` over all ties (NaN without
+    ties).  ``by_group`` has one row per group: ``group``, ``n_nodes``, ``external`` (ties with
+    exactly one end in the group, either direction), ``internal`` (ties with both ends in it)
+    and ``ei``.
+    """
+
+    overall: float
+    external: float
+    internal: float
+    by_group: pd.DataFrame = field(repr=False)
+    weighted: bool = False
+
+
+def strength_table(G, weight: str = "weight") -> pd.DataFrame:
+    """Node table: ``in_strength`` (total weight received), ``out_strength`` (sent),
+    ``net = in - out``, ``gross = in + out``, ``in_degree``, ``out_degree``, ``degree``.
+
+    A self-loop counts in both in- and out-strength (networkx convention).  Rows are sorted
+    by gross strength (largest first), ties by node label.
+    """
+    H = _weighted_digraph(G, weight)
+    rows = []
+    for node in H.nodes:
+        s_in = float(H.in_degree(node, weight="weight"))
+        s_out = float(H.out_degree(node, weight="weight"))
+        rows.append(
+            {
+                "node": node,
+                "in_strength": s_in,
+                "out_strength": s_out,
+                "net": s_in - s_out,
+                "gross": s_in + s_out,
+                "in_degree": int(H.in_degree(node)),
+                "out_degree": int(H.out_degree(node)),
+                "degree": int(H.degree(node)),
+            }
+        )
+    rows.sort(key=lambda r: _rank_key(r["gross"], r["node"]))
+    columns = ["node", "in_strength", "out_strength", "net", "gross",
+               "in_degree", "out_degree", "degree"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reciprocity(G, weighted: bool = True, weight: str = "weight") -> float:
+    """Reciprocity of a directed graph, self-loops excluded.
+
+    Weighted (Squartini, Picciolo, Ruzzenenti & Garlaschelli 2013, "Reciprocity of weighted
+    networks", *Scientific Reports* 3, 2729):
+    ``r = sum_{i != j} min(w_ij, w_ji) / sum_{i != j} w_ij``, the share of the total flow volume
+    that is matched by a flow in the opposite direction (1 for a symmetric matrix, 0 when no
+    pair exchanges in both directions).  Unweighted: the share of edges whose reverse edge
+    exists (``networkx.reciprocity``).  NaN when there is no flow / no edge.
+    """
+    H = _weighted_digraph(G, weight)
+    H.remove_edges_from(list(nx.selfloop_edges(H)))
+    if not weighted:
+        if H.number_of_edges() == 0:
+            return math.nan
+        return float(nx.reciprocity(H))
+    total = 0.0
+    matched = 0.0
+    for u, v, d in H.edges(data=True):
+        total += d["weight"]
+        if H.has_edge(v, u):
+            matched += min(d["weight"], H[v][u]["weight"])
+    return matched / total if total > 0 else math.nan
+
+
+def counterflow_share(G, weight: str = "weight") -> pd.DataFrame:
+    """Per unordered pair of nodes with any flow: ``counterflow_share = smaller / larger``.
+
+    Columns: ``node_a``, ``node_b`` (label order), ``flow_ab``, ``flow_ba``, ``larger``,
+    ``smaller``, ``main_orig``, ``main_dest`` (direction of the larger flow; ``node_a -> node_b``
+    when equal) and ``counterflow_share`` (1 = balanced exchange, 0 = one-way; NaN when both flows
+    are zero).  Sorted by gross pair flow (largest first), then labels.  Self-loops ignored.
+    """
+    H = _weighted_digraph(G, weight)
+    seen = set()
+    rows = []
+    for u, v in H.edges:
+        if u == v:
+            continue
+        a, b = sorted((u, v), key=_label_key)
+        if (a, b) in seen:
+            continue
+        seen.add((a, b))
+        ab = H[a][b]["weight"] if H.has_edge(a, b) else 0.0
+        ba = H[b][a]["weight"] if H.has_edge(b, a) else 0.0
+        larger, smaller = max(ab, ba), min(ab, ba)
+        main = (a, b) if ab >= ba else (b, a)
+        rows.append(
+            {
+                "node_a": a, "node_b": b, "flow_ab": ab, "flow_ba": ba,
+                "larger": larger, "smaller": smaller,
+                "main_orig": main[0], "main_dest": main[1],
+                "counterflow_share": smaller / larger if larger > 0 else math.nan,
+            }
+        )
+    rows.sort(key=lambda r: (-round(r["larger"] + r["smaller"], _TIE_DECIMALS),
+                             _label_key(r["node_a"]), _label_key(r["node_b"])))
+    columns = ["node_a", "node_b", "flow_ab", "flow_ba", "larger", "smaller",
+               "main_orig", "main_dest", "counterflow_share"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _eigenvector_in(H: nx.DiGraph) -> tuple[dict | None, str | None]:
+    """Weighted in-edge eigenvector centrality, defined for strongly connected graphs.
+
+    ``x_i = (1 / lambda) * sum_j w_ji x_j`` with lambda the Perron root; by the Perron-Frobenius
+    theorem the vector is unique and positive only when the graph is strongly connected
+    (irreducible weight matrix).  Normalised to unit Euclidean length, as networkx does.
+    """
+    n = H.number_of_nodes()
+    if n < 2:
+        return None, "eigenvector centrality undefined: fewer than two nodes"
+    positive = nx.DiGraph()
+    positive.add_nodes_from(H.nodes)
+    positive.add_edges_from((u, v) for u, v, d in H.edges(data=True) if d["weight"] > 0)
+    if not nx.is_strongly_connected(positive):
+        return None, (
+            "eigenvector centrality undefined: the graph is not strongly connected (the "
+            "leading eigenvector is not unique and positive); use pagerank"
+        )
+    nodes = list(H.nodes)
+    if n <= _DENSE_EIGEN_MAX_NODES:
+        matrix = nx.to_numpy_array(H, nodelist=nodes, weight="weight")
+        values, vectors = np.linalg.eig(matrix.T)
+        leading = vectors[:, int(np.argmax(values.real))].real
+    else:  # pragma: no cover - large graphs only
+        import scipy.sparse.linalg as spla
+
+        matrix = nx.to_scipy_sparse_array(H, nodelist=nodes, weight="weight", dtype=float)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _, vectors = spla.eigs(matrix.T, k=1, which="LR")
+        leading = vectors[:, 0].real
+    leading = leading / (np.sign(leading.sum()) * np.linalg.norm(leading))
+    return dict(zip(nodes, leading.tolist())), None
+
+
+def centrality_table(G, weight: str = "weight", pagerank_alpha: float = 0.85) -> pd.DataFrame:
+    """Actor-level centralities, one row per node, sorted by node label.
+
+    Columns: ``in_degree``, ``out_degree``, ``degree``; ``in_strength``, ``out_strength``,
+    ``strength`` (sums of edge weights); ``betweenness`` (Brandes 2001, normalised by
+    ``(n-1)(n-2)`` for directed graphs) on shortest paths whose edge *length is 1 / weight*
+    (Newman 2001: a heavier tie is a shorter, more used route; zero-weight edges carry no path);
+    ``betweenness_hops`` (every edge length 1); ``pagerank`` (weighted, damping
+    ``pagerank_alpha``); ``eigenvector`` (weighted, on in-edges: an actor is central when it
+    receives from central actors), NaN unless the graph is strongly connected.  Why a measure is
+    NaN is listed in ``result.attrs["diagnostics"]``.
+    """
+    H = _weighted_digraph(G, weight)
+    diagnostics: list[str] = []
+    nodes = _sorted_nodes(H.nodes)
+    between = _weighted_betweenness(H)
+    hop_graph = nx.DiGraph()
+    hop_graph.add_nodes_from(H.nodes)
+    hop_graph.add_edges_from((u, v) for u, v in H.edges if u != v)
+    between_hops = nx.betweenness_centrality(hop_graph, normalized=True)
+    pagerank: dict = {}
+    if H.number_of_nodes() and H.size(weight="weight") > 0:
+        try:
+            pagerank = nx.pagerank(H, alpha=pagerank_alpha, weight="weight")
+        except nx.PowerIterationFailedConvergence as exc:
+            diagnostics.append(f"pagerank did not converge: {exc}")
+    elif H.number_of_nodes():
+        diagnostics.append("pagerank undefined: the graph has no positive edge weight")
+    eigen, reason = _eigenvector_in(H) if H.number_of_nodes() else (None, None)
+    if reason:
+        diagnostics.append(reason)
+    rows = []
+    for node in nodes:
+        rows.append(
+            {
+                "node": node,
+                "in_degree": int(H.in_degree(node)),
+                "out_degree": int(H.out_degree(node)),
+                "degree": int(H.degree(node)),
+                "in_strength": float(H.in_degree(node, weight="weight")),
+                "out_strength": float(H.out_degree(node, weight="weight")),
+                "strength": float(H.degree(node, weight="weight")),
+                "betweenness": float(between[node]),
+                "betweenness_hops": float(between_hops[node]),
+                "pagerank": float(pagerank.get(node, math.nan)),
+                "eigenvector": float(eigen[node]) if eigen is not None else math.nan,
+            }
+        )
+    columns = ["node", "in_degree", "out_degree", "degree", "in_strength", "out_strength",
+               "strength", "betweenness", "betweenness_hops", "pagerank", "eigenvector"]
+    table = pd.DataFrame(rows, columns=columns)
+    table.attrs["diagnostics"] = diagnostics
+    return table
+
+
+def brokerage_roles(G, group) -> pd.DataFrame:
+    """Gould & Fernandez (1989) brokerage counts per node.
+
+    Node ``b`` brokers the ordered pair ``(a, c)`` when ``a -> b -> c`` with ``a, b, c``
+    distinct and no direct tie ``a -> c``.  Each such two-path is classified by the groups
+    ``g(a), g(b), g(c)``:
+
+    * coordinator: ``g(a) = g(b) = g(c)``;
+    * itinerant (consultant): ``g(a) = g(c) != g(b)``;
+    * gatekeeper: ``g(b) = g(c) != g(a)`` (b controls entry into its own group);
+    * representative: ``g(a) = g(b) != g(c)`` (b speaks for its group to outsiders);
+    * liaison: all three groups differ.
+
+    A tie is any edge of ``G`` (weights are ignored); self-loops are ignored.  ``group`` is a
+    node-attribute name or a mapping node -> group.  Returns one row per node (label order) with
+    ``group``, the five role counts and ``total``.  Expected counts under random mixing (the
+    paper's normalisation) are not computed.
+    """
+    H = _weighted_digraph(G)
+    groups = _node_groups(H, group)
+    counts = {node: dict.fromkeys(BROKERAGE_ROLES, 0) for node in H.nodes}
+    for b in H.nodes:
+        senders = [a for a in H.predecessors(b) if a != b]
+        receivers = [c for c in H.successors(b) if c != b]
+        gb = groups[b]
+        for a in senders:
+            ga = groups[a]
+            for c in receivers:
+                if c == a or H.has_edge(a, c):
+                    continue
+                gc = groups[c]
+                if ga == gb == gc:
+                    role = "coordinator"
+                elif ga == gc:
+                    role = "itinerant"
+                elif gb == gc:
+                    role = "gatekeeper"
+                elif ga == gb:
+                    role = "representative"
+                else:
+                    role = "liaison"
+                counts[b][role] += 1
+    rows = []
+    for node in _sorted_nodes(H.nodes):
+        row = {"node": node, "group": groups[node], **counts[node]}
+        row["total"] = sum(counts[node].values())
+        rows.append(row)
+    columns = ["node", "group", *BROKERAGE_ROLES, "total"]
+    table = pd.DataFrame(rows, columns=columns)
+    for role in (*BROKERAGE_ROLES, "total"):
+        table[role] = table[role].astype("int64")
+    return table
+
+
+def ei_index(G, group, weight: str | None = None) -> EIIndexResult:
+    """Krackhardt & Stern (1988) E-I index: ``(E - I) / (E + I)``.
+
+    ``E`` counts ties between nodes of different groups, ``I`` ties within a group; each
+    directed edge is one tie (parallel edges of a multigraph are merged first) unless
+    ``weight`` names an edge attribute, in which case ties count with their (summed) weight.
+    The index runs from -1 (all ties internal) to +1 (all external).  Per group, ``E`` is the
+    ties with exactly one end in the group and ``I`` the ties with both ends in it.  Self-loops
+    are ignored.
+    """
+    H = _weighted_digraph(G, weight if weight is not None else "weight")
+    groups = _node_groups(H, group)
+    labels = sorted(set(groups.values()), key=_label_key)
+    external = dict.fromkeys(labels, 0.0)
+    internal = dict.fromkeys(labels, 0.0)
+    total_e = total_i = 0.0
+    for u, v, d in H.edges(data=True):
+        if u == v:
+            continue
+        w = d["weight"] if weight is not None else 1.0
+        gu, gv = groups[u], groups[v]
+        if gu == gv:
+            total_i += w
+            internal[gu] += w
+        else:
+            total_e += w
+            external[gu] += w
+            external[gv] += w
+
+    def _ei(e: float, i: float) -> float:
+        return (e - i) / (e + i) if (e + i) > 0 else math.nan
+
+    sizes = pd.Series(list(groups.values())).value_counts()
+    by_group = pd.DataFrame(
+        {
+            "group": labels,
+            "n_nodes": [int(sizes[g]) for g in labels],
+            "external": [external[g] for g in labels],
+            "internal": [internal[g] for g in labels],
+            "ei": [_ei(external[g], internal[g]) for g in labels],
+        }
+    )
+    return EIIndexResult(
+        overall=_ei(total_e, total_i), external=total_e, internal=total_i,
+        by_group=by_group, weighted=weight is not None,
+    )

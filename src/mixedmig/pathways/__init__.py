@@ -1,0 +1,74 @@
+"""Post-trafficking pathways as an absorbing Markov chain (the *After Trafficking* framework).
+
+Surtees (2013) follows trafficked persons from the Greater Mekong Sub-region after their
+exploitation: identified or not, referred or not, assistance accepted or declined, returned
+through official channels or on their own, with or without reintegration assistance, and with
+an outcome: reintegrated, re-migrated or re-trafficked.  This module writes such a pathway as
+an absorbing Markov chain whose every transition probability is an explicit, documented
+:class:`Parameter` (a published figure with its citation, or an assumption that says so), and
+gives
+
+* exact results from the fundamental matrix ``N = (I - Q)^-1``: expected visits ``N``,
+  expected number of steps to absorption ``t = N 1``, its variance ``(2N - I) t - t_sq``
+  and the absorption probabilities ``B = N R`` (Kemeny & Snell 1960, ch. 3; Grinstead &
+  Snell 1997, ch. 11), where ``Q`` is the transient-to-transient and ``R`` the
+  transient-to-absorbing block of the transition matrix;
+* the derivative of any absorption probability with respect to each parameter,
+  ``dB = N (dQ B + dR)`` (from ``dN = N dQ N``), checked against central differences;
+* a vectorised Monte Carlo simulation of individual case pathways (:func:`simulate_pathways`);
+* scenario comparisons: what a given absolute change in, say, identification does to the
+  share of cases that end reintegrated (:func:`scenario_comparison`).
+
+Keeping rows stochastic.  Each row (the transitions out of one state) may name one branch as
+:data:`COMPLEMENT`; its probability is one minus the sum of the explicit branches.  When a
+parameter changes (a sensitivity derivative or a scenario) the complement branch of every row
+that uses the parameter absorbs the change, e.g. for the binary choice ``identified`` /
+``not_identified`` a rise in ``p_identified`` is a fall in ``P(not_identified)``.  A row without
+a complement branch must sum to one on its own, and its parameters cannot be varied.
+
+References
+----------
+Surtees R (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
+    Trafficked Persons in the Greater Mekong Sub-region.* Bangkok: UNIAP / NEXUS Institute.
+Kemeny JG, Snell JL (1960). *Finite Markov Chains.* Princeton: Van Nostrand, ch. 3
+    (fundamental matrix, Theorems 3.2.4, 3.3.5, 3.3.7).
+Grinstead CM, Snell JL (1997). *Introduction to Probability*, 2nd rev. ed. Providence: AMS,
+    ch. 11.2 (absorbing Markov chains).
+U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
+"""
+
+from __future__ import annotations
+
+from .after_trafficking import (
+    THAILAND_2021_SERVICES_GIVEN_IDENTIFIED,
+    AFTER_TRAFFICKING_STATES,
+    after_trafficking_model,
+)
+from .chain import (
+    PARAMETER_KINDS,
+    ROW_SUM_TOLERANCE,
+    COMPLEMENT,
+    Parameter,
+    AbsorptionAnalysis,
+    PathwayModel,
+)
+from .sensitivity import sensitivity, scenario_comparison
+from .simulation import PathwaySimulation, simulate_pathways
+from .staging import stage_pathways
+
+__all__ = [
+    "THAILAND_2021_SERVICES_GIVEN_IDENTIFIED",
+    "AFTER_TRAFFICKING_STATES",
+    "after_trafficking_model",
+    "PARAMETER_KINDS",
+    "ROW_SUM_TOLERANCE",
+    "COMPLEMENT",
+    "Parameter",
+    "AbsorptionAnalysis",
+    "PathwayModel",
+    "sensitivity",
+    "scenario_comparison",
+    "PathwaySimulation",
+    "simulate_pathways",
+    "stage_pathways",
+]

@@ -1,0 +1,43 @@
+"""Input checks shared by the drawing functions."""
+
+from __future__ import annotations
+from typing import Iterable
+import numpy as np
+import pandas as pd
+from ..errors import InputError
+
+
+def _require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"{what} needs a pandas DataFrame, got {type(df).__name__}.")
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise InputError(
+            f"{what}: column(s) {missing} not found; the table has {list(df.columns)}. "
+            "Pass the right column names as keyword arguments."
+        )
+
+
+def _numeric(series: pd.Series, what: str, *, allow_missing: bool,
+             allow_negative: bool = False) -> pd.Series:
+    try:
+        values = pd.to_numeric(series, errors="raise").astype(float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"{what}: column '{series.name}' must hold numbers ({exc})."
+        ) from None
+    if not allow_missing and values.isna().any():
+        first = values.index[values.isna()][0]
+        raise InputError(
+            f"{what}: column '{series.name}' has a missing value (row {first!r}). "
+            "Drop the row or fill it (e.g. with 0 for a pair with no reported flow)."
+        )
+    finite = values.dropna()
+    bad_values = np.isinf(finite) if allow_negative else np.isinf(finite) | (finite < 0)
+    if bad_values.any():
+        bad = finite[bad_values].index[0]
+        kind = "finite" if allow_negative else "finite and non-negative"
+        raise InputError(
+            f"{what}: column '{series.name}' must be {kind}; row {bad!r} holds {values[bad]}."
+        )
+    return values

@@ -1,0 +1,195 @@
+"""Chord diagrams of origin-destination tables."""
+
+from __future__ import annotations
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+import numpy as np
+import pandas as pd
+from matplotlib.patches import PathPatch, Wedge
+from matplotlib.path import Path as MplPath
+from ..errors import InputError
+from .style import _colour_for
+from .style import _display_name
+from .style import _new_axes
+from ._checks import _numeric
+
+
+@dataclass
+class ChordDiagram:
+    """What :func:`chord_diagram` drew.  ``totals`` = outflow + inflow per node (diagonal
+    excluded); ``arcs`` are ``Wedge`` patches whose angular size is
+    ``totals * degrees_per_unit``; ``segments[(o, d)]`` are the (start, end) angles of the
+    ribbon's ends at the origin and at the destination."""
+
+    ax: Any
+    order: list
+    totals: pd.Series
+    degrees_per_unit: float
+    arcs: dict[Any, Wedge]
+    ribbons: dict[tuple[Any, Any], PathPatch]
+    segments: dict[tuple[Any, Any], tuple[tuple[float, float], tuple[float, float]]]
+
+
+def _arc_vertices(theta1: float, theta2: float, radius: float):
+    """Cubic Bezier approximation of a circular arc (degrees, counter-clockwise), without
+    its MOVETO."""
+    arc = MplPath.arc(theta1, theta2)
+    return arc.vertices[1:] * radius, list(arc.codes[1:])
+
+
+def _polar(angle_deg: float, radius: float) -> tuple[float, float]:
+    a = math.radians(angle_deg)
+    return radius * math.cos(a), radius * math.sin(a)
+
+
+def _ribbon_path(a: tuple[float, float], b: tuple[float, float], radius: float) -> MplPath:
+    """Ribbon from arc segment ``a`` to arc segment ``b`` on a circle: arc along ``a``, a
+    quadratic Bezier through the centre to ``b``, arc along ``b``, Bezier back."""
+    verts = [_polar(a[0], radius)]
+    codes = [MplPath.MOVETO]
+    arc_v, arc_c = _arc_vertices(a[0], a[1], radius)
+    verts += list(map(tuple, arc_v))
+    codes += arc_c
+    verts += [(0.0, 0.0), _polar(b[0], radius)]
+    codes += [MplPath.CURVE3, MplPath.CURVE3]
+    arc_v, arc_c = _arc_vertices(b[0], b[1], radius)
+    verts += list(map(tuple, arc_v))
+    codes += arc_c
+    verts += [(0.0, 0.0), _polar(a[0], radius), _polar(a[0], radius)]
+    codes += [MplPath.CURVE3, MplPath.CURVE3, MplPath.CLOSEPOLY]
+    return MplPath(np.asarray(verts, dtype=float), codes)
+
+
+def chord_diagram(
+    matrix_df: pd.DataFrame,
+    ax=None,
+    colours: Mapping | None = None,
+    min_share: float = 0.0,
+    *,
+    order: Sequence | None = None,
+    gap: float = 2.0,
+    arc_width: float = 0.08,
+    start_angle: float = 90.0,
+    labels: bool = True,
+    ribbon_alpha: float = 0.65,
+    title: str | None = None,
+    figsize=(6.0, 6.0),
+) -> ChordDiagram:
+    """Chord diagram of an origin-destination matrix (rows = origins, columns =
+    destinations).  Each node gets an outer arc of angle ``(outflow + inflow) x k`` degrees
+    with ``k = (360 - n x gap) / sum(outflow + inflow)``; inside it, the node's outgoing
+    segments come first, then incoming, each ordered by ``order``.  The ribbon for flow
+    ``f_ij`` spans ``f_ij x k`` degrees at both ends (origin segment at i, destination segment
+    at j) and takes the origin's colour.  Diagonal cells are ignored.  Ribbons whose flow is
+    below ``min_share`` of the total flow are not drawn (arcs still count them).
+
+    ``order`` defaults to the row labels followed by column labels not among them.  Nodes with
+    no flow get no arc.  Matrix values must be finite and non-negative (fill absent pairs with
+    0).
+    """
+    what = "chord_diagram"
+    if not isinstance(matrix_df, pd.DataFrame):
+        raise InputError(f"{what} needs a pandas DataFrame, got {type(matrix_df).__name__}.")
+    if matrix_df.index.has_duplicates or matrix_df.columns.has_duplicates:
+        raise InputError(f"{what}: row and column labels must be unique.")
+    if not 0.0 <= min_share < 1.0:
+        raise InputError(f"{what}: min_share must be in [0, 1), got {min_share}.")
+    rows = set(matrix_df.index)
+    default_order = list(matrix_df.index) + [c for c in matrix_df.columns if c not in rows]
+    if order is None:
+        order = default_order
+    else:
+        order = list(order)
+        same_labels = sorted(map(str, order)) == sorted(map(str, default_order))
+        if not same_labels or len(set(order)) != len(order):
+            raise InputError(
+                f"{what}: order must list every row/column label exactly once; labels are "
+                f"{default_order}."
+            )
+    values = matrix_df.apply(lambda s: _numeric(s, what, allow_missing=False))
+    full = np.array(values.reindex(index=order, columns=order, fill_value=0.0), dtype=float)
+    np.fill_diagonal(full, 0.0)
+    outflow, inflow = full.sum(axis=1), full.sum(axis=0)
+    totals = pd.Series(outflow + inflow, index=order, name="total")
+    grand = float(totals.sum())
+    if grand <= 0:
+        raise InputError(f"{what}: the matrix has no off-diagonal flow to draw.")
+    active = [i for i, t in enumerate(totals) if t > 0]
+    available = 360.0 - gap * len(active)
+    if available <= 0:
+        raise InputError(f"{what}: gap={gap} degrees leaves no room for {len(active)} arcs.")
+    k = available / grand
+
+    ax = _new_axes(ax, figsize)
+    radius = 1.0
+    inner = radius - arc_width
+    arcs: dict[Any, Wedge] = {}
+    out_start: dict[int, float] = {}
+    in_start: dict[int, float] = {}
+    angle = start_angle
+    for pos, i in enumerate(active):
+        label = order[i]
+        theta1, theta2 = angle, angle + totals.iloc[i] * k
+        colour = _colour_for(label, i, colours)
+        wedge = Wedge((0, 0), radius, theta1, theta2, width=arc_width, facecolor=colour,
+                      edgecolor="white", linewidth=0.5, zorder=3, gid=f"arc-{label}")
+        ax.add_patch(wedge)
+        arcs[label] = wedge
+        out_start[i] = theta1
+        in_start[i] = theta1 + outflow[i] * k
+        if labels:
+            mid = math.radians((theta1 + theta2) / 2)
+            c, s = math.cos(mid), math.sin(mid)
+            ax.text(
+                (radius + 0.06) * c,
+                (radius + 0.06) * s,
+                _display_name(label),
+                ha="left" if c > 0.05 else ("right" if c < -0.05 else "center"),
+                va="bottom" if s > 0.05 else ("top" if s < -0.05 else "center"),
+                fontsize=9,
+            )
+        angle = theta2 + gap
+
+    ribbons: dict[tuple[Any, Any], PathPatch] = {}
+    segments: dict[tuple[Any, Any], tuple[tuple[float, float], tuple[float, float]]] = {}
+    # Outgoing segments at i in destination order; incoming segments at j in origin order.
+    out_cursor = dict(out_start)
+    in_cursor = dict(in_start)
+    threshold = min_share * grand / 2.0
+    for i in active:
+        for j in active:
+            f = full[i, j]
+            if f <= 0:
+                continue
+            a = (out_cursor[i], out_cursor[i] + f * k)
+            out_cursor[i] = a[1]
+            segments[(order[i], order[j])] = (a, (np.nan, np.nan))
+    for j in active:
+        for i in active:
+            f = full[i, j]
+            if f <= 0:
+                continue
+            b = (in_cursor[j], in_cursor[j] + f * k)
+            in_cursor[j] = b[1]
+            key = (order[i], order[j])
+            segments[key] = (segments[key][0], b)
+    for (o, d), (a, b) in segments.items():
+        f = full[order.index(o), order.index(d)]
+        if f < threshold:
+            continue
+        colour = _colour_for(o, order.index(o), colours)
+        patch = PathPatch(_ribbon_path(a, b, inner), facecolor=colour, edgecolor=colour,
+                          linewidth=0.3, alpha=ribbon_alpha, zorder=2, gid=f"ribbon-{o}-{d}")
+        ax.add_patch(patch)
+        ribbons[(o, d)] = patch
+
+    lim = radius + 0.45
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ChordDiagram(ax=ax, order=order, totals=totals, degrees_per_unit=k, arcs=arcs,
+                        ribbons=ribbons, segments=segments)

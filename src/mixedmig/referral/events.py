@@ -1,0 +1,342 @@
+"""Referral actors and referral events: vocabularies, records and validation."""
+
+from __future__ import annotations
+import datetime as _dt
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+import numpy as np
+import pandas as pd
+from .. import countries as _countries
+from ..errors import SchemaError, UnknownCountryError
+
+
+#: Sectors of referral actors.
+SECTORS = ("government", "civil_society", "international_organisation")
+
+
+#: Roles of referral actors (a controlled vocabulary; ``other`` for anything else):
+#: law_enforcement (police, anti-trafficking units), social_welfare (ministries / departments
+#: of social welfare), shelter, border_repatriation_point (border liaison offices, official
+#: hand-over points), ngo_service_provider, labour_inspection, prosecution, embassy_consular,
+#: hotline, international_agency (UN agencies, IOM), other.
+ROLES = (
+    "law_enforcement",
+    "social_welfare",
+    "shelter",
+    "border_repatriation_point",
+    "ngo_service_provider",
+    "labour_inspection",
+    "prosecution",
+    "embassy_consular",
+    "hotline",
+    "international_agency",
+    "other",
+)
+
+
+#: Forms of exploitation of a referred case (the forms named in Surtees 2013, plus other/unknown).
+CASE_CATEGORIES = (
+    "sexual_exploitation",
+    "forced_labour",
+    "forced_marriage",
+    "begging",
+    "other",
+    "unknown",
+)
+
+
+#: Outcomes of a referral.
+OUTCOMES = ("accepted", "declined", "pending", "unknown")
+
+
+#: Reliability of a published figure, from best to weakest: read in the primary publication,
+#: computed from read figures, reported by a secondary source, uncertain (year, label or value).
+RELIABILITY_LEVELS = ("read", "computed", "secondary", "uncertain")
+
+
+#: Reliability levels of figures not read directly in a primary source (``weak_source`` edges).
+WEAK_RELIABILITY = ("secondary", "uncertain")
+
+
+#: Actor table: required columns (``name`` and ``synthetic`` are optional).
+ACTOR_COLUMNS = ("actor_id", "country", "sector", "role")
+
+
+#: Referral-event table: one row per referral of one person from one actor to another.
+EVENT_COLUMNS = (
+    "event_id",
+    "date",
+    "referring_actor",
+    "receiving_actor",
+    "referring_country",
+    "receiving_country",
+    "case_category",
+    "outcome",
+    "synthetic",
+)
+
+
+#: Repatriation table (published country-pair return counts).
+REPATRIATION_COLUMNS = (
+    "from_label",
+    "to_label",
+    "from_iso3",
+    "to_iso3",
+    "period",
+    "year_start",
+    "year_end",
+    "count",
+    "count_qualifier",
+    "reliability",
+    "source",
+    "url",
+    "note",
+)
+
+
+#: UN-ACT Annual Progress Report 2017: persons supported through COMMIT (trans)national
+#: referral mechanisms in 2017, and those referred from CSOs to government or vice versa.
+COMMIT_2017_PERSONS_SUPPORTED = 1817
+
+
+COMMIT_2017_CROSS_SECTOR = 813
+
+
+_CROSS_SECTOR_PAIR = frozenset({"government", "civil_society"})
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+_ISO3_RE = re.compile(r"^[A-Z]{3}$")
+
+
+def _country_hint(value) -> str:
+    try:
+        return f" (did you mean {_countries.to_iso3(value)!r}?)"
+    except (UnknownCountryError, TypeError, ValueError):
+        return ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A referral actor: ``actor_id``, ``country`` (ISO3 code of the registry, exactly),
+    ``sector`` (one of :data:`SECTORS`), ``role`` (one of :data:`ROLES`), optional ``name``."""
+
+    actor_id: str
+    country: str
+    sector: str
+    role: str
+    name: str | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.actor_id, str) or not self.actor_id.strip():
+            raise SchemaError(
+                f"actor_id must be a non-empty string, got {self.actor_id!r}", column="actor_id"
+            )
+        if not _countries.is_registry_code(self.country):
+            raise UnknownCountryError(
+                f"actor {self.actor_id!r}: country {self.country!r} is not an ISO3 code of the "
+                f"registry{_country_hint(self.country)}; use one of "
+                f"{', '.join(_countries.ISO3_CODES)} (mixedmig.countries.to_iso3 converts names)."
+            )
+        if self.sector not in SECTORS:
+            raise SchemaError(
+                f"actor {self.actor_id!r}: sector {self.sector!r} is not one of {SECTORS}",
+                column="sector",
+            )
+        if self.role not in ROLES:
+            raise SchemaError(
+                f"actor {self.actor_id!r}: role {self.role!r} is not one of {ROLES}; use "
+                "'other' for roles outside the vocabulary",
+                column="role",
+            )
+
+
+def _row_error(message: str, column: str, frame: pd.DataFrame, position: int,
+               what: str) -> SchemaError:
+    label = frame.index[position]
+    label = label.item() if isinstance(label, np.generic) else label
+    error = SchemaError(f"{what} row {label!r} (position {position}): {message}", column=column)
+    error.row = label
+    return error
+
+
+def _first(mask) -> int | None:
+    mask = np.asarray(mask, dtype=bool)
+    return int(mask.argmax()) if mask.any() else None
+
+
+def _check_present(frame: pd.DataFrame, columns, what: str) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"expected the {what} as a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"the {what} has no column(s) {missing}; required columns: {list(columns)}",
+            column=missing[0],
+        )
+
+
+def _check_no_missing(frame: pd.DataFrame, columns, what: str) -> None:
+    for column in columns:
+        position = _first(frame[column].isna().to_numpy())
+        if position is not None:
+            raise _row_error("missing value; this column is required", column, frame,
+                             position, what)
+
+
+def _check_vocabulary(frame: pd.DataFrame, column: str, allowed, what: str, fix: str = ""):
+    values = frame[column].tolist()
+    position = _first([v not in allowed for v in values])
+    if position is not None:
+        raise _row_error(
+            f"{values[position]!r} is not one of {tuple(allowed)}{fix}", column, frame,
+            position, what,
+        )
+
+
+def _check_countries(frame: pd.DataFrame, column: str, what: str) -> None:
+    values = frame[column].tolist()
+    position = _first([not _countries.is_registry_code(v) for v in values])
+    if position is not None:
+        value = values[position]
+        raise _row_error(
+            f"unknown country {value!r}{_country_hint(value)}; use the ISO3 code of one of the "
+            f"15 economies ({', '.join(_countries.ISO3_CODES)})",
+            column, frame, position, what,
+        )
+
+
+def _check_unique(frame: pd.DataFrame, column: str, what: str) -> None:
+    duplicated = frame[column].duplicated(keep="first").to_numpy()
+    position = _first(duplicated)
+    if position is not None:
+        value = frame[column].iloc[position]
+        raise _row_error(
+            f"duplicate {column} {value!r}; every {column} must be unique", column, frame,
+            position, what,
+        )
+
+
+def actors_frame(actors: Iterable[Actor]) -> pd.DataFrame:
+    """Actor table (columns ``actor_id, country, sector, role, name``) from :class:`Actor`s."""
+    actors = list(actors)
+    for a in actors:
+        if not isinstance(a, Actor):
+            raise SchemaError(f"expected Actor objects, got {type(a).__name__}")
+    columns = [*ACTOR_COLUMNS, "name"]
+    frame = pd.DataFrame([asdict(a) for a in actors], columns=columns)
+    return validate_actors(frame)
+
+
+def validate_actors(actors) -> pd.DataFrame:
+    """Validate an actor table (or a list of :class:`Actor`) and return a copy.
+
+    Raises :class:`~mixedmig.errors.SchemaError` naming the row and column for a missing
+    column, a missing value, a duplicate ``actor_id``, a country that is not a registry ISO3
+    code, or a sector / role outside the vocabularies.
+    """
+    if not isinstance(actors, pd.DataFrame):
+        return actors_frame(actors)
+    what = "actor table"
+    _check_present(actors, ACTOR_COLUMNS, what)
+    _check_no_missing(actors, ACTOR_COLUMNS, what)
+    _check_unique(actors, "actor_id", what)
+    _check_countries(actors, "country", what)
+    _check_vocabulary(actors, "sector", SECTORS, what)
+    _check_vocabulary(actors, "role", ROLES, what, "; use 'other' for roles outside it")
+    return actors.copy()
+
+
+def actors_from_frame(actors: pd.DataFrame) -> list[Actor]:
+    """:class:`Actor` objects from a validated actor table."""
+    frame = validate_actors(actors)
+    names = frame["name"].tolist() if "name" in frame.columns else [None] * len(frame)
+    return [
+        Actor(i, c, s, r, None if (n is None or (isinstance(n, float) and math.isnan(n))) else n)
+        for i, c, s, r, n in zip(frame["actor_id"].tolist(), frame["country"].tolist(),
+                                 frame["sector"].tolist(), frame["role"].tolist(), names)
+    ]
+
+
+def _is_iso_date(value) -> bool:
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        return False
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def validate_events(events: pd.DataFrame, actors) -> pd.DataFrame:
+    """Validate referral events against an actor table; return a copy (schema columns first,
+    ``synthetic`` as bool).
+
+    Raises :class:`~mixedmig.errors.SchemaError` naming the row (index label and position) and
+    column for: a missing column; a missing value; a duplicate ``event_id``; a date that is not
+    a valid ``YYYY-MM-DD``; an actor not in the actor table; a country that is not a registry
+    ISO3 code or differs from the actor's country; a ``case_category`` or ``outcome`` outside
+    :data:`CASE_CATEGORIES` / :data:`OUTCOMES`; a ``synthetic`` value that is not a boolean;
+    a self-referral (same referring and receiving actor).
+    """
+    actor_table = validate_actors(actors)
+    what = "event table"
+    _check_present(events, EVENT_COLUMNS, what)
+    _check_no_missing(events, EVENT_COLUMNS, what)
+    _check_unique(events, "event_id", what)
+    dates = events["date"].tolist()
+    position = _first([not _is_iso_date(d) for d in dates])
+    if position is not None:
+        raise _row_error(
+            f"{dates[position]!r} is not a date; write ISO dates as YYYY-MM-DD (e.g. "
+            "'2017-03-31')", "date", events, position, what,
+        )
+    actor_country = dict(zip(actor_table["actor_id"].tolist(), actor_table["country"].tolist()))
+    for actor_col, country_col in (("referring_actor", "referring_country"),
+                                   ("receiving_actor", "receiving_country")):
+        ids = events[actor_col].tolist()
+        position = _first([a not in actor_country for a in ids])
+        if position is not None:
+            raise _row_error(
+                f"unknown actor {ids[position]!r}; add it to the actor table or correct the id",
+                actor_col, events, position, what,
+            )
+        _check_countries(events, country_col, what)
+        stated = events[country_col].tolist()
+        position = _first([actor_country[a] != c for a, c in zip(ids, stated)])
+        if position is not None:
+            a = ids[position]
+            raise _row_error(
+                f"{stated[position]!r} differs from the country of actor {a!r} "
+                f"({actor_country[a]!r}) in the actor table", country_col, events, position,
+                what,
+            )
+    _check_vocabulary(events, "case_category", CASE_CATEGORIES, what)
+    _check_vocabulary(events, "outcome", OUTCOMES, what)
+    flags = events["synthetic"].tolist()
+    position = _first([not isinstance(f, (bool, np.bool_)) for f in flags])
+    if position is not None:
+        raise _row_error(f"{flags[position]!r} is not a boolean; write True or False",
+                         "synthetic", events, position, what)
+    same = (events["referring_actor"] == events["receiving_actor"]).to_numpy()
+    position = _first(same)
+    if position is not None:
+        raise _row_error(
+            f"self-referral: actor {events['referring_actor'].iloc[position]!r} refers to "
+            "itself; a referral links two different actors", "receiving_actor", events,
+            position, what,
+        )
+    extra = [c for c in events.columns if c not in EVENT_COLUMNS]
+    out = events[[*EVENT_COLUMNS, *extra]].copy()
+    out["synthetic"] = out["synthetic"].astype(bool)
+    return out
+
+
+def is_cross_sector(sector_from: str, sector_to: str) -> bool:
+    """True for a referral from civil society to government or from government to civil
+    society (the COMMIT definition); international organisations are neither."""
+    return frozenset((sector_from, sector_to)) == _CROSS_SECTOR_PAIR
