@@ -21,12 +21,12 @@ reproduce: install
 build: install
 	$(BIN)/mixedmig build
 
-## Unit, property and golden tests, then every notebook re-executed and compared by nbval
+## Unit, property and golden tests, the docstring examples (doctests), then every notebook re-executed and compared by nbval
 test: install
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --sanitize-with notebooks/sanitize.cfg
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests src notebooks --doctest-modules --nbval --nbval-current-env --sanitize-with notebooks/sanitize.cfg
 
 unit: install
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests src --doctest-modules
 
 lab: install
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
