@@ -24,9 +24,9 @@ from __future__ import annotations
 import bisect
 
 import numpy as np
+from timing import best_time
 
 from mixedmig.pathways import after_trafficking_model, simulate_pathways
-from timing import best_time
 
 N_VECTOR = 1_000_000
 N_LOOP = 20_000
@@ -84,7 +84,11 @@ def tuned_loop(matrix, absorbing, start, n_cases, seed):
 
 
 def shares(final, model):
-    return "  ".join(f"{a} {np.mean(final == model.index(a)):.4f}" for a in model.absorbing_states)
+    """Share of cases per absorbing state; ``final`` holds state names (a categorical Series,
+    as in PathwaySimulationResult.final_state) or state indices (the loops below)."""
+    if isinstance(final, np.ndarray):
+        final = np.asarray(model.states)[final]
+    return "  ".join(f"{a} {np.mean(final == a):.4f}" for a in model.absorbing_states)
 
 
 def main():

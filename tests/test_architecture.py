@@ -180,7 +180,8 @@ def _doc_problems(qualname, obj):
         return [f"{qualname}: no docstring"]
     if inspect.isclass(obj):
         doc = ClassDoc(obj, config={"show_class_members": False})
-        params = _signature_parameters(obj)
+        # an inherited constructor is documented on the class that defines it
+        params = _signature_parameters(obj) if "__init__" in obj.__dict__ else []
         documented = _documented(doc["Parameters"]) | _documented(doc["Attributes"])
         missing = [p for p in params if p not in documented]
         if missing:

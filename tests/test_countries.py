@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.errors import InputError
 from mixedmig import countries
 from mixedmig.countries import (
     ASEAN,
@@ -29,7 +28,7 @@ from mixedmig.countries import (
     to_iso3,
     to_iso3_series,
 )
-from mixedmig.errors import MixedmigError, UnknownCountryError
+from mixedmig.errors import InputError, MixedmigError, UnknownCountryError
 
 REFERENCE = Path(
     os.environ.get(
@@ -150,7 +149,7 @@ def test_no_lookup_key_maps_to_two_countries():
 
 def test_index_builder_rejects_an_alias_shared_by_two_countries():
     clash = dataclasses.replace(COUNTRIES[1], aliases=("China", "Lao PDR"))
-    with pytest.raises(ValueError, match="'Lao PDR'.*already an alias of LAO"):
+    with pytest.raises(InputError, match="'Lao PDR'.*already an alias of LAO"):
         countries._build_index((COUNTRIES[2], clash))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from mixedmig import data
 from mixedmig.data import derived
-from mixedmig.errors import SchemaError
+from mixedmig.errors import DataError, InputError, IntegrityError, SchemaError
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +93,71 @@ def test_bad_raw_table_stops_the_build_before_writing(tmp_path, monkeypatch):
     with pytest.raises(Exception, match="sha256 mismatch"):
         data.build(tmp_path / "data" / "processed")
     assert not (tmp_path / "data" / "processed").exists()
+
+
+@pytest.fixture
+def raw_copy(tmp_path, monkeypatch):
+    """A clone's data folder with data/raw only (as on a fresh clone: nothing built)."""
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(data.data_dir(), raw)
+    monkeypatch.setenv("MIXEDMIG_DATA", str(raw))
+    return raw
+
+
+def test_derived_table_loads_the_same_frame_built_or_not(raw_copy):
+    assert not data.processed_dir().exists()
+    in_memory = data.load("gravity_pairs")  # fresh clone: built in memory from data/raw
+    pd.testing.assert_frame_equal(in_memory, data.gravity_pairs())
+    target = data.build()
+    assert target == raw_copy.parent / "processed"
+    from_disk = data.load("gravity_pairs")
+    pd.testing.assert_frame_equal(from_disk, in_memory)
+    record = json.loads((target / "manifest.json").read_text())
+    # the digest of the CSV text is the same either way, and is the file's recorded digest
+    assert in_memory.attrs["manifest"]["sha256"] == record["outputs"]["gravity_pairs.csv"]
+    assert from_disk.attrs["manifest"]["sha256"] == record["outputs"]["gravity_pairs.csv"]
+    # UN DESA 2024: Myanmar-born in Thailand, 2020
+    row = from_disk.query("year == 2020 and orig == 'MMR' and dest == 'THA'")
+    assert row["stock"].item() == 1576317
+    for name in ("identified_victims_wide", "undesa_od/edition-2024/year-1990"):
+        pd.testing.assert_frame_equal(data.load(name, processed=True),
+                                      data.load(name, processed=False))
+    od = data.load("undesa_od/edition-2024/year-1990")
+    assert od.query("orig == 'MMR' and dest == 'THA'")["stock_total"].item() == 1106
+    victims = data.load("identified_victims_wide").set_index("country")
+    assert victims.loc["CHN", "2009"] == 10820 and pd.isna(victims.loc["CHN", "2008"])
+
+
+def test_processed_table_is_checked_against_the_build_manifest(raw_copy):
+    target = data.build()
+    path = target / "gravity_pairs.csv"
+    path.write_text(path.read_text().replace("1576317", "1576318"))
+    with pytest.raises(IntegrityError, match=r"gravity_pairs\.csv.*sha256 mismatch.*mixedmig build"):
+        data.load("gravity_pairs")
+    data.build()
+    yml = raw_copy / "steam_cohort.yml"
+    yml.write_text(yml.read_text() + "# edited after the build\n")
+    with pytest.raises(IntegrityError, match=r"out of date: data/raw/steam_cohort\.yml changed"):
+        data.load("gravity_pairs")
+
+
+def test_build_keeps_the_folder_readme(raw_copy):
+    target = data.processed_dir()
+    target.mkdir()
+    (target / "README.md").write_text("# data/processed\n")
+    data.build()
+    assert (target / "README.md").read_text() == "# data/processed\n"
+    assert (target / "manifest.json").is_file()
+
+
+def test_load_argument_errors(raw_copy):
+    with pytest.raises(DataError, match="data/processed has not been built"):
+        data.load("gravity_pairs", processed=True)
+    with pytest.raises(DataError, match="no derived table named 'undesa_od/edition-1990/year-1'"):
+        data.load("undesa_od/edition-1990/year-1")
+    with pytest.raises(InputError, match="non-empty string"):
+        data.load(3)
+    with pytest.raises(InputError, match="derived tables only"):
+        data.load("steam_cohort", processed=True)
+    with pytest.raises(DataError, match="no dataset named 'nope'.*gravity_pairs"):
+        data.load("nope")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from mixedmig import data
-from mixedmig.errors import DataError, SchemaError
+from mixedmig.errors import DataError, InputError, SchemaError
 
 YEARS_2024 = [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
 MMR_IN_THA_TOTAL = [1106, 1104, 136674, 696293, 1255912, 1429751, 1576317, 1708695]
@@ -78,8 +78,16 @@ def test_undesa_reader_rejects_a_wrong_header_row(tmp_path):
     write_undesa_2024(path)
     with pytest.raises(SchemaError, match="is row 5 the header row"):
         data.read_undesa_bilateral_workbook(path, edition=2024, header_row=5)
-    with pytest.raises(DataError, match="edition 2019 is not supported"):
+    with pytest.raises(InputError, match="edition 2019 is not supported"):
         data.read_undesa_bilateral_workbook(path, edition=2019)
+
+
+def test_readers_report_a_missing_file(tmp_path):
+    for reader in (data.read_worldbank_matrix, data.read_unhcr_population):
+        args = (tmp_path / "absent.csv", 2013) if reader is data.read_worldbank_matrix else (
+            tmp_path / "absent.csv",)
+        with pytest.raises(DataError, match="absent.csv.*file not found"):
+            reader(*args)
 
 
 def test_worldbank_matrix(tmp_path):
@@ -129,3 +137,17 @@ def test_unhcr_reader_names_missing_columns(tmp_path):
     path.write_text("Year,Country of origin\n2020,Myanmar\n")
     with pytest.raises(SchemaError, match="missing column"):
         data.read_unhcr_population(path)
+
+
+def test_unhcr_reader_locates_a_bad_year(tmp_path):
+    path = tmp_path / "population.csv"
+    path.write_text(
+        "Year,Country of origin,Country of origin (ISO),Country of asylum,"
+        "Country of asylum (ISO),Refugees under UNHCR's mandate,Asylum-seekers\n"
+        "2020,Myanmar,MMR,Thailand,THA,91805,0\n"
+        "20x4,Myanmar,MMR,Thailand,THA,81005,0\n"
+    )
+    with pytest.raises(SchemaError) as info:
+        data.read_unhcr_population(path)
+    assert info.value.row == 3 and info.value.column == "year"
+    assert "'20x4' is not a year" in str(info.value)

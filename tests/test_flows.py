@@ -27,9 +27,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from mixedmig import flows
-from mixedmig.errors import InfeasibleError, DataError, InputError
+from mixedmig.errors import ConvergenceError, DataError, InfeasibleError, InputError
 from mixedmig.flows import (
+    flows_demographic,
+    flows_difference,
     flows_from_stocks,
+    flows_rates,
     ipf2,
     ipf2_quasi,
     ipf3,
@@ -117,16 +120,16 @@ def test_to_long_rejects_matrix_with_different_axis_order():
 # ------------------------------------------------------------------------------------------
 
 
-def test_ipf2_uniform_seed_gives_independence_table():
-    # With a seed of ones the fit is y_ij = r_i c_j / T: [[30*40, 30*60], [70*40, 70*60]] / 100.
+def test_ipf2_uniform_prior_gives_independence_table():
+    # With a prior of ones the fit is y_ij = r_i c_j / T: [[30*40, 30*60], [70*40, 70*60]] / 100.
     res = ipf2([30, 70], [40, 60])
     np.testing.assert_allclose(res.fitted, [[12, 18], [28, 42]], rtol=1e-12)
     assert res.converged and res.iterations == 1
     assert res.max_margin_error < 1e-10
 
 
-def test_ipf2_preserves_the_seed_odds_ratio():
-    # The fit y_ij = a_i b_j m_ij keeps the cross-product ratio of the seed. Seed [[1, 2], [3, 4]]
+def test_ipf2_preserves_the_prior_odds_ratio():
+    # The fit y_ij = a_i b_j m_ij keeps the cross-product ratio of the prior. Seed [[1, 2], [3, 4]]
     # has theta = 1*4/(2*3) = 2/3; with all margins 10 the table is [[x, 10-x], [10-x, x]], so
     # x^2 / (10-x)^2 = 2/3 and x = 10*sqrt(2/3) / (1 + sqrt(2/3)).
     res = ipf2([10, 10], [10, 10], [[1, 2], [3, 4]])
@@ -146,6 +149,46 @@ def test_ipf2_reports_non_convergence_instead_of_hiding_it():
     assert res.iterations == 1
     assert "did NOT converge" in res.message
     assert res.max_margin_error > 0.1  # the odds-ratio example needs many cycles
+
+
+def test_ipf2_strict_raises_convergence_error_with_the_message():
+    with pytest.raises(ConvergenceError, match="did NOT converge after 1 iteration"):
+        ipf2([10, 10], [10, 10], [[1, 2], [3, 4]], max_iter=1, strict=True)
+    with pytest.raises(ConvergenceError):
+        ipf2_quasi([10, 10], [5, 15], structural_zeros=np.array([[False, True], [True, False]]),
+                   max_iter=5, strict=True)
+    # a converged fit is returned whatever strict says
+    assert ipf2([30, 70], [40, 60], strict=True).converged
+
+
+def test_ipf_infeasible_margins_name_both_sums_the_gap_and_the_fix():
+    with pytest.raises(InfeasibleError, match=r"gap -1\b.*Rescale"):
+        ipf2([30, 70], [40, 61])
+    with pytest.raises(InfeasibleError, match=r"2 vs 3 \(gap -1\)"):
+        ipf3(np.ones((2, 2, 2)), {(0, 1): [[1, 1], [1, 1]], (0, 2): [[1, 1], [1, 2]]})
+
+
+def test_ipf_result_protocol_to_frame_and_diagnostics():
+    # Independence table of the made-up margins: [[12, 18], [28, 42]].
+    rows = pd.Series([30.0, 70.0], index=["KHM", "LAO"])
+    cols = pd.Series([40.0, 60.0], index=["THA", "VNM"])
+    res = ipf2(rows, cols)
+    frame = res.to_frame()
+    assert list(frame.columns) == ["orig", "dest", "flow"]
+    assert frame["orig"].tolist() == ["KHM", "KHM", "LAO", "LAO"]
+    np.testing.assert_allclose(frame["flow"], [12, 18, 28, 42], rtol=1e-12)
+    assert res.diagnostics.columns.tolist() == ["layer", "iterations", "max_margin_error",
+                                                "converged"]
+    assert res.diagnostics["converged"].item() and res.diagnostics["iterations"].item() == 1
+    unlabelled = ipf2([30, 70], [40, 60]).to_frame()
+    assert unlabelled["orig"].tolist() == [0, 0, 1, 1]
+    # three-way fit: one diagnostics row per layer; to_frame names the value column "flow"
+    layered = ipf3(np.ones((2, 2, 2)), {(0, 1): [[1, 3], [2, 2]], (0, 2): [[2, 2], [1, 3]]},
+                   labels=(["x", "y"], ["A", "B"], ["A", "B"]))
+    assert len(layered.diagnostics) == 2
+    assert list(layered.to_frame().columns) == ["layer", "orig", "dest", "flow"]
+    np.testing.assert_allclose(layered.to_frame()["flow"], [0.5, 0.5, 1.5, 1.5,
+                                                            0.5, 1.5, 0.5, 1.5])
 
 
 def test_ipf2_infeasible_structural_zeros_are_reported():
@@ -190,14 +233,14 @@ def test_ipf2_diagonal_zero_and_structural_zeros_stay_zero():
 
 def test_ipf3_with_layer_margins_equals_one_ipf2_per_layer():
     rng = np.random.default_rng(7)
-    seed = rng.uniform(0.5, 2.0, size=(3, 4, 4))
+    prior = rng.uniform(0.5, 2.0, size=(3, 4, 4))
     table = rng.uniform(1.0, 50.0, size=(3, 4, 4))
     rows, cols = table.sum(axis=2), table.sum(axis=1)
-    res = ipf3(seed, {(0, 1): rows, (0, 2): cols})
+    res = ipf3(prior, {(0, 1): rows, (0, 2): cols})
     for k in range(3):
-        single = ipf2(rows[k], cols[k], seed[k])
+        single = ipf2(rows[k], cols[k], prior[k])
         np.testing.assert_allclose(res.fitted[k], single.fitted, rtol=1e-9)
-    quasi = ipf3(seed, {(0, 1): rows, (0, 2): cols}, diagonal="max")
+    quasi = ipf3(prior, {(0, 1): rows, (0, 2): cols}, diagonal="max")
     for k in range(3):
         np.testing.assert_allclose(np.diag(quasi.fitted[k]), np.minimum(rows[k], cols[k]))
 
@@ -217,11 +260,11 @@ def test_ipf3_all_three_margins_are_fitted():
 
 
 def test_ipf3_rejects_inconsistent_margins_and_bad_diagonal_request():
-    seed = np.ones((2, 2, 2))
+    prior = np.ones((2, 2, 2))
     with pytest.raises(InfeasibleError, match="disagree"):
-        ipf3(seed, {(0, 1): [[1, 1], [1, 1]], (0, 2): [[1, 1], [1, 2]]})
+        ipf3(prior, {(0, 1): [[1, 1], [1, 1]], (0, 2): [[1, 1], [1, 2]]})
     with pytest.raises(InputError, match="diagonal='max'"):
-        ipf3(seed, {(0, 1): np.ones((2, 2)), (1, 2): np.ones((2, 2))}, diagonal="max")
+        ipf3(prior, {(0, 1): np.ones((2, 2)), (1, 2): np.ones((2, 2))}, diagonal="max")
 
 
 positive_tables = arrays(np.float64, st.tuples(st.integers(2, 6), st.integers(2, 6)),
@@ -229,16 +272,16 @@ positive_tables = arrays(np.float64, st.tuples(st.integers(2, 6), st.integers(2,
 
 
 @settings(max_examples=40, deadline=None)
-@given(table=positive_tables, scale=st.floats(1e-3, 1e3), seed_data=st.data())
-def test_ipf2_properties_margins_nonnegative_and_seed_scale_invariance(table, scale, seed_data):
-    seed = seed_data.draw(arrays(np.float64, table.shape, elements=st.floats(0.1, 10.0)))
+@given(table=positive_tables, scale=st.floats(1e-3, 1e3), prior_data=st.data())
+def test_ipf2_properties_margins_nonnegative_and_prior_scale_invariance(table, scale, prior_data):
+    prior = prior_data.draw(arrays(np.float64, table.shape, elements=st.floats(0.1, 10.0)))
     rows, cols = table.sum(axis=1), table.sum(axis=0)
-    res = ipf2(rows, cols, seed, max_iter=5000)
+    res = ipf2(rows, cols, prior, max_iter=5000)
     assert res.converged
     assert (res.fitted >= 0).all()
     np.testing.assert_allclose(res.fitted.sum(axis=1), rows, rtol=1e-9)
     np.testing.assert_allclose(res.fitted.sum(axis=0), cols, rtol=1e-9)
-    rescaled = ipf2(rows, cols, seed * scale, max_iter=5000)
+    rescaled = ipf2(rows, cols, prior * scale, max_iter=5000)
     np.testing.assert_allclose(rescaled.fitted, res.fitted, rtol=1e-7)
 
 
@@ -252,7 +295,7 @@ DR_END = by_rows([950, 100, 60, 0, 80, 505, 75, 5, 90, 30, 800, 40, 40, 45, 0, 1
 
 
 def test_demographic_abel_2013_example_without_births_and_deaths():
-    res = flows_from_stocks(DR_START, DR_END)
+    res = flows_demographic(DR_START, DR_END)
     assert res.converged
     # Published birthplace tables (origin x destination, stayers on the diagonal).
     expected = np.array([
@@ -276,7 +319,7 @@ SD_END = by_cols([95, 75, 55, 35, 5, 225, 0, 25, 15, 5, 115, 25, 5, 55, 50, 215]
 
 
 def test_demographic_abel_cohen_2019_table_4_to_printed_precision():
-    res = flows_from_stocks(SD_START, SD_END)
+    res = flows_demographic(SD_START, SD_END)
     table_4 = np.array([
         [[95, 0, 2.5, 2.5], [0, 5, 2.5, 2.5], [0, 0, 10, 0], [0, 0, 0, 0]],
         [[75, 5, 0, 0], [0, 180, 0, 0], [0, 5, 5, 0], [0, 35, 0, 55]],
@@ -290,7 +333,10 @@ def test_demographic_abel_cohen_2019_table_4_to_printed_precision():
           [17.857143, 5, 0, 7.142857],
           [0, 35, 0, 0]]
     np.testing.assert_allclose(res.flows.to_numpy(), od, atol=1e-6)
-    assert (res.diagnostics["converged"]).all() and len(res.diagnostics) == 4
+    fits = res.diagnostics[res.diagnostics["step"] == "birthplace"]
+    assert fits["converged"].all() and fits["item"].tolist() == ABCD
+    assert len(res.diagnostics) == 4  # birthplace totals agree: no step (4) rescaling
+    assert res.iterations == fits["iterations"].max()
 
 
 # Abel & Sander (2014) supplementary example with births and deaths (column-major fill).
@@ -301,7 +347,7 @@ SCI_END = by_cols([1060, 45, 70, 30, 60, 540, 75, 30, 10, 40, 770, 20, 10, 0, 70
 def test_demographic_abel_sander_2014_example_with_births_and_deaths():
     births = pd.Series([80, 20, 60, 60], index=ABCD)
     deaths = pd.Series([70, 30, 50, 10], index=ABCD)
-    res = flows_from_stocks(SCI_START, SCI_END, births=births, deaths=deaths)
+    res = flows_demographic(SCI_START, SCI_END, births=births, deaths=deaths)
     # migest's printed OD table. migest stops its IPF steps when cells change by less than
     # 1e-3 (mipfp tol = 1e-3), so only about three decimals of its output are determined; we
     # fit to 1e-10 and compare at 1e-3.
@@ -329,25 +375,31 @@ def test_rescaling_step_that_stops_early_makes_the_result_not_converged():
     # tol=1e-10, while every birthplace fit of step (5) still meets its own margins at once.
     births = pd.Series([80, 20, 60, 60], index=ABCD)
     deaths = pd.Series([70, 30, 50, 10], index=ABCD)
-    res = flows_from_stocks(SCI_START, SCI_END, births=births, deaths=deaths, max_iter=1)
-    assert res.diagnostics["converged"].all()  # step (5) is not what failed
+    res = flows_demographic(SCI_START, SCI_END, births=births, deaths=deaths, max_iter=1)
+    rescale = res.diagnostics[res.diagnostics["step"] == "rescale"]
+    fits = res.diagnostics[res.diagnostics["step"] == "birthplace"]
+    assert fits["converged"].all()  # step (5) is not what failed
     assert not res.converged
     assert "step (4)" in res.message and "did NOT converge" in res.message
-    assert res.rescaling_diagnostics["table"].tolist() == ["start", "end"]
-    assert res.rescaling_diagnostics["iterations"].tolist() == [1, 1]
-    assert not res.rescaling_diagnostics["converged"].any()
+    assert rescale["item"].tolist() == ["start", "end"]
+    assert rescale["iterations"].tolist() == [1, 1]
+    assert not rescale["converged"].any()
     assert any("start and end stock table(s)" in note for note in res.notes)
     # with the default budget the same rescaling converges and the flag says so
-    full = flows_from_stocks(SCI_START, SCI_END, births=births, deaths=deaths)
-    assert full.converged and full.rescaling_diagnostics["converged"].all()
+    full = flows_demographic(SCI_START, SCI_END, births=births, deaths=deaths)
+    assert full.converged and full.diagnostics["converged"].all()
+    assert full.diagnostics["step"].tolist()[:2] == ["rescale", "rescale"]
     assert "step (4)" not in full.message
+    # strict=True turns the unconverged step (4) into an error carrying the message
+    with pytest.raises(ConvergenceError, match="step \\(4\\)"):
+        flows_demographic(SCI_START, SCI_END, births=births, deaths=deaths, max_iter=1,
+                          strict=True)
 
 
 def _undesa_2024_stock_tables(years):
     """Notebook 02's 15 x 15 stock tables: UN DESA IMS 2024 edition, both sexes; native-born
     diagonal = UN WPP 2024 population minus the foreign-born listed from the other 14."""
-    from mixedmig import countries, data
-    from mixedmig import flows
+    from mixedmig import countries, data, flows
 
     bilateral = data.load("undesa_ims_bilateral")
     bilateral = bilateral[(bilateral["edition"] == 2024) & (bilateral["sex"] == "total")]
@@ -370,10 +422,11 @@ def test_rescaling_converges_on_real_populations_at_the_defaults():
     start, end = _undesa_2024_stock_tables([2015, 2020])
     natural = flows.closed_system_natural_change(start, end)
     births, deaths = natural["births"], natural["deaths"]
-    res = flows_from_stocks(start, end, births=births, deaths=deaths)
+    res = flows_demographic(start, end, births=births, deaths=deaths)
     assert res.converged
     assert not any("NOT" in note for note in res.notes)
-    assert res.rescaling_diagnostics["converged"].tolist() == [True, True]
+    rescale = res.diagnostics[res.diagnostics["step"] == "rescale"]
+    assert rescale["converged"].tolist() == [True, True]
     adj1, adj2 = res.stock_start_adjusted.to_numpy(), res.stock_end_adjusted.to_numpy()
     # Step (4): equal birthplace totals (their mean), residence totals kept, to tol=1e-10.
     target = 0.5 * ((start.to_numpy() * (1 - deaths.to_numpy() / start.sum(axis=0).to_numpy()))
@@ -402,10 +455,10 @@ def stock_pairs_with_unequal_birthplace_totals(draw):
 def test_rescaling_step_is_the_biproportional_fit(stocks):
     # Step (4) fits each stock table to the mean birthplace totals and its own residence totals
     # by y_ij = a_i b_j m_ij. With every cell positive, that fit is the unique table which meets
-    # both margins and keeps every odds ratio of the seed: y_ij y_kl / (y_il y_kj) =
+    # both margins and keeps every odds ratio of the prior: y_ij y_kl / (y_il y_kj) =
     # m_ij m_kl / (m_il m_kj) (Ireland & Kullback 1968; Deming & Stephan 1940).
     start, end = stocks
-    res = flows_from_stocks(start, end)
+    res = flows_demographic(start, end)
     assert res.converged
     target = 0.5 * (start.sum(axis=1) + end.sum(axis=1))
     for table, adjusted in ((start, res.stock_start_adjusted), (end, res.stock_end_adjusted)):
@@ -423,7 +476,7 @@ def test_demographic_world_totals_balanced_through_native_born_stocks():
     # imply growth of 10. Half the gap (5) is taken from the start native-born stocks and half
     # added to the end native-born stocks; the 10 births then leave the end native-born of A.
     # Both adjusted tables must therefore total 3000 - 5 = 3000 + 5 - 10 = 2995.
-    res = flows_from_stocks(DR_START, DR_END, births=[10, 0, 0, 0], deaths=[0, 0, 0, 0])
+    res = flows_demographic(DR_START, DR_END, births=[10, 0, 0, 0], deaths=[0, 0, 0, 0])
     assert any("births - deaths by 10;" in note for note in res.notes)
     assert res.stock_start_adjusted.to_numpy().sum() == pytest.approx(2995)
     assert res.stock_end_adjusted.to_numpy().sum() == pytest.approx(2995)
@@ -440,7 +493,7 @@ def test_demographic_births_exceeding_native_born_are_spread_over_the_column():
     # only 45 B-born residents of B at the end, so B's births are spread over column B.
     start = by_cols([100, 20, 10, 20, 10, 55, 40, 25, 10, 25, 140, 20, 0, 10, 65, 200])
     end = by_cols([75, 20, 30, 30, 25, 45, 40, 30, 5, 30, 150, 20, 0, 15, 60, 230])
-    res = flows_from_stocks(start, end, births=[10, 50, 25, 60], deaths=[30, 10, 40, 10])
+    res = flows_demographic(start, end, births=[10, 50, 25, 60], deaths=[30, 10, 40, 10])
     od = [[0, 8.126216, 0, 0],
           [15.45535, 0, 18.081832, 5.712864],
           [0, 1.125679, 0, 0],
@@ -454,28 +507,28 @@ IMR_START = by_cols([100, 20, 10, 20, 10, 55, 40, 25, 10, 25, 140, 20, 0, 10, 65
 IMR_END = by_cols([70, 25, 10, 40, 30, 60, 55, 45, 10, 10, 140, 0, 10, 15, 50, 180])
 
 
-def test_demographic_abel_2018_example_and_seed_effect_derived_by_hand():
-    res = flows_from_stocks(IMR_START, IMR_END)
+def test_demographic_abel_2018_example_and_prior_effect_derived_by_hand():
+    res = flows_demographic(IMR_START, IMR_END)
     od = [[0, 20, 0, 10], [0, 0, 0, 0], [15, 15, 0, 5], [10, 25, 0, 0]]
     np.testing.assert_allclose(res.flows.to_numpy(), od, atol=1e-8)
-    # With the distance matrix of the same example as seed, only birthplace D has a table that
+    # With the distance matrix of the same example as prior, only birthplace D has a table that
     # is not determined by its margins: its movers leave C and D (20 each) for A and B (20
-    # each), a 2x2 block with seed [[50, 45], [500, 495]]. The fit keeps the seed odds ratio
+    # each), a 2x2 block with prior [[50, 45], [500, 495]]. The fit keeps the prior odds ratio
     # theta = 50*495 / (45*500) = 1.1, so C->A = D->B = x with x^2/(20-x)^2 = 1.1:
     # x = 20*sqrt(1.1) / (1 + sqrt(1.1)).
     distance = by_rows([0, 5, 50, 500, 5, 0, 45, 495, 50, 45, 0, 450, 500, 495, 450, 0])
-    seeded = flows_from_stocks(IMR_START, IMR_END, seed=distance)
+    with_prior = flows_demographic(IMR_START, IMR_END, prior=distance)
     x = 20 * math.sqrt(1.1) / (1 + math.sqrt(1.1))
-    born_d = seeded.by_birthplace[3]
+    born_d = with_prior.by_birthplace[3]
     np.testing.assert_allclose(born_d[2:, :2], [[x, 20 - x], [20 - x, x]], rtol=1e-9)
-    # the other birthplaces are unchanged by the seed (one mover origin or destination each)
-    np.testing.assert_allclose(seeded.by_birthplace[:3], res.by_birthplace[:3], atol=1e-8)
+    # the other birthplaces are unchanged by the prior (one mover origin or destination each)
+    np.testing.assert_allclose(with_prior.by_birthplace[:3], res.by_birthplace[:3], atol=1e-8)
 
 
-def test_demographic_uniform_seed_has_closed_form():
+def test_demographic_uniform_prior_has_closed_form():
     # With stayers = min(start, end), a region has leftover starts or leftover ends, never both,
-    # so with a seed of ones the movers form an independence table: y_ij = r_i c_j / T.
-    res = flows_from_stocks(SD_START, SD_END)
+    # so with a prior of ones the movers form an independence table: y_ij = r_i c_j / T.
+    res = flows_demographic(SD_START, SD_END)
     s1, s2 = SD_START.to_numpy(), SD_END.to_numpy()
     for b in range(4):
         stay = np.minimum(s1[b], s2[b])
@@ -491,15 +544,15 @@ def closed_stock_pairs(draw):
     start[np.arange(n), np.arange(n)] += draw(arrays(np.float64, n, elements=st.floats(1, 1e4)))
     weights = draw(arrays(np.float64, (n, n), elements=st.floats(0.01, 10.0)))
     end = weights * (start.sum(axis=1) / weights.sum(axis=1))[:, None]  # same birthplace totals
-    seed = draw(st.none() | arrays(np.float64, (n, n), elements=st.floats(0.1, 10.0)))
-    return start, end, seed
+    prior = draw(st.none() | arrays(np.float64, (n, n), elements=st.floats(0.1, 10.0)))
+    return start, end, prior
 
 
 @settings(max_examples=40, deadline=None)
 @given(closed_stock_pairs())
 def test_demographic_flows_reproduce_stock_changes(stocks):
-    start, end, seed = stocks
-    res = flows_from_stocks(start, end, seed=seed, max_iter=5000)
+    start, end, prior = stocks
+    res = flows_demographic(start, end, prior=prior, max_iter=5000)
     assert res.converged
     cube = res.by_birthplace
     assert (cube >= 0).all() and (res.flows.to_numpy() >= 0).all()
@@ -523,10 +576,10 @@ DIFF_END = by_rows([75, 25, 5, 15, 20, 45, 30, 15, 30, 40, 150, 35, 10, 50, 5, 2
 
 
 def test_difference_method_zero_and_return():
-    zero = flows_from_stocks(DIFF_START, DIFF_END, method="difference", negative="zero")
+    zero = flows_difference(DIFF_START, DIFF_END, negative="zero")
     np.testing.assert_array_equal(zero.flows.to_numpy(),
                                   [[0, 15, 0, 15], [0, 0, 5, 5], [20, 0, 0, 0], [0, 25, 0, 0]])
-    back = flows_from_stocks(DIFF_START, DIFF_END, method="difference", negative="return")
+    back = flows_difference(DIFF_START, DIFF_END, negative="return")
     np.testing.assert_array_equal(back.flows.to_numpy(),
                                   [[0, 15, 0, 25], [0, 0, 5, 5], [25, 0, 0, 15], [0, 25, 30, 0]])
     # D-born persons in A fell 20 -> 10: read as 10 returns A -> D, recorded under birthplace D
@@ -537,7 +590,7 @@ def test_difference_method_zero_and_return():
 def test_rates_method_dennett_shares_of_foreign_born_stock():
     # Foreign-born stock at the start is 750 - 495 = 255; with a world total of 60 flows each
     # corridor gets 60 * stock / 255 (migest ffs_rates example, M = sum |net change| = 60).
-    res = flows_from_stocks(DIFF_START, DIFF_END, method="rates", total_flow=60)
+    res = flows_rates(DIFF_START, DIFF_END, total_flow=60)
     expected = 60 * DIFF_START.to_numpy() / 255
     np.fill_diagonal(expected, 0)
     np.testing.assert_allclose(res.flows.to_numpy(), expected, rtol=1e-12)
@@ -563,7 +616,7 @@ def test_flows_from_stocks_validates_inputs():
     negative.loc["A", "B"] = -1
     with pytest.raises(DataError, match="negative"):
         flows_from_stocks(DR_START, negative)
-    with pytest.raises(InputError, match="births and deaths"):
+    with pytest.raises(InputError, match="births is only used by method='demographic'"):
         flows_from_stocks(DR_START, DR_END, births=[1, 1, 1, 1], method="difference")
     with pytest.raises(InputError, match="total_flow"):
         flows_from_stocks(DR_START, DR_END, method="rates")
@@ -571,10 +624,44 @@ def test_flows_from_stocks_validates_inputs():
         flows_from_stocks(DR_START, DR_END, total_flow=10)
     with pytest.raises(DataError, match="no value for regions"):
         flows_from_stocks(DR_START, DR_END, births=pd.Series([1.0], index=["A"]))
+    with pytest.raises(InputError, match="prior="):
+        flows_from_stocks(DR_START, DR_END, seed=np.ones((4, 4)))
+    with pytest.raises(InputError, match="method must be one of"):
+        flows_from_stocks(DR_START, DR_END, method="gravity")
+    with pytest.raises(InputError, match="negative must be"):
+        flows_difference(DR_START, DR_END, negative="abs")
+    with pytest.raises(InputError, match="non-negative"):
+        flows_rates(DR_START, DR_END, total_flow=-1.0)
+
+
+def test_dispatcher_returns_the_same_numbers_as_each_method():
+    pairs = [
+        (flows_from_stocks(DR_START, DR_END), flows_demographic(DR_START, DR_END)),
+        (flows_from_stocks(DIFF_START, DIFF_END, method="difference", negative="return"),
+         flows_difference(DIFF_START, DIFF_END, negative="return")),
+        (flows_from_stocks(DIFF_START, DIFF_END, method="rates", total_flow=60),
+         flows_rates(DIFF_START, DIFF_END, total_flow=60)),
+    ]
+    for via, direct in pairs:
+        assert via.method == direct.method
+        np.testing.assert_array_equal(via.by_birthplace, direct.by_birthplace)
+
+
+def test_flows_result_to_frame_is_the_off_diagonal_long_table():
+    # Abel (2013) example: published OD flows A->C 50, B->A 35, B->C 25, C->A 10, C->B 10,
+    # D->A 10, D->B 10, all others 0; 12 off-diagonal pairs.
+    frame = flows_demographic(DR_START, DR_END).to_frame()
+    assert list(frame.columns) == ["orig", "dest", "flow"] and len(frame) == 12
+    assert (frame["orig"] != frame["dest"]).all()
+    flow = frame.set_index(["orig", "dest"])["flow"]
+    assert flow[("B", "A")] == pytest.approx(35) and flow[("A", "B")] == pytest.approx(0)
+    assert frame["flow"].sum() == pytest.approx(150)
+    closed = flows_difference(DIFF_START, DIFF_END)
+    assert closed.converged and closed.iterations == 0 and closed.diagnostics.empty
 
 
 def test_by_birthplace_long_table():
-    res = flows_from_stocks(DR_START, DR_END)
+    res = flows_demographic(DR_START, DR_END)
     long = res.by_birthplace_long(drop_zero=True)
     assert list(long.columns) == ["birthplace", "orig", "dest", "value"]
     row = long[(long.birthplace == "D") & (long.orig == "C") & (long.dest == "A")]
@@ -588,8 +675,8 @@ def test_by_birthplace_long_table():
 
 
 def test_net_matrix_migest_example_to_two_decimals():
-    seed = by_rows([0, 100, 30, 70, 50, 0, 45, 5, 60, 35, 0, 40, 20, 25, 20, 0])
-    res = net_matrix(pd.Series([30, 40, -15, -55], index=ABCD), seed)
+    prior = by_rows([0, 100, 30, 70, 50, 0, 45, 5, 60, 35, 0, 40, 20, 25, 20, 0])
+    res = net_matrix(pd.Series([30, 40, -15, -55], index=ABCD), prior)
     printed = [[0.00, 80.58, 26.05, 34.78],
                [62.05, 0.00, 48.48, 3.08],
                [69.11, 32.48, 0.00, 22.89],
@@ -601,7 +688,7 @@ def test_net_matrix_migest_example_to_two_decimals():
 
 
 def test_net_matrix_two_regions_closed_form():
-    # y_12 = alpha_2/alpha_1 = r and y_21 = 1/r with a seed of ones; net_1 = y_21 - y_12 = 1.5
+    # y_12 = alpha_2/alpha_1 = r and y_21 = 1/r with a prior of ones; net_1 = y_21 - y_12 = 1.5
     # gives 1/r - r = 1.5, r = (-1.5 + sqrt(1.5^2 + 4)) / 2 = 0.5.
     res = net_matrix([1.5, -1.5])
     np.testing.assert_allclose(res.flows, [[0, 0.5], [2.0, 0]], rtol=1e-10)
@@ -610,9 +697,25 @@ def test_net_matrix_two_regions_closed_form():
 def test_net_matrix_rejects_totals_not_summing_to_zero_and_infeasible_patterns():
     with pytest.raises(InfeasibleError, match="sum to 5"):
         net_matrix([10, -5, 0])
-    seed = np.array([[0, 1, 0], [1, 0, 0], [1, 1, 0]], float)  # column 2 empty: no inflow to 2
+    prior = np.array([[0, 1, 0], [1, 0, 0], [1, 1, 0]], float)  # column 2 empty: no inflow to 2
     with pytest.raises(InfeasibleError, match="no flow into it"):
-        net_matrix([-5, 0, 5], seed)
+        net_matrix([-5, 0, 5], prior)
+
+
+def test_net_matrix_result_protocol_and_strict():
+    # Two regions, prior of ones: flows [[0, 0.5], [2, 0]] (see the closed form above).
+    res = net_matrix(pd.Series([1.5, -1.5], index=["KHM", "THA"]))
+    frame = res.to_frame()
+    assert list(frame.columns) == ["orig", "dest", "flow"]
+    np.testing.assert_allclose(frame["flow"], [0, 0.5, 2.0, 0], rtol=1e-10, atol=1e-12)
+    diag = res.diagnostics.set_index("region")
+    np.testing.assert_allclose(diag["net_target"], [1.5, -1.5])
+    np.testing.assert_allclose(diag["net_fitted"], [1.5, -1.5], rtol=1e-9)
+    assert not diag["isolated"].any()
+    prior_table = by_rows([0, 100, 30, 70, 50, 0, 45, 5, 60, 35, 0, 40, 20, 25, 20, 0])
+    with pytest.raises(ConvergenceError, match="did NOT converge after 1 sweep"):
+        net_matrix(pd.Series([30, 40, -15, -55], index=ABCD), prior_table, max_iter=1,
+                   strict=True)
 
 
 @settings(max_examples=30, deadline=None)
@@ -620,9 +723,9 @@ def test_net_matrix_rejects_totals_not_summing_to_zero_and_infeasible_patterns()
     arrays(np.float64, n, elements=st.floats(-1000, 1000)),
     arrays(np.float64, (n, n), elements=st.floats(0.1, 100.0)))))
 def test_net_matrix_reproduces_net_totals(data):
-    net, seed = data
+    net, prior = data
     net = net - net.mean()
-    res = net_matrix(net, seed)
+    res = net_matrix(net, prior)
     assert res.converged
     assert (res.flows >= 0).all() and np.all(np.diag(res.flows) == 0)
     np.testing.assert_allclose(res.flows.sum(axis=0) - res.flows.sum(axis=1), net,

@@ -1,4 +1,4 @@
-"""Tests for mixedmig.stock_flow_analysis.
+"""Tests for mixedmig.flows.stocks (variants, periods, flow types) and mixedmig.indices.system_indices.
 
 The examples are small hand-made tables; each expected value is derived in the test from the
 definition in the function's docstring (no published figures are involved).
@@ -13,8 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mixedmig.errors import DataError, InputError
-from mixedmig.flows import flows_from_stocks
-from mixedmig.flows import VARIANTS, closed_system_natural_change, compare_methods, flows_over_periods, stock_table, flow_types
+from mixedmig.flows import (
+    VARIANTS,
+    closed_system_natural_change,
+    compare_methods,
+    flows_demographic,
+    flows_over_periods,
+    stock_table,
+)
 from mixedmig.indices import system_indices
 
 ABC = ["A", "B", "C"]
@@ -178,7 +184,7 @@ def test_flows_over_periods_matches_compare_methods_per_period():
     assert sorted(set(zip(diagnostics["period_start"], diagnostics["period_end"]))) == [
         (2000, 2005), (2005, 2010)]
     change = closed_system_natural_change(stocks[2005], stocks[2010])
-    direct = flows_from_stocks(stocks[2005], stocks[2010], births=change["births"],
+    direct = flows_demographic(stocks[2005], stocks[2010], births=change["births"],
                                deaths=change["deaths"])
     part = flows[(flows["period_start"] == 2005) & (flows["method"] == VARIANTS[0])]
     expected = direct.flows.to_numpy()[~np.eye(3, dtype=bool)]
@@ -220,7 +226,7 @@ def test_flow_types_classifies_moves_by_birthplace():
     # home throughout: 5 move A -> B, neither from nor to C (onward).
     start = square([[90, 10, 0], [20, 100, 0], [5, 0, 50]], ABC)
     end = square([[80, 20, 0], [10, 110, 0], [0, 5, 50]], ABC)
-    out = flow_types(flows_from_stocks(start, end))
+    out = flows_demographic(start, end).flow_types()
     assert list(out.index) == ["emigration", "return", "onward"]
     np.testing.assert_allclose(out["moves"].to_numpy(), [10.0, 10.0, 5.0], atol=1e-6)
     np.testing.assert_allclose(out["share"].to_numpy(), [40.0, 40.0, 20.0], atol=1e-6)

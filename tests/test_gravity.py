@@ -14,8 +14,16 @@ import statsmodels.api as sm
 
 from mixedmig import gravity
 from mixedmig.countries import COUNTRIES
-from mixedmig.errors import DataError, MixedmigError, InputError, SchemaError
+from mixedmig.errors import (
+    ConvergenceError,
+    DataError,
+    InputError,
+    MixedmigError,
+    ModelError,
+    SchemaError,
+)
 from mixedmig.gravity import fit_loglinear_ols, fit_ppml
+from mixedmig.results import Result
 
 # Simulation design values (assumptions of the tests, not empirical estimates).
 TRUE_LOG_DIST = -1.0
@@ -80,7 +88,8 @@ def test_simulated_data_has_zeros_and_no_separation(sim):
     # the design keeps some zero flows, none of which the checks may flag
     assert (sim["flow"] == 0).sum() > 0
     fit = fit_ppml(sim, "flow", REGRESSORS)
-    assert fit.dropped.empty and fit.nobs == 210 and fit.diagnostics == ()
+    assert fit.dropped.empty and fit.nobs == 210 and fit.diagnostics.empty
+    assert list(fit.diagnostics.columns) == ["check", "value", "note"]
 
 
 def test_recovers_known_coefficients(sim):
@@ -140,7 +149,7 @@ def test_fixed_effect_spellings_and_interactions(sim):
                  family=sm.families.Poisson()).fit(cov_type="HC1")
     np.testing.assert_allclose(fit.params, ref.params[REGRESSORS], rtol=0, atol=1e-8)
     np.testing.assert_allclose(fit.bse, ref.bse[REGRESSORS], rtol=0, atol=1e-8)
-    assert any("collinear" in d for d in fit.diagnostics)
+    assert any("collinear" in d for d in fit.diagnostics["note"])
     assert fit.nobs == 420
 
 
@@ -169,7 +178,7 @@ def test_binary_regressor_predicting_zeros_is_detected(sim):
     assert len(fit.dropped) == 30 and (fit.dropped["both_gms"] == 1).all()
     assert fit.dropped["reason"].str.contains("'both_gms'").all()
     assert np.isnan(fit.params["both_gms"]) and np.isnan(fit.bse["both_gms"])
-    assert any("'both_gms' is not identified" in d for d in fit.diagnostics)
+    assert any("'both_gms' is not identified" in d for d in fit.diagnostics["note"])
     reference = fit_ppml(data[data["both_gms"] == 0], "flow", ["log_dist"])
     assert fit.params["log_dist"] == pytest.approx(reference.params["log_dist"], abs=1e-10)
     assert fit.bse["log_dist"] == pytest.approx(reference.bse["log_dist"], abs=1e-10)
@@ -221,13 +230,17 @@ def test_warnings_are_captured_not_printed(sim, monkeypatch):
         warnings.simplefilter("always")
         fit = fit_ppml(sim, "flow", REGRESSORS)
     assert leaked == []
-    assert "RuntimeWarning: synthetic statsmodels warning" in fit.diagnostics
+    assert "RuntimeWarning: synthetic statsmodels warning" in fit.diagnostics["note"].tolist()
+    assert "warning" in fit.diagnostics["check"].tolist()
 
 
 def test_non_convergence_is_reported(sim):
     fit = fit_ppml(sim, "flow", REGRESSORS, maxiter=1)
     assert not fit.converged and fit.iterations == 1
-    assert any("did not converge" in d for d in fit.diagnostics)
+    assert "did NOT converge" in fit.message
+    with pytest.raises(ConvergenceError, match="did not converge"):
+        fit_ppml(sim, "flow", REGRESSORS, maxiter=1, strict=True)
+    assert any("did not converge" in d for d in fit.diagnostics["note"])
 
 
 def test_loglinear_ols_drops_zeros_and_matches_statsmodels(sim):
@@ -256,6 +269,17 @@ def test_result_is_frozen(sim):
     fit = fit_ppml(sim, "flow", REGRESSORS)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fit.nobs = 0
+
+
+def test_result_follows_the_protocol(sim):
+    fit = fit_ppml(sim, "flow", REGRESSORS)
+    assert isinstance(fit, Result)
+    assert fit.message.startswith("PPML: 210 rows used, 0 dropped, converged in ")
+    pd.testing.assert_frame_equal(fit.to_frame(), fit.summary())
+    ols = fit_loglinear_ols(sim, "flow", REGRESSORS)
+    assert ols.iterations == 0 and ols.converged
+    assert ols.diagnostics.loc[0, "check"] == "dropped"
+    assert ols.diagnostics.loc[0, "value"] == (sim["flow"] == 0).sum()
 
 
 @pytest.mark.parametrize(
@@ -290,5 +314,5 @@ def test_bad_specification_raises_model_error(sim):
         fit_ppml(sim, "flow", REGRESSORS, separation="maybe")
     with pytest.raises(InputError):
         fit_ppml(sim, "flow", ["orig_gdp", "orig"], fe=("orig",))
-    with pytest.raises(InputError, match="observation"):
+    with pytest.raises(ModelError, match="observation"):
         fit_ppml(sim.head(3), "flow", REGRESSORS)

@@ -233,7 +233,7 @@ def test_coefficient_table_errors():
 def test_dropped_summary_pools_fixed_effect_groups(pairs):
     frame = gravity.model_frame(pairs)
     result = fit_ppml(frame, "stock", ["log_income_ratio"], fe=(("orig", "dest"), "year"))
-    summary = gravity.dropped_summary(result)
+    summary = result.dropped_summary()
     assert len(summary) == 1
     # seven pairs are zero in both 2010 and 2020 (KHM-MMR, LAO-MMR, LAO-VNM, MMR-VNM,
     # THA-MMR, THA-VNM, VNM-MMR): two rows each
@@ -246,10 +246,10 @@ def test_dropped_summary_pools_fixed_effect_groups(pairs):
 def test_dropped_summary_of_ols_and_of_a_clean_fit(pairs):
     frame = gravity.model_frame(pairs, years=2020)
     ols = fit_loglinear_ols(frame, "stock", ["log_dist", "contig"])
-    summary = gravity.dropped_summary(ols)
+    summary = ols.dropped_summary()
     assert summary.to_dict("records") == [
         {"reason": "zero flow: log(0) undefined", "rows": 8, "groups": 1}]
-    clean = gravity.dropped_summary(fit_ppml(frame, "stock", ["log_dist"]))
+    clean = fit_ppml(frame, "stock", ["log_dist"]).dropped_summary()
     assert clean.empty and list(clean.columns) == ["reason", "rows", "groups"]
 
 
@@ -257,8 +257,8 @@ def test_fit_report_lists_drops_and_diagnostics(pairs):
     frame = gravity.model_frame(pairs, unlisted="missing")
     result = fit_ppml(frame, "stock", ["log_dist", "log_income_ratio"],
                       fe=(("orig", "year"), ("dest", "year")))
-    assert gravity.fixed_effects_label(result) == "orig x year + dest x year"
-    lines = gravity.fit_report("two years", result).splitlines()
+    assert result.fixed_effects_label == "orig x year + dest x year"
+    lines = result.report("two years").splitlines()
     # 7 + 8 unlisted pairs (2010, 2020) are missing under unlisted="missing"
     assert lines[0] == ("two years: ppml, fixed effects orig x year + dest x year; "
                         "45 rows used, 15 dropped; converged: yes")
@@ -268,8 +268,8 @@ def test_fit_report_lists_drops_and_diagnostics(pairs):
     assert any("'log_income_ratio' is not identified" in line for line in lines[2:])
     assert len(lines) == 2 + len(result.diagnostics)
     no_fe = fit_ppml(gravity.model_frame(pairs), "stock", ["contig"], fe=())
-    assert gravity.fixed_effects_label(no_fe) == "none"
-    assert gravity.fit_report("pooled", no_fe).splitlines()[1:] == []
+    assert no_fe.fixed_effects_label == "none"
+    assert no_fe.report("pooled").splitlines()[1:] == []
 
 
 # --------------------------------------------------------------------------- fit table
@@ -280,7 +280,7 @@ def test_fit_table_ppml_reproduces_margins(pairs):
     # origin and destination totals equal the observed ones (Santos Silva & Tenreyro 2006).
     frame = gravity.model_frame(pairs, years=2020)
     result = fit_ppml(frame, "stock", ["log_dist", "contig"])
-    fits = gravity.fit_table(result, frame)
+    fits = result.fit_table(frame)
     assert len(fits) == 30
     for side in ("orig", "dest"):
         totals = fits.groupby(side)[["observed", "fitted"]].sum()
@@ -294,11 +294,11 @@ def test_fit_table_ols_retransforms(pairs):
     # and observed stocks agree
     frame = gravity.model_frame(pairs, years=2020, unlisted="missing")
     result = fit_loglinear_ols(frame, "stock", ["log_dist", "contig"])
-    fits = gravity.fit_table(result, frame)
+    fits = result.fit_table(frame)
     assert len(fits) == 22
     assert np.log(fits["fitted"]).mean() == pytest.approx(np.log(fits["observed"]).mean(),
                                                           rel=1e-10)
     with pytest.raises(InputError, match="same data frame"):
-        gravity.fit_table(result, frame.iloc[:5])
+        result.fit_table(frame.iloc[:5])
     with pytest.raises(SchemaError):
-        gravity.fit_table(result, frame.drop(columns="orig"))
+        result.fit_table(frame.drop(columns="orig"))

@@ -15,7 +15,7 @@ from hypothesis.extra import numpy as hnp
 
 from mixedmig import indices as ix
 from mixedmig.countries import COUNTRIES
-from mixedmig.errors import DataError, MixedmigError, InputError, SchemaError
+from mixedmig.errors import DataError, InputError, MixedmigError, SchemaError
 
 # The 3x3 hypothetical migration matrix that the R package migration.indices (data
 # `migration.hyp`) takes from Plane & Mulligan (1997, Demography 34(2), p. 253); origins in rows.
@@ -314,7 +314,11 @@ def test_distance_decay_recovers_simulated_elasticity():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing may leak
         fit = ix.distance_decay(od, distance)
-    assert fit.nobs == 15 * 14 and fit.converged and fit.diagnostics == ()
+    assert fit.nobs == 15 * 14 and fit.converged and fit.diagnostics.empty
+    assert isinstance(fit, ix.DistanceDecayResult)
+    row = fit.to_frame().loc["log_distance"]
+    assert row["elasticity"] == fit.elasticity and row["nobs"] == 15 * 14
+    assert "210 pairs, 0 dropped" in fit.message
     assert abs(fit.elasticity - true_elasticity) < 3 * fit.se
     assert fit.ci_low < true_elasticity < fit.ci_high
     assert fit.ci_low < fit.elasticity < fit.ci_high

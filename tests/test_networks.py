@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mixedmig.errors import InputError
+from mixedmig.results import Result
 from mixedmig.errors import MixedmigError, SchemaError
 from mixedmig.networks import (
     BROKERAGE_ROLES,
@@ -399,6 +400,11 @@ def test_ei_index_by_hand():
     by_group = result.by_group.set_index("group")
     assert by_group["ei"].tolist() == pytest.approx([1 / 5, 3 / 5, 1.0])
     assert by_group["n_nodes"].tolist() == [3, 2, 1]
+    # result protocol: a closed-form Result whose main table is the by-group table
+    assert isinstance(result, Result) and result.converged and result.iterations == 0
+    assert result.to_frame().equals(result.by_group)
+    assert isinstance(result.diagnostics, pd.DataFrame)
+    assert result.diagnostics.set_index("check").loc["groups_without_ties", "value"] == 0
 
 
 def test_weighted_ei_index_by_hand():

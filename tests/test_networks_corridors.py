@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from mixedmig.networks import STRENGTH_MEASURES, network_summary_by_period, strength_by_period
 from mixedmig.indices import dissimilarity_index
-from mixedmig.errors import DataError, SchemaError
+from mixedmig.errors import DataError, InputError, SchemaError
 
 
 def two_periods() -> pd.DataFrame:
@@ -66,7 +66,7 @@ def test_network_summary_period_of_zeros_is_nan_not_zero():
 def test_network_summary_rejects_bad_input():
     with pytest.raises(SchemaError, match="no column"):
         network_summary_by_period(two_periods(), period="edition")
-    with pytest.raises(SchemaError, match="top must be"):
+    with pytest.raises(InputError, match="top must be"):
         network_summary_by_period(two_periods(), top=0)
     doubled = pd.concat([two_periods(), two_periods().iloc[[0]]], ignore_index=True)
     with pytest.raises(SchemaError, match="duplicate corridor"):
@@ -83,7 +83,7 @@ def test_strength_by_period_hand_example():
     assert math.isnan(net.loc["C", 2010])
     gross = strength_by_period(two_periods(), "gross")
     assert gross[2000].tolist() == [17.0, 14.0, 3.0]
-    with pytest.raises(SchemaError, match="measure must be"):
+    with pytest.raises(InputError, match="measure must be"):
         strength_by_period(two_periods(), "betweenness")
 
 

@@ -21,13 +21,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.errors import MixedmigError, InputError
+from mixedmig.errors import ConvergenceError, InputError, MixedmigError, ModelError
 from mixedmig.pathways import (
     AFTER_TRAFFICKING_STATES,
     COMPLEMENT,
     THAILAND_2021_SERVICES_GIVEN_IDENTIFIED,
+    AbsorptionResult,
     Parameter,
     PathwayModel,
+    PathwaySimulationResult,
     after_trafficking_model,
     scenario_comparison,
     sensitivity,
@@ -58,10 +60,10 @@ def test_three_state_chain_matches_hand_computation():
     assert model.transient_states == ("A",)
     assert model.absorbing_states == ("X", "Y")
     result = model.analysis()
-    assert result.fundamental[0, 0] == pytest.approx(2.0, abs=1e-14)
-    assert result.absorption[0] == pytest.approx([0.6, 0.4], abs=1e-14)
-    assert result.expected_steps[0] == pytest.approx(2.0, abs=1e-14)
-    assert result.steps_variance[0] == pytest.approx(2.0, abs=1e-13)
+    assert result.fundamental.loc["A", "A"] == pytest.approx(2.0, abs=1e-14)
+    assert result.absorption.loc["A"].tolist() == pytest.approx([0.6, 0.4], abs=1e-14)
+    assert result.expected_steps["A"] == pytest.approx(2.0, abs=1e-14)
+    assert result.steps_variance["A"] == pytest.approx(2.0, abs=1e-13)
     assert model.absorption_probabilities("X")["X"] == 1.0  # absorbing start: absorbed at once
     np.testing.assert_allclose(model.transition_matrix(), [[0.5, 0.3, 0.2], [0, 1, 0], [0, 0, 1]], atol=1e-15)
 
@@ -69,11 +71,42 @@ def test_three_state_chain_matches_hand_computation():
 def test_three_state_sensitivity_by_hand():
     # B_X = a / (1 - s) with Y the remainder: dB_X/da = 1/(1 - s) = 2 and
     # dB_X/ds = a/(1 - s)^2 = 0.3/0.25 = 1.2.
-    table = sensitivity(lazy_ruin_chain(), target="X").set_index("parameter")
+    table = sensitivity(lazy_ruin_chain(), target="X")
+    assert table.index.name == "parameter" and list(table.index) == ["s", "a"]
     assert table.loc["a", "derivative"] == pytest.approx(2.0, abs=1e-12)
     assert table.loc["s", "derivative"] == pytest.approx(1.2, abs=1e-12)
     # elasticity = theta / B * dB/dtheta = 0.3 / 0.6 * 2 = 1
     assert table.loc["a", "elasticity"] == pytest.approx(1.0, abs=1e-12)
+
+
+def test_absorption_result_follows_the_result_protocol():
+    model = lazy_ruin_chain()
+    result = model.analysis()
+    assert isinstance(result, AbsorptionResult)
+    assert (result.converged, result.iterations) == (True, 0)
+    assert "1 transient and 2 absorbing states" in result.message
+    # labelled tables: rows are the transient states, columns the absorbing states
+    assert result.absorption.index.name == "from" and list(result.absorption.columns) == ["X", "Y"]
+    assert result.fundamental.columns.name == "visits_to"
+    assert result.to_frame().equals(result.absorption)
+    checks = result.diagnostics.set_index("check")["value"]
+    assert checks["condition_number"] == pytest.approx(1.0)  # I - Q = [0.5] (1 x 1)
+    assert checks["max_row_sum_error"] < 1e-15
+    # each call returns fresh tables: editing one leaves the model's next result intact
+    result.absorption.loc["A", "X"] = 0.0
+    assert model.analysis().absorption.loc["A", "X"] == pytest.approx(0.6, abs=1e-14)
+    assert model.absorption_probabilities()["X"] == pytest.approx(0.6, abs=1e-14)
+
+
+def test_numerically_singular_chain_is_a_model_error():
+    # A -> B with 1 - e, B -> A with 1: the pair leaves only through A -> X (probability
+    # e = 2^-53 after rounding), so det(I - Q) = e and cond(I - Q) ~ 4 / e > 1 / machine epsilon.
+    model = PathwayModel({"A": {"B": synthetic("stay", 1 - 1e-16), "X": COMPLEMENT},
+                          "B": {"A": synthetic("back", 1.0)}})
+    assert model.transient_states == ("A", "B")  # a valid absorbing chain
+    with pytest.raises(ModelError, match="I - Q is numerically singular"):
+        model.analysis()
+    assert not issubclass(ModelError, InputError)
 
 
 GAMBLER_P = 0.4  # probability of moving up; q = 0.6
@@ -105,10 +138,11 @@ def test_gamblers_ruin_matches_feller_closed_forms():
     result = model.analysis()
     assert model.transient_states == ("1", "2", "3")
     assert model.absorbing_states == ("0", "4")
-    for k, z in enumerate((1, 2, 3)):
-        assert result.absorption[k, 1] == pytest.approx(feller_win_probability(z, GAMBLER_P), abs=1e-13)
-        assert result.absorption[k, 0] == pytest.approx(1 - feller_win_probability(z, GAMBLER_P), abs=1e-13)
-        assert result.expected_steps[k] == pytest.approx(feller_duration(z, GAMBLER_P), abs=1e-12)
+    for z in (1, 2, 3):
+        assert result.absorption.loc[str(z), "4"] == pytest.approx(feller_win_probability(z, GAMBLER_P), abs=1e-13)
+        assert result.absorption.loc[str(z), "0"] == pytest.approx(1 - feller_win_probability(z, GAMBLER_P),
+                                                                   abs=1e-13)
+        assert result.expected_steps[str(z)] == pytest.approx(feller_duration(z, GAMBLER_P), abs=1e-12)
 
 
 def test_steps_variance_matches_tail_sum():
@@ -134,9 +168,9 @@ def test_gambler_sensitivity_to_shared_parameter_matches_closed_form_derivative(
     h = 1e-6
     closed_form = (feller_win_probability(2, GAMBLER_P + h) - feller_win_probability(2, GAMBLER_P - h)) / (2 * h)
     table = sensitivity(gambler_chain(), target="4", start="2")
-    assert table.loc[0, "parameter"] == "p_up"
-    assert table.loc[0, "derivative"] == pytest.approx(closed_form, rel=1e-7)
-    assert table.loc[0, "remainder_branch"] == "1 -> 0; 2 -> 1; 3 -> 2"
+    assert list(table.index) == ["p_up"]
+    assert table.loc["p_up", "derivative"] == pytest.approx(closed_form, rel=1e-7)
+    assert table.loc["p_up", "remainder_branch"] == "1 -> 0; 2 -> 1; 3 -> 2"
 
 
 # ------------------------------------------------------------------ validation
@@ -191,8 +225,13 @@ def test_unreachable_states_are_reported():
     model = PathwayModel({"A": {"X": synthetic("a", 0.5), "Y": COMPLEMENT},
                           "orphan": {"X": synthetic("b", 0.5), "Z": COMPLEMENT}}, start="A")
     assert model.unreachable_states == ("orphan", "Z")
-    assert model.diagnostics == ("state 'orphan' cannot be reached from 'A'",
-                                 "state 'Z' cannot be reached from 'A'")
+    assert model.diagnostics["note"].tolist() == ["state 'orphan' cannot be reached from 'A'",
+                                                  "state 'Z' cannot be reached from 'A'"]
+    assert model.diagnostics["value"].tolist() == ["orphan", "Z"]
+    # the absorption analysis reports them too, after its numerical checks
+    checks = model.analysis().diagnostics
+    assert checks["check"].tolist() == ["condition_number", "max_row_sum_error",
+                                        "unreachable_state", "unreachable_state"]
     # a zero-probability branch does not make its target reachable
     zero = PathwayModel({"A": {"X": synthetic("a", 0.0), "Y": COMPLEMENT}})
     assert zero.unreachable_states == ("X",)
@@ -293,7 +332,7 @@ def test_after_trafficking_model_matches_path_enumeration():
     steps = model.analysis().steps_frame().loc["trafficked"]
     assert steps["expected_steps"] == pytest.approx(expected["mean_steps"], abs=1e-13)
     assert steps["variance"] == pytest.approx(expected["var_steps"], abs=1e-12)
-    visits = model.analysis().fundamental_frame().loc["trafficked"]
+    visits = model.analysis().fundamental.loc["trafficked"]
     assert visits["return_official"] == pytest.approx(expected["official"], abs=1e-14)
     assert visits["reintegration_assistance"] == pytest.approx(expected["assisted"], abs=1e-14)
 
@@ -301,15 +340,15 @@ def test_after_trafficking_model_matches_path_enumeration():
 def test_accepting_all_assistance_reproduces_the_published_services_share():
     # With P(accept | referred) = 1, P(assisted | identified) is the published 354/414.
     model = after_trafficking_model(p_assistance_accepted=1.0)
-    visits = model.analysis().fundamental_frame()
+    visits = model.analysis().fundamental
     assert visits.loc["identified", "assistance_accepted"] == pytest.approx(354 / 414, abs=1e-15)
     assert visits.loc["identified", "assistance_declined"] == 0.0
 
 
 def test_sensitivity_analytic_equals_central_differences_and_path_derivatives():
     model = after_trafficking_model(**TEST_VALUES)
-    analytic = sensitivity(model, target="reintegrated").set_index("parameter")
-    central = sensitivity(model, target="reintegrated", method="central").set_index("parameter")
+    analytic = sensitivity(model, target="reintegrated")
+    central = sensitivity(model, target="reintegrated", method="central")
     np.testing.assert_allclose(analytic["derivative"], central["derivative"], rtol=1e-6, atol=1e-9)
     expected = hand_computed_outcomes(TEST_VALUES)
     # P(reintegrated) = P(RA) p_ra + (1 - P(RA)) p_ua: derivatives are P(RA) and 1 - P(RA),
@@ -359,6 +398,21 @@ def test_simulation_converges_to_exact_absorption_and_steps():
     np.testing.assert_array_equal(sim.visits.sum(axis=1), sim.steps + 1)
 
 
+def test_simulation_result_is_labelled():
+    model = lazy_ruin_chain()
+    sim = simulate_pathways(model, 2_000, seed=5)
+    assert isinstance(sim, PathwaySimulationResult)
+    assert sim.converged and sim.iterations == int(sim.steps.max())
+    assert sim.final_state.index.name == "case" and len(sim.final_state) == 2_000
+    assert set(sim.final_state.astype(str)) <= {"X", "Y"}
+    assert list(sim.visits.columns) == ["A", "X", "Y"]
+    assert sim.to_frame().equals(sim.absorption_table())
+    checks = sim.diagnostics.set_index("check")["value"]
+    assert (checks["n_cases"], checks["not_absorbed"]) == (2_000, 0)
+    # visits to A are geometric: each case visits A (steps) times, then enters X or Y once
+    np.testing.assert_array_equal(sim.visits["A"], sim.steps)
+
+
 def test_simulation_with_cycles_converges():
     # The gambler's chain revisits states, so visits are counts, not indicators.
     n = 100_000
@@ -372,7 +426,7 @@ def test_simulation_with_cycles_converges():
     assert steps["exact_mean"] == pytest.approx(feller_duration(2, GAMBLER_P), abs=1e-12)
     assert abs(steps["mean"] - steps["exact_mean"]) < 4 * steps["exact_sd"] / math.sqrt(n)
     visits = sim.mean_visits()
-    n_row = model.analysis().fundamental[1]
+    n_row = model.analysis().fundamental.loc["2"]
     # SD of a visit count is at most the SD of T, which bounds the Monte Carlo error
     tolerance = 4 * steps["exact_sd"] / math.sqrt(n)
     np.testing.assert_allclose(visits.loc[["1", "2", "3"], "mean_visits"], n_row, atol=tolerance)
@@ -387,7 +441,8 @@ def test_simulation_is_deterministic_under_seed():
     np.testing.assert_array_equal(first.steps, second.steps)
     np.testing.assert_array_equal(first.visits, second.visits)
     assert not np.array_equal(first.final_state, other.final_state)
-    labels = first.final_states()
+    labels = first.final_state
+    assert list(labels.cat.categories) == list(model.states)
     assert set(labels.unique()) <= {"reintegrated", "re_migrated", "re_trafficked"}
 
 
@@ -398,6 +453,10 @@ def test_max_steps_leaves_cases_unabsorbed():
     assert list(table.index) == ["0", "4", "not_absorbed"]
     assert table.loc["not_absorbed", "count"] == 1_000
     assert (sim.steps == 1).all() and sim.visits is None
+    assert not sim.converged and sim.iterations == 1
+    assert "1000 not absorbed within max_steps=1" in sim.message
+    with pytest.raises(ConvergenceError, match="not absorbed within max_steps=1"):
+        simulate_pathways(gambler_chain(), 1_000, seed=1, max_steps=1, strict=True)
     with pytest.raises(InputError, match="visits were not recorded"):
         sim.mean_visits()
 
@@ -427,7 +486,7 @@ def test_scenario_difference_is_linear_in_identification():
     # scenario difference equals derivative x change exactly.
     model = after_trafficking_model(**TEST_VALUES)
     table = scenario_comparison(model, {"p_identified": 0.1})
-    derivative = sensitivity(model).set_index("parameter").loc["p_identified", "derivative"]
+    derivative = sensitivity(model).loc["p_identified", "derivative"]
     assert table.loc["p_identified", "scenario"] == pytest.approx(0.5, abs=1e-15)
     assert not table.loc["p_identified", "clipped"]
     assert table.loc["P(reintegrated)", "difference"] == pytest.approx(0.1 * derivative, abs=1e-14)
@@ -487,15 +546,16 @@ def absorbing_chains(draw):
 @given(absorbing_chains())
 def test_absorption_probabilities_are_a_distribution(model):
     result = model.analysis()
-    assert result.absorption.shape == (len(model.transient_states), len(model.absorbing_states))
-    np.testing.assert_allclose(result.absorption.sum(axis=1), 1.0, atol=1e-9)
-    assert (result.absorption >= -1e-12).all() and (result.absorption <= 1 + 1e-12).all()
+    absorption = result.absorption.to_numpy()
+    assert absorption.shape == (len(model.transient_states), len(model.absorbing_states))
+    np.testing.assert_allclose(absorption.sum(axis=1), 1.0, atol=1e-9)
+    assert (absorption >= -1e-12).all() and (absorption <= 1 + 1e-12).all()
     assert (result.expected_steps >= 1 - 1e-12).all()  # at least one transition to absorb
-    assert (result.fundamental.diagonal() >= 1 - 1e-12).all()  # the starting visit counts
+    assert (np.diag(result.fundamental.to_numpy()) >= 1 - 1e-12).all()  # the starting visit counts
     matrix = model.transition_matrix()
     np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-12)  # absorbing rows: P[a, a] = 1
     q, _ = model._blocks(matrix)
-    np.testing.assert_allclose((np.eye(len(q)) - q) @ result.expected_steps, 1.0, atol=1e-9)
+    np.testing.assert_allclose((np.eye(len(q)) - q) @ result.expected_steps.to_numpy(), 1.0, atol=1e-9)
 
 
 @pytest.mark.parametrize("method", ["thresholds", "searchsorted"])

@@ -5,19 +5,57 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mixedmig import pathways
 from mixedmig.errors import InputError
-from mixedmig.pathways import stage_pathways
+from mixedmig.pathways import (
+    COMPLEMENT,
+    Parameter,
+    PathwayModel,
+    PathwaySimulationResult,
+    stage_pathways,
+)
 
 # ----------------------------------------------------------------------------- stage_pathways
 
 STATES = ("start", "a", "b", "c", "end1", "end2")
 
 
+def _synthetic(name, value):
+    return Parameter(name, value, None, "assumption", "synthetic value for a hand-made test")
+
+
+# start -> a or b; a -> c -> end1; b -> end1 or end2 (probabilities are irrelevant here)
+HAND_MODEL = PathwayModel(
+    {"start": {"a": _synthetic("p_a", 0.5), "b": COMPLEMENT},
+     "a": {"c": _synthetic("p_ac", 1.0)},
+     "c": {"end1": _synthetic("p_c_end1", 1.0)},
+     "b": {"end1": _synthetic("p_b_end1", 0.5), "end2": COMPLEMENT}},
+    states=STATES,
+)
+
+
 def _fake(visits):
-    return SimpleNamespace(states=STATES, visits=np.asarray(visits))
+    """A simulation result written by hand: the given visit counts (rows = cases)."""
+    visits = np.asarray(visits)
+    cases = pd.RangeIndex(len(visits), name="case")
+    last = [max((j for j in range(len(STATES)) if row[j]), default=0) for row in visits]
+    return PathwaySimulationResult(
+        model=HAND_MODEL, states=STATES, start="start", seed=None, max_steps=10,
+        final_state=pd.Series(pd.Categorical.from_codes(last, categories=list(STATES)), index=cases),
+        steps=pd.Series(visits.sum(axis=1) - 1, index=cases),
+        absorbed=pd.Series([STATES[j] in ("end1", "end2") for j in last], index=cases),
+        visits=pd.DataFrame(visits, index=cases, columns=list(STATES)),
+    )
+
+
+def _no_visits():
+    sim = _fake([[1, 1, 0, 1, 1, 0]])
+    return PathwaySimulationResult(model=sim.model, states=sim.states, start=sim.start, seed=None,
+                                   max_steps=10, final_state=sim.final_state, steps=sim.steps,
+                                   absorbed=sim.absorbed, visits=None)
 
 
 def test_stage_pathways_hand_example():
@@ -43,7 +81,10 @@ def test_stage_pathways_rejects_bad_input():
     with pytest.raises(InputError, match="not states"):
         stage_pathways(_fake(visits), {"first": ["a", "zzz"]})
     with pytest.raises(InputError, match="record_visits"):
-        stage_pathways(SimpleNamespace(states=STATES, visits=None), {"first": ["a"]})
+        stage_pathways(_no_visits(), {"first": ["a"]})
+    # anything but a PathwaySimulationResult is refused, even if it quacks like one
+    with pytest.raises(InputError, match="PathwaySimulationResult"):
+        stage_pathways(SimpleNamespace(states=STATES, visits=np.asarray(visits)), {"first": ["a"]})
     with pytest.raises(InputError, match="fill"):  # c unvisited: 'none' ambiguous
         stage_pathways(_fake([[1, 1, 0, 0, 1, 0]]), {"second": ["c"]}, labels={"c": "none"})
     with pytest.raises(InputError, match="share a label"):
@@ -76,8 +117,3 @@ def test_stage_pathways_of_a_simulation_add_up_to_the_simulated_outcomes():
     identified = table[table["identification"] == "identified"]
     assert "none" not in set(identified["assistance"].astype(str))
     assert table.equals(stage_pathways(pathways.simulate_pathways(model, 5000, seed=11), stages))
-
-
-# ----------------------------------------------------------------------------- consistent_counts
-
-

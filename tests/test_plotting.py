@@ -27,15 +27,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_rgb  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgb
 
-from mixedmig import countries, plotting  # noqa: E402
-from mixedmig.errors import MixedmigError  # noqa: E402
-from mixedmig.errors import InputError  # noqa: E402
+from mixedmig import countries, plotting
+from mixedmig.errors import (
+    InputError,
+    MixedmigError,
+)
 
 # WB2013, GMS origin -> GMS destination (persons).  CHN is left out of the flow-map table so the
 # map stays on the "gms" extent (Beijing lies north of it).
@@ -146,11 +148,13 @@ def test_gms_map_offline_and_bangkok_inside(monkeypatch):
         raise AssertionError("gms_map tried to open a network connection")
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
-    fig, ax = plt.subplots()
+    _, ax = plt.subplots()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         m = plotting.gms_map(ax, resolution="c", labels=True, capitals=True)
-    assert caught == []  # basemap's warnings are recorded in plotting.diagnostics() instead
+    assert caught == []  # basemap's warnings are recorded in plotting.basemap_warnings() instead
+    assert isinstance(plotting.basemap_warnings(), list)
+    assert all(isinstance(w, str) and ": " in w for w in plotting.basemap_warnings())
     assert m.ax is ax
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -251,6 +255,31 @@ def test_flow_map_dashed_edges_and_auto_region():
     assert labels == ["200 victims", "100 victims", "50 victims",
                       "< 24 victims (min. width)", "secondary source"]
     assert {t.get_text() for t in fm.ax.texts} >= {"Naypyidaw", "Phnom Penh", "Beijing"}
+
+
+def test_flow_map_panels_share_one_scale_and_one_legend():
+    # Two panels of the repatriation data: to Myanmar ~2012 (largest 118, from China) and to
+    # Cambodia 2017 (largest 351, from Malaysia).  With max_width 9 over both panels the scale
+    # is 9 / 351 points per person in each, so Malaysia->Cambodia is 9 pt wide and
+    # China->Myanmar 118 x 9 / 351 = 3.026 pt.
+    table = _flows(REPATRIATIONS, with_flag=True)
+    table["period"] = np.where(table["dest"] == "MMR", "~2012", "2017")
+    drawing = plotting.flow_map_panels(
+        table, "period", ["~2012", "2017"], titles={"~2012": "to Myanmar"}, max_width=9.0,
+        suptitle="returns", region="asia", resolution="c", dashed="secondary", units="persons")
+    assert list(drawing.maps) == ["~2012", "2017"]
+    assert drawing.points_per_unit == pytest.approx(9 / 351)
+    for fm in drawing.maps.values():
+        assert fm.points_per_unit == pytest.approx(9 / 351)
+    assert drawing.maps["2017"].widths[("MYS", "KHM")] == pytest.approx(9.0)
+    assert drawing.maps["~2012"].widths[("CHN", "MMR")] == pytest.approx(118 * 9 / 351)
+    assert drawing.maps["~2012"].legend is None and drawing.maps["~2012"].ax.get_legend() is None
+    assert drawing.legend is drawing.maps["2017"].legend is not None
+    assert [fm.ax.get_title() for fm in drawing.maps.values()] == ["to Myanmar", "2017"]
+    assert drawing.figure._suptitle.get_text() == "returns"
+    assert len(drawing.figure.axes) == 2
+    with pytest.raises(InputError, match="no row"):
+        plotting.flow_map_panels(table, "period", ["2017", "2020"], resolution="c")
 
 
 def test_flow_map_legend_can_be_switched_off():
@@ -516,3 +545,114 @@ def test_save_figure_rejects_bad_names_and_formats(tmp_path):
     with pytest.raises(InputError, match="unsupported format"):
         plotting.save_figure(fig, "chord", tmp_path, formats=("gif",))
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- diagnostics
+
+# A made-up fit table (hand-worked, not real data): Pearson residual (observed - fitted) /
+# sqrt(fitted) = 500/20 = 25, 0/20 = 0, -100/10 = -10, 5/5 = 1 and 96/8 = 12.
+FITS = pd.DataFrame({
+    "orig": ["KHM", "LAO", "MMR", "VNM", "CHN"],
+    "dest": ["THA", "THA", "THA", "LAO", "MMR"],
+    "observed": [900.0, 400.0, 0.0, 30.0, 160.0],
+    "fitted": [400.0, 400.0, 100.0, 25.0, 64.0],
+})
+FITS["pearson_residual"] = (FITS["observed"] - FITS["fitted"]) / np.sqrt(FITS["fitted"])
+
+
+def test_residual_plot_draws_fit_and_residual_panels():
+    ols = pd.DataFrame({"observed": [900.0, 400.0], "fitted": [500.0, 300.0]})
+    drawing = plotting.residual_plot(FITS, ols, year=2020)
+    assert FITS["pearson_residual"].tolist() == [25.0, 0.0, -10.0, 1.0, 12.0]
+    left, right = drawing.fit_ax, drawing.residual_ax
+    assert drawing.figure is left.figure is right.figure
+    # Panel (a): positive corridors at (fitted, observed), the zero corridor at observed = 1.
+    assert drawing.points["positive"].get_offsets().tolist() == [
+        [400.0, 900.0], [400.0, 400.0], [25.0, 30.0], [64.0, 160.0]]
+    assert drawing.points["zero"].get_offsets().tolist() == [[100.0, 1.0]]
+    assert drawing.points["ols"].get_offsets().tolist() == [[500.0, 900.0], [300.0, 400.0]]
+    assert to_rgb(drawing.points["positive"].get_facecolor()[0]) == to_rgb("#0072B2")
+    assert to_rgb(drawing.points["ols"].get_facecolor()[0]) == to_rgb("#E69F00")
+    assert to_rgb(drawing.points["zero"].get_edgecolor()[0]) == to_rgb("#D55E00")
+    # The largest value is 900, so the axes run to 10^ceil(log10 900) = 1000.
+    assert drawing.limits == (0.5, 1000.0)
+    assert left.get_xlim() == pytest.approx((0.5, 1000.0))
+    assert left.get_xscale() == left.get_yscale() == "log"
+    assert list(drawing.diagonal.get_xdata()) == [0.5, 1000.0]
+    assert list(left.get_yticks()) == [1.0, 10.0, 100.0, 1000.0]
+    assert [t.get_text() for t in left.get_yticklabels()] == ["0", "$10^1$", "$10^2$", "$10^3$"]
+    assert left.get_title() == "(a) observed vs fitted, 2020"
+    assert [t.get_text() for t in left.get_legend().get_texts()] == [
+        "PPML, positive corridors", "OLS, exp(fitted ln stock)",
+        "PPML, zero or unlisted corridors"]
+    # Panel (b): every corridor at (fitted, residual), the zero one in vermillion.
+    assert drawing.points["residuals"].get_offsets().tolist() == [
+        [400.0, 25.0], [400.0, 0.0], [100.0, -10.0], [25.0, 1.0], [64.0, 12.0]]
+    colours = [to_rgb(c) for c in drawing.points["residuals"].get_facecolor()]
+    assert colours[2] == to_rgb("#D55E00")
+    assert all(c == to_rgb("#0072B2") for i, c in enumerate(colours) if i != 2)
+    # Three largest residuals (25, 12, 1) and the most negative (-10) are labelled.
+    assert [a.get_text() for a in drawing.annotations] == [
+        "KHM→THA", "CHN→MMR", "VNM→LAO", "MMR→THA"]
+    assert [a.xy for a in drawing.annotations] == [(400.0, 25.0), (64.0, 12.0), (25.0, 1.0),
+                                                   (100.0, -10.0)]
+    assert right.get_xscale() == "log"
+    plt.close(drawing.figure)
+
+
+def test_residual_plot_without_ols_and_on_given_axes():
+    fig, axes = plt.subplots(1, 2)
+    drawing = plotting.residual_plot(FITS, axes=axes, n_largest=1, n_smallest=0)
+    assert "ols" not in drawing.points
+    assert drawing.fit_ax is axes[0] and drawing.figure is fig
+    assert drawing.fit_ax.get_title() == "(a) observed vs fitted"
+    assert [a.get_text() for a in drawing.annotations] == ["KHM→THA"]
+    plt.close(fig)
+
+
+def test_residual_plot_bad_input():
+    with pytest.raises(InputError, match="zero_at"):
+        plotting.residual_plot(FITS, zero_at=30.0)  # above the smallest positive stock, 30
+    with pytest.raises(InputError, match="pearson_residual"):
+        plotting.residual_plot(FITS.drop(columns="pearson_residual"))
+    with pytest.raises(InputError, match="positive"):
+        plotting.residual_plot(FITS.assign(fitted=[400.0, 0.0, 100.0, 25.0, 64.0]))
+    with pytest.raises(InputError, match="pair of Axes"):
+        plotting.residual_plot(FITS, axes=3)
+    plt.close("all")
+
+
+def test_coefficient_plot_offsets_intervals_and_labels():
+    # Made-up estimates of three models (not real data).
+    table = pd.DataFrame({
+        "model": ["A", "A", "B", "B", "C", "C"],
+        "regressor": ["log_dist", "contig"] * 3,
+        "coef": [-1.0, 0.5, -0.8, 0.7, -1.5, 0.2],
+        "ci_low": [-1.2, 0.1, -1.1, 0.2, -2.0, -0.3],
+        "ci_high": [-0.8, 0.9, -0.5, 1.2, -1.0, 0.7],
+        "nobs": [30, 30, 28, 28, 25, 25],
+    })
+    drawing = plotting.coefficient_plot(table, ["log_dist", "contig"],
+                                        labels={"log_dist": "ln distance"}, alpha=0.10,
+                                        title="made up")
+    ax = drawing.ax
+    # Offsets linspace(-0.22, 0.22, 3) = -0.22, 0, 0.22 round rows 0 and 1.
+    assert drawing.positions["y"].tolist() == pytest.approx([-0.22, 0.78, 0.0, 1.0, 0.22, 1.22])
+    data_line, _, (bars,) = drawing.errorbars["C"].lines
+    assert data_line.get_marker() == "^"
+    assert drawing.errorbars["A"].lines[0].get_marker() == "o"
+    assert list(data_line.get_xdata()) == [-1.5, 0.2]
+    segments = bars.get_segments()
+    assert np.allclose(segments[0], [[-2.0, 0.22], [-1.0, 0.22]])
+    assert np.allclose(segments[1], [[-0.3, 1.22], [0.7, 1.22]])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ln distance", "contig"]
+    assert ax.get_ylim()[0] > ax.get_ylim()[1]  # first regressor on top
+    assert ax.get_xlabel() == "coefficient (log points) with 90% confidence interval"
+    assert [t.get_text() for t in drawing.legend.get_texts()] == [
+        "A (n = 30)", "B (n = 28)", "C (n = 25)"]
+    assert ax.get_title() == "made up"
+    with pytest.raises(InputError, match="no coefficient"):
+        plotting.coefficient_plot(table, ["log_dist", "comlang"])
+    with pytest.raises(InputError, match="nobs"):
+        plotting.coefficient_plot(table.drop(columns="nobs"), ["log_dist"])
+    plt.close("all")

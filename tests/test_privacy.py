@@ -25,7 +25,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from mixedmig.errors import InputError
-from mixedmig.errors import MixedmigError
+from mixedmig.errors import DataError, InfeasibleError, MixedmigError
+from mixedmig.results import Result
 from mixedmig.privacy import disclosure_intervals, suppress_small_cells
 
 LAOS_2021 = pd.DataFrame({"adult": [30, 5], "child": [62, 13]}, index=["female", "male"])
@@ -158,7 +159,8 @@ def test_single_column_table_with_column_total_only():
 
 def test_a_cell_that_its_own_total_reveals_raises():
     # with row totals, every row total of a one-column table equals its only cell
-    with pytest.raises(InputError, match="cannot be protected") as info:
+    # valid input, but no suppression pattern protects the cell: InfeasibleError (a ModelError)
+    with pytest.raises(InfeasibleError, match="cannot be protected") as info:
         suppress_small_cells(CAMBODIA_RESCUED_2017, 5)
     assert isinstance(info.value, MixedmigError)
     assert "Singapore" in str(info.value)
@@ -183,8 +185,9 @@ def test_markers_label_columns_and_margins_in_the_input():
     assert shown.loc["Total", "note"] == ""
     bad = df.copy()
     bad.loc[2021, "Total"] = 127
-    with pytest.raises(InputError, match="row 2021: the 'Total' column says 127"):
+    with pytest.raises(DataError, match="row 2021: the 'Total' column says 127") as info:
         suppress_small_cells(bad, 10, value_columns=["female", "male", "Total"])
+    assert info.value.column == "Total"
 
 
 @pytest.mark.parametrize(
@@ -206,7 +209,12 @@ def test_bad_input_raises(table, k, fragment):
 
 def test_small_totals_are_reported():
     result = suppress_small_cells(LAOS_2021, 20)
-    assert any("row total of 'male' is 18" in note for note in result.diagnostics)
+    # diagnostics is a table, one row per check: the male row total 5 + 13 = 18 < 20
+    notes = result.diagnostics
+    assert list(notes.columns) == ["check", "value", "note"]
+    male = notes[notes["note"].str.contains("row total of 'male' is 18")]
+    assert male[["check", "value"]].to_numpy().tolist() == [["row_total_below_k", 18]]
+    assert isinstance(result, Result) and result.to_frame().equals(result.table)
 
 
 # ---------------------------------------------------------------------- property tests
@@ -239,7 +247,7 @@ def test_no_small_cell_is_published_and_none_can_be_recovered(table, k, suppress
         result = suppress_small_cells(
             table, k, suppress_zeros=suppress_zeros, row_totals=row_totals, col_totals=col_totals
         )
-    except InputError:
+    except InfeasibleError:
         event("impossible: totals reveal a small cell")
         # Only allowed when protection is impossible: with every cell hidden, the totals
         # alone still pin down some small cell.
@@ -301,7 +309,9 @@ def test_complements_fixed_by_the_totals_are_published_not_hidden():
     table = pd.DataFrame([[0, 0, 0], [4, 3, 0], [0, 0, 19]], index=["r0", "r1", "r2"], columns=["c0", "c1", "c2"])
     result = suppress_small_cells(table, 4)
     assert not result.suppressed.loc["r0"].any()
-    assert sum("determined by the published totals" in note for note in result.diagnostics) == 3
+    published = result.diagnostics[result.diagnostics["check"] == "complement_published"]
+    assert published["note"].str.contains("determined by the published totals").sum() == 3
+    assert sorted(published["value"]) == [("r0", "c0"), ("r0", "c1"), ("r0", "c2")]
     intervals = attacker_intervals(*attacker_view(result))
     assert intervals[(1, 1)] == pytest.approx((0.0, 3.0), abs=1e-9)
     assert all(upper - lower >= 1 - 1e-7 for lower, upper in intervals.values())
@@ -317,7 +327,7 @@ def test_line_rule_alone_can_leave_a_cell_recoverable_and_the_audit_fixes_it():
         table = pd.DataFrame(values, index=[f"r{i}" for i in range(5)], columns=[f"c{j}" for j in range(5)])
         try:
             line_rule = suppress_small_cells(table, 5, audit=False)
-        except InputError:
+        except InfeasibleError:
             continue
         intervals = attacker_intervals(*attacker_view(line_rule))
         if any(upper - lower < 0.5 for lower, upper in intervals.values()):

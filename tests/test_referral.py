@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from statsmodels.stats.proportion import proportion_confint
 
 from mixedmig.countries import GMS
+from mixedmig.data import load
+from mixedmig.results import Result
 from mixedmig.errors import InputError, SchemaError, UnknownCountryError
 from mixedmig.referral import (
-    COMMIT_2017_CROSS_SECTOR,
-    COMMIT_2017_PERSONS_SUPPORTED,
     EVENT_COLUMNS,
     Actor,
     actors_frame,
@@ -195,6 +195,11 @@ def test_referral_network_summary_on_toy_system():
     assert sector.loc["MMR-DSW", "representative"] == 1
     assert country.loc["MMR-DSW", "gatekeeper"] == 1
     assert summary.robustness["step"].iloc[-1] == 5
+    # result protocol: the network-level measures as a tidy table
+    assert isinstance(summary, Result) and summary.converged and summary.iterations == 0
+    table = summary.to_frame().set_index("measure")["value"]
+    assert table["ei_cross_sector"] == pytest.approx(1 / 3)
+    assert table["reciprocity_weighted"] == pytest.approx(1 / 3)
 
 
 # --- cross-sector share -------------------------------------------------------------------
@@ -203,7 +208,7 @@ def test_referral_network_summary_on_toy_system():
 def test_commit_2017_cross_sector_share_golden():
     # UN-ACT Annual Progress Report 2017: 813 of 1,817 persons supported through COMMIT
     # referral mechanisms were referred between CSOs and government agencies -> 44.7%.
-    result = cross_sector_share(COMMIT_2017_CROSS_SECTOR, COMMIT_2017_PERSONS_SUPPORTED)
+    result = cross_sector_share(813, 1817)
     assert (result.k, result.n) == (813, 1817)
     assert round(100 * result.estimate, 1) == 44.7
     lower, upper = proportion_confint(813, 1817, alpha=0.05, method="wilson")
@@ -291,6 +296,10 @@ def test_return_network_for_one_period():
     assert reasons[9] == "count not published (missing)"
     assert "not selected" in reasons[4] and "not selected" in reasons[6]
     assert len(net.excluded) == 7
+    # result protocol: edges are the main table; diagnostics count rows used and excluded
+    assert isinstance(net, Result) and net.to_frame().equals(net.edges)
+    checks = net.diagnostics.set_index("check")["value"]
+    assert (checks["rows_used"], checks["rows_excluded"]) == (3, 7)
 
 
 def test_return_network_sum_records_what_was_combined():
@@ -395,6 +404,27 @@ def test_synthetic_events_reproduce_published_aggregates_exactly(synthetic):
     assert round(100 * share.estimate, 1) == 44.7
     validate_events(events, actors)  # raises if anything is off
     assert synthetic.assumptions["share_cross_border"] == 0.25
+
+
+def test_synthetic_defaults_are_the_commit_2017_figures_in_data_raw(synthetic):
+    # The defaults are read from data/raw/commit_referrals.csv, whose 2017 rows hold the
+    # published UN-ACT Annual Progress Report 2017 figures: 1,817 persons, 813 cross-sector.
+    table = load("commit_referrals")
+    row_2017 = table[table["year"] == 2017].set_index("measure")["value"]
+    assert row_2017["persons_referred_supported"] == 1817
+    assert row_2017["persons_referred_cso_government"] == 813
+    assert synthetic.assumptions["n_cases"] == row_2017["persons_referred_supported"]
+    assert synthetic.assumptions["n_cross_sector"] == row_2017["persons_referred_cso_government"]
+    # only one default given: the other still comes from the table
+    assert synthetic_referral_events(n_cross_sector=0, seed=1).assumptions["n_cases"] == 1817
+
+
+def test_synthetic_result_follows_the_protocol(synthetic):
+    assert isinstance(synthetic, Result) and synthetic.converged
+    assert synthetic.to_frame().equals(synthetic.events)
+    checks = synthetic.diagnostics.set_index("check")["value"]
+    assert (checks["events"], checks["cross_sector_events"]) == (1817, 813)
+    assert checks["referring_countries"] == len(GMS)
 
 
 def test_synthetic_events_are_deterministic_and_seed_dependent(synthetic):

@@ -31,8 +31,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from statsmodels.stats.rates import confint_poisson_2indep
 
-from mixedmig.errors import InputError
-from mixedmig.errors import MixedmigError
+from mixedmig.errors import InputError, MixedmigError
 from mixedmig.stats import (
     chi_square_test,
     compare_to_published,
@@ -181,7 +180,9 @@ def test_bad_input_raises_a_clear_mixedmig_error(k, n, level, method, fragment):
 
 
 def test_integer_valued_floats_are_accepted_as_counts():
-    assert proportion_ci(481.0, 1015.0) == proportion_ci(481, 1015)
+    as_float, as_int = proportion_ci(481.0, 1015.0), proportion_ci(481, 1015)
+    pd.testing.assert_frame_equal(as_float.to_frame(), as_int.to_frame())
+    assert isinstance(as_float.k, int) and as_float.k == 481 and as_float.n == 1015
 
 
 # ---------------------------------------------------------------------- proportion_ci_table
@@ -339,7 +340,7 @@ def test_chi_square_2x2_by_closed_form(correction):
     assert result.dof == 1 and result.correction is correction
     assert result.p_value == pytest.approx(sps.chi2.sf(float(expected), 1), rel=1e-12)
     assert result.expected.loc[2015, "Thai"] == pytest.approx((a + b) * (a + c) / n)
-    assert not result.any_expected_below_5 and result.note == ""
+    assert not result.any_expected_below_5 and result.diagnostics.empty
 
 
 @pytest.mark.parametrize("correction", [False, True])
@@ -360,7 +361,9 @@ def test_small_expected_counts_are_flagged():
     assert result.statistic == pytest.approx(2.0)
     assert result.any_expected_below_5 and result.n_expected_below_5 == 4
     assert result.min_expected == 2.0
-    assert "fisher_exact_test" in result.note
+    assert result.diagnostics["check"].tolist() == ["expected counts below 5"]
+    assert result.diagnostics.loc[0, "value"] == 4
+    assert "fisher_exact_test" in result.diagnostics.loc[0, "note"]
 
 
 def test_chi_square_rejects_bad_tables():
@@ -441,3 +444,30 @@ def test_risk_difference_matches_statsmodels(method, sm_method):
 def test_newcombe_difference_contains_estimate_and_stays_in_range(a, b):
     result = risk_difference(*a, *b, method="newcombe")
     assert -1.0 <= result.lower <= result.estimate <= result.upper <= 1.0
+
+
+# ---------------------------------------------------------------------- result protocol
+
+
+def test_results_follow_the_protocol():
+    from mixedmig.results import Result
+
+    ci = proportion_ci(5, 10)
+    rr = rate_ratio(20, 100, 10, 100)
+    rd = risk_difference(50, 100, 30, 100)
+    chi = chi_square_test([[10, 20], [20, 10]])
+    fisher = fisher_exact_test([[3, 0], [0, 3]], alternative="greater")
+    for result in (ci, rr, rd, chi, fisher):
+        assert isinstance(result, Result)
+        assert result.converged and result.iterations == 0 and result.message
+        assert isinstance(result.diagnostics, pd.DataFrame)
+        assert len(result.to_frame()) == 1
+    # hand-worked values: 5/10 = 0.5; RR = (20/100) / (10/100) = 2; d = 0.5 - 0.3 = 0.2;
+    # every expected count of [[10, 20], [20, 10]] is 15, X^2 = 4 x 5^2 / 15 = 20/3;
+    # the table [[3, 0], [0, 3]] is the most extreme of C(6, 3) = 20: p = 1/20
+    assert ci.to_frame().loc[0, ["k", "n", "estimate"]].tolist() == [5, 10, 0.5]
+    assert ci.message.startswith("5/10 = 50.0% (95% wilson CI")
+    assert rr.to_frame().loc[0, "estimate"] == 2.0
+    assert rd.to_frame().loc[0, "estimate"] == pytest.approx(0.2, abs=1e-15)
+    assert chi.to_frame().loc[0, "statistic"] == pytest.approx(20 / 3, rel=1e-12)
+    assert fisher.to_frame().loc[0, "p_value"] == pytest.approx(1 / 20, rel=1e-12)

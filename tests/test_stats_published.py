@@ -114,3 +114,17 @@ def test_implied_sample_size_range_contains_the_true_n_of_a_rounded_wald_interva
     result = implied_sample_size(*printed, 1)
     assert result.lowest <= n <= result.highest
     assert result.lowest <= result.central <= result.highest
+
+
+def test_implied_sample_size_follows_the_protocol():
+    from mixedmig.results import Result
+
+    # hand-worked: 50% (40-60) at 95%: n = z^2 x 0.25 / 0.1^2 = 25 z^2
+    result = implied_sample_size(50, 40, 60, 0)
+    z = sps.norm.isf(0.025)
+    assert isinstance(result, Result) and result.converged and result.iterations == 0
+    frame = result.to_frame()
+    assert list(frame.columns) == ["central", "lowest", "highest", "level"]
+    assert frame.loc[0, "central"] == pytest.approx(25 * z * z, rel=1e-12)
+    assert frame.loc[0, "lowest"] <= frame.loc[0, "central"] <= frame.loc[0, "highest"]
+    assert result.message.startswith("implied n = 96 ")

@@ -9,6 +9,10 @@
     mixedmig figures                       execute the notebooks, which write figures/
     mixedmig reproduce                     build, then execute every notebook
     mixedmig student-copies OUT            notebooks without solution cells, for teaching
+
+Errors of the package (:class:`mixedmig.errors.MixedmigError`) are printed as one line
+``mixedmig: error: ...`` naming the file, line and column where that applies, and the command exits
+with status 2.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import MixedmigError
+from .errors import InputError, MixedmigError
+
+__all__ = ["build_parser", "main"]
 
 
 def _cmd_list(args) -> int:
@@ -36,13 +42,15 @@ def _cmd_validate(args) -> int:
 
     if args.file is None:
         if args.schema is not None:
-            raise MixedmigError("--schema needs a FILE to validate: mixedmig validate FILE --schema NAME")
+            raise InputError(
+                "--schema needs a FILE to validate: mixedmig validate FILE --schema NAME"
+            )
         result = data.validate_all()
         for row in result.itertuples():
             print(f"ok  {row.name} ({row.rows} rows)")
         return 0
     if args.schema is None:
-        raise MixedmigError(
+        raise InputError(
             "name the schema to check against: mixedmig validate FILE --schema NAME "
             "(NAME is one of the tables listed by `mixedmig list`)"
         )
@@ -99,6 +107,21 @@ def _cmd_student_copies(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``mixedmig`` command, one sub-command each.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Sub-commands ``list``, ``validate``, ``hash``, ``build``, ``notebooks``, ``figures``,
+        ``reproduce``, ``student-copies``; each sets ``func`` to its handler.
+
+    Examples
+    --------
+    >>> from mixedmig.cli import build_parser
+    >>> args = build_parser().parse_args(["validate", "mine.csv", "--schema", "steam_cohort"])
+    >>> args.command, args.file, args.schema
+    ('validate', 'mine.csv', 'steam_cohort')
+    """
     parser = argparse.ArgumentParser(
         prog="mixedmig",
         description="Mixed-migration research toolkit: curated data, build pipeline, notebooks.",
@@ -158,6 +181,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run the ``mixedmig`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments after the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success, 2 when the package raised a
+        :class:`mixedmig.errors.MixedmigError` (printed to stderr as ``mixedmig: error: ...``).
+        Usage errors exit through argparse (``SystemExit`` with status 2).
+
+    Examples
+    --------
+    >>> from mixedmig.cli import main
+    >>> main(["validate", "--schema", "steam_cohort"])
+    2
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -34,7 +34,18 @@ Hong Kong's "capital" is the City of Victoria (Central), as in countryinfo.
 
 Lookup ignores case, accents, punctuation, repeated whitespace and trailing footnote
 markers, so ``to_iso3("Lao People's Dem. Rep.")``, ``to_iso3("LAO PDR*")`` and
-``to_iso3("la")`` all give ``"LAO"``.
+``to_iso3("la")`` all give ``"LAO"``.  A name or code the registry does not know raises
+:class:`mixedmig.errors.UnknownCountryError` (an ``InputError`` and a ``KeyError``) with
+suggestions; an unknown group raises :class:`mixedmig.errors.InputError`.
+
+References
+----------
+ISO 3166-1:2020, *Codes for the representation of names of countries and their subdivisions*.
+
+United Nations Statistics Division, *Standard country or area codes for statistical use (M49)*.
+
+Mayer, T. and Zignago, S. (2011). Notes on CEPII's distances measures: the GeoDist database.
+CEPII Working Paper 2011-25.
 """
 
 from __future__ import annotations
@@ -46,25 +57,23 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import UnknownCountryError
-from .errors import InputError
+from .errors import InputError, UnknownCountryError
 
 __all__ = [
-    "Country",
+    "ASEAN",
     "COUNTRIES",
     "GMS",
-    "ASEAN",
-    "OTHER_ASIA",
-    "ISO3_CODES",
     "GROUPS",
-    "InputError",
-    "normalize_name",
+    "ISO3_CODES",
+    "OTHER_ASIA",
+    "Country",
+    "codes",
     "get",
-    "to_iso3",
     "is_registry_code",
     "name",
-    "codes",
+    "normalize_name",
     "table",
+    "to_iso3",
     "to_iso3_series",
 ]
 
@@ -72,7 +81,34 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Country:
-    """One economy of the registry (codes, display name, capital, groups, aliases)."""
+    """One economy of the registry: codes, display name, capital, groups and aliases.
+
+    Parameters
+    ----------
+    iso3 : str
+        ISO 3166-1 alpha-3 code, e.g. ``"MMR"``.
+    iso2 : str
+        ISO 3166-1 alpha-2 code, e.g. ``"MM"``.
+    m49 : int
+        UN M49 numeric code, e.g. 104.
+    name : str
+        Short English display name.
+    capital : str
+        Capital city (Naypyidaw for Myanmar; City of Victoria for Hong Kong SAR).
+    capital_lat, capital_lon : float
+        Capital's latitude and longitude, decimal degrees (WGS 84).
+    groups : tuple of str
+        ``"GMS"`` or ``"other"``, plus ``"ASEAN"`` for ASEAN members.
+    aliases : tuple of str
+        Spellings under which the economy appears in the sources (see the module docstring).
+
+    Examples
+    --------
+    >>> from mixedmig import countries
+    >>> lao = countries.get("LAO")
+    >>> lao.m49, lao.capital, lao.groups
+    (418, 'Vientiane', ('GMS', 'ASEAN'))
+    """
 
     iso3: str
     iso2: str
@@ -220,10 +256,30 @@ _NUMERIC = re.compile(r"^\s*(\d{1,3})(?:\.0+)?\s*$")
 
 
 def normalize_name(text: str) -> str:
-    """Lookup key of a country name: accents removed, case folded, apostrophes and dots
-    dropped ("Rep." -> "rep", "People's" -> "peoples"), every other run of punctuation or
-    whitespace turned into one space, trailing footnote markers ("*", daggers,
-    superscript digits) stripped."""
+    """The lookup key of a country name, as the registry compares names.
+
+    Accents are removed, case folded, apostrophes and dots dropped ("Rep." -> "rep",
+    "People's" -> "peoples"), every other run of punctuation or whitespace turned into one
+    space, and trailing footnote markers ("*", daggers, superscript digits) stripped.
+
+    Parameters
+    ----------
+    text : str
+        A country name as published.
+
+    Returns
+    -------
+    str
+        The normalised key (lower-case ASCII letters, digits and single spaces).
+
+    Examples
+    --------
+    >>> from mixedmig import countries
+    >>> countries.normalize_name("Lao People's Dem. Rep.*")
+    'lao peoples dem rep'
+    >>> countries.normalize_name("  Viêt   Nam ")
+    'viet nam'
+    """
     text = _TRAILING_FOOTNOTE.sub("", text)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -235,8 +291,8 @@ def _build_index(countries) -> tuple[dict[str, str], dict[str, str]]:
     """Map every normalised alias and (lower-case) ISO code to its ISO3 code.
 
     Returns ``(index, spelling)`` where ``spelling`` maps a normalised alias back to its
-    first published spelling (used in error messages).  Raises ``ValueError`` if one key
-    would point at two countries: that is a defect of the registry, not of user input.
+    first published spelling (used in error messages).  Raises ``InputError`` if one key
+    would point at two countries (a defect of the registry passed in).
     """
     index: dict[str, str] = {}
     spelling: dict[str, str] = {}
@@ -246,7 +302,7 @@ def _build_index(countries) -> tuple[dict[str, str], dict[str, str]]:
         for key, original in keys:
             owner = index.setdefault(key, country.iso3)
             if owner != country.iso3:
-                raise ValueError(
+                raise InputError(
                     f"alias {original!r} (key {key!r}) of {country.iso3} is already "
                     f"an alias of {owner}"
                 )
@@ -294,9 +350,37 @@ def _unknown(value, reason: str) -> UnknownCountryError:
 
 
 def to_iso3(name_or_code) -> str:
-    """ISO3 code of an economy given its ISO3, ISO2 or M49 code (int or numeric string)
-    or any alias; case, accents, punctuation, extra whitespace and trailing footnote
-    markers are ignored.  Raises :class:`UnknownCountryError` otherwise."""
+    """The ISO3 code of an economy, from any of its codes or published names.
+
+    Parameters
+    ----------
+    name_or_code : str or int
+        An ISO3 or ISO2 code, an M49 code (int, integral float or numeric string such as
+        ``"104"``), or any alias of the registry. Case, accents, punctuation, extra whitespace
+        and trailing footnote markers are ignored.
+
+    Returns
+    -------
+    str
+        The ISO3 code, one of :data:`ISO3_CODES`.
+
+    Raises
+    ------
+    mixedmig.errors.UnknownCountryError
+        If the value is not a name or code of the 15 economies (the message suggests close
+        names and explains deliberate non-aliases such as "Other Asia, nes"), or is missing,
+        a bool, or a non-integral number.
+
+    Examples
+    --------
+    >>> from mixedmig import countries
+    >>> countries.to_iso3("Lao People's Dem. Rep."), countries.to_iso3(104), countries.to_iso3("kr")
+    ('LAO', 'MMR', 'KOR')
+    >>> countries.to_iso3("Korea, Dem. Rep.")
+    Traceback (most recent call last):
+    ...
+    mixedmig.errors.UnknownCountryError: unknown country 'Korea, Dem. Rep.': the Democratic People's Republic of Korea (PRK) is not in the registry. Use one of the ISO3 codes KHM, CHN, LAO, MMR, THA, VNM, MYS, SGP, JPN, KOR, TWN, HKG, IDN, PHL, BGD (or their ISO2 / M49 codes or a known name), or add an alias to the registry in mixedmig.countries.
+    """
     value = name_or_code
     if isinstance(value, bool) or value is None:
         raise _unknown(value, "expected a country name or code")
@@ -328,23 +412,109 @@ def to_iso3(name_or_code) -> str:
 
 
 def get(code_or_name) -> Country:
-    """The :class:`Country` for any code or alias accepted by :func:`to_iso3`."""
+    """The registry entry of an economy.
+
+    Parameters
+    ----------
+    code_or_name : str or int
+        Any code or alias accepted by :func:`to_iso3`.
+
+    Returns
+    -------
+    Country
+        The economy's record.
+
+    Raises
+    ------
+    mixedmig.errors.UnknownCountryError
+        If :func:`to_iso3` does not know the value.
+
+    Examples
+    --------
+    >>> from mixedmig import countries
+    >>> countries.get("Burma").capital
+    'Naypyidaw'
+    """
     return _BY_ISO3[to_iso3(code_or_name)]
 
 
 def is_registry_code(code) -> bool:
-    """True only for one of the 15 ISO3 codes, spelled exactly (upper case, no padding)."""
+    """Whether a value is one of the 15 ISO3 codes, spelled exactly (upper case, no padding).
+
+    Parameters
+    ----------
+    code : object
+        Any value.
+
+    Returns
+    -------
+    bool
+        True only for a str in :data:`ISO3_CODES`; names, ISO2 codes and lower case give False.
+
+    Examples
+    --------
+    >>> from mixedmig import countries
+    >>> countries.is_registry_code("THA"), countries.is_registry_code("tha"), countries.is_registry_code("TH")
+    (True, False, False)
+    """
     return isinstance(code, str) and code in _BY_ISO3
 
 
 def name(iso3) -> str:
-    """Short English display name (e.g. ``name("LAO") == "Lao PDR"``)."""
+    """The short English display name of an economy.
+
+    Parameters
+    ----------
+    iso3 : str or int
+        Any code or alias accepted by :func:`to_iso3` (usually an ISO3 code).
+
+    Returns
+    -------
+    str
+        The display name, e.g. ``"Lao PDR"``.
+
+    Raises
+    ------
+    mixedmig.errors.UnknownCountryError
+        If :func:`to_iso3` does not know the value.
+
+    Examples
+    --------
+    >>> from mixedmig import countries
+    >>> countries.name("LAO"), countries.name(344)
+    ('Lao PDR', 'Hong Kong SAR')
+    """
     return get(iso3).name
 
 
 def codes(group: str | None = None) -> tuple[str, ...]:
-    """ISO3 codes in registry order: all 15 (``None``), ``"GMS"`` (6), ``"ASEAN"`` (9 of
-    the 15) or ``"other"`` (the 9 outside the GMS; ``"other Asia"`` is accepted too)."""
+    """ISO3 codes of a group of economies, in registry order.
+
+    Parameters
+    ----------
+    group : str, optional
+        ``None`` (all 15), ``"GMS"`` (6), ``"ASEAN"`` (the 9 ASEAN members of the registry) or
+        ``"other"`` (the 9 outside the GMS; ``"other Asia"`` is accepted too). Case and
+        punctuation are ignored.
+
+    Returns
+    -------
+    tuple of str
+        The ISO3 codes.
+
+    Raises
+    ------
+    mixedmig.errors.InputError
+        If ``group`` is not one of these.
+
+    Examples
+    --------
+    >>> from mixedmig import countries
+    >>> countries.codes("GMS")
+    ('KHM', 'CHN', 'LAO', 'MMR', 'THA', 'VNM')
+    >>> len(countries.codes()), len(countries.codes("other"))
+    (15, 9)
+    """
     if group is None:
         return ISO3_CODES
     key = normalize_name(group) if isinstance(group, str) else None
@@ -357,8 +527,22 @@ def codes(group: str | None = None) -> tuple[str, ...]:
 
 
 def table():
-    """One row per economy in registry order: iso3, iso2, m49, name, capital,
-    capital_lat, capital_lon, gms, asean."""
+    """The registry as a table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per economy in registry order; columns ``iso3``, ``iso2``, ``m49`` (int64),
+        ``name``, ``capital``, ``capital_lat``, ``capital_lon`` (decimal degrees, WGS 84),
+        ``gms``, ``asean`` (bool).
+
+    Examples
+    --------
+    >>> from mixedmig import countries
+    >>> t = countries.table()
+    >>> t.shape, int(t["gms"].sum())
+    ((15, 9), 6)
+    """
     import pandas as pd
 
     return pd.DataFrame(
@@ -384,12 +568,36 @@ def _python_scalar(value):
 
 
 def to_iso3_series(series, *, allow_missing: bool = False):
-    """Vectorised :func:`to_iso3`: a Series of ISO3 codes with the input's index and name.
+    """Vectorised :func:`to_iso3`: ISO3 codes for a column of names or codes.
 
-    Each distinct value is resolved once.  Missing values raise unless
-    ``allow_missing=True``, in which case they stay missing.  The error names the first
-    offending value, its 0-based position and its index label; the exception also carries
-    them as attributes ``value``, ``position`` and ``label``.
+    Each distinct value is resolved once.
+
+    Parameters
+    ----------
+    series : pandas.Series or array-like
+        Names or codes (anything :func:`to_iso3` accepts); an array-like becomes an object
+        Series with a RangeIndex.
+    allow_missing : bool, default False
+        Keep missing values missing instead of raising.
+
+    Returns
+    -------
+    pandas.Series
+        ISO3 codes with the input's index and name.
+
+    Raises
+    ------
+    mixedmig.errors.UnknownCountryError
+        For the first value that does not resolve (or is missing, unless ``allow_missing``);
+        the message names the value, its 0-based position and its index label, and the
+        exception carries them as attributes ``value``, ``position`` and ``label``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mixedmig import countries
+    >>> countries.to_iso3_series(pd.Series(["Burma", "Viet Nam*", 764], name="origin")).tolist()
+    ['MMR', 'VNM', 'THA']
     """
     import pandas as pd
 

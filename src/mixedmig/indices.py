@@ -26,38 +26,46 @@ References
   *The Professional Geographer* 50:232-242.  (Coefficients of variation.)
 * Santos Silva, J. M. C. & Tenreyro, S. (2006). The log of gravity. *Review of Economics and
   Statistics* 88(4):641-658.  (Poisson PML, used for distance decay.)
+* Duncan, O. D. & Duncan, B. (1955). A methodological analysis of segregation indexes.
+  *American Sociological Review* 20(2):210-217.  (Index of dissimilarity.)
+
+Examples below use the hypothetical 3 x 3 matrix of Plane & Mulligan (1997, p. 253), origins
+in rows: ``[[0, 10, 10], [20, 0, 20], [30, 30, 0]]`` for regions A, B, C.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .errors import DataError, InputError, SchemaError
+from .flows import to_matrix
 from .gravity import fit_ppml
-from collections.abc import Mapping
-from .flows.tables import to_matrix
+from .results import Result, diagnostics_frame
 
 __all__ = [
-    "migration_totals",
-    "crude_migration_probability",
-    "migration_intensity",
-    "migration_effectiveness",
+    "DistanceDecayResult",
+    "aggregate_field_cv",
     "aggregate_migration_effectiveness",
     "aggregate_net_migration_rate",
-    "connectivity",
-    "gini_total",
-    "migration_field_gini",
-    "migration_weighted_gini",
     "coefficient_of_variation",
-    "migration_field_cv",
-    "aggregate_field_cv",
-    "mean_migration_distance",
-    "DistanceDecay",
+    "connectivity",
+    "crude_migration_probability",
+    "dissimilarity_index",
     "distance_decay",
+    "gini_total",
+    "mean_migration_distance",
+    "migration_effectiveness",
+    "migration_field_cv",
+    "migration_field_gini",
+    "migration_intensity",
+    "migration_totals",
+    "migration_weighted_gini",
+    "system_indices",
 ]
 
 _FIELDS = ("in", "out")
@@ -150,6 +158,19 @@ def _fields(m: np.ndarray, field_name: str) -> list[np.ndarray]:
     return [np.delete(m[i, :], i) for i in range(n)]
 
 
+def _migrant_weighted_mean(od, field_name: str, measure) -> float:
+    """``sum_j measure(field_j) W_j / M``: a per-field measure weighted by each region's
+    in-migration (``field_name="in"``) or out-migration (``"out"``); NaN with no migration."""
+    m, _ = _od_array(od)
+    total = m.sum()
+    if total == 0:
+        return float("nan")
+    weights = (m.sum(axis=0) if field_name == "in" else m.sum(axis=1)) / total
+    values = np.array([measure(flows) for flows in _fields(m, field_name)])
+    # a region without in- (out-) migration has weight 0 and an undefined measure
+    return float(np.sum(np.where(weights > 0, values, 0.0) * weights))
+
+
 def _sum_abs_differences(x: np.ndarray) -> float:
     """sum_a sum_b |x_a - x_b| over all ordered pairs, via the sorted-rank identity
     2 * sum_k (2k - N - 1) x_(k) (k = 1..N)."""
@@ -176,8 +197,41 @@ def _gini(x: np.ndarray, corrected: bool) -> float:
 def migration_totals(od) -> pd.DataFrame:
     """In-, out-, net migration and turnover of each region.
 
-    ``in_migration = D_i``, ``out_migration = O_i``, ``net_migration = D_i - O_i``,
-    ``turnover = D_i + O_i`` (diagonal excluded).
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by region; columns ``in_migration``, ``out_migration``, ``net_migration`` and
+        ``turnover``.
+
+    Raises
+    ------
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    ``in_migration = D_i = sum_j M_ji``, ``out_migration = O_i = sum_j M_ij``,
+    ``net_migration = D_i - O_i``, ``turnover = D_i + O_i`` (diagonal excluded).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> migration_totals(od)
+       in_migration  out_migration  net_migration  turnover
+    A          50.0           20.0           30.0      70.0
+    B          40.0           40.0            0.0      80.0
+    C          30.0           60.0          -30.0      90.0
     """
     m, labels = _od_array(od)
     inflow, outflow = m.sum(axis=0), m.sum(axis=1)
@@ -195,10 +249,49 @@ def migration_totals(od) -> pd.DataFrame:
 def crude_migration_probability(od, population) -> float:
     """Crude migration probability (intensity) of the system, as a proportion.
 
-    ``CMP = M / P``: all migrants over the population at risk (Bell et al. 2002, JRSS A
-    165(3); called the crude migration intensity in Bell et al. 2015, PDR 41(1)).  Multiply by
-    100 for the percentage Bell et al. tabulate.  ``population`` is a Series per region
-    (summed) or the total population at risk.
+    All migrants over the population at risk (Bell et al. 2002; called the crude migration
+    intensity in Bell et al. 2015).  Multiply by 100 for the percentage Bell et al. tabulate.
+    Also available as :func:`migration_intensity`.
+
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    population : pandas.Series or float
+        Population at risk: a Series per region (summed over the regions of ``od``) or the
+        total.
+
+    Returns
+    -------
+    float
+        ``CMP`` as a proportion.
+
+    Raises
+    ------
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow, or a population that is missing
+        for a region or not positive in total.
+
+    Notes
+    -----
+    ``CMP = M / P`` with ``M = sum_{i != j} M_ij`` and ``P = sum_i P_i``.
+
+    References
+    ----------
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+    Bell, M. et al. (2015). *Population and Development Review* 41(1):33-58.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> crude_migration_probability(od, 6000)  # made-up population at risk
+    0.02
     """
     m, labels = _od_array(od)
     return float(m.sum()) / _population_total(population, labels)
@@ -210,9 +303,44 @@ migration_intensity = crude_migration_probability  # the name used by Bell et al
 def migration_effectiveness(od) -> pd.Series:
     """Migration effectiveness index of each region.
 
-    ``MEI_i = 100 (D_i - O_i) / (D_i + O_i)``, in [-100, 100]: +100 when a region only gains,
-    -100 when it only loses, 0 when gains and losses balance (Bell et al. 2002, JRSS A
-    165(3)).  NaN for a region with no migration at all.
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+
+    Returns
+    -------
+    pandas.Series
+        ``mei`` per region, in [-100, 100]: +100 when a region only gains, -100 when it only
+        loses, 0 when gains and losses balance; NaN for a region with no migration at all.
+
+    Raises
+    ------
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    ``MEI_i = 100 (D_i - O_i) / (D_i + O_i)``.
+
+    References
+    ----------
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> migration_effectiveness(od).round(2)
+    A    42.86
+    B     0.00
+    C   -33.33
+    Name: mei, dtype: float64
     """
     totals = migration_totals(od)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -223,8 +351,41 @@ def migration_effectiveness(od) -> pd.Series:
 def aggregate_migration_effectiveness(od) -> float:
     """Aggregate migration effectiveness index of the system.
 
-    ``AMEI = 100 sum_i |D_i - O_i| / sum_i (D_i + O_i)``, in [0, 100] (Bell et al. 2002,
-    JRSS A 165(3)); 0 when every region's gains equal its losses.  NaN with no migration.
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+
+    Returns
+    -------
+    float
+        ``AMEI`` in [0, 100]; 0 when every region's gains equal its losses; NaN with no
+        migration.
+
+    Raises
+    ------
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    ``AMEI = 100 sum_i |D_i - O_i| / sum_i (D_i + O_i)``.
+
+    References
+    ----------
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> aggregate_migration_effectiveness(od)  # 100 * (30 + 0 + 30) / 240
+    25.0
     """
     totals = migration_totals(od)
     turnover = float(totals["turnover"].sum())
@@ -236,9 +397,46 @@ def aggregate_migration_effectiveness(od) -> float:
 def aggregate_net_migration_rate(od, population) -> float:
     """Aggregate net migration rate, in per cent of the population at risk.
 
-    ``ANMR = 100 * (1/2) sum_i |D_i - O_i| / sum_i P_i`` (Bell et al. 2002, JRSS A 165(3)): the
-    net redistribution of population by migration.  It factorises as
-    ``ANMR = CMP * AMEI`` (with CMP as a proportion and AMEI in per cent).
+    The net redistribution of population by migration (Bell et al. 2002).
+
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    population : pandas.Series or float
+        Population at risk: a Series per region (summed) or the total.
+
+    Returns
+    -------
+    float
+        ``ANMR`` in per cent.
+
+    Raises
+    ------
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow, or a missing or non-positive
+        population.
+
+    Notes
+    -----
+    ``ANMR = 100 * (1/2) sum_i |D_i - O_i| / sum_i P_i``.  It factorises as
+    ``ANMR = CMP * AMEI`` (CMP as a proportion, AMEI in per cent).
+
+    References
+    ----------
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> aggregate_net_migration_rate(od, 6000)  # = 0.02 * 25; made-up population
+    0.5
     """
     totals = migration_totals(od)
     total_population = _population_total(population, totals.index)
@@ -252,10 +450,46 @@ def aggregate_net_migration_rate(od, population) -> float:
 def connectivity(od, threshold: float = 0.0) -> float:
     """Index of migration connectivity: share of the ``n (n - 1)`` possible flows that exist.
 
-    ``I_MC = #{(i, j), i != j : M_ij > threshold} / (n (n - 1))`` (Bell et al. 2002, JRSS A
-    165(3)).  With the default ``threshold=0`` a flow counts when it is non-zero; a higher
-    threshold ignores small flows (e.g. rounding or suppressed cells).  1 when every region
-    sends migrants to every other one.
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    threshold : float, default 0.0
+        A flow counts when it exceeds this; 0 counts every non-zero flow, a higher threshold
+        ignores small flows (e.g. rounding or suppressed cells).
+
+    Returns
+    -------
+    float
+        ``I_MC`` in [0, 1]; 1 when every region sends migrants to every other one; NaN for a
+        single region.
+
+    Raises
+    ------
+    InputError
+        ``threshold`` negative or not finite.
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    ``I_MC = #{(i, j), i != j : M_ij > threshold} / (n (n - 1))``.
+
+    References
+    ----------
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> connectivity(od), round(connectivity(od, threshold=15), 4)
+    (1.0, 0.6667)
     """
     if not isinstance(threshold, numbers.Real) or not np.isfinite(threshold) or threshold < 0:
         raise InputError(f"threshold must be a finite number >= 0, got {threshold!r}")
@@ -269,11 +503,46 @@ def connectivity(od, threshold: float = 0.0) -> float:
 def gini_total(od, corrected: bool = True) -> float:
     """Spatial-interaction Gini index of the whole migration system.
 
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    corrected : bool, default True
+        Use Bell et al.'s (2002) denominator ``2 (N - 1) M``; False gives Plane & Mulligan's
+        (1997) original ``2 N M``.
+
+    Returns
+    -------
+    float
+        ``G``: 1 (corrected) when all migrants are in one flow, 0 when all flows are equal;
+        scale invariant; NaN with no migration.
+
+    Raises
+    ------
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
     ``G = sum_(ij) sum_(kl) |M_ij - M_kl| / (2 (N - 1) M)`` over all ordered pairs of the
-    ``N = n (n - 1)`` off-diagonal flows -- Plane & Mulligan (1997, Demography 34(2)) with the
-    denominator corrected by Bell et al. (2002, JRSS A 165(3)) from ``2 N M`` to
-    ``2 (N - 1) M`` so that G = 1 when all migrants are in one flow and 0 when all flows are
-    equal.  ``corrected=False`` gives Plane & Mulligan's original.  Scale invariant.
+    ``N = n (n - 1)`` off-diagonal flows.
+
+    References
+    ----------
+    Plane, D. A. & Mulligan, G. F. (1997). *Demography* 34(2):251-262.
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> round(gini_total(od), 6), round(gini_total(od, corrected=False), 6)
+    (0.266667, 0.222222)
     """
     m, _ = _od_array(od)
     return _gini(_off_diagonal(m), corrected)
@@ -282,11 +551,55 @@ def gini_total(od, corrected: bool = True) -> float:
 def migration_field_gini(od, field: str = "in", corrected: bool = True) -> pd.Series:
     """In- or out-migration field Gini of each region (Plane & Mulligan 1997).
 
-    In-migration field of region j: its ``n - 1`` inflows ``M_ij``;
-    ``G^I_j = sum_i sum_k |M_ij - M_kj| / (2 (n - 2) D_j)`` (i, k != j).  Out-migration field
-    of region i: its outflows, ``G^O_i = sum_j sum_l |M_ij - M_il| / (2 (n - 2) O_i)``.
-    The ``n - 2`` is Bell et al.'s (2002) correction of Plane & Mulligan's ``n - 1``
-    (``corrected=False``).  NaN for a region without in- (out-) migration, or when n = 2.
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    field : {"in", "out"}, default "in"
+        In-migration fields (the inflows of each destination) or out-migration fields (the
+        outflows of each origin).
+    corrected : bool, default True
+        Bell et al.'s (2002) denominator ``2 (n - 2)``; False gives Plane & Mulligan's
+        ``2 (n - 1)``.
+
+    Returns
+    -------
+    pandas.Series
+        ``gini_in`` or ``gini_out`` per region; NaN for a region without in- (out-)
+        migration, or when n = 2.
+
+    Raises
+    ------
+    InputError
+        ``field`` not ``"in"`` or ``"out"``.
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    In-migration field of j: ``G^I_j = sum_i sum_k |M_ij - M_kj| / (2 (n - 2) D_j)``
+    (i, k != j).  Out-migration field of i:
+    ``G^O_i = sum_j sum_l |M_ij - M_il| / (2 (n - 2) O_i)``.
+
+    References
+    ----------
+    Plane, D. A. & Mulligan, G. F. (1997). *Demography* 34(2):251-262.
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> migration_field_gini(od, "in").round(4)
+    A    0.2000
+    B    0.5000
+    C    0.3333
+    Name: gini_in, dtype: float64
     """
     _check_field(field)
     m, labels = _od_array(od)
@@ -297,33 +610,98 @@ def migration_field_gini(od, field: str = "in", corrected: bool = True) -> pd.Se
 def migration_weighted_gini(od, field: str = "both", corrected: bool = True) -> float:
     """Migration-weighted Gini: field Ginis averaged with each region's share of migrants.
 
-    ``MWG^I = sum_j G^I_j D_j / M`` (in-migration fields weighted by in-migration) and
-    ``MWG^O = sum_i G^O_i O_i / M``; ``field="both"`` returns ``(MWG^I + MWG^O) / 2``
-    (Bell et al. 2002, JRSS A 165(3), after Plane & Mulligan 1997).  In [0, 1].  Note: the
-    R package migration.indices (0.3.1) documents a further division by n, giving values n
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    field : {"in", "out", "both"}, default "both"
+        In-migration fields, out-migration fields, or the mean of the two.
+    corrected : bool, default True
+        Use Bell et al.'s (2002) corrected field Ginis (see :func:`migration_field_gini`).
+
+    Returns
+    -------
+    float
+        ``MWG`` in [0, 1]; NaN with no migration.
+
+    Raises
+    ------
+    InputError
+        ``field`` not ``"in"``, ``"out"`` or ``"both"``.
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    ``MWG^I = sum_j G^I_j D_j / M`` (in-migration fields weighted by in-migration),
+    ``MWG^O = sum_i G^O_i O_i / M``; ``field="both"`` gives ``(MWG^I + MWG^O) / 2``.  The R
+    package migration.indices (0.3.1) documents a further division by n, giving values n
     times smaller; this function returns the weighted mean itself.
+
+    References
+    ----------
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+    Plane, D. A. & Mulligan, G. F. (1997). *Demography* 34(2):251-262.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> round(migration_weighted_gini(od, "in"), 6), round(migration_weighted_gini(od), 6)
+    (0.333333, 0.166667)
     """
     if field not in _FIELDS + ("both",):
         raise InputError(f"field={field!r} must be 'in', 'out' or 'both'")
     if field == "both":
         return 0.5 * (migration_weighted_gini(od, "in", corrected)
                       + migration_weighted_gini(od, "out", corrected))
-    m, _ = _od_array(od)
-    total = m.sum()
-    if total == 0:
-        return float("nan")
-    weights = (m.sum(axis=0) if field == "in" else m.sum(axis=1)) / total
-    ginis = np.array([_gini(flows, corrected) for flows in _fields(m, field)])
-    # a region without in- (out-) migration has weight 0 and an undefined Gini
-    return float(np.sum(np.where(weights > 0, ginis, 0.0) * weights))
+    return _migrant_weighted_mean(od, field, lambda flows: _gini(flows, corrected))
 
 
 def coefficient_of_variation(od) -> float:
     """Coefficient of variation of the off-diagonal flows, ``CV = sd / mean``.
 
-    ``sd`` is the population standard deviation over the ``N = n (n - 1)`` flows (divisor N),
-    the convention of Rogers & Sweeney's (1998, Prof. Geographer 50) field CVs applied to the
-    whole system.  0 when all flows are equal; scale invariant.  NaN with no migration.
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+
+    Returns
+    -------
+    float
+        ``CV``: 0 when all flows are equal; scale invariant; NaN with no migration.
+
+    Raises
+    ------
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    ``CV = sd / mean`` over the ``N = n (n - 1)`` off-diagonal flows, ``sd`` the population
+    standard deviation (divisor N): the convention of Rogers & Sweeney's (1998) field CVs
+    applied to the whole system.
+
+    References
+    ----------
+    Rogers, A. & Sweeney, S. (1998). *The Professional Geographer* 50:232-242.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> round(coefficient_of_variation(od), 6)  # sqrt(200/3) / 20
+    0.408248
     """
     m, _ = _od_array(od)
     return _cv(_off_diagonal(m))
@@ -339,9 +717,48 @@ def _cv(x: np.ndarray) -> float:
 def migration_field_cv(od, field: str = "in") -> pd.Series:
     """Coefficient of variation of each region's in- or out-migration field.
 
-    ``CV^I_j = sd_i(M_ij) / mean_i(M_ij)`` over the ``n - 1`` inflows of j (population sd), and
-    likewise over the outflows for ``field="out"`` (Rogers & Sweeney 1998, Prof. Geographer
-    50).
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    field : {"in", "out"}, default "in"
+        In-migration fields (inflows of each destination) or out-migration fields.
+
+    Returns
+    -------
+    pandas.Series
+        ``cv_in`` or ``cv_out`` per region; NaN for a region without in- (out-) migration.
+
+    Raises
+    ------
+    InputError
+        ``field`` not ``"in"`` or ``"out"``.
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    ``CV^I_j = sd_i(M_ij) / mean_i(M_ij)`` over the ``n - 1`` inflows of j (population sd),
+    and likewise over the outflows for ``field="out"``.
+
+    References
+    ----------
+    Rogers, A. & Sweeney, S. (1998). *The Professional Geographer* 50:232-242.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> migration_field_cv(od, "in").round(4)
+    A    0.2000
+    B    0.5000
+    C    0.3333
+    Name: cv_in, dtype: float64
     """
     _check_field(field)
     m, labels = _od_array(od)
@@ -352,17 +769,47 @@ def migration_field_cv(od, field: str = "in") -> pd.Series:
 def aggregate_field_cv(od, field: str = "in") -> float:
     """Aggregate coefficient of variation: field CVs weighted by each region's migrant share.
 
-    ``ACV^I = sum_j CV^I_j D_j / M`` and ``ACV^O = sum_i CV^O_i O_i / M`` (Rogers & Sweeney
-    1998, Prof. Geographer 50).
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    field : {"in", "out"}, default "in"
+        In-migration or out-migration fields.
+
+    Returns
+    -------
+    float
+        ``ACV``; NaN with no migration.
+
+    Raises
+    ------
+    InputError
+        ``field`` not ``"in"`` or ``"out"``.
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns.
+    DataError
+        A missing, infinite or negative off-diagonal flow.
+
+    Notes
+    -----
+    ``ACV^I = sum_j CV^I_j D_j / M`` and ``ACV^O = sum_i CV^O_i O_i / M``.
+
+    References
+    ----------
+    Rogers, A. & Sweeney, S. (1998). *The Professional Geographer* 50:232-242.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> round(aggregate_field_cv(od, "in"), 6)  # (0.2*50 + 0.5*40 + 30/3) / 120
+    0.333333
     """
     _check_field(field)
-    m, _ = _od_array(od)
-    total = m.sum()
-    if total == 0:
-        return float("nan")
-    weights = (m.sum(axis=0) if field == "in" else m.sum(axis=1)) / total
-    cvs = np.array([_cv(flows) for flows in _fields(m, field)])
-    return float(np.sum(np.where(weights > 0, cvs, 0.0) * weights))
+    return _migrant_weighted_mean(od, field, _cv)
 
 
 # --------------------------------------------------------------------------------------------
@@ -393,10 +840,44 @@ def _distance_array(distance, labels: pd.Index) -> np.ndarray:
 
 
 def mean_migration_distance(od, distance) -> float:
-    """Mean distance moved by migrants, ``sum_ij M_ij d_ij / M`` (i != j).
+    """Mean distance moved by migrants.
 
-    ``distance`` is a square DataFrame with the OD labels (e.g. great-circle km between
-    capitals); its diagonal is ignored.  NaN with no migration.
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.
+    distance : pandas.DataFrame, shape (n, n)
+        Distances between regions with the labels of ``od`` (e.g. great-circle km between
+        capitals); positive and finite off the diagonal, diagonal ignored.
+
+    Returns
+    -------
+    float
+        Mean distance in the units of ``distance``; NaN with no migration.
+
+    Raises
+    ------
+    SchemaError
+        ``od`` is not a square DataFrame with the same labels on both axes, or holds
+        non-numeric columns; ``distance`` not a DataFrame or non-numeric.
+    DataError
+        A missing, infinite or negative off-diagonal flow; a region missing from
+        ``distance`` or an off-diagonal distance that is not positive and finite.
+
+    Notes
+    -----
+    ``sum_{i != j} M_ij d_ij / M``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> od = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]],
+    ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
+    >>> d = pd.DataFrame([[0, 1, 2], [1, 0, 3], [2, 3, 0]],
+    ...                  index=list("ABC"), columns=list("ABC"))  # made-up distances
+    >>> round(mean_migration_distance(od, d), 6)  # 260 / 120
+    2.166667
     """
     m, labels = _od_array(od)
     d = _distance_array(distance, labels)
@@ -406,14 +887,38 @@ def mean_migration_distance(od, distance) -> float:
     return float(np.sum(_off_diagonal(m) * _off_diagonal(d)) / total)
 
 
-@dataclasses.dataclass(frozen=True)
-class DistanceDecay:
-    """Distance-decay elasticity from :func:`distance_decay`.
+@dataclass(frozen=True, eq=False)
+class DistanceDecayResult(Result):
+    """Distance-decay elasticity estimated by :func:`distance_decay`.
 
-    ``elasticity`` is the coefficient of log distance (negative = flows fall with distance),
-    with standard error ``se``, ``1 - alpha`` confidence interval ``ci_low``/``ci_high`` and
-    ``pvalue``.  ``nobs`` pairs were used; ``dropped`` lists the others with a reason;
-    ``diagnostics`` holds captured warnings and notes.
+    Parameters
+    ----------
+    elasticity : float
+        Coefficient ``beta`` of log distance (negative = flows fall with distance).
+    se : float
+        Its standard error (of type ``cov_type``).
+    ci_low, ci_high : float
+        The ``1 - alpha`` confidence interval of ``beta``.
+    pvalue : float
+        Two-sided p-value of ``beta = 0``.
+    nobs : int
+        Origin-destination pairs used in the fit.
+    cov_type : str
+        Covariance estimator: ``"HC1"``, ``"HC0"`` or ``"nonrobust"``.
+    alpha : float
+        Level of the confidence interval.
+    dropped : pandas.DataFrame
+        Pairs left out of the fit (columns ``orig``, ``dest``, ``flow``, ``log_distance`` and
+        ``reason``), e.g. all pairs of an origin without migrants.
+    converged : bool
+        Whether the Poisson fit converged.
+    iterations : int
+        Iterations of the Poisson fit.
+    message : str
+        One line: the elasticity, the pairs used and dropped, convergence.
+    diagnostics : pandas.DataFrame
+        Notes and captured warnings of the fit, columns ``check``, ``value``, ``note``; empty
+        when there is nothing to report.
     """
 
     elasticity: float
@@ -422,23 +927,78 @@ class DistanceDecay:
     ci_high: float
     pvalue: float
     nobs: int
-    converged: bool
     cov_type: str
     alpha: float
-    diagnostics: tuple[str, ...]
-    dropped: pd.DataFrame = dataclasses.field(repr=False)
+    dropped: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The estimate as a one-row table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``term`` (``"log_distance"``); columns ``elasticity``, ``se``, ``ci_low``,
+            ``ci_high``, ``pvalue``, ``nobs``, ``cov_type``.
+        """
+        return pd.DataFrame(
+            {"elasticity": [self.elasticity], "se": [self.se], "ci_low": [self.ci_low],
+             "ci_high": [self.ci_high], "pvalue": [self.pvalue], "nobs": [self.nobs],
+             "cov_type": [self.cov_type]},
+            index=pd.Index(["log_distance"], name="term"))
 
 
-def distance_decay(od, distance, cov: str = "HC1", alpha: float = 0.05) -> DistanceDecay:
+def _fit_diagnostics(diagnostics) -> pd.DataFrame:
+    """The fit's diagnostics as a (check, value, note) table, whether it came as a DataFrame
+    or as a tuple of notes."""
+    if isinstance(diagnostics, pd.DataFrame):
+        return diagnostics.reset_index(drop=True)
+    return diagnostics_frame([("note", None, str(text)) for text in (diagnostics or ())])
+
+
+def distance_decay(od, distance, cov: str = "HC1", alpha: float = 0.05) -> DistanceDecayResult:
     """Distance-decay parameter of a doubly-constrained spatial-interaction model.
 
     Fits ``E[M_ij] = exp(a_i + b_j + beta log d_ij)`` (i != j) by Poisson (pseudo-)maximum
-    likelihood with origin and destination fixed effects (Santos Silva & Tenreyro 2006,
-    REStat 88(4); the Poisson form of the doubly-constrained gravity model) and returns
-    ``beta``.  Zero flows are kept; origins or destinations with no flows at all are dropped
-    and reported (see :func:`mixedmig.gravity.fit_ppml`, which does the fitting).  ``cov`` is
-    ``"HC1"`` (default, robust to over-dispersion), ``"HC0"`` or ``"nonrobust"`` (Poisson
-    variance).  Warnings are captured into ``diagnostics``.
+    likelihood with origin and destination fixed effects (Santos Silva & Tenreyro 2006; the
+    Poisson form of the doubly-constrained gravity model) and returns ``beta``.  Zero flows
+    are kept; origins or destinations with no flows at all are dropped and reported (the fit
+    is done by :func:`mixedmig.gravity.fit_ppml`).
+
+    Parameters
+    ----------
+    od : pandas.DataFrame, shape (n, n)
+        Flows, origins in rows, destinations in columns, the same labels on both axes; the
+        diagonal is ignored.  At least 3 regions.
+    distance : pandas.DataFrame, shape (n, n)
+        Distances with the labels of ``od``, positive and finite off the diagonal.
+    cov : {"HC1", "HC0", "nonrobust"}, default "HC1"
+        Covariance of the estimate: heteroskedasticity-robust (HC1, robust to
+        over-dispersion) or the Poisson variance (``"nonrobust"``).
+    alpha : float, default 0.05
+        Level of the ``1 - alpha`` confidence interval.
+
+    Returns
+    -------
+    DistanceDecayResult
+        ``elasticity``, ``se``, ``ci_low``, ``ci_high``, ``pvalue``, ``nobs``, ``dropped``;
+        warnings raised during the fit are captured in ``diagnostics``.
+
+    Raises
+    ------
+    InputError
+        Fewer than 3 regions.
+    SchemaError, DataError
+        Malformed ``od`` or ``distance`` (see :func:`mean_migration_distance`).
+
+    Notes
+    -----
+    ``beta`` is the elasticity of flows with respect to distance: with origin and destination
+    totals held fixed, a 1 % longer distance changes the expected flow by about ``beta`` %.
+
+    References
+    ----------
+    Santos Silva, J. M. C. & Tenreyro, S. (2006). The log of gravity. *Review of Economics and
+    Statistics* 88(4):641-658.
     """
     m, labels = _od_array(od)
     d = _distance_array(distance, labels)
@@ -456,34 +1016,84 @@ def distance_decay(od, distance, cov: str = "HC1", alpha: float = 0.05) -> Dista
         }
     )
     fit = fit_ppml(long, "flow", ["log_distance"], fe=("orig", "dest"), cov=cov, alpha=alpha)
-    return DistanceDecay(
-        elasticity=float(fit.params["log_distance"]),
+    elasticity = float(fit.params["log_distance"])
+    converged = bool(fit.converged)
+    message = (f"distance-decay elasticity {elasticity:.4g} (PPML, origin and destination "
+               f"effects, {fit.cov_type} SE) from {fit.nobs} pairs, {len(fit.dropped)} dropped; "
+               + ("converged." if converged else "did NOT converge."))
+    return DistanceDecayResult(
+        elasticity=elasticity,
         se=float(fit.bse["log_distance"]),
         ci_low=float(fit.conf_int.loc["log_distance", "ci_low"]),
         ci_high=float(fit.conf_int.loc["log_distance", "ci_high"]),
         pvalue=float(fit.pvalues["log_distance"]),
-        nobs=fit.nobs,
-        converged=fit.converged,
+        nobs=int(fit.nobs),
         cov_type=fit.cov_type,
         alpha=alpha,
-        diagnostics=fit.diagnostics,
         dropped=fit.dropped,
+        converged=converged,
+        iterations=int(fit.iterations),
+        message=message,
+        diagnostics=_fit_diagnostics(fit.diagnostics),
     )
 
 
 def system_indices(flows: pd.DataFrame, population: Mapping[int, pd.Series] | None = None, *,
                    connectivity_threshold: float = 0.0) -> pd.DataFrame:
-    """Summary indices per period and method of a :func:`flows_over_periods` table.
+    """System-wide indices per period and method of a long table of flows.
 
-    Columns: ``total_flow`` (all moves between economies), ``amei`` (aggregate migration
-    effectiveness, per cent; Bell et al. 2002), ``connectivity`` (share of the n(n-1)
-    corridors whose flow exceeds ``connectivity_threshold``, per cent; Bell et al. 2002) and,
-    when ``population`` (by year) is given, ``migrants_per_1000`` - moves per 1,000 residents
-    at the start of the period.
+    Applies :func:`aggregate_migration_effectiveness`, :func:`connectivity` and
+    :func:`crude_migration_probability` to the OD matrix of each period and method, e.g. of
+    the ``flows`` table returned by :func:`mixedmig.flows.flows_over_periods`.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Columns ``period_start``, ``period_end``, ``method``, ``orig``, ``dest``, ``value``
+        (one row per corridor, period and method).
+    population : mapping of int to pandas.Series, optional
+        Resident population by region, keyed by the year of ``period_start``.
+    connectivity_threshold : float, default 0.0
+        A corridor counts as connected when its flow exceeds this.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period and method: ``period_start``, ``period_end``, ``method``,
+        ``total_flow`` (all moves between regions), ``amei`` (per cent), ``connectivity`` (per
+        cent of the n (n - 1) corridors) and, when ``population`` is given,
+        ``migrants_per_1000`` (moves per 1,000 residents at the start of the period).
+
+    Raises
+    ------
+    SchemaError
+        ``flows`` lacks a column.
+    DataError
+        A duplicated corridor, or a population missing for a region.
+
+    Notes
+    -----
+    ``amei = AMEI``, ``connectivity = 100 I_MC``, ``migrants_per_1000 = 1000 CMP`` (Bell et al.
+    2002); see the functions named above for the formulas.
+
+    References
+    ----------
+    Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flows = pd.DataFrame({"period_start": 2000, "period_end": 2005, "method": "m",
+    ...                       "orig": ["A", "B"], "dest": ["B", "A"], "value": [10.0, 0.0]})
+    >>> pop = {2000: pd.Series({"A": 100.0, "B": 300.0})}  # made-up populations
+    >>> system_indices(flows, pop)[["total_flow", "amei", "connectivity", "migrants_per_1000"]]
+       total_flow   amei  connectivity  migrants_per_1000
+    0        10.0  100.0          50.0               25.0
     """
     needed = {"period_start", "period_end", "method", "orig", "dest", "value"}
-    if not needed <= set(flows.columns):
-        raise DataError(f"flows needs columns {sorted(needed)}; it has {list(flows.columns)}.")
+    if not isinstance(flows, pd.DataFrame) or not needed <= set(flows.columns):
+        have = list(flows.columns) if isinstance(flows, pd.DataFrame) else type(flows).__name__
+        raise SchemaError(f"flows needs columns {sorted(needed)}; it has {have}.")
     rows = []
     for (start, end, method), part in flows.groupby(["period_start", "period_end", "method"],
                                                     sort=False):
@@ -500,13 +1110,45 @@ def system_indices(flows: pd.DataFrame, population: Mapping[int, pd.Series] | No
 
 
 def dissimilarity_index(a: pd.Series, b: pd.Series) -> float:
-    """Index of dissimilarity between two distributions over the same items (Duncan & Duncan
-    1955): ``D = 1/2 * sum_i |a_i / sum(a) - b_i / sum(b)|``.
+    """Index of dissimilarity between two distributions over the same items.
 
-    D is the share of one distribution that would have to move to other items to reproduce the
-    other's shares: 0 when the shares are identical (whatever the totals), 1 when no item is
-    positive in both.  ``a`` and ``b`` must have the same index (the same corridors, e.g. a
-    MultiIndex of origin and destination) with finite non-negative values and positive sums.
+    The share of one distribution that would have to move to other items to reproduce the
+    other's shares (Duncan & Duncan 1955), e.g. between the corridor distributions of two
+    sources or years.
+
+    Parameters
+    ----------
+    a, b : pandas.Series
+        Counts over the same items (the same index in any order, e.g. a MultiIndex of origin
+        and destination), finite and non-negative, with positive sums.
+
+    Returns
+    -------
+    float
+        ``D`` in [0, 1]: 0 when the shares are identical (whatever the totals), 1 when no item
+        is positive in both.
+
+    Raises
+    ------
+    DataError
+        Not Series, duplicated or different items, missing, infinite or negative values, or a
+        zero sum.
+
+    Notes
+    -----
+    ``D = 1/2 sum_i |a_i / sum(a) - b_i / sum(b)|``.
+
+    References
+    ----------
+    Duncan, O. D. & Duncan, B. (1955). *American Sociological Review* 20(2):210-217.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> a = pd.Series({"x": 1, "y": 3})  # made-up counts: shares 0.25, 0.75
+    >>> b = pd.Series({"x": 2, "y": 2})  # shares 0.5, 0.5
+    >>> dissimilarity_index(a, b)
+    0.25
     """
     for label, s in (("a", a), ("b", b)):
         if not isinstance(s, pd.Series):

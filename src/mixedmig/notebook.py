@@ -1,4 +1,10 @@
-"""Notebook support: session setup and headless execution with stored outputs."""
+"""Notebook support: session set-up and headless execution with stored outputs.
+
+:func:`notebook_setup` is the first call of every notebook (seeded random numbers, the house plot
+style, pandas display options); :func:`execute_notebook` runs a notebook headless and stores its
+outputs deterministically (no timing metadata, atomic write), for ``mixedmig notebooks`` and
+``mixedmig reproduce``.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,26 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = ["execute_notebook", "notebook_setup"]
+
 
 def notebook_setup(seed: int = 2013) -> np.random.Generator:
-    """Seed numpy, apply the house plot style, set pandas display options.
+    """Prepare a notebook session: seed numpy, apply the house plot style, set pandas options.
 
-    Returns ``numpy.random.default_rng(seed)`` for the notebook to use.
+    Parameters
+    ----------
+    seed : int, default 2013
+        Seed of numpy's legacy global generator and of the returned generator.
+
+    Returns
+    -------
+    numpy.random.Generator
+        ``numpy.random.default_rng(seed)``, for the notebook's random draws.
+
+    Notes
+    -----
+    Changes global state on purpose (numpy's legacy seed, matplotlib rcParams, pandas
+    options): call it once, in a notebook's first code cell.
     """
     import matplotlib
     import pandas as pd
@@ -30,9 +51,30 @@ def notebook_setup(seed: int = 2013) -> np.random.Generator:
 
 
 def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
-    """Execute a notebook in place (its folder as working directory). Returns seconds taken.
+    """Execute a notebook in place, with its folder as working directory, storing the outputs.
 
-    The notebook is written atomically: a failing run leaves the stored version untouched.
+    Cells' execution timing metadata is dropped, so re-running an unchanged notebook leaves the
+    file identical. The notebook is written atomically: a failing run leaves the stored
+    version untouched.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.ipynb`` file.
+    timeout : int, default 600
+        Seconds allowed per cell.
+
+    Returns
+    -------
+    float
+        Wall-clock seconds taken by the execution.
+
+    Raises
+    ------
+    nbclient.exceptions.CellExecutionError
+        If a cell raises; the stored notebook is then unchanged.
+    FileNotFoundError
+        If ``path`` does not exist.
     """
     import nbformat
     from nbclient import NotebookClient

@@ -5,7 +5,8 @@ someone when a cell is small.  :func:`suppress_small_cells` hides such cells (pr
 suppression) and enough other cells (secondary, or complementary, suppression) that no
 hidden cell can be worked out exactly from what is published, including the row and
 column totals.  The threshold and the counts of suppressed cells go into a ``provenance``
-dict to be recorded in output manifests.
+dict to be recorded in output manifests; :class:`SuppressionResult` follows the result
+protocol of :mod:`mixedmig.results`.
 
 Protection model.  The reader is assumed to know every published cell, every published
 total and that counts are non-negative.  For every hidden cell the set of values
@@ -33,15 +34,16 @@ from __future__ import annotations
 
 import heapq
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
-from .errors import InputError
 
+from .errors import DataError, InfeasibleError, InputError
+from .results import Result, diagnostics_frame
 
-__all__ = ["InputError", "SuppressedTable", "suppress_small_cells", "disclosure_intervals"]
+__all__ = ["SuppressionResult", "suppress_small_cells", "disclosure_intervals"]
 
 METHOD_DESCRIPTION = (
     "cell suppression: primary = counts with 0 < count < k{zeros}; secondary = complementary "
@@ -58,25 +60,40 @@ METHOD_DESCRIPTION = (
 
 
 @dataclass(frozen=True, eq=False)
-class SuppressedTable:
-    """A count table after small-cell suppression.
+class SuppressionResult(Result):
+    """A count table after small-cell suppression (see :func:`suppress_small_cells`).
 
-    Attributes
+    Parameters
     ----------
-    table : DataFrame
+    table : pandas.DataFrame
         What may be published: the input with its count columns as nullable integers
         (``Int64``) and hidden cells set to the marker (``<NA>`` by default), plus a
         total column / total row (labelled ``margins_name``) when requested.
-    primary, secondary : DataFrame of bool
-        Masks over the count cells (input rows x count columns): cells hidden because
-        they are small, and cells hidden to protect them.
+    primary : pandas.DataFrame of bool
+        Mask over the count cells (input rows x count columns): cells hidden because they
+        are small.
+    secondary : pandas.DataFrame of bool
+        Mask over the count cells: cells hidden to protect the primary ones.
     threshold : int
         k: counts 0 < count < k are primary-suppressed.
     provenance : dict
         ``suppression_threshold``, ``method``, ``n_primary``, ``n_secondary`` and the
         options used; plain Python types, ready for a YAML/JSON manifest.
-    diagnostics : tuple of str
-        Things a publisher should know, e.g. published totals below k.
+    row_totals : bool
+        Whether row totals are published (a ``margins_name`` column).
+    col_totals : bool
+        Whether column totals are published (a ``margins_name`` row).
+    suppress_zeros : bool
+        Whether zero counts were treated as primary.
+    margins_name : str
+        Label of the total row and column.
+    converged, iterations, message, diagnostics
+        The result protocol (:class:`mixedmig.results.Result`).  ``converged`` is True
+        (the function raises when no protection exists); ``iterations`` is 0.
+        ``diagnostics`` (columns ``check``, ``value``, ``note``) lists what a publisher
+        should know, one row each: ``row_total_below_k`` / ``column_total_below_k``
+        (value = the published total) and ``complement_published`` (a complementary cell
+        that the totals alone determine, so it is published; value = ``(row, column)``).
     """
 
     table: pd.DataFrame
@@ -88,22 +105,53 @@ class SuppressedTable:
     col_totals: bool
     suppress_zeros: bool
     margins_name: str
-    diagnostics: tuple[str, ...] = field(default=())
 
     @property
     def suppressed(self) -> pd.DataFrame:
-        """Mask of every hidden count cell (primary or secondary)."""
+        """Mask of every hidden count cell (primary or secondary), rows x count columns."""
         return self.primary | self.secondary
 
-    def as_published(self, primary_marker: str | None = None, secondary_marker: str = "[c]") -> pd.DataFrame:
-        """The table as strings for display: counts as integers, primary cells as
-        ``"<k"`` (e.g. ``"<5"``) and secondary cells as ``secondary_marker``.
+    def to_frame(self) -> pd.DataFrame:
+        """The publishable table (hidden cells hold the marker).
 
-        Secondary cells are not small, so they get their own marker by default rather
-        than a false ``"<k"``.  Note that distinct markers tell a reader that a ``"<k"``
-        cell lies in 1..k-1 (0..k-1 with ``suppress_zeros``); the protection guarantee
-        (see the module docstring) assumes only non-negativity.  To show one marker for
-        every hidden cell pass the same string twice, e.g. ``as_published("[c]", "[c]")``.
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``table``.
+        """
+        return self.table.copy()
+
+    def as_published(self, primary_marker: str | None = None, secondary_marker: str = "[c]") -> pd.DataFrame:
+        """The table as strings for display, with markers in the hidden cells.
+
+        Parameters
+        ----------
+        primary_marker : str, optional
+            Shown in primary cells; default ``"<k"`` (e.g. ``"<5"``).
+        secondary_marker : str
+            Shown in secondary cells; default ``"[c]"``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            All cells as strings: counts as integers, missing values as ``""``.
+
+        Notes
+        -----
+        Secondary cells are not small, so they get their own marker by default rather than
+        a false ``"<k"``.  Distinct markers tell a reader that a ``"<k"`` cell lies in
+        1..k-1 (0..k-1 with ``suppress_zeros``); the protection guarantee (module
+        docstring) assumes only non-negativity.  To show one marker for every hidden cell
+        pass the same string twice, e.g. ``as_published("[c]", "[c]")``.
+
+        Examples
+        --------
+        >>> counts = pd.DataFrame({"a": [3, 20]}, index=["x", "y"])  # made-up counts
+        >>> suppress_small_cells(counts, 5, row_totals=False).as_published()
+                a
+        x      <5
+        y     [c]
+        Total  23
         """
         primary_marker = f"<{self.threshold}" if primary_marker is None else str(primary_marker)
         data_rows = list(self.primary.index)
@@ -163,7 +211,7 @@ def _optimise(variable: int, n_variables: int, a_eq, b_eq, maximise: bool) -> fl
     if result.status == 3:  # unbounded
         return np.inf if maximise else -np.inf
     if result.status != 0:
-        raise InputError(
+        raise DataError(
             f"the published cells and totals are inconsistent (linear program: {result.message}); "
             f"check that the totals are the sums of the cells"
         )
@@ -326,7 +374,7 @@ def _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_l
                 line = int(np.flatnonzero(counts == 1)[0])
                 what = "row" if axis == 1 else "column"
                 label = row_labels[line] if axis == 1 else col_labels[line]
-                raise InputError(
+                raise InfeasibleError(
                     f"{what} {label!r} has a single hidden cell and no other cell to hide with it, "
                     f"so its published total reveals it; publish without that total or merge categories"
                 )
@@ -346,7 +394,7 @@ def _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_l
                 continue
         label = f"(row {row_labels[cell[0]]!r}, column {col_labels[cell[1]]!r})"
         if primary[cell]:
-            raise InputError(
+            raise InfeasibleError(
                 f"cell {label} = {values[cell]} cannot be protected: the published totals determine "
                 f"it even when every other cell is hidden (typically the rest of its row or column "
                 f"is zero). Publish without those totals (row_totals=False / col_totals=False), "
@@ -355,7 +403,8 @@ def _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_l
         # a complementary cell that the totals alone determine gives no protection: publish it
         hidden[cell] = False
         eligible[cell] = False
-        notes.append(f"cell {label} is determined by the published totals, so it is published")
+        notes.append(("complement_published", (row_labels[cell[0]], col_labels[cell[1]]),
+                      f"cell {label} is determined by the published totals, so it is published"))
         still_hidden = [tuple(int(x) for x in c) for c in np.argwhere(hidden)]
         hidden = _complete(values, hidden, eligible, row_totals, col_totals, still_hidden)
 
@@ -369,19 +418,30 @@ def _count_values(df: pd.DataFrame, columns: list) -> np.ndarray:
     for column in columns:
         series = df[column]
         if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            raise InputError(
+            raise DataError(
                 f"column {column!r} must hold counts, but its dtype is {series.dtype}; "
-                f"pass value_columns=[...] to name the count columns"
+                f"pass value_columns=[...] to name the count columns", column=column,
             )
     values = df[columns].to_numpy(dtype=float, na_value=np.nan)
     bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values))
     if bad.any():
         i, j = np.argwhere(bad)[0]
-        raise InputError(
+        raise DataError(
             f"row {df.index[i]!r}, column {columns[j]!r}: {df[columns[j]].iloc[i]!r} is not a whole "
-            f"non-negative count (missing values are not allowed)"
+            f"non-negative count (missing values are not allowed)", column=columns[j],
         )
     return values.astype(np.int64)
+
+
+def _check_margin(given, computed, labels, where: str, says: str, fix: str, column=None) -> None:
+    """DataError at the first line whose given total differs from the sum of its cells."""
+    if not np.array_equal(given, computed):
+        i = int(np.flatnonzero(given != computed)[0])
+        raise DataError(
+            f"{where} {labels[i]!r}: the {says} says {given[i]} but the cells add up to "
+            f"{computed[i]}; fix the table or drop its {fix}",
+            column=column if column is not None else labels[i],
+        )
 
 
 def _strip_margins(df: pd.DataFrame, value_columns: list, margins_name: str) -> pd.DataFrame:
@@ -389,27 +449,17 @@ def _strip_margins(df: pd.DataFrame, value_columns: list, margins_name: str) -> 
     if margins_name in value_columns:
         inner = [c for c in value_columns if c != margins_name]
         rows = [r for r in df.index if r != margins_name]
-        given = _count_values(df.loc[rows], [margins_name])[:, 0]
-        computed = _count_values(df.loc[rows], inner).sum(axis=1)
-        if not np.array_equal(given, computed):
-            i = int(np.flatnonzero(given != computed)[0])
-            raise InputError(
-                f"row {rows[i]!r}: the {margins_name!r} column says {given[i]} but the cells add "
-                f"up to {computed[i]}; fix the table or drop its total column"
-            )
+        _check_margin(_count_values(df.loc[rows], [margins_name])[:, 0],
+                      _count_values(df.loc[rows], inner).sum(axis=1), rows, "row",
+                      f"{margins_name!r} column", "total column", column=margins_name)
         df = df.drop(columns=margins_name)
         value_columns = inner
     if margins_name in df.index:
         rows = [r for r in df.index if r != margins_name]
-        given = _count_values(df.loc[[margins_name]], value_columns)[0]
-        computed = _count_values(df.loc[rows], value_columns).sum(axis=0)
-        if not np.array_equal(given, computed):
-            j = int(np.flatnonzero(given != computed)[0])
-            raise InputError(
-                f"column {value_columns[j]!r}: the {margins_name!r} row says {given[j]} but the "
-                f"cells add up to {computed[j]}; fix the table or drop its total row"
-            )
-        df = df.drop(index=margins_name)
+        _check_margin(_count_values(df.loc[[margins_name]], value_columns)[0],
+                      _count_values(df.loc[rows], value_columns).sum(axis=0), value_columns,
+                      "column", f"{margins_name!r} row", "total row")
+    df = df.drop(index=margins_name) if margins_name in df.index else df
     return df
 
 
@@ -424,8 +474,12 @@ def suppress_small_cells(
     suppress_zeros: bool = False,
     margins_name: str = "Total",
     audit: bool = True,
-) -> SuppressedTable:
+) -> SuppressionResult:
     """Hide counts below ``k`` and enough other counts that none can be recovered.
+
+    Primary suppression hides the small cells; secondary (complementary) suppression hides
+    enough other cells that no hidden cell can be worked out exactly from the published
+    cells and totals; a linear-programming audit checks it (Cox 1980; Hundepool et al. 2012).
 
     Parameters
     ----------
@@ -454,6 +508,38 @@ def suppress_small_cells(
         positive-width feasible interval (default). With False only the line rule "two or
         more hidden cells in every line with a published total" is applied, which can leave
         cells recoverable in a two-way table; use False only to reproduce that rule.
+    margins_name : str
+        Label of the total row and column, in the input and in the output (default
+        ``"Total"``).
+
+    Returns
+    -------
+    SuppressionResult
+        ``table`` (also ``to_frame()``), the ``primary`` and ``secondary`` masks,
+        ``threshold``, ``provenance`` (for manifests), the options used and ``diagnostics``
+        (published totals below k, complements published because the totals determine
+        them); ``as_published()`` gives the display table.
+
+    Raises
+    ------
+    InputError
+        Bad arguments: not a DataFrame, ``k`` not a whole number >= 1, duplicate labels,
+        unknown ``value_columns`` or no count cells.
+    DataError
+        A bad table (naming the row and column): non-numeric, non-integer, negative or
+        missing counts, or a total row / column in the input that does not add up.
+    InfeasibleError
+        A small cell cannot be protected because the published totals determine it
+        whatever else is hidden (e.g. the rest of its row is zero); with ``audit=False``,
+        a line with a published total holds one hidden cell and nothing else to hide.
+
+    Notes
+    -----
+    Primary cells: ``0 < x_ij < k`` (``0 <= x_ij < k`` with ``suppress_zeros``).  A reader
+    who knows the published cells, the totals and ``x >= 0`` can bound each hidden cell by
+    ``min / max x_ij subject to sum_j x_ij = R_i, sum_i x_ij = C_j, x >= 0``; the result
+    guarantees ``max - min >= 1`` for every hidden cell (the constraint matrix of a two-way
+    table is totally unimodular, so the bounds are whole numbers).
 
     Secondary suppression (``audit=True``). With both totals published, each primary cell
     is put on a cycle of hidden cells (its row, another column, another row, ..., its
@@ -465,8 +551,18 @@ def suppress_small_cells(
     determined, hides further cells (its own row and column first, smallest count first).
     A complementary cell that the totals alone determine is published instead.
 
-    Example (Lao PDR victims identified in 2021, US TIP Report 2022: 30 adult women,
-    62 girls, 5 adult men, 13 boys):
+    References
+    ----------
+    Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+    *Journal of the American Statistical Association* 75, 377-385.
+    Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E.,
+    Spicer, K. & de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley (tabular
+    data: secondary cell suppression and feasibility intervals).
+
+    Examples
+    --------
+    Lao PDR victims identified in 2021 (US TIP Report 2022: 30 adult women, 62 girls,
+    5 adult men, 13 boys):
 
     >>> counts = pd.DataFrame({"adult": [30, 5], "child": [62, 13]}, index=["female", "male"])
     >>> result = suppress_small_cells(counts, 10)
@@ -477,10 +573,6 @@ def suppress_small_cells(
     Total     35    75   110
     >>> result.provenance["n_primary"], result.provenance["n_secondary"]
     (1, 3)
-
-    Raises :class:`InputError` on bad input (non-integer or negative counts,
-    duplicate labels, k < 1) and when a small cell cannot be protected because the
-    published totals determine it whatever else is hidden.
     """
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"df must be a pandas DataFrame, got {type(df).__name__}")
@@ -506,7 +598,7 @@ def suppress_small_cells(
     values = _count_values(df, value_columns)
     row_labels, col_labels = list(df.index), value_columns
     primary = (values < k) & ((values > 0) | suppress_zeros)
-    notes: list[str] = []
+    notes: list[tuple] = []
     hidden = _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_labels, notes)
     secondary = hidden & ~primary
 
@@ -522,7 +614,9 @@ def suppress_small_cells(
     if row_totals:
         table[margins_name] = pd.array(values.sum(axis=1).tolist(), dtype="Int64")
         for i in np.flatnonzero(values.sum(axis=1) < k):
-            notes.append(f"row total of {row_labels[i]!r} is {int(values[i].sum())}, below k={k}, and is published")
+            notes.append(("row_total_below_k", int(values[i].sum()),
+                          f"row total of {row_labels[i]!r} is {int(values[i].sum())}, below k={k}, "
+                          "and is published"))
     if col_totals:
         total_row = {c: int(values[:, j].sum()) for j, c in enumerate(value_columns)}
         if row_totals:
@@ -532,7 +626,9 @@ def suppress_small_cells(
             extra[column] = extra[column].astype("Int64" if marker is pd.NA or column == margins_name else object)
         table = pd.concat([table, extra], axis=0)
         for j in np.flatnonzero(values.sum(axis=0) < k):
-            notes.append(f"column total of {col_labels[j]!r} is {int(values[:, j].sum())}, below k={k}, and is published")
+            notes.append(("column_total_below_k", int(values[:, j].sum()),
+                          f"column total of {col_labels[j]!r} is {int(values[:, j].sum())}, below "
+                          f"k={k}, and is published"))
 
     provenance = {
         "suppression_threshold": k,
@@ -550,7 +646,7 @@ def suppress_small_cells(
         "col_totals": bool(col_totals),
         "audited": bool(audit),
     }
-    return SuppressedTable(
+    return SuppressionResult(
         table=table,
         primary=pd.DataFrame(primary, index=df.index, columns=value_columns),
         secondary=pd.DataFrame(secondary, index=df.index, columns=value_columns),
@@ -560,17 +656,57 @@ def suppress_small_cells(
         col_totals=bool(col_totals),
         suppress_zeros=bool(suppress_zeros),
         margins_name=margins_name,
-        diagnostics=tuple(notes),
+        message=(f"k={k}: {int(primary.sum())} small cell(s) hidden, {int(secondary.sum())} more "
+                 f"hidden to protect them" + (" (audited)" if audit else " (line rule, no audit)")),
+        diagnostics=diagnostics_frame(notes),
     )
 
 
-def disclosure_intervals(result: SuppressedTable) -> pd.DataFrame:
+def disclosure_intervals(result: SuppressionResult) -> pd.DataFrame:
     """What a reader can infer about each hidden cell from the published table alone.
 
-    For every hidden cell, the smallest and largest values consistent with the published
-    cells, the published totals and non-negativity (two linear programs per cell).
-    Returns a DataFrame with columns ``row``, ``column``, ``kind`` ("primary" or
-    "secondary"), ``lower``, ``upper`` (``inf`` when unbounded) and ``width``.
+    Parameters
+    ----------
+    result : SuppressionResult
+        The output of :func:`suppress_small_cells`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hidden cell: ``row``, ``column``, ``kind`` (``"primary"`` or
+        ``"secondary"``), ``lower``, ``upper`` (``inf`` when unbounded) and ``width``.
+
+    Raises
+    ------
+    DataError
+        The published cells and totals are inconsistent (e.g. an edited table whose totals
+        are not the sums of its cells).
+
+    Notes
+    -----
+    For every hidden cell, ``lower = min x_ij`` and ``upper = max x_ij`` subject to the
+    published cells, the published totals and ``x >= 0`` (two linear programs per cell,
+    HiGHS via ``scipy.optimize.linprog``): the feasibility interval of Hundepool et al.
+    (2012).
+
+    References
+    ----------
+    Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E.,
+    Spicer, K. & de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley.
+
+    Examples
+    --------
+    Made-up counts.  All four cells are hidden; with row totals 18, 32 and column totals
+    23, 27 a reader knows only ``x_a`` in [0, 18], hence ``y_a = 23 - x_a`` in [5, 23] and
+    ``y_b = 32 - y_a`` in [9, 27]:
+
+    >>> counts = pd.DataFrame({"a": [3, 20], "b": [15, 12]}, index=["x", "y"])
+    >>> disclosure_intervals(suppress_small_cells(counts, 5))[["row", "column", "lower", "upper"]]
+      row column  lower  upper
+    0   x      a    0.0   18.0
+    1   x      b    0.0   18.0
+    2   y      a    5.0   23.0
+    3   y      b    9.0   27.0
     """
     hidden_mask = result.suppressed
     rows, columns = list(hidden_mask.index), list(hidden_mask.columns)

@@ -16,7 +16,17 @@ so the notebooks' code applies unchanged. Layouts follow the official files as d
   year, origin name and ISO3, asylum name and ISO3, refugees, asylum-seekers, ...
 
 Only economies of ``mixedmig.countries`` are kept by the bilateral readers unless
-``keep_all=True``; unknown names are reported, never guessed.
+``keep_all=True``; unknown names are reported, never guessed. A file that is missing raises
+:class:`~mixedmig.errors.DataError`; a file that does not have the expected layout raises
+:class:`~mixedmig.errors.SchemaError` naming the file, the row and the column.
+
+References
+----------
+UN DESA Population Division (2020, 2024). *International Migrant Stock*. United Nations.
+
+World Bank (2013, 2017). *Bilateral Migration Matrix*. KNOMAD / World Bank.
+
+UNHCR (2024). *Refugee Data Finder*. https://www.unhcr.org/refugee-statistics/
 """
 
 from __future__ import annotations
@@ -27,9 +37,22 @@ from pathlib import Path
 import pandas as pd
 
 from .. import countries
-from ..errors import DataError, SchemaError, UnknownCountryError
+from ..errors import DataError, InputError, SchemaError, UnknownCountryError
 
+__all__ = [
+    "UNDESA_SEXES",
+    "UNDESA_YEARS",
+    "UNHCR_COLUMNS",
+    "UNHCR_PACKAGE_COLUMNS",
+    "WORLD_BANK_AGGREGATES",
+    "read_undesa_bilateral_workbook",
+    "read_unhcr_population",
+    "read_worldbank_matrix",
+]
+
+#: The three blocks of year columns of the UN DESA workbook, in order.
 UNDESA_SEXES = ("total", "male", "female")
+#: Years of each supported UN DESA edition.
 UNDESA_YEARS = {
     2020: (1990, 1995, 2000, 2005, 2010, 2015, 2020),
     2024: (1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024),
@@ -49,16 +72,45 @@ def read_undesa_bilateral_workbook(
 ) -> pd.DataFrame:
     """Read a UN DESA bilateral migrant-stock workbook (2020 or 2024 edition) into long form.
 
-    Returns the columns of the curated ``undesa_ims_bilateral`` table: edition, year, sex, orig,
-    dest, stock, for pairs of the 15 economies (matched on M49 codes, so spelling does not
-    matter). Self-pairs are dropped; missing ('..') stays missing.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The official ``.xlsx`` workbook (*International Migrant Stock*, destination and origin).
+    edition : int
+        2020 or 2024 (keys of :data:`UNDESA_YEARS`); older editions use another layout.
+    sheet : str, default "Table 1"
+        Sheet holding the bilateral table.
+    header_row : int, default 11
+        1-based row of the column headers.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of the curated ``undesa_ims_bilateral`` table: ``edition``, ``year``,
+        ``sex`` (``total``, ``male``, ``female``), ``orig`` (country of birth), ``dest``
+        (country of residence), ``stock`` (persons, nullable integer), for ordered pairs of the
+        15 economies, matched on the M49 codes (so spelling does not matter), sorted by
+        ``edition, year, sex, orig, dest``. Aggregates and self-pairs are dropped; missing
+        (``..``) stays missing.
+
+    Raises
+    ------
+    mixedmig.errors.InputError
+        If ``edition`` is not supported.
+    mixedmig.errors.DataError
+        If the file does not exist or the sheet cannot be read.
+    mixedmig.errors.SchemaError
+        If the header row lacks the location-code columns or the year columns (row given).
+
+    See Also
+    --------
+    mixedmig.countries.to_iso3 : the M49 codes of the 15 economies.
     """
     path = Path(path)
     if edition not in UNDESA_YEARS:
-        raise DataError(
+        raise InputError(
             f"edition {edition} is not supported by this reader; supported: "
-            f"{sorted(UNDESA_YEARS)} (2019 and older editions use a wide matrix layout)",
-            path=path,
+            f"{sorted(UNDESA_YEARS)} (2019 and older editions use a wide matrix layout)"
         )
     try:
         raw = pd.read_excel(path, sheet_name=sheet, header=header_row - 1, dtype=object)
@@ -111,6 +163,7 @@ def read_undesa_bilateral_workbook(
     return long.sort_values(["edition", "year", "sex", "orig", "dest"]).reset_index(drop=True)
 
 
+#: Aggregate rows and columns of the World Bank matrix, dropped by the reader.
 WORLD_BANK_AGGREGATES = ("Other North", "Other South", "World")
 
 
@@ -119,11 +172,48 @@ def read_worldbank_matrix(
 ) -> pd.DataFrame:
     """Read the World Bank / KNOMAD bilateral migration matrix into ``orig, dest, migrants``.
 
-    Accepts the official .xlsx (title row, header on row 2) or a CSV of the same matrix. Source
-    (origin) countries run down, destinations across; 'Other North', 'Other South' and 'World'
-    rows and columns are aggregates and are dropped. Names are resolved with
-    :func:`mixedmig.countries.to_iso3`; names outside the 15 economies are dropped unless
-    ``keep_all=True`` (then their names are kept in ``orig_name``/``dest_name``).
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The official ``.xlsx`` (title on row 1, header on row 2) or a CSV of the same matrix.
+        Source (origin) countries run down the rows, destinations across the columns.
+    year : int
+        Vintage of the matrix (2013, 2017), written into the ``year`` column.
+    keep_all : bool, default False
+        Keep pairs whose names are outside the 15 economies (their ISO3 is then missing) and
+        self-pairs, with the published names in ``orig_name`` and ``dest_name``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year``, ``orig``, ``dest`` (ISO3), ``migrants`` (persons, nullable integer),
+        plus ``orig_name``, ``dest_name`` when ``keep_all``; sorted by ``orig, dest``. The
+        aggregates ``Other North``, ``Other South`` and ``World`` are dropped; names are
+        resolved with :func:`mixedmig.countries.to_iso3`.
+
+    Raises
+    ------
+    mixedmig.errors.DataError
+        If the file does not exist.
+
+    Examples
+    --------
+    A made-up 2 x 2 matrix in the official CSV layout:
+
+    >>> import os, tempfile
+    >>> from mixedmig import data
+    >>> text = ("Bilateral Migration Matrix (made-up)\\n"
+    ...         "Source,Lao PDR,Thailand,World\\n"
+    ...         "Lao PDR,0,\\"1,000\\",1000\\n"
+    ...         "Thailand,20,0,20\\n")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "matrix.csv")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write(text)
+    ...     data.read_worldbank_matrix(path, 2013)
+       year orig dest  migrants
+    0  2013  LAO  THA      1000
+    1  2013  THA  LAO        20
     """
     path = Path(path)
     if not path.is_file():
@@ -160,6 +250,7 @@ def read_worldbank_matrix(
     return long[ordered].sort_values(["orig", "dest"], na_position="last").reset_index(drop=True)
 
 
+#: Columns of the Refugee Data Finder export, mapped to the reader's names.
 UNHCR_COLUMNS = {
     "Year": "year",
     "Country of origin": "orig_name",
@@ -169,6 +260,7 @@ UNHCR_COLUMNS = {
     "Refugees under UNHCR's mandate": "refugees",
     "Asylum-seekers": "asylum_seekers",
 }
+#: Columns of the ``refugees`` data package, mapped to the reader's names.
 UNHCR_PACKAGE_COLUMNS = {
     "year": "year",
     "coo_name": "orig_name",
@@ -181,12 +273,52 @@ UNHCR_PACKAGE_COLUMNS = {
 
 
 def read_unhcr_population(path: str | os.PathLike, *, involving=None) -> pd.DataFrame:
-    """Read a UNHCR population table (Refugee Data Finder CSV export, or the ``refugees``
-    data-package columns) into ``year, orig, asylum, refugees, asylum_seekers``.
+    """Read a UNHCR population table into ``year, orig, asylum, refugees, asylum_seekers``.
 
-    The Refugee Data Finder export starts with a preamble; the header row is found by its
-    'Year' cell. ISO3 columns are used (UNHCR's own codes such as MYA or CHI are not ISO).
-    ``involving`` (ISO3 codes) keeps rows whose origin or asylum is one of them.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A Refugee Data Finder CSV export (columns of :data:`UNHCR_COLUMNS`, after a preamble;
+        the header row is found by its ``Year`` cell) or a table with the ``refugees``
+        data-package columns (:data:`UNHCR_PACKAGE_COLUMNS`).
+    involving : iterable of str, optional
+        ISO3 codes; keep only rows whose origin or asylum country is one of them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``year`` (Int64), ``orig_name``, ``orig``, ``asylum_name``, ``asylum`` (the
+        ISO3 columns of the file: UNHCR's own codes such as MYA are not used), ``refugees`` and
+        ``asylum_seekers`` (persons, nullable integers; ``-`` = missing), sorted by
+        ``year, orig, asylum``.
+
+    Raises
+    ------
+    mixedmig.errors.DataError
+        If the file does not exist.
+    mixedmig.errors.SchemaError
+        If no header row starts with ``Year``, a column is missing, or a year is not a number
+        (row and column given).
+
+    Examples
+    --------
+    A made-up two-row export:
+
+    >>> import os, tempfile
+    >>> from mixedmig import data
+    >>> text = ("Extracted: made-up example\\n\\n"
+    ...         "Year,Country of origin,Country of origin (ISO),Country of asylum,"
+    ...         "Country of asylum (ISO),Refugees under UNHCR's mandate,Asylum-seekers\\n"
+    ...         "2020,Myanmar,MMR,Thailand,THA,100,5\\n"
+    ...         "2020,Viet Nam,VNM,Japan,JPN,7,-\\n")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "unhcr.csv")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write(text)
+    ...     table = data.read_unhcr_population(path, involving=["THA"])
+    >>> table[["year", "orig", "asylum", "refugees", "asylum_seekers"]]
+       year orig asylum  refugees  asylum_seekers
+    0  2020  MMR    THA       100               5
     """
     path = Path(path)
     if not path.is_file():
@@ -210,7 +342,14 @@ def read_unhcr_population(path: str | os.PathLike, *, involving=None) -> pd.Data
             row=header_index + 1, column=missing[0],
         )
     frame = frame[list(mapping)].rename(columns=mapping)
-    frame["year"] = pd.to_numeric(frame["year"], errors="raise").astype("Int64")
+    years = pd.to_numeric(frame["year"], errors="coerce")
+    bad = years.isna()
+    if bad.any():
+        raise SchemaError(
+            f"'{frame['year'][bad].iloc[0]}' is not a year; the column must hold whole numbers",
+            path=path, row=header_index + 2 + int(bad.to_numpy().argmax()), column="year",
+        )
+    frame["year"] = years.astype("Int64")
     for column in ("refugees", "asylum_seekers"):
         frame[column] = _to_count(frame[column].replace({"-": ""}))
     if involving is not None:

@@ -1,6 +1,19 @@
-"""Table schemas and manifests: column specifications, manifest parsing and frame validation."""
+"""Table schemas and manifests: column specifications, manifest parsing, frame validation.
+
+A curated table ``data/raw/NAME.csv`` is described by its YAML manifest ``NAME.yml``: provenance
+(``sources`` with publisher, citation, url, edition, licence, retrieval date), ``units``,
+``reliability``, the ``sha256`` of the CSV bytes and a ``schema`` (columns with a type from
+:data:`COLUMN_TYPES`, optional ``nullable``, ``minimum``, ``maximum``, ``allowed``, ``pattern``, and
+a ``primary_key``). The format is documented in ``docs/data-manifests.md``.
+
+:func:`read_manifest` parses and checks a manifest (:class:`~mixedmig.errors.ManifestError` on any
+defect); :func:`validate_frame` checks a table of strings against a :class:`Schema` and returns it
+typed, raising :class:`~mixedmig.errors.SchemaError` with the file, the line (header = line 1) and
+the column of the first problem, how many other rows fail, and how to fix it.
+"""
 
 from __future__ import annotations
+
 import csv
 import io
 import os
@@ -8,22 +21,40 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
 import numpy as np
 import pandas as pd
 import yaml
+
 from .. import countries
-from ..errors import DataError, ManifestError, SchemaError
+from ..errors import DataError, ManifestError, SchemaError, UnknownCountryError
+
+__all__ = [
+    "COLUMN_TYPES",
+    "RELIABILITY_VALUES",
+    "REQUIRED_MANIFEST_KEYS",
+    "REQUIRED_SOURCE_KEYS",
+    "ColumnSpec",
+    "Manifest",
+    "Schema",
+    "read_manifest",
+    "validate_frame",
+]
 
 
+#: Column types a schema may declare (``country`` = one of the registry's ISO3 codes).
 COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "country", "iso3")
 
 
+#: The collector's reliability markers of published figures.
 RELIABILITY_VALUES = ("read", "computed", "secondary", "uncertain")
 
 
+#: Fields every manifest must have (plus ``source`` or ``sources``).
 REQUIRED_MANIFEST_KEYS = ("name", "title", "description", "units", "sha256", "schema")
 
 
+#: Fields every source entry of a manifest must have.
 REQUIRED_SOURCE_KEYS = ("publisher", "citation", "url", "edition", "licence", "retrieved")
 
 
@@ -44,7 +75,34 @@ _HOW_TO_FIX_HASH = (
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    """One column of a table schema (see ``docs/data-manifests.md``)."""
+    """One column of a table schema (see ``docs/data-manifests.md``).
+
+    Parameters
+    ----------
+    name : str
+        Column name, as in the CSV header.
+    type : str
+        One of :data:`COLUMN_TYPES`: ``string``, ``integer`` (read as nullable ``Int64``),
+        ``number`` (``float64``), ``boolean`` (``true``/``false``), ``date`` (YYYY-MM-DD),
+        ``country`` (an ISO3 code of :mod:`mixedmig.countries`), ``iso3`` (any three upper-case
+        letters).
+    description : str, default ""
+        What the column holds, with units.
+    nullable : bool, default False
+        Whether empty cells are allowed.
+    minimum, maximum : float, optional
+        Bounds of numeric columns (inclusive).
+    allowed : tuple, optional
+        The only values allowed (compared after typing).
+    pattern : str, optional
+        A regular expression text values must match (from their start).
+
+    Examples
+    --------
+    >>> from mixedmig.data import ColumnSpec
+    >>> ColumnSpec("stock", "integer", minimum=0).nullable
+    False
+    """
 
     name: str
     type: str
@@ -58,17 +116,67 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class Schema:
+    """The schema of a table: its columns in order and its primary key.
+
+    Parameters
+    ----------
+    columns : tuple of ColumnSpec
+        The columns, in the order the CSV header must list them.
+    primary_key : tuple of str, default ()
+        Columns whose values identify one row; duplicates are rejected.
+
+    Examples
+    --------
+    >>> from mixedmig.data import ColumnSpec, Schema
+    >>> schema = Schema((ColumnSpec("orig", "country"), ColumnSpec("stock", "integer")), ("orig",))
+    >>> schema.column_names
+    ['orig', 'stock']
+    """
+
     columns: tuple[ColumnSpec, ...]
     primary_key: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
+        """The column names in schema order (the expected CSV header)."""
         return [c.name for c in self.columns]
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """A table's manifest: provenance plus schema."""
+    """A curated table's manifest: provenance plus schema, as read by :func:`read_manifest`.
+
+    Parameters
+    ----------
+    name : str
+        Table name (the file stem).
+    title : str
+        One-line title.
+    description : str
+        What the table holds and how it was curated.
+    sources : tuple of dict
+        One mapping per source with at least the keys of :data:`REQUIRED_SOURCE_KEYS`.
+    units : str
+        Units of the figures (e.g. ``"persons"``).
+    reliability : str
+        How the figures were obtained (free text; rows may carry a marker from
+        :data:`RELIABILITY_VALUES`).
+    sha256 : str
+        Recorded sha256 of the CSV bytes (64 lower-case hex digits).
+    schema : Schema
+        The table's schema.
+    path : pathlib.Path
+        The manifest file.
+    raw : dict
+        The parsed YAML mapping, for fields without an attribute.
+
+    Examples
+    --------
+    >>> from mixedmig import data
+    >>> m = data.manifest("undesa_ims_bilateral")
+    >>> m.csv_path.name, m.units
+    ('undesa_ims_bilateral.csv', 'persons (mid-year stock)')
+    """
 
     name: str
     title: str
@@ -83,22 +191,27 @@ class Manifest:
 
     @property
     def csv_path(self) -> Path:
+        """The CSV the manifest describes (same folder and stem)."""
         return self.path.with_suffix(".csv")
 
     @property
     def citation(self) -> str:
+        """The sources' citations joined with spaces."""
         return " ".join(s.get("citation", "") for s in self.sources).strip()
 
     @property
     def publisher(self) -> str:
+        """The distinct publishers, in source order, joined with ``"; "``."""
         return "; ".join(dict.fromkeys(s.get("publisher", "") for s in self.sources))
 
     @property
     def edition(self) -> str:
+        """The distinct editions, in source order, joined with ``"; "``."""
         return "; ".join(dict.fromkeys(str(s.get("edition", "")) for s in self.sources))
 
     @property
     def licence(self) -> str:
+        """The distinct licences, in source order, joined with ``"; "``."""
         return "; ".join(dict.fromkeys(str(s.get("licence", "")) for s in self.sources))
 
 
@@ -142,7 +255,33 @@ def _parse_column(entry: Any, path: Path, index: int) -> ColumnSpec:
 
 
 def read_manifest(path: str | os.PathLike) -> Manifest:
-    """Parse and check a YAML manifest (not the CSV it describes)."""
+    """Parse and check a YAML manifest (not the CSV it describes).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``NAME.yml`` file.
+
+    Returns
+    -------
+    Manifest
+        The parsed manifest with its :class:`Schema`.
+
+    Raises
+    ------
+    mixedmig.errors.ManifestError
+        If the file is missing or not valid YAML (with the line), lacks a required field, its
+        ``name`` differs from the file stem, a source lacks a required key, the schema is
+        malformed (unknown column type or key, a column listed twice, a primary key naming an
+        undefined column), or ``sha256`` is not 64 hex digits.
+
+    Examples
+    --------
+    >>> from mixedmig import data
+    >>> m = data.read_manifest(data.data_dir() / "uniap_identified_victims.yml")
+    >>> m.schema.primary_key
+    ('country', 'year')
+    """
     path = Path(path)
     if not path.is_file():
         raise ManifestError(
@@ -253,58 +392,55 @@ def _read_csv_strict(path: Path, text: str) -> pd.DataFrame:
     return frame
 
 
-def _fail(path, column, lines, message, fix):
-    lines = list(lines)
-    more = f" ({len(lines) - 1} more row(s) fail too: lines {', '.join(map(str, lines[1:6]))}" + (
-        ", ..." if len(lines) > 6 else ""
-    ) + ")" if len(lines) > 1 else ""
-    raise SchemaError(f"{message}{more}. {fix}", path=path, row=lines[0], column=column)
+def _reject(path, column, values: pd.Series, bad, message, fix) -> None:
+    """Raise a located SchemaError for the rows of ``values`` where ``bad`` holds, if any.
+
+    ``message`` is called with the first failing value (as written in the file); the error
+    names the first failing line and counts the others.
+    """
+    bad = np.asarray(bad, dtype=bool)
+    if not bad.any():
+        return
+    lines = list(values.index[bad])
+    more = ""
+    if len(lines) > 1:
+        shown = ", ".join(map(str, lines[1:6])) + (", ..." if len(lines) > 6 else "")
+        more = f" ({len(lines) - 1} more row(s) fail too: lines {shown})"
+    raise SchemaError(f"{message(values[lines[0]])}{more}. {fix}",
+                      path=path, row=lines[0], column=column)
+
+
+def _country_hint(value: str) -> str:
+    try:
+        return f"did you mean '{countries.to_iso3(value)}'? "
+    except UnknownCountryError:
+        return ""
 
 
 def _check_column(values: pd.Series, spec: ColumnSpec, path: Path) -> pd.Series:
     """Validate one column of strings and return it converted to its pandas type."""
     present = values != ""
-    if not spec.nullable and not present.all():
-        _fail(
-            path, spec.name, values.index[~present],
-            "empty value in a column that may not be missing",
-            "Fill in the value, or declare the column `nullable: true` in the manifest "
-            "if the source does not publish it.",
-        )
+    if not spec.nullable:
+        _reject(path, spec.name, values, ~present,
+                lambda v: "empty value in a column that may not be missing",
+                "Fill in the value, or declare the column `nullable: true` in the manifest "
+                "if the source does not publish it.")
     filled = values[present]
     kind = spec.type
     if kind == "integer":
-        bad = ~filled.str.match(_INTEGER_RE)
-        if bad.any():
-            first = filled[bad].iloc[0]
-            _fail(
-                path, spec.name, filled.index[bad],
-                f"'{first}' is not an integer",
-                "Write whole numbers without thousands separators or decimals.",
-            )
-        converted = pd.array(
-            [int(v) if v != "" else pd.NA for v in values], dtype="Int64"
-        )
+        _reject(path, spec.name, filled, ~filled.str.match(_INTEGER_RE),
+                lambda v: f"'{v}' is not an integer",
+                "Write whole numbers without thousands separators or decimals.")
+        converted = pd.array([int(v) if v != "" else pd.NA for v in values], dtype="Int64")
         out = pd.Series(converted, index=values.index, name=spec.name)
     elif kind == "number":
-        numeric = pd.to_numeric(filled, errors="coerce")
-        bad = numeric.isna()
-        if bad.any():
-            _fail(
-                path, spec.name, filled.index[bad],
-                f"'{filled[bad].iloc[0]}' is not a number",
-                "Write a decimal number with '.' as decimal mark and no thousands separators.",
-            )
+        _reject(path, spec.name, filled, pd.to_numeric(filled, errors="coerce").isna(),
+                lambda v: f"'{v}' is not a number",
+                "Write a decimal number with '.' as decimal mark and no thousands separators.")
         out = pd.to_numeric(values.replace("", np.nan), errors="coerce").astype("float64")
     elif kind == "boolean":
-        lowered = filled.str.lower()
-        bad = ~lowered.isin(["true", "false"])
-        if bad.any():
-            _fail(
-                path, spec.name, filled.index[bad],
-                f"'{filled[bad].iloc[0]}' is not a boolean",
-                "Write true or false.",
-            )
+        _reject(path, spec.name, filled, ~filled.str.lower().isin(["true", "false"]),
+                lambda v: f"'{v}' is not a boolean", "Write true or false.")
         out = pd.Series(
             pd.array([None if v == "" else v.lower() == "true" for v in values], dtype="boolean"),
             index=values.index,
@@ -313,86 +449,89 @@ def _check_column(values: pd.Series, spec: ColumnSpec, path: Path) -> pd.Series:
         bad = ~filled.str.match(_DATE_RE) | pd.to_datetime(
             filled, format="%Y-%m-%d", errors="coerce"
         ).isna()
-        if bad.any():
-            _fail(
-                path, spec.name, filled.index[bad],
-                f"'{filled[bad].iloc[0]}' is not a date",
-                "Write dates as YYYY-MM-DD.",
-            )
+        _reject(path, spec.name, filled, bad, lambda v: f"'{v}' is not a date",
+                "Write dates as YYYY-MM-DD.")
         out = values.astype(object)
     elif kind == "country":
         bad = ~filled.map(countries.is_registry_code).astype(bool)
-        if bad.any():
-            first = filled[bad].iloc[0]
-            try:
-                hint = f"did you mean '{countries.to_iso3(first)}'? "
-            except Exception:  # noqa: BLE001 - any failure just means no hint
-                hint = ""
-            _fail(
-                path, spec.name, filled.index[bad],
-                f"unknown country code '{first}'",
-                f"{hint}Use the ISO3 code of one of the 15 economies "
+        first = filled[bad].iloc[0] if bad.any() else ""
+        _reject(path, spec.name, filled, bad, lambda v: f"unknown country code '{v}'",
+                f"{_country_hint(first)}Use the ISO3 code of one of the 15 economies "
                 f"({', '.join(countries.ISO3_CODES)}); "
-                "`mixedmig.countries.to_iso3(name)` converts names.",
-            )
+                "`mixedmig.countries.to_iso3(name)` converts names.")
         out = values.astype(object)
     elif kind == "iso3":
-        bad = ~filled.str.match(_ISO3_RE)
-        if bad.any():
-            _fail(
-                path, spec.name, filled.index[bad],
-                f"'{filled[bad].iloc[0]}' is not a three-letter upper-case code",
-                "Use ISO 3166-1 alpha-3 codes such as MMR or THA.",
-            )
+        _reject(path, spec.name, filled, ~filled.str.match(_ISO3_RE),
+                lambda v: f"'{v}' is not a three-letter upper-case code",
+                "Use ISO 3166-1 alpha-3 codes such as MMR or THA.")
         out = values.astype(object)
     else:  # string
         out = values.astype(object)
 
-    if kind == "string" or kind in ("date", "country", "iso3"):
+    if kind in ("string", "date", "country", "iso3"):
         out = out.where(present, None)
-
-    if spec.pattern is not None and kind in ("string", "date", "country", "iso3"):
-        bad = ~filled.str.match(re.compile(spec.pattern))
-        if bad.any():
-            _fail(
-                path, spec.name, filled.index[bad],
-                f"'{filled[bad].iloc[0]}' does not match the pattern {spec.pattern}",
-                "Correct the value or the pattern in the manifest.",
-            )
+        if spec.pattern is not None:
+            _reject(path, spec.name, filled, ~filled.str.match(re.compile(spec.pattern)),
+                    lambda v: f"'{v}' does not match the pattern {spec.pattern}",
+                    "Correct the value or the pattern in the manifest.")
     if spec.allowed is not None:
         allowed = set(spec.allowed)
         typed = out[present]
-        bad = ~typed.map(lambda v: v in allowed).astype(bool)
-        if bad.any():
-            _fail(
-                path, spec.name, typed.index[bad],
-                f"value '{typed[bad].iloc[0]}' is not allowed",
-                f"Allowed values: {list(spec.allowed)}.",
-            )
+        _reject(path, spec.name, typed, ~typed.map(lambda v: v in allowed).astype(bool),
+                lambda v: f"value '{v}' is not allowed", f"Allowed values: {list(spec.allowed)}.")
     if kind in ("integer", "number"):
         typed = out[present].astype("float64")
         if spec.minimum is not None:
-            bad = typed < spec.minimum
-            if bad.any():
-                what = "negative value" if spec.minimum == 0 else "value below the minimum"
-                _fail(
-                    path, spec.name, typed.index[bad],
-                    f"{what} {values[typed.index[bad][0]]} (minimum {spec.minimum})",
-                    "Counts cannot be negative: correct the figure against its source.",
-                )
+            what = "negative value" if spec.minimum == 0 else "value below the minimum"
+            _reject(path, spec.name, filled, (typed < spec.minimum).to_numpy(),
+                    lambda v: f"{what} {v} (minimum {spec.minimum})",
+                    "Counts cannot be negative: correct the figure against its source.")
         if spec.maximum is not None:
-            bad = typed > spec.maximum
-            if bad.any():
-                _fail(
-                    path, spec.name, typed.index[bad],
-                    f"value {values[typed.index[bad][0]]} above the maximum {spec.maximum}",
-                    "Correct the figure against its source.",
-                )
+            _reject(path, spec.name, filled, (typed > spec.maximum).to_numpy(),
+                    lambda v: f"value {v} above the maximum {spec.maximum}",
+                    "Correct the figure against its source.")
     return out
 
 
 def validate_frame(frame: pd.DataFrame, schema: Schema, path: str | os.PathLike) -> pd.DataFrame:
-    """Validate a DataFrame of strings (index = CSV line numbers) and return it typed."""
+    """Validate a table of strings against a schema and return it typed.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Every cell a string (``""`` = missing), index = the CSV line numbers (header = line 1),
+        as the CSV reader of :func:`mixedmig.data.load` produces it.
+    schema : Schema
+        The schema to apply.
+    path : str or os.PathLike
+        The file the table came from (or a label for an in-memory table), used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The typed table (``Int64``, ``float64``, ``boolean``, object strings with ``None`` for
+        missing), same index.
+
+    Raises
+    ------
+    mixedmig.errors.SchemaError
+        On the first problem: a missing, unexpected or misplaced column (line 1), an empty
+        value in a non-nullable column, a value of the wrong type, an unknown country code,
+        a value outside ``allowed``/``minimum``/``maximum``/``pattern``, or a duplicate primary
+        key; ``row`` and ``column`` locate it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mixedmig.data import ColumnSpec, Schema, validate_frame
+    >>> schema = Schema((ColumnSpec("orig", "country"), ColumnSpec("stock", "integer", minimum=0)))
+    >>> toy = pd.DataFrame({"orig": ["MMR", "LAO"], "stock": ["10", "-1"]}, index=[2, 3])
+    >>> try:
+    ...     validate_frame(toy, schema, "toy.csv")
+    ... except Exception as err:
+    ...     print(type(err).__name__, err.row, err.column)
+    SchemaError 3 stock
+    """
     path = Path(path)
     expected = schema.column_names
     actual = list(frame.columns)

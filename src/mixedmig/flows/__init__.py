@@ -3,23 +3,31 @@
 Contents
 --------
 * :func:`to_matrix` / :func:`to_long` - tidy ``(orig, dest, value)`` tables <-> square labelled
-  matrices (same label order on both axes).
+  matrices (same label order on both axes); :func:`stock_table` - a birthplace x residence
+  stock table from bilateral foreign-born stocks and populations.
 * :func:`ipf2`, :func:`ipf2_quasi`, :func:`ipf3` - iterative proportional fitting (Deming &
-  Stephan 1940) of two- and three-way tables to known margins, vectorised with numpy.
-  ``ipf2_quasi`` is the quasi-independence fit with the diagonal held at its maximum feasible
-  value (Abel 2013, section 2.1).
-* :func:`flows_from_stocks` - bilateral flows from two place-of-birth x place-of-residence stock
-  tables: demographic accounting (Abel 2013; Abel & Sander 2014; Abel & Cohen 2019), stock
-  differencing (Beine, Bertoli & Fernandez-Huertas Moraga 2016) and Dennett's rates method
-  (Dennett 2016).
+  Stephan 1940) of two- and three-way tables to known margins from a ``prior`` (auxiliary)
+  table, vectorised with numpy.  ``ipf2_quasi`` is the quasi-independence fit with the diagonal
+  held at its maximum feasible value (Abel 2013, section 2.1).
+* Flows from two place-of-birth x place-of-residence stock tables:
+  :func:`flows_demographic` (demographic accounting; Abel 2013; Abel & Sander 2014; Abel &
+  Cohen 2019), :func:`flows_difference` (stock differencing; Beine, Bertoli &
+  Fernandez-Huertas Moraga 2016) and :func:`flows_rates` (Dennett 2016), with the dispatcher
+  :func:`flows_from_stocks`, :func:`compare_methods` over the :data:`VARIANTS`,
+  :func:`flows_over_periods` and :func:`closed_system_natural_change`.
 * :func:`net_matrix` - a full non-negative OD matrix that reproduces a vector of net migration
   totals, by minimum discrimination information (Kullback-Leibler) with respect to a prior.
 
-Every iterative routine returns a frozen dataclass with the fitted values, the number of
-iterations, the largest absolute margin error, a ``converged`` flag and a ``message``;
-non-convergence is reported there, never silently.  Inputs that cannot be fitted at all (margins
-whose sums disagree, negative counts) raise :class:`~mixedmig.errors.ConvergenceError` or
-:class:`~mixedmig.errors.DataError` before any iteration.
+Every estimator returns a frozen ``...Result`` dataclass (:class:`mixedmig.results.Result`):
+fitted values (labelled DataFrames when labels were given), ``converged``, ``iterations``,
+``message``, a ``diagnostics`` DataFrame and ``to_frame()``, the tidy ``(orig, dest, flow)``
+table.  Non-convergence is reported there, never silently, and raises
+:class:`~mixedmig.errors.ConvergenceError` when the caller passes ``strict=True``.  Inputs that
+cannot be fitted at all raise before any iteration: margins whose sums disagree
+:class:`~mixedmig.errors.InfeasibleError` (naming both sums and the gap), negative or
+malformed counts :class:`~mixedmig.errors.DataError`, bad options
+:class:`~mixedmig.errors.InputError`.  ``seed`` never names a table here: the IPF starting
+table is the ``prior``.
 
 Convergence rule (all routines): a fit has converged when every fitted margin entry ``f``
 satisfies ``|f - t| <= tol * max(1, |t|)`` for its target ``t`` (relative error for counts of one
@@ -49,31 +57,35 @@ from __future__ import annotations
 from .ipf import IPFResult, ipf2, ipf2_quasi, ipf3
 from .net import NetMatrixResult, net_matrix
 from .stocks import (
-    FlowsFromStocksResult,
-    flows_from_stocks,
     VARIANTS,
+    FlowsFromStocksResult,
     closed_system_natural_change,
     compare_methods,
+    flows_demographic,
+    flows_difference,
+    flows_from_stocks,
     flows_over_periods,
-    flow_types,
+    flows_rates,
 )
-from .tables import to_matrix, to_long, stock_table
+from .tables import stock_table, to_long, to_matrix
 
 __all__ = [
+    "VARIANTS",
+    "FlowsFromStocksResult",
     "IPFResult",
+    "NetMatrixResult",
+    "closed_system_natural_change",
+    "compare_methods",
+    "flows_demographic",
+    "flows_difference",
+    "flows_from_stocks",
+    "flows_over_periods",
+    "flows_rates",
     "ipf2",
     "ipf2_quasi",
     "ipf3",
-    "NetMatrixResult",
     "net_matrix",
-    "FlowsFromStocksResult",
-    "flows_from_stocks",
-    "VARIANTS",
-    "closed_system_natural_change",
-    "compare_methods",
-    "flows_over_periods",
-    "flow_types",
-    "to_matrix",
-    "to_long",
     "stock_table",
+    "to_long",
+    "to_matrix",
 ]

@@ -1,46 +1,157 @@
-"""A full non-negative OD matrix that reproduces a vector of net migration totals."""
+"""A full non-negative origin-destination matrix that reproduces net migration totals.
+
+:func:`net_matrix` estimates the flows ``y_ij`` whose in-minus-out totals equal given net
+migration totals, by minimum discrimination information (Kullback-Leibler) with respect to a
+prior table; it returns a :class:`NetMatrixResult`.
+
+References
+----------
+Kullback, S. (1959). *Information Theory and Statistics*. Wiley.
+Abel, G. J. migest: methods for the indirect estimation of bilateral migration (R package),
+``net_matrix_ipf`` and ``net_matrix_entropy``.
+"""
 
 from __future__ import annotations
+
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from ..errors import InfeasibleError, DataError
-from ._checks import SUM_RTOL
-from ._checks import _as_float_array
-from ._checks import _labels_of
-from ._checks import _scaled_error
+
+from ..errors import DataError, InfeasibleError
+from ..results import Result
+from ._checks import (
+    SUM_RTOL,
+    _as_float_array,
+    _labels_of,
+    _long_frame,
+    _raise_if_strict,
+    _scaled_error,
+)
+
+__all__ = ["NetMatrixResult", "net_matrix"]
 
 
 @dataclass(frozen=True, eq=False)
-class NetMatrixResult:
-    """Outcome of :func:`net_matrix`: ``flows`` (origin x destination array), ``table``
-    (labelled DataFrame when labels were given), iterations, largest absolute error of
-    ``in - out`` against the net targets, convergence flag and message."""
+class NetMatrixResult(Result):
+    """Outcome of :func:`net_matrix`.
+
+    Parameters
+    ----------
+    flows : numpy.ndarray, shape (n, n)
+        Estimated flows, rows = origin, columns = destination.
+    table : pandas.DataFrame or None
+        ``flows`` labelled by region (index ``orig``, columns ``dest``) when the net totals
+        (Series) or the prior (DataFrame) carried labels, else ``None``.
+    max_net_error : float
+        Largest absolute difference between the achieved ``in - out`` and the net target.
+    converged : bool
+        Every region met ``|achieved - net| <= tol * max(1, |net|)``.
+    iterations : int
+        Sweeps used (one sweep updates every region once).
+    message : str
+        One line: converged or not, the largest error, regions whose flows were set to zero.
+    diagnostics : pandas.DataFrame
+        One row per region: ``region``, ``net_target``, ``net_fitted``, ``abs_error`` and
+        ``isolated`` (True for a region with zero net that could only send or only receive,
+        whose flows were all set to zero).
+
+    Examples
+    --------
+    >>> res = net_matrix([-1.5, 1.5])  # made-up net totals of two regions, prior of ones
+    >>> res.converged, res.flows.round(4).tolist()
+    (True, [[0.0, 2.0], [0.5, 0.0]])
+    """
 
     flows: np.ndarray
     table: pd.DataFrame | None
-    iterations: int
     max_net_error: float
-    converged: bool
-    message: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The estimated flows as a tidy long table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``orig``, ``dest``, ``flow``: one row per cell (diagonal included) in
+            row-major order, labelled when labels were given (else integer positions).
+
+        Examples
+        --------
+        >>> net_matrix([-1.5, 1.5]).to_frame().round(4)
+           orig  dest  flow
+        0     0     0   0.0
+        1     0     1   2.0
+        2     1     0   0.5
+        3     1     1   0.0
+        """
+        if self.table is not None:
+            return _long_frame(self.flows, self.table.index, self.table.columns)
+        n = self.flows.shape[0]
+        return _long_frame(self.flows, range(n), range(n))
 
 
-def net_matrix(net_totals, seed=None, *, structural_zeros=None, tol: float = 1e-10,
-               max_iter: int = 10000) -> NetMatrixResult:
-    """Non-negative OD matrix whose ``in - out`` reproduces the net migration totals.
+def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e-10,
+               max_iter: int = 10000, strict: bool = False) -> NetMatrixResult:
+    """A non-negative OD matrix whose ``in - out`` reproduces the net migration totals.
 
-    Sign convention: ``net_i = sum_j y_ji - sum_j y_ij`` (in minus out; column sum minus row
-    sum); ``net_totals`` must sum to zero.  The estimate minimises the Kullback-Leibler
-    divergence ``sum y_ij log(y_ij / m_ij) - y_ij + m_ij`` from the seed ``m`` subject to the net
-    constraints; its Lagrangian gives the multiplicative form ``y_ij = m_ij * alpha_j / alpha_i``
-    (the log-linear model of Abel's net-migration flow matrices, migest ``net_matrix_ipf`` /
-    ``net_matrix_entropy``; minimum discrimination information, Kullback 1959).  Each sweep
-    updates one ``alpha_k`` at a time by the positive root of
+    The estimate minimises the Kullback-Leibler divergence
+    ``sum_ij y_ij log(y_ij / m_ij) - y_ij + m_ij`` from the prior ``m`` subject to the net
+    constraints (minimum discrimination information, Kullback 1959).  Its Lagrangian gives the
+    multiplicative form ``y_ij = m_ij alpha_j / alpha_i``, the log-linear model of Abel's
+    net-migration flow matrices (migest ``net_matrix_ipf`` / ``net_matrix_entropy``).
+
+    Parameters
+    ----------
+    net_totals : array_like or pandas.Series, shape (n,)
+        Net migration of each region, in minus out (``net_i = sum_j y_ji - sum_j y_ij``);
+        must sum to zero.  A Series gives the labels.
+    prior : array_like or pandas.DataFrame, shape (n, n), optional
+        Non-negative prior (auxiliary) table, rows = origin, columns = destination; default
+        ones.  A DataFrame must have the labels of ``net_totals`` in the same order.
+    structural_zeros : array_like of bool, shape (n, n), optional
+        ``True`` cells are fixed at 0; default the diagonal (no flow from a region to itself).
+    tol : float, default 1e-10
+        Convergence tolerance, ``|achieved - net| <= tol * max(1, |net|)`` for every region.
+    max_iter : int, default 10000
+        Largest number of sweeps.
+    strict : bool, default False
+        Raise :class:`~mixedmig.errors.ConvergenceError` instead of returning a result with
+        ``converged=False``.
+
+    Returns
+    -------
+    NetMatrixResult
+        ``flows``, labelled ``table``, ``max_net_error``, ``iterations``, ``converged``,
+        ``message`` and per-region ``diagnostics``.
+
+    Raises
+    ------
+    DataError
+        ``net_totals`` not a finite vector, or a prior or mask of the wrong shape or labels.
+    InfeasibleError
+        Net totals that do not sum to zero (both the in- and the out-migration sums are
+        named), or a region whose net total needs a flow that the prior forbids.
+    ConvergenceError
+        ``strict=True`` and the fit did not converge within ``max_iter`` sweeps.
+
+    Notes
+    -----
+    Each sweep updates one ``alpha_k`` at a time by the positive root of
     ``A alpha^2 - net_k alpha - B = 0`` with ``A = sum_i m_ik / alpha_i`` (inflow per unit
     ``alpha_k``) and ``B = sum_j m_kj alpha_j`` (outflow times ``alpha_k``).
 
-    ``seed`` defaults to ones; ``structural_zeros`` defaults to the diagonal (no flow from a
-    region to itself).
+    References
+    ----------
+    Kullback, S. (1959). *Information Theory and Statistics*. Wiley.
+
+    Examples
+    --------
+    Two made-up regions with a prior of ones: ``y_12 = r``, ``y_21 = 1/r`` and
+    ``1/r - r = -1.5`` give ``r = 2``.
+
+    >>> net_matrix([-1.5, 1.5]).flows.round(6).tolist()
+    [[0.0, 2.0], [0.5, 0.0]]
     """
     labels = _labels_of(net_totals)
     net = np.asarray(net_totals, dtype=float)
@@ -53,13 +164,13 @@ def net_matrix(net_totals, seed=None, *, structural_zeros=None, tol: float = 1e-
             f"net migration totals sum to {net.sum():.10g}, not zero (in-migration totals "
             f"{net[net > 0].sum():.10g} vs out-migration totals {-net[net < 0].sum():.10g}); "
             f"every move is an inflow somewhere, so rescale them to sum to zero first.")
-    if isinstance(seed, pd.DataFrame):
-        if labels is not None and (list(seed.index) != labels or list(seed.columns) != labels):
-            raise DataError("seed labels must equal the labels of net_totals, in the same order.")
-        labels = list(seed.index)
-    m = np.ones((n, n)) if seed is None else _as_float_array(seed, "seed", 2)
+    if isinstance(prior, pd.DataFrame):
+        if labels is not None and (list(prior.index) != labels or list(prior.columns) != labels):
+            raise DataError("prior labels must equal the labels of net_totals, in the same order.")
+        labels = list(prior.index)
+    m = np.ones((n, n)) if prior is None else _as_float_array(prior, "prior", 2)
     if m.shape != (n, n):
-        raise DataError(f"seed has shape {m.shape}; expected ({n}, {n}).")
+        raise DataError(f"prior has shape {m.shape}; expected ({n}, {n}).")
     m = m.copy()
     if structural_zeros is None:
         m[np.arange(n), np.arange(n)] = 0.0
@@ -84,10 +195,10 @@ def net_matrix(net_totals, seed=None, *, structural_zeros=None, tol: float = 1e-
     for k in range(n):
         if net[k] > 0 and not in_possible[k]:
             raise InfeasibleError(f"region {labels[k] if labels else k!r} needs a net inflow of "
-                                   f"{net[k]:.6g} but the seed allows no flow into it.")
+                                   f"{net[k]:.6g} but the prior allows no flow into it.")
         if net[k] < 0 and not out_possible[k]:
             raise InfeasibleError(f"region {labels[k] if labels else k!r} needs a net outflow of "
-                                   f"{-net[k]:.6g} but the seed allows no flow out of it.")
+                                   f"{-net[k]:.6g} but the prior allows no flow out of it.")
 
     alpha = np.ones(n)
 
@@ -130,8 +241,21 @@ def net_matrix(net_totals, seed=None, *, structural_zeros=None, tol: float = 1e-
     if isolated:
         message += (f" Regions {isolated[:10]} have zero net migration and could only send or "
                     f"only receive, so all their flows were set to zero.")
+    _raise_if_strict(strict, bool(converged), "net_matrix", message)
     table = None
     if labels is not None:
         table = pd.DataFrame(y, index=pd.Index(labels, name="orig", dtype=object),
                              columns=pd.Index(labels, name="dest", dtype=object))
-    return NetMatrixResult(y, table, it, absolute, bool(converged), message)
+    achieved = y.sum(axis=0) - y.sum(axis=1)
+    isolated_set = set(isolated)
+    region = list(labels) if labels is not None else list(range(n))
+    diagnostics = pd.DataFrame({
+        "region": pd.Series(region, dtype=object),
+        "net_target": net,
+        "net_fitted": achieved,
+        "abs_error": np.abs(achieved - net),
+        "isolated": [r in isolated_set for r in region],
+    })
+    return NetMatrixResult(flows=y, table=table, max_net_error=absolute,
+                           converged=bool(converged), iterations=it, message=message,
+                           diagnostics=diagnostics)

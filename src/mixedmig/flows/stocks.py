@@ -1,39 +1,113 @@
-"""Bilateral flows from two place-of-birth x place-of-residence stock tables."""
+"""Bilateral migration flows from two place-of-birth x place-of-residence stock tables.
+
+Three estimators, each returning a :class:`FlowsFromStocksResult`:
+
+* :func:`flows_demographic` - demographic accounting with the stayer (minimum migration)
+  assumption (Abel 2013; Abel & Sander 2014; Abel & Cohen 2019);
+* :func:`flows_difference` - stock differencing (Beine, Bertoli & Fernandez-Huertas Moraga 2016);
+* :func:`flows_rates` - shares of the start-of-period foreign-born stock (Dennett 2016).
+
+:func:`flows_from_stocks` dispatches to them by name; :func:`compare_methods` runs every variant
+of :data:`VARIANTS` for one period and :func:`flows_over_periods` for consecutive periods;
+:func:`closed_system_natural_change` approximates births and deaths from the stocks themselves.
+Stock tables have rows = place of birth, columns = place of residence.
+
+References
+----------
+Abel, G. J. (2013). Estimating global migration flow tables using place of birth data.
+*Demographic Research* 28(18), 505-546.
+Abel, G. J. & Sander, N. (2014). Quantifying global international migration flows. *Science*
+343(6178), 1520-1522.
+Abel, G. J. & Cohen, J. E. (2019). Bilateral international migration flow estimates for 200
+countries. *Scientific Data* 6, 82.
+Beine, M., Bertoli, S. & Fernandez-Huertas Moraga, J. (2016). A practitioners' guide to gravity
+models of international migration. *The World Economy* 39(4), 496-512.
+Dennett, A. (2016). Estimating an annual time series of global migration flows - an alternative
+methodology for using migrant stock data. In Wilson, A. G. (ed.) *Global Dynamics: Approaches
+from Complexity Science*, Wiley, 125-142.
+"""
 
 from __future__ import annotations
+
+import inspect
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from itertools import pairwise
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
 from ..errors import DataError, InputError
-from ._checks import SUM_RTOL
-from ._checks import _as_float_array
-from .ipf import _fit_table_newton
-from .ipf import _ipf2_core
-from ._checks import _safe_ratio
-from .tables import _square_frame
-from .tables import to_long
+from ..results import Result
+from ._checks import SUM_RTOL, _as_float_array, _raise_if_strict, _safe_ratio
+from .ipf import _fit_table_newton, _ipf2_core
+from .tables import _square_frame, to_long
+
+__all__ = [
+    "VARIANTS",
+    "FlowsFromStocksResult",
+    "closed_system_natural_change",
+    "compare_methods",
+    "flows_demographic",
+    "flows_difference",
+    "flows_from_stocks",
+    "flows_over_periods",
+    "flows_rates",
+]
+
+# Three made-up birthplace x residence stock tables used by the examples below: A-born 90 at
+# home and 10 in B become 80 and 20 (10 A-born move A -> B); B-born 20 in A and 100 at home
+# become 10 and 110 (10 return A -> B); C-born 5 in A move to B.
 
 
 @dataclass(frozen=True, eq=False)
-class FlowsFromStocksResult:
-    """Outcome of :func:`flows_from_stocks`.
+class FlowsFromStocksResult(Result):
+    """Flows estimated from two stock tables (:func:`flows_demographic`,
+    :func:`flows_difference`, :func:`flows_rates`).
 
-    * ``flows`` - origin x destination DataFrame summed over birthplaces, stayers excluded
-      (diagonal 0).
-    * ``by_birthplace`` - array ``[birthplace, origin, destination]``; for the demographic method
-      its diagonals hold the estimated stayers.
-    * ``labels`` - the common label order of all three axes.
-    * ``diagnostics`` - one row per birthplace (demographic method: IPF iterations, largest
-      margin error, convergence); empty for the closed-form methods.
-    * ``rescaling_diagnostics`` - demographic method, step (4): one row per stock table
-      ("start", "end") rescaled to common birthplace totals (iterations, largest absolute
-      margin error, convergence); empty when the birthplace totals already agreed.
-    * ``converged`` - True only if every iterative step converged (step (4) and every
-      birthplace fit); ``message`` names the step that did not.
-    * ``notes`` - adjustments made to the inputs (e.g. births spread over a column).
-    * ``stock_start_adjusted`` / ``stock_end_adjusted`` - the stock tables actually fitted
-      (after births, deaths and total matching); ``None`` for the other methods.
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Origin (rows) x destination (columns) flows over the period, summed over birthplaces,
+        stayers excluded (diagonal 0); indexed by the stock tables' labels.
+    by_birthplace : numpy.ndarray, shape (n, n, n)
+        Flows ``[birthplace, origin, destination]``; for the demographic method its diagonals
+        ``[b, i, i]`` hold the estimated stayers.
+    labels : tuple
+        The common label order of all three axes.
+    method : str
+        ``"demographic"``, ``"difference"`` or ``"rates"``.
+    assumptions : str
+        Full statement of the method's assumptions and steps.
+    notes : tuple of str
+        Adjustments made to the inputs, one sentence each (e.g. births spread over a column,
+        world totals balanced, step (4) rescaling); empty when none were needed.
+    stock_start_adjusted, stock_end_adjusted : pandas.DataFrame or None
+        Demographic method: the stock tables actually fitted (after births, deaths and total
+        matching); ``None`` for the other methods.
+    converged : bool
+        True only if every iterative step converged (demographic step (4) and every birthplace
+        fit); always True for the closed-form methods.
+    iterations : int
+        Largest number of iterations used by any step (0 for the closed-form methods).
+    message : str
+        One line; names the step that did not converge.
+    diagnostics : pandas.DataFrame
+        Demographic method: one row per iterative fit, with columns ``step``
+        (``"rescale"`` for step (4), one row per stock table, ``item`` = ``"start"`` or
+        ``"end"``, present only when birthplace totals differed; ``"birthplace"`` for step (5),
+        ``item`` = the birthplace label), ``iterations``, ``max_margin_error`` and
+        ``converged``.  Empty (same columns) for the closed-form methods.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels = ["A", "B", "C"]  # made-up stocks, rows = birthplace, columns = residence
+    >>> start = pd.DataFrame([[90, 10, 0], [20, 100, 0], [5, 0, 50]], labels, labels)
+    >>> end = pd.DataFrame([[80, 20, 0], [10, 110, 0], [0, 5, 50]], labels, labels)
+    >>> res = flows_demographic(start, end)
+    >>> res.converged, float(res.flows.loc["A", "B"].round(6))
+    (True, 25.0)
     """
 
     flows: pd.DataFrame
@@ -41,16 +115,56 @@ class FlowsFromStocksResult:
     labels: tuple
     method: str
     assumptions: str
-    diagnostics: pd.DataFrame
-    converged: bool
-    message: str
-    notes: tuple = field(default_factory=tuple)
+    notes: tuple = ()
     stock_start_adjusted: pd.DataFrame | None = None
     stock_end_adjusted: pd.DataFrame | None = None
-    rescaling_diagnostics: pd.DataFrame = field(default_factory=lambda: _empty_rescaling())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The flows as a tidy long table, stayers (the diagonal) left out.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``orig``, ``dest``, ``flow``: one row per ordered pair of different
+            regions, origin-major in label order.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> labels = ["A", "B"]  # made-up stocks: 10 A-born move from A to B
+        >>> start = pd.DataFrame([[90, 0], [0, 100]], labels, labels)
+        >>> end = pd.DataFrame([[80, 10], [0, 100]], labels, labels)
+        >>> flows_difference(start, end).to_frame()
+          orig dest  flow
+        0    A    B  10.0
+        1    B    A   0.0
+        """
+        return to_long(self.flows, value="flow", drop_diagonal=True)
 
     def by_birthplace_long(self, drop_zero: bool = False) -> pd.DataFrame:
-        """``by_birthplace`` as a long table with columns birthplace, orig, dest, value."""
+        """``by_birthplace`` as a long table.
+
+        Parameters
+        ----------
+        drop_zero : bool, default False
+            Leave out cells whose value is 0.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``birthplace``, ``orig``, ``dest``, ``value``, birthplace-major in label
+            order; stayers are the rows with ``orig == dest``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> labels = ["A", "B"]  # made-up stocks: 10 A-born move from A to B
+        >>> start = pd.DataFrame([[90, 0], [0, 100]], labels, labels)
+        >>> end = pd.DataFrame([[80, 10], [0, 100]], labels, labels)
+        >>> flows_difference(start, end).by_birthplace_long(drop_zero=True)
+          birthplace orig dest  value
+        0          A    A    B   10.0
+        """
         n = len(self.labels)
         labels = np.asarray(self.labels, dtype=object)
         out = pd.DataFrame(
@@ -65,12 +179,62 @@ class FlowsFromStocksResult:
             out = out.loc[out["value"] != 0].reset_index(drop=True)
         return out
 
+    def flow_types(self) -> pd.DataFrame:
+        """Split the moves by the mover's birthplace: emigration, return and onward moves.
 
-def _empty_rescaling() -> pd.DataFrame:
-    return pd.DataFrame({"table": pd.Series([], dtype=object),
-                         "iterations": pd.Series([], dtype=int),
-                         "max_margin_error": pd.Series([], dtype=float),
-                         "converged": pd.Series([], dtype=bool)})
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``type`` (``emigration``, ``return``, ``onward``); columns ``moves`` (number
+            of moves) and ``share`` (per cent of all moves; NaN when there are none).
+
+        Notes
+        -----
+        A move of a ``b``-born person from ``i`` to ``j`` (``i != j``) is ``emigration`` when
+        ``i = b`` (leaving the birthplace), ``return`` when ``j = b`` (going back to it) and
+        ``onward`` otherwise (between two countries other than the birthplace).  Only
+        meaningful for birthplace-specific estimates (:func:`flows_demographic`); stock
+        differencing and the rates method put every move in the mover's birthplace row.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> labels = ["A", "B", "C"]  # made-up stocks, rows = birthplace
+        >>> start = pd.DataFrame([[90, 10, 0], [20, 100, 0], [5, 0, 50]], labels, labels)
+        >>> end = pd.DataFrame([[80, 20, 0], [10, 110, 0], [0, 5, 50]], labels, labels)
+        >>> flows_demographic(start, end).flow_types().round(6)
+                    moves  share
+        type                    
+        emigration   10.0   40.0
+        return       10.0   40.0
+        onward        5.0   20.0
+        """
+        cube = np.asarray(self.by_birthplace, dtype=float)
+        n = cube.shape[0]
+        b, i, j = np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij")
+        moves = i != j
+        totals = {
+            "emigration": float(cube[moves & (i == b)].sum()),
+            "return": float(cube[moves & (j == b)].sum()),
+            "onward": float(cube[moves & (i != b) & (j != b)].sum()),
+        }
+        all_moves = sum(totals.values())
+        out = pd.DataFrame({"moves": pd.Series(totals)})
+        out["share"] = 100.0 * out["moves"] / all_moves if all_moves > 0 else np.nan
+        out.index.name = "type"
+        return out
+
+
+def _diagnostics(rows=None) -> pd.DataFrame:
+    """The diagnostics table of the demographic method (empty for closed-form methods)."""
+    rows = list(rows or [])
+    return pd.DataFrame({
+        "step": pd.Series([r[0] for r in rows], dtype=object),
+        "item": pd.Series([r[1] for r in rows], dtype=object),
+        "iterations": pd.Series([r[2] for r in rows], dtype=int),
+        "max_margin_error": pd.Series([r[3] for r in rows], dtype=float),
+        "converged": pd.Series([r[4] for r in rows], dtype=bool),
+    })
 
 
 _ASSUMPTIONS = {
@@ -92,7 +256,7 @@ _ASSUMPTIONS = {
         "(5) For every birthplace b, flows y[b, i, j] (residence i at start, residence j at end) "
         "are the quasi-independent fit with row totals = adjusted start stocks of b, column "
         "totals = adjusted end stocks of b, stayers y[b, i, i] = min(start[b, i], end[b, i]) "
-        "(the largest number compatible with both), off-diagonal proportional to the seed. "
+        "(the largest number compatible with both), off-diagonal proportional to the prior. "
         "Flows are migrant transitions over the period: returns within the period and moves by "
         "people who die or are born during it are not counted."
     ),
@@ -157,111 +321,114 @@ def _vector(x, labels, what) -> np.ndarray:
     return arr
 
 
-def _seed3(seed, labels) -> np.ndarray:
+def _prior3(prior, labels) -> np.ndarray:
     n = len(labels)
-    if seed is None:
+    if prior is None:
         return np.ones((n, n, n))
-    if isinstance(seed, pd.DataFrame):
-        if list(seed.index) != labels or list(seed.columns) != labels:
-            raise DataError("seed must be an origin x destination table with the stock tables' "
+    if isinstance(prior, pd.DataFrame):
+        if list(prior.index) != labels or list(prior.columns) != labels:
+            raise DataError("prior must be an origin x destination table with the stock tables' "
                             "labels in the same order on both axes.")
-    arr = _as_float_array(seed, "seed")
+    arr = _as_float_array(prior, "prior")
     if arr.shape == (n, n):
         return np.broadcast_to(arr, (n, n, n)).copy()
     if arr.shape == (n, n, n):
         return arr.copy()
-    raise DataError(f"seed must have shape ({n}, {n}) (origin x destination) or ({n}, {n}, {n}) "
+    raise DataError(f"prior must have shape ({n}, {n}) (origin x destination) or ({n}, {n}, {n}) "
                     f"(birthplace x origin x destination), got {arr.shape}.")
 
 
-def flows_from_stocks(stock_start, stock_end, births=None, deaths=None, seed=None,
-                      method: str = "demographic", *, negative: str = "zero",
-                      total_flow: float | None = None, tol: float = 1e-10,
-                      max_iter: int = 1000) -> FlowsFromStocksResult:
-    """Estimate bilateral migration flows between two birthplace x residence stock tables.
+def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=None, *,
+                      tol: float = 1e-10, max_iter: int = 1000,
+                      strict: bool = False) -> FlowsFromStocksResult:
+    """Bilateral flows from two stock tables by demographic accounting (stayer assumption).
 
-    ``stock_start`` / ``stock_end``: DataFrames, rows = place of birth, columns = place of
-    residence, same labels in the same order.  ``births`` / ``deaths``: per residence, used by
-    ``method="demographic"`` only.  ``seed``: auxiliary prior for the origin x destination
-    pattern (e.g. inverse distance), shape (n, n) or (birthplace, n, n).
+    For every birthplace ``b``, the flows ``y[b, i, j]`` (residence ``i`` at the start,
+    ``j`` at the end of the period) are the quasi-independent IPF fit with row totals = the
+    adjusted start stocks of ``b``, column totals = the adjusted end stocks of ``b``, stayers
+    ``y[b, i, i] = min(start[b, i], end[b, i])`` and off-diagonal cells proportional to the
+    prior (Abel 2013; Abel & Sander 2014; Abel & Cohen 2019).  See ``result.assumptions`` for
+    the full statement of the five steps.
 
-    Methods (see ``result.assumptions`` for the full statement):
+    Parameters
+    ----------
+    stock_start, stock_end : pandas.DataFrame or array_like, shape (n, n)
+        Stocks at the start and end of the period, rows = place of birth, columns = place of
+        residence, the same labels in the same order on both axes and in both tables.
+    births, deaths : array_like or pandas.Series, shape (n,), optional
+        Births and deaths over the period in each place of residence (default none).
+    prior : array_like or pandas.DataFrame, shape (n, n) or (n, n, n), optional
+        Prior (auxiliary) table of the origin x destination pattern (e.g. inverse distance),
+        common to every birthplace (n, n) or per birthplace (n, n, n); default ones.
+    tol : float, default 1e-10
+        Convergence tolerance of every fit: ``|f - t| <= tol * max(1, |t|)`` on every margin.
+    max_iter : int, default 1000
+        Largest number of iterations of each fit.
+    strict : bool, default False
+        Raise :class:`~mixedmig.errors.ConvergenceError` instead of returning a result with
+        ``converged=False``.
 
-    * ``"demographic"`` - Abel (2013, Demographic Research 28(18)) / Abel & Sander (2014,
-      Science 343): per birthplace b, IPF of ``y[b, i, j]`` to start stocks (rows) and end stocks
-      (columns) with stayers fixed at ``min(start[b, i], end[b, i])``.
-    * ``"difference"`` - ``flow[b -> j] = max(end[b, j] - start[b, j], 0)``; decreases zeroed
-      (``negative="zero"``) or counted as returns ``j -> b`` (``negative="return"``)
-      (Beine, Bertoli & Fernandez-Huertas Moraga 2016, The World Economy 39(4)).
-    * ``"rates"`` - ``flow[i -> j] = total_flow * start[i, j] / sum_{k != l} start[k, l]``
-      for ``i != j`` (Dennett 2016); ``total_flow`` (world flows over the period) is required.
+    Returns
+    -------
+    FlowsFromStocksResult
+        ``method="demographic"``; ``diagnostics`` has one row per fit (step (4) rescaling of
+        each stock table when needed, step (5) per birthplace); ``notes`` lists the
+        adjustments made; ``stock_start_adjusted`` / ``stock_end_adjusted`` hold the tables
+        actually fitted.
 
-    The demographic steps follow the defaults of migest 2.0.5 ``ffs_demo`` (global match before
-    the demographic adjustment, births to the native-born, deaths in proportion to stocks,
-    birthplace totals rescaled to their mean), except that the native-born adjustment of step
-    (1) is not rounded to integers and every IPF runs to ``tol`` (migest stops at 1e-3).
-    Every fit, including the rescaling of step (4), stops when each fitted margin ``f`` meets
-    ``|f - t| <= tol * max(1, |t|)``.  Step (4) is the same biproportional (IPF) fit, solved
-    with Newton steps because plain IPF needs thousands of cycles on stock tables dominated by
-    native-born populations of ~1e9; ``result.converged`` is False if step (4) or any
-    birthplace fit did not converge within ``max_iter`` (see ``rescaling_diagnostics`` and
-    ``diagnostics``).
+    Raises
+    ------
+    DataError
+        Stock tables that are not square, differ in labels or order, hold negative values;
+        births or deaths of the wrong length, or exceeding the population they come from; or
+        a world-total gap that no native-born stock can absorb.
+    ConvergenceError
+        ``strict=True`` and step (4) or a birthplace fit did not converge.
+
+    Notes
+    -----
+    The steps follow the defaults of migest 2.0.5 ``ffs_demo``: (1) if the change in the world
+    total of stocks differs from births minus deaths, the gap ``g = (B - D) - (S_end - S_start)``
+    is split in half between the start and end native-born stocks; (2) deaths are removed
+    from the start stocks of each residence in proportion to its stocks; (3) births are
+    removed from the end native-born stock of their residence; (4) birthplace totals are made
+    equal by rescaling each table to the mean of the two tables' birthplace totals, keeping
+    residence totals; (5) per birthplace, ``y_ii = min(r_i, c_i)`` and
+    ``y_ij = a_i b_j m_ij`` (``i != j``) fitted to the remaining margins.  Unlike migest, the
+    native-born adjustment of step (1) is not rounded and every fit runs to ``tol`` (migest
+    stops at 1e-3).  Step (4) is the same biproportional fit solved with Newton steps,
+    because plain IPF needs thousands of cycles on tables dominated by native-born
+    populations.
+
+    References
+    ----------
+    Abel, G. J. (2013). *Demographic Research* 28(18), 505-546.
+    Abel, G. J. & Sander, N. (2014). *Science* 343(6178), 1520-1522.
+    Abel, G. J. & Cohen, J. E. (2019). *Scientific Data* 6, 82.
+
+    Examples
+    --------
+    Made-up stocks (rows = birthplace, columns = residence): 10 A-born move A -> B, 10 B-born
+    return A -> B, 5 C-born move A -> B.
+
+    >>> import pandas as pd
+    >>> labels = ["A", "B", "C"]
+    >>> start = pd.DataFrame([[90, 10, 0], [20, 100, 0], [5, 0, 50]], labels, labels)
+    >>> end = pd.DataFrame([[80, 20, 0], [10, 110, 0], [0, 5, 50]], labels, labels)
+    >>> flows_demographic(start, end).flows.round(6)
+    dest     A     B    C
+    orig                 
+    A      0.0  25.0  0.0
+    B      0.0   0.0  0.0
+    C      0.0   0.0  0.0
     """
-    if method not in _ASSUMPTIONS:
-        raise InputError(f"method must be one of {sorted(_ASSUMPTIONS)}, got {method!r}.")
     labels, s1, s2 = _validate_stocks(stock_start, stock_end)
     n = len(labels)
     idx = np.arange(n)
-    if method != "demographic":
-        if births is not None or deaths is not None:
-            raise InputError(f"births and deaths are only used by method='demographic'; "
-                             f"method={method!r} would ignore them. Drop them or switch method.")
-        if seed is not None:
-            raise InputError(f"seed is only used by method='demographic'; method={method!r} "
-                             f"would ignore it.")
-    if method != "rates" and total_flow is not None:
-        raise InputError(f"total_flow is only used by method='rates'; method={method!r} would "
-                         f"ignore it.")
-
     notes: list[str] = []
-    empty_diag = pd.DataFrame({"birthplace": pd.Series([], dtype=object),
-                               "iterations": pd.Series([], dtype=int),
-                               "max_margin_error": pd.Series([], dtype=float),
-                               "converged": pd.Series([], dtype=bool)})
-    if method == "difference":
-        if negative not in ("zero", "return"):
-            raise InputError(f"negative must be 'zero' or 'return', got {negative!r}.")
-        change = s2 - s1
-        change[idx, idx] = 0.0
-        cube = np.zeros((n, n, n))
-        cube[idx[:, None], idx[:, None], idx[None, :]] = np.maximum(change, 0.0)
-        if negative == "return":
-            cube[idx[:, None], idx[None, :], idx[:, None]] = np.maximum(-change, 0.0)
-        return _flows_result(cube, labels, method, empty_diag, True,
-                             f"closed form (negative={negative!r}).", notes, None, None)
-
-    if method == "rates":
-        if total_flow is None:
-            raise InputError("method='rates' needs total_flow, the world total of migration "
-                             "flows over the period (e.g. the sum of absolute net migration).")
-        if not np.isfinite(total_flow) or total_flow < 0:
-            raise InputError(f"total_flow must be a non-negative number, got {total_flow!r}.")
-        foreign = s1.copy()
-        foreign[idx, idx] = 0.0
-        total_foreign = foreign.sum()
-        if total_foreign <= 0:
-            raise DataError("stock_start has no foreign-born population, so the rates method has "
-                            "no corridor shares to allocate total_flow over.")
-        cube = np.zeros((n, n, n))
-        cube[idx[:, None], idx[:, None], idx[None, :]] = total_flow * foreign / total_foreign
-        return _flows_result(cube, labels, method, empty_diag, True,
-                             "closed form (shares of the start foreign-born stock).", notes,
-                             None, None)
-
-    # ---- demographic accounting ----
     b = _vector(births, labels, "births")
     d = _vector(deaths, labels, "deaths")
-    m3 = _seed3(seed, labels)
+    m3 = _prior3(prior, labels)
     s1 = s1.copy()
     s2 = s2.copy()
 
@@ -306,18 +473,14 @@ def flows_from_stocks(stock_start, stock_end, births=None, deaths=None, seed=Non
     a2 = np.clip(s2 - birth_mat, 0.0, None)
     r1, r2 = a1.sum(axis=1), a2.sum(axis=1)
     target_rows = 0.5 * (r1 + r2)
-    rescaling = _empty_rescaling()
+    rescale_rows: list[tuple] = []
     rescale_failed: list[str] = []
     if np.abs(r1 - r2).max(initial=0) > SUM_RTOL * max(1.0, r1.max(initial=0)):
         fit1 = _fit_table_newton(a1, target_rows, a1.sum(axis=0), tol, max_iter)
         fit2 = _fit_table_newton(a2, target_rows, a2.sum(axis=0), tol, max_iter)
-        rescaling = pd.DataFrame({
-            "table": pd.Series(["start", "end"], dtype=object),
-            "iterations": np.array([fit1.iterations[0], fit2.iterations[0]], dtype=int),
-            "max_margin_error": [float(fit1.max_error[0]), float(fit2.max_error[0])],
-            "converged": [bool(fit1.converged[0]), bool(fit2.converged[0])],
-        })
-        rescale_failed = [row.table for row in rescaling.itertuples() if not row.converged]
+        rescale_rows = [("rescale", name, int(f.iterations[0]), float(f.max_error[0]),
+                         bool(f.converged[0])) for name, f in (("start", fit1), ("end", fit2))]
+        rescale_failed = [row[1] for row in rescale_rows if not row[4]]
         if rescale_failed:
             notes.append(f"rescaling the {' and '.join(rescale_failed)} stock table(s) to common "
                          f"birthplace totals did NOT converge; flows may not match the stock "
@@ -331,12 +494,10 @@ def flows_from_stocks(stock_start, stock_end, births=None, deaths=None, seed=Non
     a2 *= _safe_ratio(target_rows, a2.sum(axis=1))[:, None]
 
     fit, extra = _ipf2_core(m3, a1, a2, "max", tol, max_iter)
-    diag = pd.DataFrame({
-        "birthplace": pd.Series(labels, dtype=object),
-        "iterations": fit.iterations.astype(int),
-        "max_margin_error": fit.max_error,
-        "converged": fit.converged,
-    })
+    diagnostics = _diagnostics(rescale_rows + [
+        ("birthplace", lab, int(its), float(err), bool(conv))
+        for lab, its, err, conv in zip(labels, fit.iterations, fit.max_error, fit.converged)])
+    iterations = int(diagnostics["iterations"].max()) if len(diagnostics) else 0
     converged = bool(fit.converged.all()) and not rescale_failed
     if fit.converged.all():
         message = (f"all {n} birthplace fits converged (at most "
@@ -347,21 +508,235 @@ def flows_from_stocks(stock_start, stock_end, births=None, deaths=None, seed=Non
         message = (f"{len(bad)} birthplace fit(s) did NOT converge within {max_iter} iterations: "
                    f"{bad[:10]}. {extra}").strip()
     if rescale_failed:
-        worst = float(rescaling["max_margin_error"].max())
+        worst = max(row[3] for row in rescale_rows)
         message = (f"step (4), rescaling the {' and '.join(rescale_failed)} stock table(s) to "
                    f"common birthplace totals, did NOT converge within {max_iter} iterations "
                    f"(largest absolute margin error {worst:.3g}, tolerance {tol:g} relative for "
-                   f"totals >= 1); see rescaling_diagnostics. Step (5): {message}")
+                   f"totals >= 1); see diagnostics (step 'rescale'). Step (5): {message}")
     adj1 = pd.DataFrame(a1, index=pd.Index(labels, dtype=object),
                         columns=pd.Index(labels, dtype=object))
     adj2 = pd.DataFrame(a2, index=pd.Index(labels, dtype=object),
                         columns=pd.Index(labels, dtype=object))
-    return _flows_result(fit.fitted, labels, method, diag, converged, message, notes, adj1, adj2,
-                         rescaling)
+    _raise_if_strict(strict, converged, "flows_demographic", message)
+    return _flows_result(fit.fitted, labels, "demographic", diagnostics, message, notes,
+                         converged=converged, iterations=iterations, adj1=adj1, adj2=adj2)
 
 
-def _flows_result(cube, labels, method, diagnostics, converged, message, notes, adj1, adj2,
-                  rescaling=None):
+def flows_difference(stock_start, stock_end, *, negative: str = "zero") -> FlowsFromStocksResult:
+    """Bilateral flows from two stock tables by stock differencing.
+
+    For each birthplace ``b`` and residence ``j != b``, the flow ``b -> j`` is the increase in
+    the stock of ``b``-born persons living in ``j`` (Beine, Bertoli & Fernandez-Huertas Moraga
+    2016).  Decreases are set to zero or read as return moves.
+
+    Parameters
+    ----------
+    stock_start, stock_end : pandas.DataFrame or array_like, shape (n, n)
+        Stocks at the start and end of the period, rows = place of birth, columns = place of
+        residence, the same labels in the same order.
+    negative : {"zero", "return"}, default "zero"
+        A decrease ``end[b, j] < start[b, j]`` is set to zero (``"zero"``) or counted as a
+        return move ``j -> b`` of ``start[b, j] - end[b, j]`` persons (``"return"``).
+
+    Returns
+    -------
+    FlowsFromStocksResult
+        ``method="difference"``, closed form (``converged=True``, ``iterations=0``, empty
+        ``diagnostics``).
+
+    Raises
+    ------
+    InputError
+        ``negative`` not ``"zero"`` or ``"return"``.
+    DataError
+        Stock tables that are not square, differ in labels or order, or hold negative values.
+
+    Notes
+    -----
+    ``flow[b -> j] = max(end[b, j] - start[b, j], 0)`` for ``j != b``; with
+    ``negative="return"`` also ``flow[j -> b] = max(start[b, j] - end[b, j], 0)``.  Native-born
+    stocks, births, deaths and onward moves between third countries are ignored.
+
+    References
+    ----------
+    Beine, M., Bertoli, S. & Fernandez-Huertas Moraga, J. (2016). *The World Economy* 39(4),
+    496-512.
+
+    Examples
+    --------
+    Made-up stocks: B-born in A fall from 20 to 10, A-born in B rise from 10 to 20.
+
+    >>> import pandas as pd
+    >>> labels = ["A", "B"]
+    >>> start = pd.DataFrame([[90, 10], [20, 100]], labels, labels)
+    >>> end = pd.DataFrame([[80, 20], [10, 110]], labels, labels)
+    >>> flows_difference(start, end).flows.to_numpy().tolist()
+    [[0.0, 10.0], [0.0, 0.0]]
+    >>> flows_difference(start, end, negative="return").flows.to_numpy().tolist()
+    [[0.0, 20.0], [0.0, 0.0]]
+    """
+    if negative not in ("zero", "return"):
+        raise InputError(f"negative must be 'zero' or 'return', got {negative!r}.")
+    labels, s1, s2 = _validate_stocks(stock_start, stock_end)
+    n = len(labels)
+    idx = np.arange(n)
+    change = s2 - s1
+    change[idx, idx] = 0.0
+    cube = np.zeros((n, n, n))
+    cube[idx[:, None], idx[:, None], idx[None, :]] = np.maximum(change, 0.0)
+    if negative == "return":
+        cube[idx[:, None], idx[None, :], idx[:, None]] = np.maximum(-change, 0.0)
+    return _flows_result(cube, labels, "difference", _diagnostics(),
+                         f"closed form (negative={negative!r}).", [])
+
+
+def flows_rates(stock_start, stock_end, total_flow: float | None = None) -> FlowsFromStocksResult:
+    """Bilateral flows as shares of the start-of-period foreign-born stock (rates method).
+
+    Each corridor ``i -> j`` receives its share of the world's foreign-born stock at the start
+    of the period, times a given world total of flows over the period (Dennett 2016, as
+    summarised by Abel & Cohen 2019 and the migest documentation).
+
+    Parameters
+    ----------
+    stock_start : pandas.DataFrame or array_like, shape (n, n)
+        Stocks at the start of the period, rows = place of birth (taken as origin), columns =
+        place of residence (destination).
+    stock_end : pandas.DataFrame or array_like, shape (n, n)
+        Stocks at the end of the period; only checked to match ``stock_start`` (the method
+        does not use them).
+    total_flow : float
+        World total of migration flows over the period (e.g. the total of another estimate,
+        or the sum of absolute net migration); required, >= 0.
+
+    Returns
+    -------
+    FlowsFromStocksResult
+        ``method="rates"``, closed form (``converged=True``, ``iterations=0``, empty
+        ``diagnostics``).
+
+    Raises
+    ------
+    InputError
+        ``total_flow`` missing, negative or not finite.
+    DataError
+        Stock tables that are not square, differ in labels or order, hold negative values, or
+        a start table without foreign-born population.
+
+    Notes
+    -----
+    ``flow[i -> j] = total_flow * S[i, j] / sum_{k != l} S[k, l]`` for ``i != j``, where ``S``
+    is the start stock table.  Flows follow existing migrant networks in proportion to their
+    size; corridors without a start stock get no flow.
+
+    References
+    ----------
+    Dennett, A. (2016). In Wilson, A. G. (ed.) *Global Dynamics: Approaches from Complexity
+    Science*, Wiley, 125-142.
+    Abel, G. J. & Cohen, J. E. (2019). *Scientific Data* 6, 82.
+
+    Examples
+    --------
+    Made-up stocks with 10 + 20 foreign-born at the start; 60 moves are shared 1 : 2.
+
+    >>> import pandas as pd
+    >>> labels = ["A", "B"]
+    >>> start = pd.DataFrame([[90, 10], [20, 100]], labels, labels)
+    >>> flows_rates(start, start, total_flow=60).flows.to_numpy().tolist()
+    [[0.0, 20.0], [40.0, 0.0]]
+    """
+    labels, s1, _ = _validate_stocks(stock_start, stock_end)
+    if total_flow is None:
+        raise InputError("the rates method needs total_flow, the world total of migration "
+                         "flows over the period (e.g. the sum of absolute net migration).")
+    if (not isinstance(total_flow, (int, float, np.integer, np.floating))
+            or not np.isfinite(total_flow) or total_flow < 0):
+        raise InputError(f"total_flow must be a non-negative number, got {total_flow!r}.")
+    n = len(labels)
+    idx = np.arange(n)
+    foreign = s1.copy()
+    foreign[idx, idx] = 0.0
+    total_foreign = foreign.sum()
+    if total_foreign <= 0:
+        raise DataError("stock_start has no foreign-born population, so the rates method has "
+                        "no corridor shares to allocate total_flow over.")
+    cube = np.zeros((n, n, n))
+    cube[idx[:, None], idx[:, None], idx[None, :]] = total_flow * foreign / total_foreign
+    return _flows_result(cube, labels, "rates", _diagnostics(),
+                         "closed form (shares of the start foreign-born stock).", [])
+
+
+_METHODS = {"demographic": flows_demographic, "difference": flows_difference,
+            "rates": flows_rates}
+
+
+def flows_from_stocks(stock_start, stock_end, method: str = "demographic",
+                      **kwargs) -> FlowsFromStocksResult:
+    """Bilateral flows from two stock tables by the named method (a dispatcher).
+
+    Calls :func:`flows_demographic`, :func:`flows_difference` or :func:`flows_rates`; prefer
+    calling them directly, which documents each method's own parameters.
+
+    Parameters
+    ----------
+    stock_start, stock_end : pandas.DataFrame or array_like, shape (n, n)
+        Stocks at the start and end of the period, rows = place of birth, columns = place of
+        residence.
+    method : {"demographic", "difference", "rates"}, default "demographic"
+        The estimator.
+    **kwargs
+        Keyword arguments of that estimator: ``births``, ``deaths``, ``prior``, ``tol``,
+        ``max_iter``, ``strict`` (demographic); ``negative`` (difference); ``total_flow``
+        (rates).
+
+    Returns
+    -------
+    FlowsFromStocksResult
+        The estimator's result.
+
+    Raises
+    ------
+    InputError
+        Unknown ``method``, or a keyword the chosen method does not use (it would otherwise be
+        ignored silently).
+    DataError, ConvergenceError
+        As raised by the estimator.
+
+    See Also
+    --------
+    flows_demographic, flows_difference, flows_rates
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels = ["A", "B"]  # made-up stocks
+    >>> start = pd.DataFrame([[90, 10], [20, 100]], labels, labels)
+    >>> end = pd.DataFrame([[80, 20], [10, 110]], labels, labels)
+    >>> flows_from_stocks(start, end, "difference", negative="return").flows.loc["A", "B"]
+    np.float64(20.0)
+    """
+    if method not in _METHODS:
+        raise InputError(f"method must be one of {sorted(_METHODS)}, got {method!r}.")
+    func = _METHODS[method]
+    accepted = set(inspect.signature(func).parameters) - {"stock_start", "stock_end"}
+    unused = sorted(set(kwargs) - accepted)
+    if unused:
+        reasons = []
+        for name in unused:
+            owners = [m for m, f in _METHODS.items() if name in inspect.signature(f).parameters]
+            if owners:
+                reasons.append(f"{name} is only used by method={owners[0]!r}")
+            elif name == "seed":
+                reasons.append("seed is not a parameter: the prior (auxiliary) table is prior=")
+            else:
+                reasons.append(f"{name} is not a parameter of any method")
+        raise InputError(f"method={method!r} would ignore {unused}: " + "; ".join(reasons)
+                         + ". Drop them or switch method.")
+    return func(stock_start, stock_end, **kwargs)
+
+
+def _flows_result(cube, labels, method, diagnostics, message, notes, *, converged=True,
+                  iterations=0, adj1=None, adj2=None) -> FlowsFromStocksResult:
     n = len(labels)
     od = cube.sum(axis=0)
     od[np.arange(n), np.arange(n)] = 0.0
@@ -369,10 +744,9 @@ def _flows_result(cube, labels, method, diagnostics, converged, message, notes, 
                          columns=pd.Index(labels, name="dest", dtype=object))
     return FlowsFromStocksResult(
         flows=flows, by_birthplace=cube, labels=tuple(labels), method=method,
-        assumptions=_ASSUMPTIONS[method], diagnostics=diagnostics, converged=converged,
-        message=message, notes=tuple(notes), stock_start_adjusted=adj1,
-        stock_end_adjusted=adj2,
-        rescaling_diagnostics=_empty_rescaling() if rescaling is None else rescaling)
+        assumptions=_ASSUMPTIONS[method], notes=tuple(notes), stock_start_adjusted=adj1,
+        stock_end_adjusted=adj2, converged=bool(converged), iterations=int(iterations),
+        message=message, diagnostics=diagnostics)
 
 
 #: The estimator variants of :func:`compare_methods`, in display order.
@@ -389,13 +763,45 @@ def closed_system_natural_change(stock_start: pd.DataFrame,
                                  stock_end: pd.DataFrame) -> pd.DataFrame:
     """Births and deaths approximated from the stock tables themselves.
 
-    For birthplace ``b``, ``natural_change[b] = sum_j S_end[b, j] - sum_j S_start[b, j]``:
-    the change in the number of people born in ``b`` living anywhere in the table.  Moves
-    between economies of the table leave it unchanged, so in a closed system it would equal
+    Only the net change of each birthplace population is known, so the smallest gross births
+    and deaths consistent with it are returned: a lower bound, not vital statistics.
+
+    Parameters
+    ----------
+    stock_start, stock_end : pandas.DataFrame, shape (n, n)
+        Stocks at the start and end of the period, rows = place of birth, columns = place of
+        residence, the same labels in the same order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``economy``; columns ``born_start``, ``born_end`` (people born in the
+        economy living anywhere in the table), ``natural_change``, ``births`` and ``deaths``
+        (to be read as births and deaths in residence ``b``).
+
+    Raises
+    ------
+    DataError
+        Tables that are not square or do not list the same economies in the same order.
+
+    Notes
+    -----
+    For birthplace ``b``, ``natural_change[b] = sum_j S_end[b, j] - sum_j S_start[b, j]``.
+    Moves between economies of the table leave it unchanged, so in a closed system it equals
     births minus deaths of the ``b``-born; in an open one it also holds their net migration to
-    and from the rest of the world.  Only the net is known, so ``births = max(change, 0)`` and
-    ``deaths = max(-change, 0)`` (to be read as births and deaths in residence ``b``): the
-    smallest gross figures consistent with the net - a lower bound, not vital statistics.
+    and from the rest of the world.  ``births = max(change, 0)``, ``deaths = max(-change, 0)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels = ["A", "B"]  # made-up stocks: A-born grow by 5, B-born shrink by 5
+    >>> start = pd.DataFrame([[90.0, 10.0], [20.0, 100.0]], labels, labels)
+    >>> end = pd.DataFrame([[95.0, 10.0], [20.0, 95.0]], labels, labels)
+    >>> closed_system_natural_change(start, end)[["births", "deaths"]]
+             births  deaths
+    economy                
+    A           5.0     0.0
+    B           0.0     5.0
     """
     start = _square_frame(stock_start, "stock_start")
     end = _square_frame(stock_end, "stock_end")
@@ -419,50 +825,130 @@ def closed_system_natural_change(stock_start: pd.DataFrame,
 def compare_methods(stock_start: pd.DataFrame, stock_end: pd.DataFrame, *,
                     births: pd.Series, deaths: pd.Series,
                     rates_total_from: str = VARIANTS[0], tol: float = 1e-10,
-                    max_iter: int = 1000) -> dict[str, FlowsFromStocksResult]:
-    """Every variant of :data:`VARIANTS` for one period, keyed by variant name.
+                    max_iter: int = 1000, strict: bool = False) -> dict[str, FlowsFromStocksResult]:
+    """Every estimator variant of :data:`VARIANTS` for one period.
 
     The two demographic variants differ only in ``births`` / ``deaths`` (given vs none); the
-    rates method (Dennett) distributes the total flow of the variant ``rates_total_from``, so
-    that it differs from that variant in pattern only.
+    two differencing variants in the treatment of decreases; the rates method (Dennett 2016)
+    distributes the total flow of the variant ``rates_total_from``, so that it differs from
+    that variant in pattern only.
+
+    Parameters
+    ----------
+    stock_start, stock_end : pandas.DataFrame, shape (n, n)
+        Stocks at the start and end of the period, rows = place of birth, columns = place of
+        residence.
+    births, deaths : pandas.Series
+        Births and deaths over the period by place of residence (first variant only), e.g.
+        from :func:`closed_system_natural_change`.
+    rates_total_from : str, default ``VARIANTS[0]``
+        The variant (one of the first four) whose total flow the rates method distributes.
+    tol : float, default 1e-10
+        Convergence tolerance of the demographic fits.
+    max_iter : int, default 1000
+        Largest number of iterations of each demographic fit.
+    strict : bool, default False
+        Raise :class:`~mixedmig.errors.ConvergenceError` if a demographic fit does not
+        converge.
+
+    Returns
+    -------
+    dict of str to FlowsFromStocksResult
+        One result per variant, keyed by variant name in the order of :data:`VARIANTS`.
+
+    Raises
+    ------
+    InputError
+        ``rates_total_from`` not one of the first four variants.
+    DataError, ConvergenceError
+        As raised by the estimators.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels = ["A", "B"]  # made-up stocks: 10 A-born move A -> B
+    >>> start = pd.DataFrame([[90, 5], [0, 100]], labels, labels)
+    >>> end = pd.DataFrame([[80, 15], [0, 100]], labels, labels)
+    >>> none = pd.Series(0.0, index=labels)
+    >>> res = compare_methods(start, end, births=none, deaths=none)
+    >>> {name: round(r.flows.loc["A", "B"], 6) for name, r in res.items()} == dict.fromkeys(
+    ...     VARIANTS, 10.0)
+    True
     """
     if rates_total_from not in VARIANTS[:4]:
         raise InputError(f"rates_total_from must be one of {list(VARIANTS[:4])}, got "
                          f"{rates_total_from!r}.")
     results = {
-        VARIANTS[0]: flows_from_stocks(stock_start, stock_end, births=births, deaths=deaths,
-                                       tol=tol, max_iter=max_iter),
-        VARIANTS[1]: flows_from_stocks(stock_start, stock_end, tol=tol, max_iter=max_iter),
-        VARIANTS[2]: flows_from_stocks(stock_start, stock_end, method="difference",
-                                       negative="zero"),
-        VARIANTS[3]: flows_from_stocks(stock_start, stock_end, method="difference",
-                                       negative="return"),
+        VARIANTS[0]: flows_demographic(stock_start, stock_end, births=births, deaths=deaths,
+                                       tol=tol, max_iter=max_iter, strict=strict),
+        VARIANTS[1]: flows_demographic(stock_start, stock_end, tol=tol, max_iter=max_iter,
+                                       strict=strict),
+        VARIANTS[2]: flows_difference(stock_start, stock_end, negative="zero"),
+        VARIANTS[3]: flows_difference(stock_start, stock_end, negative="return"),
     }
     total = float(results[rates_total_from].flows.to_numpy().sum())
-    results[VARIANTS[4]] = flows_from_stocks(stock_start, stock_end, method="rates",
-                                             total_flow=total)
+    results[VARIANTS[4]] = flows_rates(stock_start, stock_end, total_flow=total)
     return {name: results[name] for name in VARIANTS}
 
 
 def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
                        rates_total_from: str = VARIANTS[0], tol: float = 1e-10,
-                       max_iter: int = 1000) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`compare_methods` for each pair of consecutive years in ``stocks``.
+                       max_iter: int = 1000,
+                       strict: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`compare_methods` for each pair of consecutive years.
 
     Births and deaths of the first variant come from :func:`closed_system_natural_change`.
-    Returns ``(flows, diagnostics)``: ``flows`` has columns period_start, period_end, method,
-    orig, dest, value (off-diagonal cells only, sorted); ``diagnostics`` one row per period and
-    method with ``converged``, ``message`` and the adjustment ``notes`` joined by " | ".
+
+    Parameters
+    ----------
+    stocks : mapping of int to pandas.DataFrame
+        Stock table (rows = place of birth, columns = place of residence) by year; at least
+        two years, all with the same labels in the same order.
+    rates_total_from : str, default ``VARIANTS[0]``
+        Passed to :func:`compare_methods`.
+    tol : float, default 1e-10
+        Convergence tolerance of the demographic fits.
+    max_iter : int, default 1000
+        Largest number of iterations of each demographic fit.
+    strict : bool, default False
+        Raise :class:`~mixedmig.errors.ConvergenceError` if a demographic fit does not
+        converge.
+
+    Returns
+    -------
+    flows : pandas.DataFrame
+        Columns ``period_start``, ``period_end``, ``method``, ``orig``, ``dest``, ``value``;
+        off-diagonal cells only, sorted by period, variant (in :data:`VARIANTS` order), origin
+        and destination.
+    diagnostics : pandas.DataFrame
+        One row per period and variant: ``converged``, ``message`` and the adjustment
+        ``notes`` joined by " | ".
+
+    Raises
+    ------
+    DataError
+        Fewer than two years, or tables that do not match.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels = ["A", "B"]  # made-up stocks for three years
+    >>> stocks = {2000: pd.DataFrame([[90, 5], [0, 100]], labels, labels),
+    ...           2005: pd.DataFrame([[80, 15], [0, 100]], labels, labels),
+    ...           2010: pd.DataFrame([[70, 25], [0, 100]], labels, labels)}
+    >>> flows, diagnostics = flows_over_periods(stocks)
+    >>> len(flows), bool(diagnostics["converged"].all())
+    (20, True)
     """
     years = sorted(stocks)
     if len(years) < 2:
         raise DataError("flows_over_periods needs stock tables for at least two years.")
     flow_parts, diag_rows = [], []
-    for start, end in zip(years[:-1], years[1:]):
+    for start, end in pairwise(years):
         change = closed_system_natural_change(stocks[start], stocks[end])
         results = compare_methods(stocks[start], stocks[end], births=change["births"],
                                   deaths=change["deaths"], rates_total_from=rates_total_from,
-                                  tol=tol, max_iter=max_iter)
+                                  tol=tol, max_iter=max_iter, strict=strict)
         for name, result in results.items():
             part = to_long(result.flows, drop_diagonal=True)
             part.insert(0, "method", name)
@@ -478,27 +964,3 @@ def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
                               key=lambda s: s.map(order) if s.name == "method" else s,
                               kind="stable", ignore_index=True)
     return flows, pd.DataFrame(diag_rows)
-
-
-def flow_types(result: FlowsFromStocksResult) -> pd.DataFrame:
-    """Split the flows of a birthplace-specific estimate by the mover's birthplace.
-
-    For a move of a ``b``-born person from ``i`` to ``j`` (``i != j``): ``emigration`` when
-    ``i = b`` (leaving the birthplace), ``return`` when ``j = b`` (going back to it),
-    ``onward`` otherwise (between two foreign countries).  Returns one row per type with the
-    number of moves and its share of all moves (per cent).
-    """
-    cube = np.asarray(result.by_birthplace, dtype=float)
-    n = cube.shape[0]
-    b, i, j = np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij")
-    moves = i != j
-    totals = {
-        "emigration": float(cube[moves & (i == b)].sum()),
-        "return": float(cube[moves & (j == b)].sum()),
-        "onward": float(cube[moves & (i != b) & (j != b)].sum()),
-    }
-    all_moves = sum(totals.values())
-    out = pd.DataFrame({"moves": pd.Series(totals)})
-    out["share"] = 100.0 * out["moves"] / all_moves if all_moves > 0 else np.nan
-    out.index.name = "type"
-    return out

@@ -1,10 +1,21 @@
-"""Origin-destination tables: tidy long format <-> square labelled matrices."""
+"""Origin-destination (OD) tables: tidy long format <-> square labelled matrices, and stock tables.
+
+:func:`to_matrix` pivots a tidy ``(orig, dest, value)`` table into a square matrix (rows =
+origin, columns = destination, the same labels in the same order on both axes); :func:`to_long`
+unpivots it; :func:`stock_table` builds a birthplace (rows) x residence (columns) stock table
+from bilateral foreign-born stocks and resident populations.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
+
 from ..errors import DataError
-from collections.abc import Sequence
+
+__all__ = ["stock_table", "to_long", "to_matrix"]
 
 
 def _sorted_labels(values) -> list:
@@ -19,10 +30,39 @@ def to_matrix(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
               value: str = "value", labels=None, fill=0) -> pd.DataFrame:
     """Pivot a tidy ``(orig, dest, value)`` table into a square origin x destination matrix.
 
-    Both axes use the same labels in the same order: ``labels`` if given, otherwise the sorted
-    union of origins and destinations.  Pairs absent from the table get ``fill``.  A pair that
-    occurs twice, a missing column, a missing value or a label outside ``labels`` raises
-    :class:`DataError`.
+    Parameters
+    ----------
+    long_df : pandas.DataFrame
+        One row per origin-destination pair.
+    orig, dest, value : str, default "orig", "dest", "value"
+        Names of the origin, destination and value columns.
+    labels : sequence, optional
+        Label order of both axes; default the sorted union of origins and destinations.
+    fill : float, default 0
+        Value of the pairs absent from the table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square matrix, rows = origin (index named ``orig``), columns = destination (named
+        ``dest``), the same labels in the same order on both axes.
+
+    Raises
+    ------
+    DataError
+        Not a DataFrame, a missing column, a missing or non-numeric value, a pair that occurs
+        twice, duplicated ``labels`` or a label outside ``labels``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> long = pd.DataFrame({"orig": ["A", "B"], "dest": ["B", "C"], "value": [5, 7]})
+    >>> to_matrix(long)
+    dest    A    B    C
+    orig               
+    A     0.0  5.0  0.0
+    B     0.0  0.0  7.0
+    C     0.0  0.0  0.0
     """
     if not isinstance(long_df, pd.DataFrame):
         raise DataError(f"to_matrix expects a pandas DataFrame, got {type(long_df).__name__}.")
@@ -80,8 +120,34 @@ def to_long(matrix_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
             value: str = "value", drop_diagonal: bool = False) -> pd.DataFrame:
     """Unpivot a square labelled origin x destination matrix into a tidy table.
 
-    Rows come out in matrix order (origin-major).  The matrix must have the same labels in the
-    same order on both axes (else :class:`DataError`).
+    Parameters
+    ----------
+    matrix_df : pandas.DataFrame
+        Square matrix, rows = origin, columns = destination, the same labels in the same order
+        on both axes.
+    orig, dest, value : str, default "orig", "dest", "value"
+        Names of the output columns.
+    drop_diagonal : bool, default False
+        Leave out the pairs of a region with itself.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``orig``, ``dest``, ``value``, rows in matrix order (origin-major).
+
+    Raises
+    ------
+    DataError
+        Not a square DataFrame, or labels that differ (or differ in order) between the axes.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame([[0, 5], [2, 0]], index=["A", "B"], columns=["A", "B"])
+    >>> to_long(m, drop_diagonal=True)
+      orig dest  value
+    0    A    B    5.0
+    1    B    A    2.0
     """
     mat = _square_frame(matrix_df, "matrix")
     labels = np.asarray(mat.index, dtype=object)
@@ -122,21 +188,55 @@ def stock_table(bilateral: pd.DataFrame, population: pd.Series, *, orig: str = "
                 labels: Sequence | None = None, unlisted: float = 0.0) -> pd.DataFrame:
     """Birthplace (rows) x residence (columns) stock table of a closed set of economies.
 
-    ``bilateral`` holds one year's foreign-born stocks, one row per listed pair; a pair that is
-    not listed gets the stock ``unlisted`` (an assumption; 0 = "no migrants reported").
-    ``population`` (indexed by economy) gives the residents of each economy; the native-born
-    diagonal is
-    ``S[j, j] = population[j] - sum_{i != j} S[i, j]``, i.e. every resident not born in one
-    of the other economies of the table (so people born outside the table are counted as
-    native-born).  A self-pair in ``bilateral``, a pair outside ``labels`` or a population
-    smaller than its listed foreign-born raises :class:`DataError`.
+    Parameters
+    ----------
+    bilateral : pandas.DataFrame
+        One year's foreign-born stocks, one row per listed (birthplace, residence) pair.
+    population : pandas.Series
+        Resident population of each economy, indexed by economy.
+    orig, dest, value : str, default "orig", "dest", "stock"
+        Names of the birthplace, residence and stock columns of ``bilateral``.
+    labels : sequence, optional
+        Economies of the table, in order; default the sorted index of ``population``.
+    unlisted : float, default 0.0
+        Stock of a pair that ``bilateral`` does not list (an assumption; 0 = "no migrants
+        reported").
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows = place of birth (index ``birthplace``), columns = place of residence
+        (``residence``); each column sums to the economy's population.
+
+    Raises
+    ------
+    DataError
+        A self-pair in ``bilateral``, a pair outside ``labels``, a missing column or
+        population, a negative ``unlisted``, or a population smaller than its listed
+        foreign-born.
+
+    Notes
+    -----
+    The native-born diagonal is ``S[j, j] = population[j] - sum_{i != j} S[i, j]``: every
+    resident not born in one of the other economies of the table (so people born outside the
+    table are counted as native-born).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> bilateral = pd.DataFrame({"orig": ["A"], "dest": ["B"], "stock": [4.0]})  # made up
+    >>> stock_table(bilateral, pd.Series({"A": 10.0, "B": 20.0}))
+    residence     A     B
+    birthplace           
+    A          10.0   4.0
+    B           0.0  16.0
     """
     if not isinstance(population, pd.Series):
         raise DataError(f"population must be a pandas Series indexed by economy, got "
                         f"{type(population).__name__}.")
     if population.index.has_duplicates:
         raise DataError("population lists an economy twice; give one population per economy.")
-    labels = sorted(population.index) if labels is None else list(labels)
+    labels = _sorted_labels(population.index) if labels is None else list(labels)
     missing = [lab for lab in labels if lab not in population.index]
     if missing:
         raise DataError(f"population has no value for {missing}; every economy of the table "

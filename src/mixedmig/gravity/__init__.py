@@ -31,8 +31,8 @@ Both checks repeat until nothing more is dropped.  A regressor left without vari
 collinear with the fixed effects) is then not identified: it is removed from the design, its
 coefficient is reported as NaN and a diagnostic says why.  Rows with a missing value in any
 model column are dropped first.  Every dropped row is returned in ``result.dropped`` with a
-``reason``; every warning raised by statsmodels or numpy is recorded in ``result.diagnostics``
-and never reaches stderr.
+``reason``; every note and every warning raised by statsmodels, numpy or scipy is a row of
+``result.diagnostics`` (a DataFrame) and never reaches stderr.
 
 Unlike ppmlhdfe, singleton fixed-effect groups are *not* dropped: they do not change the
 regressor coefficients but do enter ``nobs`` and the small-sample factors of the standard errors.
@@ -42,31 +42,19 @@ from __future__ import annotations
 
 from .ols import fit_loglinear_ols
 from .ppml import fit_ppml
-from .report import (
-    percent_effect,
-    coefficient_table,
-    regression_table,
-    fixed_effects_label,
-    fit_report,
-    dropped_summary,
-    fit_table,
-)
+from .report import coefficient_table, percent_effect, regression_table
 from .result import GravityResult
-from .tables import UNLISTED_CHOICES, STATUSES, model_frame, corridor_counts
+from .tables import STATUSES, UNLISTED_CHOICES, corridor_counts, model_frame
 
 __all__ = [
+    "STATUSES",
+    "UNLISTED_CHOICES",
+    "GravityResult",
+    "coefficient_table",
+    "corridor_counts",
     "fit_loglinear_ols",
     "fit_ppml",
-    "percent_effect",
-    "coefficient_table",
-    "regression_table",
-    "fixed_effects_label",
-    "fit_report",
-    "dropped_summary",
-    "fit_table",
-    "GravityResult",
-    "UNLISTED_CHOICES",
-    "STATUSES",
     "model_frame",
-    "corridor_counts",
+    "percent_effect",
+    "regression_table",
 ]

@@ -1,11 +1,13 @@
-"""Preparation and validation of a gravity model frame."""
+"""Preparation and validation of a gravity model frame, and its design matrix (private)."""
 
 from __future__ import annotations
+
 from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
-from ..errors import DataError, InputError, SchemaError
 
+from ..errors import DataError, InputError, ModelError, SchemaError
 
 COV_TYPES = ("nonrobust", "HC0", "HC1")
 
@@ -160,3 +162,93 @@ def _group_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray
 class _Design:
     matrix: np.ndarray
     regressor_columns: dict[str, int]  # regressor -> column in matrix (identified ones only)
+
+
+_COLLINEAR_TOL = 1e-9
+
+
+def _build_design(prep: _Prepared, notes: list[tuple]) -> _Design:
+    """Design matrix (intercept, fixed-effect dummies, regressors) of the active rows, with
+    collinear columns removed; appends (check, value, note) triples to ``notes``."""
+    act = prep.active
+    n = int(act.sum())
+    if n == 0:
+        raise ModelError("no observations are left after dropping rows with missing values, "
+                         "zero flows (OLS) or separated observations (PPML)")
+    blocks = [np.ones((n, 1))]
+    names = ["intercept"]
+    for spec, codes in zip(prep.fe, prep.fe_codes):
+        block = _dummies(codes[act])
+        blocks.append(block)
+        names += [f"fe:{' x '.join(spec)}"] * block.shape[1]
+    blocks.append(prep.x[act])
+    names += list(prep.regressors)
+    matrix = np.hstack(blocks)
+    if n <= matrix.shape[1]:
+        raise ModelError(
+            f"only {n} observation(s) remain for {matrix.shape[1]} parameters (regressors, "
+            "intercept and fixed-effect dummies); the model cannot be estimated"
+        )
+    keep = _independent_columns(matrix)
+    n_fe_removed = 0
+    for k in np.flatnonzero(~keep):
+        if names[k].startswith("fe:"):
+            n_fe_removed += 1
+        else:
+            notes.append((
+                "identification", names[k],
+                (f"regressor '{names[k]}' is not identified (no variation, or collinear with "
+                "the fixed effects and other regressors, after dropping rows); its "
+                "coefficient is reported as NaN"),
+            ))
+    if n_fe_removed:
+        notes.append((
+            "identification", n_fe_removed,
+            (f"{n_fe_removed} fixed-effect dummy column(s) collinear with the other "
+            "fixed effects were removed (expected for interacted effects such as "
+            "origin-year and destination-year; otherwise a sign of disconnected "
+            "groups); regressor coefficients are unaffected"),
+        ))
+    matrix = matrix[:, keep]
+    kept_names = [name for name, k in zip(names, keep) if k]
+    regressor_columns = {name: i for i, name in enumerate(kept_names) if name in prep.regressors}
+    if n <= matrix.shape[1]:
+        raise ModelError(
+            f"only {n} observation(s) remain for {matrix.shape[1]} parameters (regressors, "
+            "intercept and fixed-effect dummies); the model cannot be estimated"
+        )
+    return _Design(matrix, regressor_columns)
+
+
+def _independent_columns(matrix: np.ndarray) -> np.ndarray:
+    """Mask of columns that are not linear combinations of the columns before them."""
+    keep = np.ones(matrix.shape[1], dtype=bool)
+    norms = np.linalg.norm(matrix, axis=0)
+    keep[norms == 0] = False
+    while True:
+        cols = np.flatnonzero(keep)
+        r = np.linalg.qr(matrix[:, cols], mode="r")
+        ratio = np.abs(np.diag(r)) / norms[cols]
+        dependent = np.flatnonzero(ratio < _COLLINEAR_TOL)
+        if len(dependent) == 0:
+            return keep
+        keep[cols[dependent[0]]] = False
+
+
+def _cov_arguments(prep: _Prepared, cov: str) -> dict:
+    """Keyword arguments of statsmodels' ``fit`` for the requested covariance."""
+    if prep.cluster is None:
+        return {"cov_type": cov}
+    groups = np.unique(prep.cluster_codes[prep.active], return_inverse=True)[1]
+    if groups.max() < 1:
+        raise InputError(f"cluster={prep.cluster} has a single cluster among the rows used; "
+                         "cluster-robust standard errors need at least two")
+    return {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+
+
+def _dummies(codes: np.ndarray) -> np.ndarray:
+    """One-hot columns for the levels present in ``codes``, first level dropped."""
+    levels, inverse = np.unique(codes, return_inverse=True)
+    out = np.zeros((len(codes), len(levels)), dtype=float)
+    out[np.arange(len(codes)), inverse] = 1.0
+    return out[:, 1:]

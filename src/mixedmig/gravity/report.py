@@ -1,40 +1,109 @@
-""""""
+"""Tables that compare several gravity fits: coefficient tables, regression tables, percent effects.
+
+Views of a single fit (its coefficient table, dropped rows by reason, a printable report,
+observed-versus-fitted flows) are methods of :class:`~mixedmig.gravity.GravityResult`.
+
+References
+----------
+Halvorsen, R. & Palmquist, R. (1980). The interpretation of dummy variables in semilogarithmic
+equations. *American Economic Review* 70(3): 474-475.
+"""
 
 from __future__ import annotations
-import re
+
 from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
-from ..errors import InputError, SchemaError
+
+from ..errors import InputError
 from .result import GravityResult
 
 
 def percent_effect(coef):
-    """Percentage change in the expected stock when a regressor rises by one unit:
-    ``100 (exp(b) - 1)`` (Halvorsen & Palmquist 1980, "The interpretation of dummy variables in
-    semilogarithmic equations", *American Economic Review* 70(3):474-475).  For a 0/1 dummy
-    such as contiguity it is the effect of switching the dummy on.  Accepts scalars, arrays and
-    Series."""
+    """Percentage change in the expected flow when a regressor rises by one unit.
+
+    Parameters
+    ----------
+    coef : float, array_like or pandas.Series
+        Coefficient(s) of a log-link (PPML) or log-linear model, in log points.
+
+    Returns
+    -------
+    float ndarray or pandas.Series
+        ``100 (exp(b) - 1)``, a Series when ``coef`` is one (same index), else an array.
+
+    Notes
+    -----
+    For a 0/1 dummy such as contiguity it is the effect of switching the dummy on
+    (Halvorsen & Palmquist 1980).
+
+    References
+    ----------
+    Halvorsen, R. & Palmquist, R. (1980). The interpretation of dummy variables in
+    semilogarithmic equations. *American Economic Review* 70(3): 474-475.
+
+    Examples
+    --------
+    >>> float(percent_effect(np.log(2.0)))
+    100.0
+    >>> percent_effect([0.0, np.log(0.5)]).round(6).tolist()
+    [0.0, -50.0]
+    """
     if isinstance(coef, pd.Series):
         return 100.0 * np.expm1(coef.astype(float))
     return 100.0 * np.expm1(np.asarray(coef, dtype=float))
 
 
-def coefficient_table(results: Mapping[str, GravityResult],
-                      percent: Sequence[str] = ()) -> pd.DataFrame:
-    """Long table of the regressor coefficients of several fits: ``model, method, regressor,
-    coef, se, ci_low, ci_high, p_value, nobs, n_dropped``.  For the regressors named in
-    ``percent`` (dummies), also ``effect_pct, effect_pct_low, effect_pct_high`` =
-    :func:`percent_effect` of the coefficient and of its confidence limits (NaN elsewhere).
-    Rows follow the order of ``results`` and of each model's regressors."""
-    if not results:
+def _check_results(results) -> None:
+    if not isinstance(results, Mapping) or not results:
         raise InputError("results is empty; pass a mapping of model name -> GravityResult")
-    frames = []
     for name, result in results.items():
         if not isinstance(result, GravityResult):
             raise InputError(f"results[{name!r}] is a {type(result).__name__}, not a "
                              "GravityResult from fit_ppml / fit_loglinear_ols")
-        table = result.summary().reset_index()
+
+
+def coefficient_table(results: Mapping[str, GravityResult],
+                      percent: Sequence[str] = ()) -> pd.DataFrame:
+    """Long table of the regressor coefficients of several fits.
+
+    Parameters
+    ----------
+    results : mapping of str to GravityResult
+        Model name -> fit, in display order.
+    percent : sequence of str, optional
+        Regressors (dummies) for which to add percent effects (:func:`percent_effect`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``model, method, regressor, coef, se, p_value, ci_low, ci_high, nobs,
+        n_dropped, effect_pct, effect_pct_low, effect_pct_high``; the last three are the
+        percent effects of ``coef`` and of its confidence limits for the regressors in
+        ``percent`` and NaN elsewhere.  Rows follow the order of ``results`` and of each
+        model's regressors.
+
+    Raises
+    ------
+    InputError
+        ``results`` is empty or holds something other than a GravityResult.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mixedmig.gravity import fit_ppml
+    >>> d = np.array([1.0, 2.0, 3.0, 1.5, 2.5, 0.5])
+    >>> toy = pd.DataFrame({"orig": list("AABBCC"), "dest": list("BCACAB"),
+    ...                     "flow": np.exp(1 - 0.5 * d), "dist": d})
+    >>> table = coefficient_table({"toy": fit_ppml(toy, "flow", "dist", fe=())})
+    >>> table[["model", "regressor", "nobs"]].to_dict("records")
+    [{'model': 'toy', 'regressor': 'dist', 'nobs': 6}]
+    """
+    _check_results(results)
+    frames = []
+    for name, result in results.items():
+        table = result.to_frame().reset_index()
         table.insert(0, "model", name)
         table.insert(1, "method", result.method)
         table["nobs"] = result.nobs
@@ -52,12 +121,43 @@ def coefficient_table(results: Mapping[str, GravityResult],
 
 def regression_table(results: Mapping[str, GravityResult], decimals: int = 3,
                      labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """A regression table as strings, one column per model: for each regressor a row with the
-    coefficient and a row with its standard error in parentheses ("absorbed" where the
-    regressor is in the model but not identified, blank where it is not in the model), then
-    ``fixed effects`` (:func:`fixed_effects_label`), ``standard errors`` (the covariance type),
-    ``observations``, ``rows dropped`` and ``pseudo R2`` (McFadden for PPML, R-squared of the
-    log regression for OLS).  ``labels`` renames regressors for display."""
+    """A regression table as strings, one column per model.
+
+    Parameters
+    ----------
+    results : mapping of str to GravityResult
+        Model name -> fit, in display order.
+    decimals : int, default 3
+        Decimals printed for coefficients, standard errors and pseudo R-squared.
+    labels : mapping of str to str, optional
+        Display names of regressors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Of str.  For each regressor a row with the coefficient and a row ``"<label> (se)"``
+        with its standard error in parentheses (``"absorbed"`` where the regressor is in the
+        model but not identified, blank where it is not in the model), then ``fixed effects``
+        (:attr:`GravityResult.fixed_effects_label`), ``standard errors`` (the covariance
+        type), ``observations``, ``rows dropped`` and ``pseudo R2`` (McFadden for PPML,
+        R-squared of the log regression for OLS).
+
+    Raises
+    ------
+    InputError
+        ``results`` is empty or holds something other than a GravityResult.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from mixedmig.gravity import fit_ppml
+    >>> d = np.array([1.0, 2.0, 3.0, 1.5, 2.5, 0.5])
+    >>> toy = pd.DataFrame({"orig": list("AABBCC"), "dest": list("BCACAB"),
+    ...                     "flow": np.exp(1 - 0.5 * d), "dist": d})
+    >>> table = regression_table({"toy": fit_ppml(toy, "flow", "dist", fe=())})
+    >>> table["toy"].loc[["dist", "fixed effects", "observations"]].tolist()
+    ['-0.500', 'none', '6']
+    """
     table = coefficient_table(results)
     labels = dict(labels or {})
     regressors = list(dict.fromkeys(table["regressor"]))
@@ -77,7 +177,7 @@ def regression_table(results: Mapping[str, GravityResult], decimals: int = 3,
                 se_row[name] = "(" + fmt.format(hit["se"].iloc[0]) + ")"
         rows[label] = coef_row
         rows[f"{label} (se)"] = se_row
-    rows["fixed effects"] = {n: fixed_effects_label(r) for n, r in results.items()}
+    rows["fixed effects"] = {n: r.fixed_effects_label for n, r in results.items()}
     rows["standard errors"] = {n: r.cov_type for n, r in results.items()}
     rows["observations"] = {n: str(r.nobs) for n, r in results.items()}
     rows["rows dropped"] = {n: str(r.n_dropped) for n, r in results.items()}
@@ -85,77 +185,3 @@ def regression_table(results: Mapping[str, GravityResult], decimals: int = 3,
     out = pd.DataFrame.from_dict(rows, orient="index", columns=list(results), dtype="str")
     out.index.name = None
     return out
-
-
-def fixed_effects_label(result: GravityResult) -> str:
-    """The fixed effects of a fit as text: ``"orig + dest"``, ``"orig x year + dest x year"``,
-    or ``"none"``."""
-    if not result.fe:
-        return "none"
-    return " + ".join(" x ".join(spec) for spec in result.fe)
-
-
-def fit_report(name: str, result: GravityResult) -> str:
-    """A few lines on what a fit used and left out: rows used and dropped, the dropped rows by
-    reason (:func:`dropped_summary`) and every captured diagnostic, for printing."""
-    lines = [f"{name}: {result.method}, fixed effects {fixed_effects_label(result)}; "
-             f"{result.nobs} rows used, {result.n_dropped} dropped; "
-             f"converged: {'yes' if result.converged else 'NO'}"]
-    for row in dropped_summary(result).itertuples(index=False):
-        groups = f" in {row.groups} groups" if row.groups > 1 else ""
-        lines.append(f"  dropped {row.rows} row(s){groups}: {row.reason}")
-    lines += [f"  diagnostic: {note}" for note in result.diagnostics]
-    return "\n".join(lines)
-
-
-_GROUP_LABEL = re.compile(r"fixed-effect group .*? \(")
-
-
-def dropped_summary(result: GravityResult) -> pd.DataFrame:
-    """Rows a fit left out, counted by reason (column ``rows``), most frequent first.  Reasons
-    that name a single fixed-effect group (e.g. one all-zero origin-destination pair) are pooled
-    into one line per kind, with the number of groups in ``groups``."""
-    dropped = result.dropped
-    if dropped.empty:
-        return pd.DataFrame({"reason": pd.Series([], dtype="str"),
-                             "rows": pd.Series([], dtype="int64"),
-                             "groups": pd.Series([], dtype="int64")})
-    reasons = dropped["reason"].astype("str")
-    pooled = reasons.str.replace(_GROUP_LABEL, "fixed-effect group <one per group> (", regex=True)
-    summary = (pd.DataFrame({"reason": pooled, "detail": reasons})
-               .groupby("reason", sort=True)
-               .agg(rows=("detail", "size"), groups=("detail", "nunique"))
-               .reset_index())
-    summary = summary.sort_values(["rows", "reason"], ascending=[False, True], kind="stable")
-    summary["reason"] = summary["reason"].astype("str")
-    return summary.reset_index(drop=True).astype({"rows": "int64", "groups": "int64"})
-
-
-def fit_table(result: GravityResult, frame: pd.DataFrame,
-              keys: Sequence[str] = ("year", "orig", "dest")) -> pd.DataFrame:
-    """Observed and fitted stock for every row a fit used: ``keys``, ``observed``, ``fitted``
-    and ``pearson_residual = (observed - fitted) / sqrt(fitted)``.
-
-    ``frame`` must be the data frame that was passed to the fit (rows are matched on its
-    index).  PPML fits give the fitted mean directly; for log-linear OLS ``fitted`` is
-    ``exp(fitted log stock)``, the naive retransformation, which estimates the conditional
-    median rather than the mean when the log errors are heteroskedastic or non-normal (Santos
-    Silva & Tenreyro 2006, section II).
-    """
-    missing = [k for k in (*keys, result.flow) if k not in frame.columns]
-    if missing:
-        raise SchemaError(f"column(s) {missing} are not in the frame; pass the frame that was "
-                          "fitted", column=missing[0])
-    if not result.fitted.index.isin(frame.index).all():
-        raise InputError("the fitted rows are not all in the frame; pass the same data frame "
-                         "that was given to the fit")
-    used = frame.loc[result.fitted.index]
-    fitted = result.fitted.to_numpy(dtype=float)
-    if result.method == "ols-log":
-        fitted = np.exp(fitted)
-    observed = used[result.flow].to_numpy(dtype=float, na_value=np.nan)
-    out = used[list(keys)].copy()
-    out["observed"] = observed
-    out["fitted"] = fitted
-    out["pearson_residual"] = (observed - fitted) / np.sqrt(fitted)
-    return out.reset_index(drop=True)

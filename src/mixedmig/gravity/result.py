@@ -1,24 +1,94 @@
-"""The result of a gravity fit, shared by PPML and OLS."""
+"""The result of a gravity fit, shared by PPML and log-linear OLS, and its views.
+
+:class:`GravityResult` follows the result protocol of :mod:`mixedmig.results`.  Besides the
+coefficient table (:meth:`GravityResult.to_frame`) it offers the views a report needs: the dropped
+rows counted by reason (:meth:`GravityResult.dropped_summary`), a printable account of the fit
+(:meth:`GravityResult.report`) and observed-versus-fitted flows (:meth:`GravityResult.fit_table`).
+
+References
+----------
+Santos Silva, J. M. C. & Tenreyro, S. (2006). The log of gravity. *Review of Economics and
+Statistics* 88(4): 641-658.
+"""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
+
+from ..errors import InputError, SchemaError
+from ..results import Result, diagnostics_frame
 from ._prepare import _Design, _Prepared
 
+#: Columns of :attr:`GravityResult.diagnostics`.
+DIAGNOSTIC_COLUMNS = ("check", "value", "note")
 
-@dataclass(frozen=True)
-class GravityResult:
-    """Result of :func:`fit_ppml` or :func:`fit_loglinear_ols`.
+_GROUP_LABEL = re.compile(r"fixed-effect group .*? \(")
 
-    ``params``, ``bse``, ``pvalues`` (Series) and ``conf_int`` (DataFrame with columns
-    ``ci_low``, ``ci_high``) are indexed by the regressors only -- fixed-effect dummies are not
-    reported.  A regressor removed as not identified has NaN everywhere.  ``nobs`` counts the
-    rows used; ``dropped`` holds the other rows of the input with a ``reason`` column;
-    ``diagnostics`` lists captured warnings and notes.  ``pseudo_r2`` is McFadden's
-    ``1 - llf/llnull`` for PPML and the ordinary R-squared of log(flow) for OLS.
-    ``fitted`` holds the fitted mean flow (PPML) or fitted log flow (OLS) for the rows used,
-    indexed like the input.
+
+@dataclass(frozen=True, eq=False)
+class GravityResult(Result):
+    """Result of :func:`~mixedmig.gravity.fit_ppml` or :func:`~mixedmig.gravity.fit_loglinear_ols`.
+
+    Coefficients are reported for the regressors only: fixed-effect dummies are absorbed and
+    not reported.  A regressor removed as not identified has NaN everywhere.
+
+    Parameters
+    ----------
+    method : str
+        ``"ppml"`` or ``"ols-log"``.
+    flow : str
+        Name of the flow column that was modelled.
+    regressors : tuple of str
+        The regressor columns, in the order given.
+    fe : tuple of tuple of str
+        The fixed effects; each is a tuple of the columns whose combination defines it.
+    params : pandas.Series
+        Coefficients (name ``coef``), indexed by regressor.
+    bse : pandas.Series
+        Standard errors (name ``se``), indexed by regressor.
+    conf_int : pandas.DataFrame
+        Columns ``ci_low`` and ``ci_high``: the ``1 - alpha`` confidence interval, indexed by
+        regressor.
+    pvalues : pandas.Series
+        Two-sided p-values (name ``p_value``), indexed by regressor.
+    nobs : int
+        Number of rows used in the fit.
+    dropped : pandas.DataFrame
+        The input rows left out of the fit (original index and columns) with an added column
+        ``reason`` (str): ``"missing value in '<column>'"``, ``"zero flow: log(0) undefined"``
+        (OLS), ``"all flows are zero in fixed-effect group ..."`` or ``"zero flow perfectly
+        predicted by ..."`` (separation, PPML).
+    pseudo_r2 : float
+        McFadden's ``1 - llf / llnull`` for PPML; the ordinary R-squared of ``log(flow)`` for OLS.
+    cov_type : str
+        ``"HC1"``, ``"HC0"``, ``"nonrobust"`` or ``"cluster(<columns>)"``.
+    alpha : float
+        Level of the ``1 - alpha`` confidence intervals.
+    fitted : pandas.Series
+        Fitted mean flow (PPML) or fitted log flow (OLS) for the rows used, indexed like the
+        input.
+    converged : bool
+        Whether IRLS met its deviance tolerance (always True for OLS).
+    iterations : int
+        IRLS iterations (0 for OLS).
+    message : str
+        One line: method, rows used and dropped, convergence.
+    diagnostics : pandas.DataFrame
+        One row per note or captured warning, columns ``check`` (``"dropped"``,
+        ``"separation"``, ``"identification"``, ``"convergence"`` or ``"warning"``), ``value``
+        (a count, a regressor name or a warning category) and ``note`` (the readable text).
+        Warnings raised by statsmodels, numpy or scipy during the fit are recorded here and
+        never reach stderr.
+
+    See Also
+    --------
+    mixedmig.gravity.coefficient_table : coefficients of several fits in one long table.
+    mixedmig.gravity.regression_table : a regression table of several fits, as text.
     """
 
     method: str
@@ -31,9 +101,6 @@ class GravityResult:
     pvalues: pd.Series = field(repr=False)
     nobs: int
     dropped: pd.DataFrame = field(repr=False)
-    diagnostics: tuple[str, ...]
-    converged: bool
-    iterations: int
     pseudo_r2: float
     cov_type: str
     alpha: float
@@ -41,12 +108,27 @@ class GravityResult:
 
     @property
     def n_dropped(self) -> int:
-        """Number of input rows left out of the fit."""
+        """Number of input rows left out of the fit (``len(dropped)``)."""
         return len(self.dropped)
 
-    def summary(self) -> pd.DataFrame:
-        """Coefficient table: ``coef``, ``se``, ``statistic`` (coef/se), ``p_value``,
-        ``ci_low``, ``ci_high``, one row per regressor."""
+    @property
+    def fixed_effects_label(self) -> str:
+        """The fixed effects as text: ``"orig + dest"``, ``"orig x year + dest x year"`` or
+        ``"none"``."""
+        if not self.fe:
+            return "none"
+        return " + ".join(" x ".join(spec) for spec in self.fe)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Coefficient table, one row per regressor (fixed-effect dummies are not reported).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``regressor``; columns ``coef`` (estimate), ``se`` (standard error),
+            ``statistic`` (``coef / se``: z for PPML, t for OLS), ``p_value``, ``ci_low`` and
+            ``ci_high`` (the ``1 - alpha`` confidence interval).
+        """
         table = pd.DataFrame(
             {
                 "coef": self.params,
@@ -59,6 +141,119 @@ class GravityResult:
         )
         table.index.name = "regressor"
         return table
+
+    def summary(self) -> pd.DataFrame:
+        """The coefficient table; the same as :meth:`to_frame`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :meth:`to_frame`.
+        """
+        return self.to_frame()
+
+    def dropped_summary(self) -> pd.DataFrame:
+        """Rows the fit left out, counted by reason, most frequent first.
+
+        Reasons that name a single fixed-effect group (e.g. one all-zero origin) are pooled
+        into one line per kind, with the number of groups in ``groups``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``reason`` (str), ``rows`` (int64, rows dropped) and ``groups`` (int64,
+            distinct fixed-effect groups pooled into the line; 1 for other reasons).  Empty
+            when nothing was dropped.
+        """
+        if self.dropped.empty:
+            return pd.DataFrame({"reason": pd.Series([], dtype="str"),
+                                 "rows": pd.Series([], dtype="int64"),
+                                 "groups": pd.Series([], dtype="int64")})
+        reasons = self.dropped["reason"].astype("str")
+        pooled = reasons.str.replace(_GROUP_LABEL, "fixed-effect group <one per group> (",
+                                     regex=True)
+        summary = (pd.DataFrame({"reason": pooled, "detail": reasons})
+                   .groupby("reason", sort=True)
+                   .agg(rows=("detail", "size"), groups=("detail", "nunique"))
+                   .reset_index())
+        summary = summary.sort_values(["rows", "reason"], ascending=[False, True], kind="stable")
+        summary["reason"] = summary["reason"].astype("str")
+        return summary.reset_index(drop=True).astype({"rows": "int64", "groups": "int64"})
+
+    def report(self, name: str) -> str:
+        """A few printable lines on what the fit used and left out.
+
+        Parameters
+        ----------
+        name : str
+            Label of the model, printed first.
+
+        Returns
+        -------
+        str
+            First line: ``"<name>: <method>, fixed effects <label>; <nobs> rows used,
+            <n> dropped; converged: yes|NO"``; then one line per reason of
+            :meth:`dropped_summary` and one line ``"  diagnostic: <note>"`` per row of
+            :attr:`diagnostics`.
+        """
+        lines = [(f"{name}: {self.method}, fixed effects {self.fixed_effects_label}; "
+                 f"{self.nobs} rows used, {self.n_dropped} dropped; "
+                 f"converged: {'yes' if self.converged else 'NO'}")]
+        for row in self.dropped_summary().itertuples(index=False):
+            groups = f" in {row.groups} groups" if row.groups > 1 else ""
+            lines.append(f"  dropped {row.rows} row(s){groups}: {row.reason}")
+        lines += [f"  diagnostic: {note}" for note in self.diagnostics["note"]]
+        return "\n".join(lines)
+
+    def fit_table(self, frame: pd.DataFrame,
+                  keys: Sequence[str] = ("year", "orig", "dest")) -> pd.DataFrame:
+        """Observed and fitted flow for every row the fit used.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            The data frame that was passed to the fit (rows are matched on its index).
+        keys : sequence of str
+            Columns of ``frame`` that identify a row, copied to the output.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``keys``, ``observed``, ``fitted`` and ``pearson_residual``, one row per
+            row used, with a fresh index.
+
+        Raises
+        ------
+        SchemaError
+            A key or the flow column is not in ``frame``.
+        InputError
+            Some fitted rows are not in ``frame`` (another frame was passed).
+
+        Notes
+        -----
+        ``pearson_residual = (observed - fitted) / sqrt(fitted)``.  PPML gives the fitted mean
+        directly; for log-linear OLS ``fitted = exp(fitted log flow)``, the naive
+        retransformation, which estimates the conditional median rather than the mean when
+        the log errors are heteroskedastic or non-normal (Santos Silva & Tenreyro 2006,
+        section II).
+        """
+        missing = [k for k in (*keys, self.flow) if k not in frame.columns]
+        if missing:
+            raise SchemaError(f"column(s) {missing} are not in the frame; pass the frame that "
+                              "was fitted", column=missing[0])
+        if not self.fitted.index.isin(frame.index).all():
+            raise InputError("the fitted rows are not all in the frame; pass the same data "
+                             "frame that was given to the fit")
+        used = frame.loc[self.fitted.index]
+        fitted = self.fitted.to_numpy(dtype=float)
+        if self.method == "ols-log":
+            fitted = np.exp(fitted)
+        observed = used[self.flow].to_numpy(dtype=float, na_value=np.nan)
+        out = used[list(keys)].copy()
+        out["observed"] = observed
+        out["fitted"] = fitted
+        out["pearson_residual"] = (observed - fitted) / np.sqrt(fitted)
+        return out.reset_index(drop=True)
 
 
 def _coefficient_tables(res, design: _Design, prep: _Prepared, alpha: float) -> dict:
@@ -79,14 +274,25 @@ def _coefficient_tables(res, design: _Design, prep: _Prepared, alpha: float) -> 
 
 def _result(method, prep, design, coef, notes, caught, converged, iterations, pseudo_r2,
             fitted, cov) -> GravityResult:
-    diagnostics = list(notes)
-    diagnostics += [f"{w.category.__name__}: {w.message}" for w in caught]
+    """Assemble a :class:`GravityResult`; ``notes`` are (check, value, note) triples."""
+    rows = list(notes)
+    rows += [("warning", w.category.__name__, f"{w.category.__name__}: {w.message}")
+             for w in caught]
     positions = sorted(prep.reasons)
     dropped = prep.df.iloc[positions].copy()
     dropped["reason"] = [prep.reasons[p] for p in positions]
     used_index = prep.df.index[prep.active]
     cov_type = cov if prep.cluster is None else f"cluster({', '.join(prep.cluster)})"
     conf = pd.DataFrame({"ci_low": coef["ci_low"], "ci_high": coef["ci_high"]})
+    nobs = int(prep.active.sum())
+    label = {"ppml": "PPML", "ols-log": "log-linear OLS"}[method]
+    if method == "ppml":
+        status = (f"converged in {iterations} IRLS iterations" if converged
+                  else f"did NOT converge in {iterations} IRLS iterations")
+    else:
+        status = "closed form"
+    message = (f"{label}: {nobs} rows used, {len(positions)} dropped, {status}"
+               + (f"; {len(rows)} diagnostic(s)" if rows else ""))
     return GravityResult(
         method=method,
         flow=prep.flow,
@@ -96,13 +302,14 @@ def _result(method, prep, design, coef, notes, caught, converged, iterations, ps
         bse=coef["bse"].rename("se"),
         conf_int=conf,
         pvalues=coef["pvalues"].rename("p_value"),
-        nobs=int(prep.active.sum()),
+        nobs=nobs,
         dropped=dropped,
-        diagnostics=tuple(diagnostics),
-        converged=converged,
-        iterations=iterations,
         pseudo_r2=pseudo_r2,
         cov_type=cov_type,
         alpha=prep.alpha,
         fitted=pd.Series(fitted, index=used_index, name="fitted"),
+        converged=converged,
+        iterations=iterations,
+        message=message,
+        diagnostics=diagnostics_frame(rows, columns=DIAGNOSTIC_COLUMNS),
     )

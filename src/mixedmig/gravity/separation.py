@@ -1,17 +1,39 @@
-"""Separation pre-check for PPML (Correia, Guimaraes & Zylkin 2019)."""
+"""Separation pre-check for PPML: observations for which the Poisson ML estimate does not exist.
+
+Two checks, repeated until nothing more is dropped (see :mod:`mixedmig.gravity`):
+
+1. fixed-effect check: a fixed-effect group whose flows are all zero has a fixed effect that
+   diverges to minus infinity; its rows carry no information and are dropped;
+2. linear-programming check: a zero-flow observation is separated when some combination
+   ``z = X g`` of the intercept, regressors and fixed-effect dummies is zero on every positive
+   flow, non-negative on every zero flow and positive on that one.  It solves
+   ``max sum(z_0)  s.t.  X_+ g = 0,  0 <= X_0 g <= 1`` with scipy's HiGHS solver and drops the
+   zero-flow rows with ``z > 0``.
+
+References
+----------
+Santos Silva, J. M. C. & Tenreyro, S. (2010). On the existence of the maximum likelihood estimates
+in Poisson regression. *Economics Letters* 107(2): 310-312.
+Correia, S., Guimaraes, P. & Zylkin, T. (2019). Verifying the existence of maximum likelihood
+estimates for generalized linear models. arXiv:1903.01633.
+"""
 
 from __future__ import annotations
+
 import warnings
+
 import numpy as np
 from scipy import optimize
-from ._prepare import _Prepared
 
+from ._prepare import _dummies, _Prepared
 
 _SEPARATION_TOL = 1e-6
 
 
-def _drop_separated(prep: _Prepared, lp: bool, notes: list[str]) -> None:
-    """Iterate the fixed-effect check and (optionally) the LP check until nothing changes."""
+def _drop_separated(prep: _Prepared, lp: bool, notes: list[tuple]) -> None:
+    """Iterate the fixed-effect check and (optionally) the LP check until nothing changes.
+
+    Appends (check, value, note) triples to ``notes``."""
     n_fe = n_lp = 0
     while True:
         dropped_fe = _fe_check(prep)
@@ -21,11 +43,13 @@ def _drop_separated(prep: _Prepared, lp: bool, notes: list[str]) -> None:
         if dropped_fe == 0 and dropped_lp == 0:
             break
     if n_fe:
-        notes.append(f"separation: {n_fe} row(s) dropped in fixed-effect groups whose flows "
-                     "are all zero")
+        notes.append(("separation", n_fe,
+                      (f"separation: {n_fe} row(s) dropped in fixed-effect groups whose flows "
+                      "are all zero")))
     if n_lp:
-        notes.append(f"separation: {n_lp} zero-flow row(s) dropped because a linear "
-                     "combination of the regressors perfectly predicts them (LP check)")
+        notes.append(("separation", n_lp,
+                      (f"separation: {n_lp} zero-flow row(s) dropped because a linear "
+                      "combination of the regressors perfectly predicts them (LP check)")))
 
 
 def _fe_check(prep: _Prepared) -> int:
@@ -47,7 +71,7 @@ def _fe_check(prep: _Prepared) -> int:
     return dropped
 
 
-def _lp_check(prep: _Prepared, notes: list[str]) -> int:
+def _lp_check(prep: _Prepared, notes: list[tuple]) -> int:
     act = np.flatnonzero(prep.active)
     zero = prep.y[act] == 0
     if not zero.any() or zero.all():
@@ -72,10 +96,12 @@ def _lp_check(prep: _Prepared, notes: list[str]) -> int:
             bounds=(None, None),
             method="highs",
         )
-    notes.extend(f"separation LP: {w.category.__name__}: {w.message}" for w in caught)
+    notes.extend(("warning", w.category.__name__,
+                  f"separation LP: {w.category.__name__}: {w.message}") for w in caught)
     if lp.status != 0:
-        notes.append(f"separation LP check could not be completed ({lp.message}); "
-                     "only the fixed-effect check was applied")
+        notes.append(("separation", lp.status,
+                      (f"separation LP check could not be completed ({lp.message}); "
+                      "only the fixed-effect check was applied")))
         return 0
     certificate = x_zero @ lp.x
     separated = certificate > _SEPARATION_TOL
@@ -92,11 +118,3 @@ def _lp_check(prep: _Prepared, notes: list[str]) -> int:
         prep.reasons[int(pos)] = reason
     prep.active[positions] = False
     return len(positions)
-
-
-def _dummies(codes: np.ndarray) -> np.ndarray:
-    """One-hot columns for the levels present in ``codes``, first level dropped."""
-    levels, inverse = np.unique(codes, return_inverse=True)
-    out = np.zeros((len(codes), len(levels)), dtype=float)
-    out[np.arange(len(codes)), inverse] = 1.0
-    return out[:, 1:]

@@ -1,11 +1,26 @@
-""""""
+"""Model frames for migration gravity models, built from the gravity pairs table.
+
+:func:`model_frame` turns the table of :func:`mixedmig.data.gravity_pairs` (UN DESA bilateral
+migrant stocks with CEPII distances, contiguity and common language, and World Bank population
+and GDP per capita) into the regressors of a gravity model; :func:`corridor_counts` counts the
+corridors by status in the source.  This module does not read files: pass it the table.
+
+References
+----------
+Santos Silva, J. M. C. & Tenreyro, S. (2006). The log of gravity. *Review of Economics and
+Statistics* 88(4): 641-658.
+Beine, M., Bertoli, S. & Fernandez-Huertas Moraga, J. (2016). A practitioners' guide to gravity
+models of international migration. *The World Economy* 39(4): 496-512.
+"""
 
 from __future__ import annotations
+
 from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
-from ..errors import DataError, InputError, SchemaError
 
+from ..errors import DataError, InputError, SchemaError
 
 #: What a pair absent from the source means: ``"zero"`` (no migrants recorded, kept as 0) or
 #: ``"missing"`` (unknown, left out of every fit).
@@ -27,25 +42,63 @@ def model_frame(pairs: pd.DataFrame, *, years: Sequence[int] | int | None = None
                 language: str = "comlang_ethno") -> pd.DataFrame:
     """Regressors of a migration gravity model, one row per (year, origin, destination).
 
-    ``pairs`` is the table of :func:`mixedmig.pipeline.gravity_pairs` (columns ``year, orig,
-    dest, stock, stock_listed, contig``, the ``distance`` and ``language`` columns and,
-    optionally, ``pop_orig, pop_dest, gdppc_orig, gdppc_dest``).  Adds:
+    Parameters
+    ----------
+    pairs : pandas.DataFrame
+        The table of :func:`mixedmig.data.gravity_pairs`: columns ``year, orig, dest, stock,
+        stock_listed, contig``, the ``distance`` and ``language`` columns and, optionally,
+        ``pop_orig, pop_dest, gdppc_orig, gdppc_dest``.  ``orig`` is the country of birth,
+        ``dest`` the country of residence; ``stock`` counts persons.
+    years : int or sequence of int, optional
+        Keep only these years (each must be in the table); ``None`` keeps all.
+    unlisted : {"zero", "missing"}, default "zero"
+        What a pair absent from the source means (:data:`UNLISTED_CHOICES`): no migrants
+        recorded (kept as 0), or unknown (``stock`` set to NaN, so the fits drop the row with
+        reason "missing value in 'stock'").
+    distance : str, default "distw"
+        Distance column (km, positive), e.g. CEPII's population-weighted ``distw``.
+    language : str, default "comlang_ethno"
+        0/1 common-language column.
 
-    * ``stock_status`` - ``"positive"``, ``"listed zero"`` or ``"unlisted"`` (see :data:`STATUSES`;
-      a listed pair with no value, which ``gravity_pairs`` never produces, is
-      ``"listed, no value"`` and keeps NaN);
-    * ``stock`` as float; for ``unlisted="missing"`` the unlisted pairs get NaN, so the gravity
-      fits drop them with reason "missing value in 'stock'"; for ``"zero"`` they stay 0;
-    * ``log_dist = ln(distance)``, ``comlang`` (0/1 from the ``language`` column), ``contig``
-      as float;
-    * ``log_pop_orig``, ``log_pop_dest``, ``log_gdppc_orig``, ``log_gdppc_dest`` where the
-      inputs are present (NaN stays NaN), and ``log_income_ratio = ln(gdppc_dest / gdppc_orig)
-      = log_gdppc_dest - log_gdppc_orig``.
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of the selected rows, sorted by year, origin, destination, with a fresh index
+        and these columns added or replaced: ``stock_status`` (``"positive"``, ``"listed
+        zero"`` or ``"unlisted"``, see :data:`STATUSES`; a listed pair with no value is
+        ``"listed, no value"`` and keeps NaN), ``stock`` (float), ``log_dist``, ``contig``
+        (float), ``comlang`` (float), ``log_pop_orig``, ``log_pop_dest``, ``log_gdppc_orig``,
+        ``log_gdppc_dest`` (where the inputs are present; NaN stays NaN) and
+        ``log_income_ratio``.
 
-    ``years`` keeps only those years (each must be in the table).  Rows come sorted by year,
-    origin, destination with a fresh index.  Raises :class:`~mixedmig.errors.SchemaError` for
-    a missing column, :class:`~mixedmig.errors.DataError` for a non-positive distance,
-    population or GDP, and :class:`~mixedmig.errors.InputError` for a bad option.
+    Raises
+    ------
+    SchemaError
+        A required column is missing.
+    DataError
+        A distance, population or GDP per capita is not positive.
+    InputError
+        ``pairs`` is not a DataFrame, ``unlisted`` is unknown or a year is not in the table.
+
+    Notes
+    -----
+    ``log_dist = ln(distance)`` and ``log_income_ratio = ln(gdppc_dest / gdppc_orig) =
+    log_gdppc_dest - log_gdppc_orig``.
+
+    Examples
+    --------
+    Two made-up pairs, one unlisted in the source:
+
+    >>> import pandas as pd
+    >>> toy = pd.DataFrame({"year": [2020, 2020], "orig": ["AAA", "BBB"],
+    ...                     "dest": ["BBB", "AAA"], "stock": [150.0, 0.0],
+    ...                     "stock_listed": [True, False], "contig": [1, 1],
+    ...                     "distw": [100.0, 100.0], "comlang_ethno": [0, 0]})
+    >>> frame = model_frame(toy, unlisted="missing")
+    >>> frame["stock_status"].tolist(), frame["stock"].tolist()
+    (['positive', 'unlisted'], [150.0, nan])
+    >>> round(float(frame.loc[0, "log_dist"]), 4)
+    4.6052
     """
     if not isinstance(pairs, pd.DataFrame):
         raise InputError(f"pairs must be a pandas DataFrame, got {type(pairs).__name__}")
@@ -56,7 +109,7 @@ def model_frame(pairs: pd.DataFrame, *, years: Sequence[int] | int | None = None
         if column not in pairs.columns:
             raise SchemaError(
                 f"column '{column}' is not in the pairs table; build it with "
-                "mixedmig.pipeline.gravity_pairs() (available: "
+                "mixedmig.data.gravity_pairs() (available: "
                 f"{', '.join(map(str, pairs.columns))})",
                 column=column,
             )
@@ -92,6 +145,7 @@ def model_frame(pairs: pd.DataFrame, *, years: Sequence[int] | int | None = None
 
 
 def _log_positive(frame: pd.DataFrame, column: str) -> np.ndarray:
+    """Natural log of a column that must be positive where present (NaN stays NaN)."""
     values = frame[column].to_numpy(dtype=float, na_value=np.nan)
     bad = values <= 0
     if bad.any():
@@ -106,9 +160,31 @@ def _log_positive(frame: pd.DataFrame, column: str) -> np.ndarray:
 
 
 def corridor_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Number of corridors by year and :data:`STATUSES` (columns), plus ``total``.
+    """Number of corridors by year and status in the source.
 
-    ``frame`` is a :func:`model_frame` result.
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A :func:`model_frame` result (needs ``year`` and ``stock_status``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Of int64, indexed by year; one column per status of :data:`STATUSES` (then any other
+        status found, sorted) and ``total``.
+
+    Raises
+    ------
+    SchemaError
+        ``stock_status`` is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> toy = pd.DataFrame({"year": [2020, 2020, 2020],
+    ...                     "stock_status": ["positive", "positive", "unlisted"]})
+    >>> corridor_counts(toy).loc[2020].to_dict()
+    {'positive': 2, 'listed zero': 0, 'unlisted': 1, 'total': 3}
     """
     if "stock_status" not in frame.columns:
         raise SchemaError("column 'stock_status' is missing; build the frame with model_frame()",

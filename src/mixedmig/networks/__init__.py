@@ -8,7 +8,11 @@ Contents
   :func:`corridor_ranking`, :func:`corridor_change`.
 * Actor level: :func:`centrality_table` (degree, strength, betweenness, PageRank, eigenvector),
   :func:`brokerage_roles` (Gould & Fernandez 1989), :func:`ei_index` (Krackhardt & Stern 1988),
-  :func:`robustness` (removal of the most central nodes).
+  :func:`robustness` (removal of the most central nodes), :func:`removal_curve` (a given
+  removal order) and :func:`random_removal` (the random-failure baseline).
+* By period: :func:`network_summary_by_period`, :func:`strength_by_period`.
+* Node, pair and corridor tables and robustness curves are plain measure tables (DataFrames);
+  :func:`ei_index` returns :class:`EIIndexResult` (the result protocol).
 
 Conventions
 -----------
@@ -16,7 +20,8 @@ Conventions
   whose edge weight is the sum of the parallel edges' weights, and an undirected ``Graph`` becomes
   a ``DiGraph`` with both directions.  A missing ``weight`` attribute counts as 1 (networkx's
   convention); negative, missing-but-set (NaN) or infinite weights raise
-  :class:`GraphInputError`.
+  :class:`~mixedmig.errors.InputError`; bad OD tables raise
+  :class:`~mixedmig.errors.SchemaError` naming the row and column.
 * Outputs are DataFrames sorted deterministically; node labels are ordered numbers first (by
   value), then everything else by ``str(label)``.  Ties in a ranking are broken by that label
   order, after rounding scores to 12 decimals so that floating-point noise does not decide ties.

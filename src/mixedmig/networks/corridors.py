@@ -1,34 +1,79 @@
-"""Corridor rankings and their change over time."""
+"""Corridor rankings, corridor change over time and network summaries by period.
+
+Every function here returns a plain measure table (a pandas DataFrame) and shares the checks
+of :mod:`mixedmig.networks.graphs` (one column check, one flow-table validation, one period
+logic, one label sort key).
+
+References
+----------
+Squartini, T., Picciolo, F., Ruzzenenti, F. & Garlaschelli, D. (2013). Reciprocity of weighted
+networks. *Scientific Reports* 3, 2729.
+"""
 
 from __future__ import annotations
+
 import math
-import numbers
+
 import numpy as np
 import pandas as pd
-from ..errors import SchemaError
-from .graphs import od_graph
-from .measures import reciprocity, strength_table
-from .graphs import _require_columns as _require
+
 from ..errors import InputError
 from .graphs import _TIE_DECIMALS
+from .graphs import _check_int
 from .graphs import _flow_table
 from .graphs import _label_key
+from .graphs import _periods
+from .graphs import _require_columns
+from .graphs import od_graph
+from .measures import reciprocity, strength_table
 
 
 def corridor_ranking(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
                      value: str = "value", top: int | None = None,
                      drop_self: bool = True) -> pd.DataFrame:
-    """Corridors (``orig -> dest``) ranked by value, with ``share`` of the total of all corridors
-    and ``cumulative_share``.
+    """Corridors (``orig -> dest``) ranked by value, with their share of the total.
 
-    Columns: ``rank`` (1 = largest; ties ranked by label order), ``orig``, ``dest``, ``value``,
-    ``share = value / total``, ``cumulative_share``.  ``top`` keeps the first ``top`` rows; shares
-    stay relative to the total of *all* corridors, so the last cumulative share says how much of
-    the total the top corridors carry.  ``drop_self`` leaves out ``orig == dest`` rows.
+    Parameters
+    ----------
+    long_df : pandas.DataFrame
+        Tidy OD table, one row per corridor (origin/birthplace ``orig``, destination/residence
+        ``dest``), one period only.
+    orig, dest, value : str
+        Names of the origin, destination and flow columns.
+    top : int, optional
+        Keep the first ``top`` rows (>= 1); shares stay relative to the total of *all*
+        corridors, so the last cumulative share says how much the top corridors carry.
+    drop_self : bool
+        Leave out ``orig == dest`` rows (default True).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A plain measure table: ``rank`` (1 = largest; ties ranked by label order), ``orig``,
+        ``dest``, ``value``, ``share`` and ``cumulative_share`` (NaN when the total is 0).
+
+    Raises
+    ------
+    InputError
+        A bad ``top``.
+    SchemaError
+        A missing column, a missing label or value, a negative flow or a duplicate corridor.
+
+    Notes
+    -----
+    ``share_k = v_k / sum_j v_j`` and ``cumulative_share_k = sum_{j <= k} v_j / sum_j v_j``
+    with corridors sorted by value, largest first.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"orig": ["KHM", "LAO", "MMR"], "dest": ["THA"] * 3,
+    ...                       "value": [20.0, 10.0, 70.0]})
+    >>> corridor_ranking(table, top=2)
+       rank orig dest  value  share  cumulative_share
+    0     1  MMR  THA   70.0    0.7               0.7
+    1     2  KHM  THA   20.0    0.2               0.9
     """
-    if top is not None and (isinstance(top, bool) or not isinstance(top, numbers.Integral)
-                            or top < 1):
-        raise InputError(f"top must be None or a positive integer, got {top!r}")
+    top = _check_int(top, "top", 1, allow_none=True)
     table = _flow_table(long_df, orig, dest, value)
     if drop_self:
         table = table[(table["orig"] != table["dest"]).to_numpy()]
@@ -56,24 +101,50 @@ def corridor_change(long_df: pd.DataFrame, year_col: str = "year", orig: str = "
                     drop_self: bool = True) -> pd.DataFrame:
     """Period-on-period change per corridor between consecutive periods of ``year_col``.
 
-    Periods are the sorted distinct values of ``year_col`` over the whole table.  For each
-    corridor and each consecutive pair (p0, p1): ``value_from``, ``value_to``,
-    ``abs_change = value_to - value_from`` and ``rel_change = abs_change / value_from``
-    (NaN when ``value_from`` is 0: a relative change from nothing is undefined).  A corridor absent
-    from a period is *unknown* (NaN) unless ``absent_as_zero=True`` says absence means no flow.
-    Sorted by orig, dest, period.
+    Parameters
+    ----------
+    long_df : pandas.DataFrame
+        Tidy OD table with one row per corridor and period.
+    year_col : str
+        Name of the period column; periods are its sorted distinct values over the table.
+    orig, dest, value : str
+        Names of the origin, destination and flow columns.
+    absent_as_zero : bool
+        A corridor absent from a period is *unknown* (NaN, default) unless this says absence
+        means no flow (0).
+    drop_self : bool
+        Leave out ``orig == dest`` rows (default True).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A plain measure table, one row per corridor and consecutive pair of periods, sorted
+        by orig, dest, period: ``orig``, ``dest``, ``period_from``, ``period_to``,
+        ``value_from``, ``value_to``, ``abs_change``, ``rel_change``.
+
+    Raises
+    ------
+    SchemaError
+        A missing column, a missing label or period, a bad value, a duplicate corridor within
+        a period, or periods that cannot be ordered.
+
+    Notes
+    -----
+    ``abs_change = v(p1) - v(p0)`` and ``rel_change = abs_change / v(p0)`` (NaN when
+    ``v(p0) = 0``: a relative change from nothing is undefined).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"orig": ["KHM", "KHM"], "dest": ["THA", "THA"],
+    ...                       "year": [2010, 2015], "value": [40.0, 50.0]})
+    >>> corridor_change(table)[["period_from", "period_to", "abs_change", "rel_change"]]
+       period_from  period_to  abs_change  rel_change
+    0         2010       2015        10.0        0.25
     """
     table = _flow_table(long_df, orig, dest, value, keys=(year_col,))
     if drop_self:
         table = table[(table["orig"] != table["dest"]).to_numpy()]
-    try:
-        periods = sorted(set(table[year_col].tolist()))
-    except TypeError as exc:
-        raise SchemaError(
-            f"the periods in column {year_col!r} cannot be ordered ({exc}); use one type "
-            "(all years as integers or all labels as strings)",
-            column=year_col,
-        ) from None
+    periods = _periods(table, year_col)
     lookup = {
         (o, d, p): v
         for o, d, p, v in zip(table["orig"].tolist(), table["dest"].tolist(),
@@ -103,33 +174,63 @@ def corridor_change(long_df: pd.DataFrame, year_col: str = "year", orig: str = "
 STRENGTH_MEASURES: tuple[str, ...] = ("in_strength", "out_strength", "net", "gross")
 
 
-def _periods(frame: pd.DataFrame, period: str) -> list:
-    if frame[period].isna().any():
-        raise SchemaError(
-            f"column {period!r} has missing periods; every row needs a period", column=period
-        )
-    return sorted(set(frame[period].tolist()))
-
-
 def network_summary_by_period(long_df: pd.DataFrame, *, period: str = "year",
                               orig: str = "orig", dest: str = "dest", value: str = "value",
                               top: int = 10) -> pd.DataFrame:
-    """One row per period (sorted) of an origin-destination table.
+    """Network summary of an origin-destination table, one row per period (sorted).
 
-    Columns: ``period`` (named after the ``period`` argument), ``economies`` (distinct places
-    in that period's rows), ``corridors`` (rows with a positive value, self-pairs excluded),
-    ``total`` (sum of values), ``weighted_reciprocity`` ``= sum_{i != j} min(w_ij, w_ji) /
-    sum_{i != j} w_ij`` (Squartini et al. 2013), ``reciprocity`` (share of corridors whose
-    reverse corridor is positive), ``top_orig``, ``top_dest``, ``top_share`` (the largest
-    corridor and its share of the total) and ``top_share_cumulative`` (share of the total held by
-    the ``top`` largest corridors; ``top`` is kept in ``result.attrs["top"]``).
+    Parameters
+    ----------
+    long_df : pandas.DataFrame
+        Tidy OD table with one row per corridor and period.
+    period : str
+        Name of the period column.
+    orig, dest, value : str
+        Names of the origin, destination and flow columns.
+    top : int
+        Number of largest corridors whose cumulative share is reported (>= 1; default 10).
 
-    Rows absent from a period are simply not in that period's network: the function does not
-    decide whether an unlisted pair means zero.
+    Returns
+    -------
+    pandas.DataFrame
+        A plain measure table: a period column (named after ``period``), ``economies``
+        (distinct places in that period's rows), ``corridors`` (rows with a positive value,
+        self-pairs excluded), ``total`` (sum of values), ``weighted_reciprocity``,
+        ``reciprocity`` (share of corridors whose reverse corridor is positive), ``top_orig``,
+        ``top_dest``, ``top_share`` (the largest corridor and its share of the total) and
+        ``top_share_cumulative`` (share of the ``top`` largest corridors; ``top`` is kept in
+        ``table.attrs["top"]``).
+
+    Raises
+    ------
+    InputError
+        A bad ``top``.
+    SchemaError
+        A missing column or period, a bad value or a duplicate corridor within a period.
+
+    Notes
+    -----
+    ``weighted_reciprocity = sum_{i != j} min(w_ij, w_ji) / sum_{i != j} w_ij`` (Squartini
+    et al. 2013).  Rows absent from a period are not in that period's network: the function
+    does not decide whether an unlisted pair means zero.
+
+    References
+    ----------
+    Squartini, T., Picciolo, F., Ruzzenenti, F. & Garlaschelli, D. (2013). Reciprocity of
+    weighted networks. *Scientific Reports* 3, 2729.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"orig": ["a", "b", "a"], "dest": ["b", "a", "b"],
+    ...                       "year": [2010, 2010, 2020], "value": [30.0, 10.0, 5.0]})
+    >>> summary = network_summary_by_period(table, top=1)
+    >>> summary[["year", "corridors", "total", "weighted_reciprocity", "top_share"]]
+       year  corridors  total  weighted_reciprocity  top_share
+    0  2010          2   40.0                   0.5       0.75
+    1  2020          1    5.0                   0.0       1.00
     """
-    if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
-        raise SchemaError(f"top must be a positive integer, got {top!r}")
-    _require(long_df, (period, orig, dest, value))
+    top = _check_int(top, "top", 1)
+    _require_columns(long_df, (period, orig, dest, value))
     rows = []
     for p in _periods(long_df, period):
         part = long_df[long_df[period] == p]
@@ -166,17 +267,52 @@ def network_summary_by_period(long_df: pd.DataFrame, *, period: str = "year",
 def strength_by_period(long_df: pd.DataFrame, measure: str = "net", *, period: str = "year",
                        orig: str = "orig", dest: str = "dest",
                        value: str = "value") -> pd.DataFrame:
-    """Wide table of one node measure of :func:`mixedmig.networks.strength_table`: one row per
-    economy (index ``node``, label order), one column per period (sorted).
+    """One node measure of :func:`strength_table` by period: economies x periods.
 
-    ``measure`` is ``in_strength`` (stock received), ``out_strength`` (stock sent), ``net``
-    (= in - out) or ``gross`` (= in + out).  An economy without rows in a period is NaN there
-    (unknown, not zero).  Within a period the net column sums to zero, because every corridor
-    adds its value to one in-strength and one out-strength.
+    Parameters
+    ----------
+    long_df : pandas.DataFrame
+        Tidy OD table with one row per corridor and period.
+    measure : {"in_strength", "out_strength", "net", "gross"}
+        ``in_strength`` (stock received), ``out_strength`` (stock sent), ``net`` (in - out)
+        or ``gross`` (in + out); default ``net``.
+    period : str
+        Name of the period column.
+    orig, dest, value : str
+        Names of the origin, destination and flow columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A plain measure table: one row per economy (index ``node``, label order), one column
+        per period (sorted; the columns' name is ``period``).  An economy without rows in a
+        period is NaN there (unknown, not zero).
+
+    Raises
+    ------
+    InputError
+        An unknown ``measure``.
+    SchemaError
+        A missing column or period, a bad value or a duplicate corridor within a period.
+
+    Notes
+    -----
+    Within a period the net column sums to zero, because every corridor adds its value to one
+    in-strength and one out-strength.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"orig": ["a", "b", "a"], "dest": ["b", "a", "b"],
+    ...                       "year": [2010, 2010, 2020], "value": [30.0, 10.0, 5.0]})
+    >>> strength_by_period(table, "net")
+    year  2010  2020
+    node
+    a    -20.0  -5.0
+    b     20.0   5.0
     """
     if measure not in STRENGTH_MEASURES:
-        raise SchemaError(f"measure must be one of {STRENGTH_MEASURES}, got {measure!r}")
-    _require(long_df, (period, orig, dest, value))
+        raise InputError(f"measure must be one of {STRENGTH_MEASURES}, got {measure!r}")
+    _require_columns(long_df, (period, orig, dest, value))
     columns = {}
     for p in _periods(long_df, period):
         part = long_df[long_df[period] == p]

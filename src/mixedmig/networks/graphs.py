@@ -1,4 +1,16 @@
-"""Graph construction from OD tables and the checks every network measure shares."""
+"""Graphs from origin-destination tables and the checks every network measure shares.
+
+Holds :func:`od_graph` and the private helpers used by every measure of
+:mod:`mixedmig.networks`: the one graph normalisation (:func:`_weighted_digraph`: a ``DiGraph``
+with a float ``weight`` on every edge, parallel edges summed, missing weights = 1), the one
+edge-weight check, the one column check, the one flow-table validation, the one period logic
+and the one node-label sort key (numbers by value first, then everything else by ``str``).
+
+References
+----------
+Newman, M. E. J. (2001). Scientific collaboration networks II: shortest paths, weighted
+networks, and centrality. *Physical Review E* 64, 016132 (distance = 1 / tie strength).
+"""
 
 from __future__ import annotations
 import math
@@ -36,6 +48,32 @@ def _sorted_nodes(nodes) -> list:
     return sorted(nodes, key=_label_key)
 
 
+def _check_int(value, name: str, minimum: int = 0, allow_none: bool = False):
+    """``value`` as an int >= ``minimum`` (None passes through when ``allow_none``)."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        what = f"an integer >= {minimum}"
+        raise InputError(f"{name} must be {'None or ' if allow_none else ''}{what}, got {value!r}")
+    return int(value)
+
+
+def _periods(frame: pd.DataFrame, period: str) -> list:
+    """The sorted distinct periods of column ``period`` (missing or unorderable: SchemaError)."""
+    if frame[period].isna().any():
+        raise SchemaError(
+            f"column {period!r} has missing periods; every row needs a period", column=period
+        )
+    try:
+        return sorted(set(frame[period].tolist()))
+    except TypeError as exc:
+        raise SchemaError(
+            f"the periods in column {period!r} cannot be ordered ({exc}); use one type "
+            "(all years as integers or all labels as strings)",
+            column=period,
+        ) from None
+
+
 def _check_weight(value, u, v, weight: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(
@@ -51,11 +89,15 @@ def _check_weight(value, u, v, weight: str) -> float:
     return value
 
 
-def _weighted_digraph(G, weight: str = "weight") -> nx.DiGraph:
-    """A DiGraph copy with a float ``weight`` on every edge (see the module conventions)."""
-    if not isinstance(G, nx.Graph):
+def _weighted_digraph(G, weight: str = "weight", directed: bool = False) -> nx.DiGraph:
+    """A DiGraph copy with a float ``weight`` on every edge (see the package conventions).
+
+    ``directed=True`` refuses undirected graphs instead of giving each edge both directions.
+    """
+    if not isinstance(G, nx.Graph) or (directed and not G.is_directed()):
+        kind = "a directed networkx graph" if directed else "a networkx graph"
         raise InputError(
-            f"expected a networkx graph, got {type(G).__name__}; build one with od_graph() "
+            f"expected {kind}, got {type(G).__name__}; build one with od_graph() "
             "or mixedmig.referral.referral_network()."
         )
     H = nx.DiGraph()
@@ -207,10 +249,42 @@ def od_graph(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
     """Directed graph of an OD table: one edge ``orig -> dest`` per row with attribute ``weight``.
 
     Every origin and destination becomes a node, also when all its flows are dropped, so node
-    tables list every place.  ``drop_zero`` omits zero flows (no edge), ``drop_self`` omits
-    ``orig == dest`` rows (e.g. the diagonal of a stock matrix).  Missing or negative values and
-    duplicate corridors raise :class:`~mixedmig.errors.SchemaError` (a missing flow is not zero;
-    several periods must be filtered or aggregated first).
+    tables list every place.  Nodes are added in label order (numbers by value, then the rest
+    by ``str``).
+
+    Parameters
+    ----------
+    long_df : pandas.DataFrame
+        Tidy OD table, one row per corridor (rows = origin/birthplace ``orig``, columns of the
+        matching matrix = destination/residence ``dest``).
+    orig, dest : str
+        Names of the origin and destination columns.
+    value : str
+        Name of the flow column (persons; finite, non-negative).
+    drop_zero : bool
+        Omit zero flows (no edge).  Default True.
+    drop_self : bool
+        Omit ``orig == dest`` rows (e.g. the diagonal of a stock matrix).  Default True.
+
+    Returns
+    -------
+    networkx.DiGraph
+        One node per place, one edge per kept row with float attribute ``weight`` = the flow.
+
+    Raises
+    ------
+    SchemaError
+        A missing column, a missing label, a missing, non-finite or negative value (a missing
+        flow is not a zero flow), or a duplicate corridor (filter or aggregate several periods
+        first).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"orig": ["KHM", "LAO", "KHM"], "dest": ["THA", "THA", "KHM"],
+    ...                       "value": [30.0, 0.0, 5.0]})
+    >>> G = od_graph(table)
+    >>> sorted(G.nodes), list(G.edges(data="weight"))
+    (['KHM', 'LAO', 'THA'], [('KHM', 'THA', 30.0)])
     """
     table = _flow_table(long_df, orig, dest, value)
     G = nx.DiGraph()

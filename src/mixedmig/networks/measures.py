@@ -1,12 +1,33 @@
-"""Country- and actor-level network measures: strength, reciprocity, counterflows, centrality, brokerage, E-I."""
+"""Country- and actor-level network measures.
+
+Strength, reciprocity, counterflows, centrality, Gould-Fernandez brokerage and the
+Krackhardt-Stern E-I index.  Node tables are plain measure tables (pandas DataFrames); the E-I
+index returns :class:`EIIndexResult`.
+
+References
+----------
+Brandes, U. (2001). A faster algorithm for betweenness centrality. *Journal of Mathematical
+Sociology* 25(2), 163-177.
+Gould, R. V. & Fernandez, R. M. (1989). Structures of mediation: a formal approach to brokerage
+in transaction networks. *Sociological Methodology* 19, 89-126.
+Krackhardt, D. & Stern, R. N. (1988). Informal networks and organizational crises: an
+experimental simulation. *Social Psychology Quarterly* 51(2), 123-140.
+Newman, M. E. J. (2001). Scientific collaboration networks II: shortest paths, weighted networks,
+and centrality. *Physical Review E* 64, 016132.
+Squartini, T., Picciolo, F., Ruzzenenti, F. & Garlaschelli, D. (2013). Reciprocity of weighted
+networks. *Scientific Reports* 3, 2729.
+"""
 
 from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+
 import networkx as nx
 import numpy as np
 import pandas as pd
+
+from ..results import Result, diagnostics_frame
 from .graphs import BROKERAGE_ROLES
 from .graphs import _DENSE_EIGEN_MAX_NODES
 from .graphs import _TIE_DECIMALS
@@ -18,14 +39,28 @@ from .graphs import _weighted_betweenness
 from .graphs import _weighted_digraph
 
 
-@dataclass(frozen=True)
-class EIIndexResult:
-    """Krackhardt & Stern E-I index, overall and by group.
+@dataclass(frozen=True, eq=False)
+class EIIndexResult(Result):
+    """Krackhardt & Stern (1988) E-I index, overall and by group (see :func:`ei_index`).
 
-    ``overall = (external - internal) / (external + internal)`` over all ties (NaN without
-    ties).  ``by_group`` has one row per group: ``group``, ``n_nodes``, ``external`` (ties with
-    exactly one end in the group, either direction), ``internal`` (ties with both ends in it)
-    and ``ei``.
+    Parameters
+    ----------
+    overall : float
+        ``(external - internal) / (external + internal)`` over all ties; NaN without ties.
+    external : float
+        Ties (or tie weight) between nodes of different groups.
+    internal : float
+        Ties (or tie weight) within a group.
+    by_group : pandas.DataFrame
+        One row per group (label order): ``group``, ``n_nodes``, ``external`` (ties with
+        exactly one end in the group, either direction), ``internal`` (ties with both ends in
+        it) and ``ei``.
+    weighted : bool
+        Whether ties were counted with their weight.
+    converged, iterations, message, diagnostics
+        The result protocol (:class:`mixedmig.results.Result`); closed form, so
+        ``converged=True`` and ``iterations=0``; diagnostics lists groups whose index is
+        undefined (no ties).
     """
 
     overall: float
@@ -34,13 +69,52 @@ class EIIndexResult:
     by_group: pd.DataFrame = field(repr=False)
     weighted: bool = False
 
+    def to_frame(self) -> pd.DataFrame:
+        """The E-I index by group.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``by_group``.
+        """
+        return self.by_group.copy()
+
 
 def strength_table(G, weight: str = "weight") -> pd.DataFrame:
-    """Node table: ``in_strength`` (total weight received), ``out_strength`` (sent),
-    ``net = in - out``, ``gross = in + out``, ``in_degree``, ``out_degree``, ``degree``.
+    """Node strength table: weight received, sent, net and gross, and degrees.
 
-    A self-loop counts in both in- and out-strength (networkx convention).  Rows are sorted
-    by gross strength (largest first), ties by node label.
+    Parameters
+    ----------
+    G : networkx.Graph
+        The network (normalised as in the package conventions; e.g. from :func:`od_graph`).
+    weight : str
+        Edge attribute holding the weight (missing = 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A plain measure table, one row per node: ``node``, ``in_strength`` (total weight
+        received), ``out_strength`` (sent), ``net``, ``gross``, ``in_degree``, ``out_degree``,
+        ``degree``.  Sorted by gross strength (largest first), ties by node label.
+
+    Raises
+    ------
+    InputError
+        Not a networkx graph, or a negative, missing (NaN) or infinite weight.
+
+    Notes
+    -----
+    ``in_i = sum_j w_ji``, ``out_i = sum_j w_ij``, ``net_i = in_i - out_i``,
+    ``gross_i = in_i + out_i``.  A self-loop counts in both in- and out-strength (networkx
+    convention).  Over all nodes the net column sums to zero.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("KHM", "THA", {"weight": 30.0}), ("THA", "KHM", {"weight": 10.0})])
+    >>> strength_table(G)[["node", "in_strength", "out_strength", "net"]]
+      node  in_strength  out_strength   net
+    0  KHM         10.0          30.0 -20.0
+    1  THA         30.0          10.0  20.0
     """
     H = _weighted_digraph(G, weight)
     rows = []
@@ -68,12 +142,44 @@ def strength_table(G, weight: str = "weight") -> pd.DataFrame:
 def reciprocity(G, weighted: bool = True, weight: str = "weight") -> float:
     """Reciprocity of a directed graph, self-loops excluded.
 
-    Weighted (Squartini, Picciolo, Ruzzenenti & Garlaschelli 2013, "Reciprocity of weighted
-    networks", *Scientific Reports* 3, 2729):
-    ``r = sum_{i != j} min(w_ij, w_ji) / sum_{i != j} w_ij``, the share of the total flow volume
-    that is matched by a flow in the opposite direction (1 for a symmetric matrix, 0 when no
-    pair exchanges in both directions).  Unweighted: the share of edges whose reverse edge
-    exists (``networkx.reciprocity``).  NaN when there is no flow / no edge.
+    Parameters
+    ----------
+    G : networkx.Graph
+        The network (normalised as in the package conventions).
+    weighted : bool
+        Weighted reciprocity (default) or the share of reciprocated edges.
+    weight : str
+        Edge attribute holding the weight (missing = 1).
+
+    Returns
+    -------
+    float
+        The reciprocity in [0, 1]; NaN when there is no flow (weighted) or no edge.
+
+    Raises
+    ------
+    InputError
+        Not a networkx graph, or a bad weight.
+
+    Notes
+    -----
+    Weighted (Squartini et al. 2013): ``r = sum_{i != j} min(w_ij, w_ji) / sum_{i != j} w_ij``,
+    the share of the total flow volume matched by a flow in the opposite direction (1 for a
+    symmetric matrix, 0 when no pair exchanges in both directions).  Unweighted: the share of
+    edges whose reverse edge exists (``networkx.reciprocity``).
+
+    References
+    ----------
+    Squartini, T., Picciolo, F., Ruzzenenti, F. & Garlaschelli, D. (2013). Reciprocity of
+    weighted networks. *Scientific Reports* 3, 2729.
+
+    Examples
+    --------
+    Made-up flows 30 and 10 between two places: min(30, 10) counts twice out of 40.
+
+    >>> G = nx.DiGraph([("a", "b", {"weight": 30.0}), ("b", "a", {"weight": 10.0})])
+    >>> reciprocity(G), reciprocity(G, weighted=False)
+    (0.5, 1.0)
     """
     H = _weighted_digraph(G, weight)
     H.remove_edges_from(list(nx.selfloop_edges(H)))
@@ -91,12 +197,40 @@ def reciprocity(G, weighted: bool = True, weight: str = "weight") -> float:
 
 
 def counterflow_share(G, weight: str = "weight") -> pd.DataFrame:
-    """Per unordered pair of nodes with any flow: ``counterflow_share = smaller / larger``.
+    """Counterflow share of every pair of nodes with any flow: smaller flow / larger flow.
 
-    Columns: ``node_a``, ``node_b`` (label order), ``flow_ab``, ``flow_ba``, ``larger``,
-    ``smaller``, ``main_orig``, ``main_dest`` (direction of the larger flow; ``node_a -> node_b``
-    when equal) and ``counterflow_share`` (1 = balanced exchange, 0 = one-way; NaN when both flows
-    are zero).  Sorted by gross pair flow (largest first), then labels.  Self-loops ignored.
+    Parameters
+    ----------
+    G : networkx.Graph
+        The network (normalised as in the package conventions).
+    weight : str
+        Edge attribute holding the weight (missing = 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A plain measure table, one row per unordered pair: ``node_a``, ``node_b`` (label
+        order), ``flow_ab``, ``flow_ba``, ``larger``, ``smaller``, ``main_orig``,
+        ``main_dest`` (direction of the larger flow; ``node_a -> node_b`` when equal) and
+        ``counterflow_share``.  Sorted by gross pair flow (largest first), then labels.
+        Self-loops are ignored.
+
+    Raises
+    ------
+    InputError
+        Not a networkx graph, or a bad weight.
+
+    Notes
+    -----
+    ``counterflow_share = min(w_ab, w_ba) / max(w_ab, w_ba)``: 1 = balanced exchange,
+    0 = one-way, NaN when both flows are zero.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b", {"weight": 40.0}), ("b", "a", {"weight": 10.0})])
+    >>> counterflow_share(G)[["node_a", "node_b", "main_orig", "counterflow_share"]]
+      node_a node_b main_orig  counterflow_share
+    0      a      b         a               0.25
     """
     H = _weighted_digraph(G, weight)
     seen = set()
@@ -165,14 +299,55 @@ def _eigenvector_in(H: nx.DiGraph) -> tuple[dict | None, str | None]:
 def centrality_table(G, weight: str = "weight", pagerank_alpha: float = 0.85) -> pd.DataFrame:
     """Actor-level centralities, one row per node, sorted by node label.
 
-    Columns: ``in_degree``, ``out_degree``, ``degree``; ``in_strength``, ``out_strength``,
-    ``strength`` (sums of edge weights); ``betweenness`` (Brandes 2001, normalised by
-    ``(n-1)(n-2)`` for directed graphs) on shortest paths whose edge *length is 1 / weight*
-    (Newman 2001: a heavier tie is a shorter, more used route; zero-weight edges carry no path);
-    ``betweenness_hops`` (every edge length 1); ``pagerank`` (weighted, damping
-    ``pagerank_alpha``); ``eigenvector`` (weighted, on in-edges: an actor is central when it
-    receives from central actors), NaN unless the graph is strongly connected.  Why a measure is
-    NaN is listed in ``result.attrs["diagnostics"]``.
+    Parameters
+    ----------
+    G : networkx.Graph
+        The network (normalised as in the package conventions).
+    weight : str
+        Edge attribute holding the weight (missing = 1).
+    pagerank_alpha : float
+        PageRank damping factor (default 0.85).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A plain measure table: ``node``, ``in_degree``, ``out_degree``, ``degree``;
+        ``in_strength``, ``out_strength``, ``strength`` (sums of edge weights);
+        ``betweenness`` (weighted), ``betweenness_hops`` (every edge length 1), ``pagerank``
+        (weighted) and ``eigenvector`` (weighted, on in-edges; NaN unless the graph is
+        strongly connected).  Why a measure is NaN is listed (as strings) in
+        ``table.attrs["diagnostics"]``.
+
+    Raises
+    ------
+    InputError
+        Not a networkx graph, or a bad weight.
+
+    Notes
+    -----
+    Betweenness (Brandes 2001) is normalised by ``(n-1)(n-2)`` for directed graphs and runs
+    on shortest paths whose edge length is ``1 / w`` (Newman 2001: a heavier tie is a shorter,
+    more used route; zero-weight edges carry no path).  Eigenvector centrality solves
+    ``x_i = (1 / lambda) sum_j w_ji x_j`` with lambda the Perron root (an actor is central when
+    it receives from central actors), normalised to unit Euclidean length.
+
+    References
+    ----------
+    Brandes, U. (2001). A faster algorithm for betweenness centrality. *Journal of
+    Mathematical Sociology* 25(2), 163-177.
+    Newman, M. E. J. (2001). Scientific collaboration networks II: shortest paths, weighted
+    networks, and centrality. *Physical Review E* 64, 016132.
+
+    Examples
+    --------
+    In a made-up chain ``a -> b -> c`` only ``b`` lies between two others:
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c")])
+    >>> centrality_table(G)[["node", "degree", "betweenness"]]
+      node  degree  betweenness
+    0    a       1          0.0
+    1    b       2          0.5
+    2    c       1          0.0
     """
     H = _weighted_digraph(G, weight)
     diagnostics: list[str] = []
@@ -220,6 +395,26 @@ def centrality_table(G, weight: str = "weight", pagerank_alpha: float = 0.85) ->
 def brokerage_roles(G, group) -> pd.DataFrame:
     """Gould & Fernandez (1989) brokerage counts per node.
 
+    Parameters
+    ----------
+    G : networkx.Graph
+        The network; a tie is any edge (weights are ignored), self-loops are ignored.
+    group : str or mapping
+        A node-attribute name or a mapping node -> group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A plain measure table, one row per node (label order): ``node``, ``group``, the five
+        role counts (:data:`BROKERAGE_ROLES`, int64) and ``total``.
+
+    Raises
+    ------
+    InputError
+        Not a networkx graph, a ``group`` of another type, or a node without a group.
+
+    Notes
+    -----
     Node ``b`` brokers the ordered pair ``(a, c)`` when ``a -> b -> c`` with ``a, b, c``
     distinct and no direct tie ``a -> c``.  Each such two-path is classified by the groups
     ``g(a), g(b), g(c)``:
@@ -230,10 +425,22 @@ def brokerage_roles(G, group) -> pd.DataFrame:
     * representative: ``g(a) = g(b) != g(c)`` (b speaks for its group to outsiders);
     * liaison: all three groups differ.
 
-    A tie is any edge of ``G`` (weights are ignored); self-loops are ignored.  ``group`` is a
-    node-attribute name or a mapping node -> group.  Returns one row per node (label order) with
-    ``group``, the five role counts and ``total``.  Expected counts under random mixing (the
-    paper's normalisation) are not computed.
+    Expected counts under random mixing (the paper's normalisation) are not computed.
+
+    References
+    ----------
+    Gould, R. V. & Fernandez, R. M. (1989). Structures of mediation: a formal approach to
+    brokerage in transaction networks. *Sociological Methodology* 19, 89-126.
+
+    Examples
+    --------
+    A made-up referral ``a -> b -> c`` with ``a`` in group x and ``b``, ``c`` in group y:
+    ``b`` is a gatekeeper (it controls entry into its own group).
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c")])
+    >>> table = brokerage_roles(G, {"a": "x", "b": "y", "c": "y"})
+    >>> table.loc[table["node"] == "b", ["gatekeeper", "total"]].to_numpy().tolist()
+    [[1, 1]]
     """
     H = _weighted_digraph(G)
     groups = _node_groups(H, group)
@@ -274,12 +481,47 @@ def brokerage_roles(G, group) -> pd.DataFrame:
 def ei_index(G, group, weight: str | None = None) -> EIIndexResult:
     """Krackhardt & Stern (1988) E-I index: ``(E - I) / (E + I)``.
 
-    ``E`` counts ties between nodes of different groups, ``I`` ties within a group; each
-    directed edge is one tie (parallel edges of a multigraph are merged first) unless
-    ``weight`` names an edge attribute, in which case ties count with their (summed) weight.
-    The index runs from -1 (all ties internal) to +1 (all external).  Per group, ``E`` is the
-    ties with exactly one end in the group and ``I`` the ties with both ends in it.  Self-loops
-    are ignored.
+    Parameters
+    ----------
+    G : networkx.Graph
+        The network (normalised as in the package conventions).
+    group : str or mapping
+        A node-attribute name or a mapping node -> group.
+    weight : str, optional
+        Edge attribute to count ties with their (summed) weight; default None: each directed
+        edge is one tie (parallel edges of a multigraph are merged first).
+
+    Returns
+    -------
+    EIIndexResult
+        ``overall``, ``external``, ``internal``, ``by_group`` (one row per group) and
+        ``weighted``; ``to_frame()`` gives ``by_group``.
+
+    Raises
+    ------
+    InputError
+        Not a networkx graph, a bad weight, or a node without a group.
+
+    Notes
+    -----
+    ``EI = (E - I) / (E + I)`` with ``E`` the ties between nodes of different groups and
+    ``I`` the ties within a group; it runs from -1 (all ties internal) to +1 (all external)
+    and is NaN without ties.  Per group, ``E`` is the ties with exactly one end in the group
+    and ``I`` the ties with both ends in it.  Self-loops are ignored.
+
+    References
+    ----------
+    Krackhardt, D. & Stern, R. N. (1988). Informal networks and organizational crises: an
+    experimental simulation. *Social Psychology Quarterly* 51(2), 123-140.
+
+    Examples
+    --------
+    Made-up ties: one within group x (a -> b), three across (b -> c, c -> a, c -> b):
+
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "b")])
+    >>> result = ei_index(G, {"a": "x", "b": "x", "c": "y"})
+    >>> result.overall, result.external, result.internal
+    (0.5, 3.0, 1.0)
     """
     H = _weighted_digraph(G, weight if weight is not None else "weight")
     groups = _node_groups(H, group)
@@ -313,7 +555,15 @@ def ei_index(G, group, weight: str | None = None) -> EIIndexResult:
             "ei": [_ei(external[g], internal[g]) for g in labels],
         }
     )
+    undefined = [g for g in labels if external[g] + internal[g] == 0]
+    overall = _ei(total_e, total_i)
     return EIIndexResult(
-        overall=_ei(total_e, total_i), external=total_e, internal=total_i,
+        overall=overall, external=total_e, internal=total_i,
         by_group=by_group, weighted=weight is not None,
+        message=(f"E-I index {overall:.3f} over {total_e + total_i:g} "
+                 f"{'tie weight' if weight is not None else 'ties'} in {len(labels)} groups"),
+        diagnostics=diagnostics_frame(
+            [("groups_without_ties", len(undefined),
+              "E-I undefined (NaN) for: " + ", ".join(map(str, undefined)) if undefined else "")]
+        ),
     )

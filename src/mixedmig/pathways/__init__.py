@@ -12,12 +12,21 @@ gives
   expected number of steps to absorption ``t = N 1``, its variance ``(2N - I) t - t_sq``
   and the absorption probabilities ``B = N R`` (Kemeny & Snell 1960, ch. 3; Grinstead &
   Snell 1997, ch. 11), where ``Q`` is the transient-to-transient and ``R`` the
-  transient-to-absorbing block of the transition matrix;
+  transient-to-absorbing block of the transition matrix: :meth:`PathwayModel.analysis`
+  returns an :class:`AbsorptionResult`;
 * the derivative of any absorption probability with respect to each parameter,
-  ``dB = N (dQ B + dR)`` (from ``dN = N dQ N``), checked against central differences;
-* a vectorised Monte Carlo simulation of individual case pathways (:func:`simulate_pathways`);
+  ``dB = N dQ B + N dR`` (from ``dN = N dQ N``), checked against central differences
+  (:func:`sensitivity`, a DataFrame indexed by parameter);
+* a vectorised Monte Carlo simulation of individual case pathways (:func:`simulate_pathways`,
+  a :class:`PathwaySimulationResult`), and the staging of the simulated routes for an
+  alluvial plot (:func:`stage_pathways`);
 * scenario comparisons: what a given absolute change in, say, identification does to the
-  share of cases that end reintegrated (:func:`scenario_comparison`).
+  share of cases that end reintegrated (:func:`scenario_comparison`, a DataFrame indexed by
+  quantity).
+
+``sensitivity`` and ``scenario_comparison`` return plain DataFrames: they are closed-form
+calculations with nothing to report beyond their table.  The estimators with something to
+report (the absorption analysis, the simulation) return ``...Result`` objects.
 
 Keeping rows stochastic.  Each row (the transitions out of one state) may name one branch as
 :data:`COMPLEMENT`; its probability is one minus the sum of the explicit branches.  When a
@@ -30,8 +39,8 @@ References
 ----------
 Surtees R (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
     Trafficked Persons in the Greater Mekong Sub-region.* Bangkok: UNIAP / NEXUS Institute.
-Kemeny JG, Snell JL (1960). *Finite Markov Chains.* Princeton: Van Nostrand, ch. 3
-    (fundamental matrix, Theorems 3.2.4, 3.3.5, 3.3.7).
+Kemeny JG, Snell JL (1960; 2nd ed. 1976). *Finite Markov Chains.* Princeton: Van Nostrand
+    (2nd ed. New York: Springer), ch. 3 (fundamental matrix, Theorems 3.2.4, 3.3.5, 3.3.7).
 Grinstead CM, Snell JL (1997). *Introduction to Probability*, 2nd rev. ed. Providence: AMS,
     ch. 11.2 (absorbing Markov chains).
 U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
@@ -40,35 +49,35 @@ U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
 from __future__ import annotations
 
 from .after_trafficking import (
-    THAILAND_2021_SERVICES_GIVEN_IDENTIFIED,
     AFTER_TRAFFICKING_STATES,
+    THAILAND_2021_SERVICES_GIVEN_IDENTIFIED,
     after_trafficking_model,
 )
 from .chain import (
+    COMPLEMENT,
     PARAMETER_KINDS,
     ROW_SUM_TOLERANCE,
-    COMPLEMENT,
+    AbsorptionResult,
     Parameter,
-    AbsorptionAnalysis,
     PathwayModel,
 )
-from .sensitivity import sensitivity, scenario_comparison
-from .simulation import PathwaySimulation, simulate_pathways
+from .sensitivity import scenario_comparison, sensitivity
+from .simulation import PathwaySimulationResult, simulate_pathways
 from .staging import stage_pathways
 
 __all__ = [
-    "THAILAND_2021_SERVICES_GIVEN_IDENTIFIED",
     "AFTER_TRAFFICKING_STATES",
-    "after_trafficking_model",
+    "COMPLEMENT",
     "PARAMETER_KINDS",
     "ROW_SUM_TOLERANCE",
-    "COMPLEMENT",
+    "THAILAND_2021_SERVICES_GIVEN_IDENTIFIED",
+    "AbsorptionResult",
     "Parameter",
-    "AbsorptionAnalysis",
     "PathwayModel",
-    "sensitivity",
+    "PathwaySimulationResult",
+    "after_trafficking_model",
     "scenario_comparison",
-    "PathwaySimulation",
+    "sensitivity",
     "simulate_pathways",
     "stage_pathways",
 ]

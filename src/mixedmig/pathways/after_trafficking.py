@@ -1,11 +1,22 @@
-"""The After Trafficking framework (Surtees 2013) as a pathway model."""
+"""The *After Trafficking* framework (Surtees 2013) as an absorbing-chain pathway model.
+
+Surtees (2013) follows trafficked persons from the Greater Mekong Sub-region after their
+exploitation: identified or not, referred or not, assistance accepted or declined, returned
+through official channels or on their own, with or without reintegration assistance, and with
+an outcome (reintegrated, re-migrated, re-trafficked).  :func:`after_trafficking_model` writes
+this pathway as a :class:`PathwayModel` whose parameters are one sourced figure
+(:data:`THAILAND_2021_SERVICES_GIVEN_IDENTIFIED`) and labelled placeholder assumptions.
+
+References
+----------
+Surtees R (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
+    Trafficked Persons in the Greater Mekong Sub-region.* Bangkok: UNIAP / NEXUS Institute.
+U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
+"""
 
 from __future__ import annotations
-from .chain import COMPLEMENT
-from .chain import Parameter
-from .chain import PathwayModel
-from .chain import _as_parameter
 
+from .chain import COMPLEMENT, Parameter, PathwayModel, _as_parameter
 
 _TIP_2022_THAILAND = (
     "U.S. Department of State (2022). 2022 Trafficking in Persons Report: Thailand. "
@@ -121,6 +132,66 @@ def after_trafficking_model(
     A pathway takes 4 steps (not identified), 5 (identified, not referred) or 6 (referred).
     The chain is Markov: where a person goes next depends only on the current state, so e.g.
     the outcome after reintegration assistance does not depend on how the person returned.
+
+    Parameters
+    ----------
+    p_identified : Parameter or float
+        P(identified as a trafficked person | trafficked).  Default: assumption, 0.5.
+    p_referred : Parameter or float
+        P(referred to assistance | identified).  Default: sourced, 354/414 (Thailand 2021,
+        US TIP Report 2022), :data:`THAILAND_2021_SERVICES_GIVEN_IDENTIFIED`.
+    p_assistance_accepted : Parameter or float
+        P(accepts the assistance offered | referred).  Default: assumption, 0.5.
+    p_official_return_accepted, p_official_return_declined : Parameter or float
+        P(official return | assistance accepted / declined).  Default: assumptions, 0.5.
+    p_official_return_not_referred, p_official_return_not_identified : Parameter or float
+        P(official return | identified but not referred / never identified; for the latter
+        typically deportation).  Default: assumptions, 0.5.
+    p_reintegration_assistance_official, p_reintegration_assistance_self : Parameter or float
+        P(reintegration assistance | official return / returned on own).  Default:
+        assumptions, 0.5.
+    p_reintegrated_assisted, p_re_trafficked_assisted : Parameter or float
+        P(reintegrated / re-trafficked | reintegration assistance); re-migration takes the
+        remainder.  Default: assumptions, 1/3 each.
+    p_reintegrated_unassisted, p_re_trafficked_unassisted : Parameter or float
+        P(reintegrated / re-trafficked | no reintegration assistance); re-migration takes the
+        remainder.  Default: assumptions, 1/3 each.
+
+    Returns
+    -------
+    PathwayModel
+        The chain over :data:`AFTER_TRAFFICKING_STATES`, starting in ``trafficked``.
+
+    Raises
+    ------
+    InputError
+        If a Parameter's name differs from its keyword, a value is not a probability, or the
+        two explicit outcome probabilities of a row sum to more than 1.
+
+    References
+    ----------
+    Surtees R (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
+        Trafficked Persons in the Greater Mekong Sub-region.* Bangkok: UNIAP / NEXUS Institute.
+    U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
+
+    Examples
+    --------
+    With the defaults every outcome has probability 1/3, whatever happens upstream:
+
+    >>> model = after_trafficking_model()
+    >>> model.absorption_probabilities().round(4).to_dict()
+    {'reintegrated': 0.3333, 're_migrated': 0.3333, 're_trafficked': 0.3333}
+    >>> model.parameters_table()["kind"].value_counts().to_dict()
+    {'assumption': 12, 'sourced': 1}
+
+    Made-up outcome probabilities (labelled assumptions, not estimates): with assistance 0.7
+    reintegrated and 0.1 re-trafficked, without it 0.4 and 0.2.  With the default 0.5 for the
+    return and assistance branches, half of all persons receive reintegration assistance.
+
+    >>> model = after_trafficking_model(p_reintegrated_assisted=0.7, p_re_trafficked_assisted=0.1,
+    ...                                 p_reintegrated_unassisted=0.4, p_re_trafficked_unassisted=0.2)
+    >>> round(float(model.absorption_probabilities()["reintegrated"]), 4)  # 0.5 * 0.7 + 0.5 * 0.4
+    0.55
     """
     p = {
         name: _as_parameter(name, value)

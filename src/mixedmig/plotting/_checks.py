@@ -1,9 +1,17 @@
-"""Input checks shared by the drawing functions."""
+"""Input checks shared by the drawing functions of :mod:`mixedmig.plotting` (private).
+
+The one column check (:func:`_require_columns`) and the one numeric check (:func:`_numeric`)
+every drawing function uses, raising :class:`mixedmig.errors.InputError` with the column and
+row at fault.
+"""
 
 from __future__ import annotations
-from typing import Iterable
+
+from collections.abc import Iterable
+
 import numpy as np
 import pandas as pd
+
 from ..errors import InputError
 
 

@@ -1,26 +1,54 @@
-"""Alluvial (Sankey-style) diagrams of staged pathways."""
+"""Alluvial (Sankey-style) diagrams of staged pathways.
+
+Stages are columns of blocks sized by their totals, joined by bands whose width is the
+number of pathways between two blocks (Rosvall & Bergstrom 2010), e.g. the staged
+post-trafficking pathways of :mod:`mixedmig.pathways.staging`.
+
+References
+----------
+Rosvall, M. & Bergstrom, C. T. (2010). Mapping change in large networks. *PLoS ONE*, 5(1),
+e8694.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
+
 import pandas as pd
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+
 from ..errors import InputError
-from .style import _colour_for
-from .style import _display_name
-from .style import _format_value
-from .style import _halo
-from .style import _new_axes
-from ._checks import _numeric
-from ._checks import _require_columns
+from ._checks import _numeric, _require_columns
+from .style import _colour_for, _display_name, _format_value, _halo, _new_axes
+
+__all__ = ["AlluvialDiagram", "alluvial"]
 
 
 @dataclass
 class AlluvialDiagram:
-    """What :func:`alluvial` drew.  ``blocks[(stage, node)]`` are Rectangles of height
-    ``totals[stage][node] * scale``; ``ribbons[(k, a, b, c)]`` is the band from node ``a`` of
-    stage k to node ``b`` of stage k+1 for colour category ``c``."""
+    """What :func:`alluvial` drew (a drawing, not an estimator result).
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes drawn on.
+    stages : list of str
+        The stage columns, left to right (stage k at x = k).
+    order : dict of str to list
+        Node order (top to bottom) of each stage.
+    totals : dict of str to pandas.Series
+        Total value per node of each stage, in ``order``.
+    scale : float
+        Height per unit of value.
+    blocks : dict of (str, node) to matplotlib.patches.Rectangle
+        ``blocks[(stage, node)]`` has height ``totals[stage][node] * scale``.
+    ribbons : dict of (int, node, node, category) to matplotlib.patches.PathPatch
+        ``ribbons[(k, a, b, c)]`` is the band from node ``a`` of stage k to node ``b`` of
+        stage k+1 for colour category ``c``.
+    """
 
     ax: Any
     stages: list[str]
@@ -63,16 +91,87 @@ def alluvial(
     title: str | None = None,
     figsize=(7.0, 4.5),
 ) -> AlluvialDiagram:
-    """Alluvial (Sankey-style) plot of pathways through consecutive ``stages`` (columns of
-    ``df``, one row per pathway with its count in ``value``).
+    """Alluvial (Sankey-style) plot of pathways through consecutive stages.
 
-    Stage k is a column of blocks at x = k; block height = node total x ``scale`` with
-    ``scale = (1 - gap x (m - 1)) / total``, m the largest number of nodes in a stage, so
-    heights are proportional to totals and comparable across stages.  Between stages k and
-    k+1 a band per (node at k, node at k+1, ``colour_by`` category) has the same width, flow x
-    ``scale``, at both ends.  Node order: ``order[stage]`` if given, else categorical order,
-    else decreasing total (ties by name).  Bands take the colour of their ``colour_by`` node
-    (default: the first stage).
+    Stage k is a column of blocks at x = k, one per node (category of the stage), with
+    height proportional to the node's total.  Between stages k and k+1 a band per (node at k,
+    node at k+1, ``colour_by`` category) has the same width, its value x ``scale``, at both
+    ends.  Bands take the colour of their ``colour_by`` node.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per pathway (or group of identical pathways) with its stage categories and
+        its count.
+    stages : sequence of str
+        At least two distinct stage columns, left to right; no missing values (use an
+        explicit category such as "unknown").
+    value : str
+        Column with the count of each row (finite, >= 0); rows with 0 are not drawn.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; None creates a new figure.
+    order : mapping of str to sequence, optional
+        Node order (top to bottom) per stage; default the categorical order, else decreasing
+        total (ties by name).
+    colour_by : str, optional
+        The stage whose nodes colour the bands (default the first stage).
+    colours : mapping, optional
+        Colour of each ``colour_by`` node; default the house country colour for registry
+        codes, else the colour cycle.
+    block_width : float, default 0.08
+        Block width (x units; stages are 1 apart).
+    gap : float, default 0.03
+        Vertical gap between blocks (the plot is 1 high).
+    stage_labels : mapping of str to str, optional
+        Heading of each stage (default the column name).
+    show_values : bool, default True
+        Write each node's total after its name.
+    ribbon_alpha : float, default 0.55
+        Band opacity.
+    title : str, optional
+        Axes title.
+    figsize : tuple of float, default (7.0, 4.5)
+        Size (inches) of a new figure.
+
+    Returns
+    -------
+    AlluvialDiagram
+        The axes, stages, node orders, totals, scale, blocks and bands.
+
+    Raises
+    ------
+    InputError
+        If fewer than two distinct stages are given, ``colour_by`` is not a stage, a column
+        is missing, a stage has missing values, values are negative or missing, an ``order``
+        lacks a node, nothing positive is left or ``gap`` is too large.
+
+    Notes
+    -----
+    ``scale = (1 - gap (m - 1)) / N``, with ``N`` the total value and ``m`` the largest
+    number of nodes in one stage, so block heights are proportional to totals and comparable
+    across stages.
+
+    References
+    ----------
+    Rosvall, M. & Bergstrom, C. T. (2010). Mapping change in large networks. *PLoS ONE*,
+    5(1), e8694.
+
+    Examples
+    --------
+    Made-up pathways (not real data): 6 persons go from shelter to family, 2 from shelter to
+    work, 2 from family to family.  N = 10 and m = 2, so scale = (1 - 0.03) / 10.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from mixedmig.plotting import alluvial
+    >>> paths = pd.DataFrame({"first": ["shelter", "shelter", "family"],
+    ...                       "then": ["family", "work", "family"], "n": [6, 2, 2]})
+    >>> drawing = alluvial(paths, ["first", "then"], "n")
+    >>> round(drawing.scale, 6), drawing.order["then"]
+    (0.097, ['family', 'work'])
+    >>> round(drawing.blocks[("then", "family")].get_height(), 6)
+    0.776
     """
     what = "alluvial"
     stages = list(stages)

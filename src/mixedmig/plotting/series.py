@@ -1,22 +1,32 @@
-"""Small multiples and corridor time series."""
+"""Small multiples and corridor time series.
+
+One small panel per country or corridor, same axes layout, so series are compared at a glance
+(Tufte 1983).  Missing values break the lines and are marked on the x axis, never
+interpolated.
+
+References
+----------
+Tufte, E. R. (1983). *The Visual Display of Quantitative Information*. Cheshire, CT:
+Graphics Press.
+"""
 
 from __future__ import annotations
+
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from matplotlib.transforms import blended_transform_factory
+
 from .. import countries
-from .style import GREY
 from ..errors import InputError
-from .style import _codes_or_none
-from .style import _colour_for
-from .style import _display_name
-from ._checks import _numeric
-from ._checks import _require_columns
-from .style import country_colour
+from ._checks import _numeric, _require_columns
+from .style import GREY, _codes_or_none, _colour_for, _display_name, country_colour
+
+__all__ = ["corridor_timeseries", "small_multiples"]
 
 
 def small_multiples(
@@ -37,20 +47,82 @@ def small_multiples(
     missing_label: str = "no figure published",
     panel_size=(3.2, 2.4),
 ):
-    """One panel per value of ``facet`` (in ``order``, default sorted), ``y`` against ``x``.
+    """Small multiples: one panel per value of ``facet``, ``y`` against ``x``.
 
     Every line is laid on all the ``x`` values that its series (the whole table, or one
     ``hue`` value) has in any panel: an ``x`` with a missing ``y`` (NaN, or no row) breaks the
     line and is marked with a grey cross on the panel's x-axis (collection gid
-    ``"missing-values"``), explained in a figure legend.  ``hue`` draws one line per value of
-    that column in each panel (e.g. one per data edition, so editions never join).  A facet
-    in ``order`` without any row gets an empty panel saying "no data".  Returns the Figure,
-    with exactly one Axes per facet.
+    ``"missing-values"``), explained in a figure legend.  A facet in ``order`` without any row
+    gets an empty panel saying "no data".
 
-    ``y`` may be negative (e.g. net migration).  The y-axis starts at 0 only when every ``y``
-    in the table is non-negative; a panel whose y range crosses 0 gets a thin grey zero line
-    (gid ``"zero-line"``).  With ``sharey=True`` all panels share one y range covering every
-    panel's data.
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Long table, at most one row per (facet, x[, hue]).
+    x, y : str
+        Columns of the horizontal (e.g. year; no missing values) and vertical values
+        (numbers; may be negative or missing).
+    facet : str
+        Column whose values get one panel each (no missing values).
+    ncols : int, default 3
+        Panels per row.
+    sharey : bool, default False
+        All panels share one y range covering every panel's data.
+    hue : str, optional
+        Column drawn as one line per value in each panel (e.g. one per data edition, so
+        editions never join), with a figure legend.
+    order : sequence, optional
+        Facets in panel order (default sorted); facets without rows get a "no data" panel.
+    facet_labels : mapping, optional
+        Panel titles; default the country name for registry codes, else the value.
+    colours : mapping, optional
+        Line colour per facet (without ``hue``) or per hue value.
+    xlabel, ylabel : str, optional
+        Axis labels (bottom row, left column).
+    title : str, optional
+        Figure title.
+    missing_label : str, default "no figure published"
+        Legend label of the missing-value marks.
+    panel_size : tuple of float, default (3.2, 2.4)
+        Size (inches) of one panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, with exactly one Axes per facet, in ``order``.
+
+    Raises
+    ------
+    InputError
+        If a column is missing, ``ncols`` is not a positive integer, ``y`` holds non-numbers
+        or infinities, ``x`` or ``facet`` has missing values, a (facet, x[, hue]) appears
+        twice or there is nothing to draw.
+
+    Notes
+    -----
+    The y-axis starts at 0 only when every ``y`` in the table is non-negative; a panel whose
+    y range crosses 0 gets a thin grey zero line (gid ``"zero-line"``).
+
+    References
+    ----------
+    Tufte, E. R. (1983). *The Visual Display of Quantitative Information*. Graphics Press.
+
+    Examples
+    --------
+    Made-up counts (not real data); Laos has no value for 2010:
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from mixedmig.plotting import small_multiples
+    >>> counts = pd.DataFrame({"country": ["KHM", "KHM", "LAO", "LAO"],
+    ...                        "year": [2009, 2010, 2009, 2010],
+    ...                        "victims": [10.0, 12.0, 5.0, None]})
+    >>> fig = small_multiples(counts, x="year", y="victims", facet="country", ncols=2)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Cambodia', 'Lao PDR']
+    >>> [c.get_gid() for c in fig.axes[1].collections]
+    ['missing-values']
     """
     import matplotlib.pyplot as plt
 
@@ -175,9 +247,57 @@ def corridor_timeseries(
     units: str = "persons",
     title: str | None = None,
 ):
-    """Small multiples of the time series of chosen corridors (origin, destination) from a
-    long table; one panel per corridor in the given order, titled "Origin → Destination",
-    coloured by origin.  A corridor without rows gets a "no data" panel.  Returns the Figure.
+    """Small multiples of the time series of chosen corridors (origin, destination).
+
+    One panel per corridor in the given order, titled "Origin → Destination" and coloured by
+    the origin's house colour (or one line per ``hue`` value).  A corridor without rows gets
+    a "no data" panel; rows naming economies outside the registry (e.g. a "World" total) are
+    never chosen.
+
+    Parameters
+    ----------
+    long_df : pandas.DataFrame
+        Long table of flows or stocks: origin, destination, time and value columns.
+    corridors : sequence of (str, str)
+        The (origin, destination) pairs to draw, each once; any code or name the registry
+        accepts.
+    orig, dest, time, value : str, default "orig", "dest", "year", "value"
+        Column names.
+    hue : str, optional
+        Column drawn as one line per value (e.g. data edition).
+    ncols : int, default 3
+        Panels per row.
+    sharey : bool, default False
+        All panels share one y range.
+    units : str, default "persons"
+        y-axis label.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one Axes per corridor (see :func:`small_multiples`).
+
+    Raises
+    ------
+    InputError
+        If a column is missing, no corridor is given, a corridor is not a pair or is listed
+        twice, or a corridor names an unknown country.
+
+    Examples
+    --------
+    Made-up stocks (not real data):
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from mixedmig.plotting import corridor_timeseries
+    >>> stocks = pd.DataFrame({"orig": ["MMR", "MMR", "KHM"], "dest": ["THA", "THA", "THA"],
+    ...                        "year": [2010, 2015, 2015], "value": [100, 150, 80]})
+    >>> fig = corridor_timeseries(stocks, [("MMR", "THA"), ("KHM", "THA")], ncols=2)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Myanmar → Thailand', 'Cambodia → Thailand']
     """
     what = "corridor_timeseries"
     _require_columns(long_df, [orig, dest, time, value] + ([hue] if hue else []), what)

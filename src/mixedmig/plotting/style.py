@@ -1,14 +1,39 @@
-"""House style: Okabe-Ito palette, rcParams, country colours and shared drawing helpers."""
+"""House style: the Okabe & Ito palette, rcParams, country colours and shared drawing helpers.
+
+The palette is the eight-colour set of Okabe & Ito (2008), distinguishable under the common
+forms of colour vision deficiency.  Each of the six GMS countries has its own palette colour
+(:data:`COUNTRY_COLOURS`); everything else is grey.
+
+References
+----------
+Okabe, M. & Ito, K. (2008). *Color Universal Design (CUD): How to make figures and
+presentations that are friendly to colorblind people.* J*Fly,
+https://jfly.uni-koeln.de/color/
+"""
 
 from __future__ import annotations
-from typing import Any, Mapping
+
+from collections.abc import Mapping
+from typing import Any
+
 import matplotlib
 import matplotlib.colors
 import pandas as pd
 from matplotlib import patheffects
+
 from .. import countries
 from ..errors import MixedmigError
 
+__all__ = [
+    "COUNTRY_COLOURS",
+    "GREY",
+    "PALETTE",
+    "PALETTE_NAMES",
+    "STYLE",
+    "apply_style",
+    "country_colour",
+    "style_context",
+]
 
 
 #: Okabe & Ito (2008) palette, in their order: black, orange, sky blue, bluish green, yellow,
@@ -26,6 +51,7 @@ PALETTE: tuple[str, ...] = (
 )
 
 
+#: Names of the :data:`PALETTE` colours, in the same order (Okabe & Ito 2008).
 PALETTE_NAMES: tuple[str, ...] = (
     "black",
     "orange",
@@ -113,15 +139,60 @@ STYLE: dict[str, Any] = {
 
 
 def apply_style() -> dict[str, Any]:
-    """Set the house style in ``matplotlib.rcParams`` (readable font sizes, no top/right
-    spines, a light grid, the Okabe & Ito colour cycle, a fixed ``svg.hashsalt``).  Returns the
-    settings applied."""
+    """Set the house style in ``matplotlib.rcParams`` for the rest of the session.
+
+    The style (:data:`STYLE`) has readable font sizes, no top or right spines, a light grid,
+    the Okabe & Ito (2008) colour cycle and a fixed ``svg.hashsalt`` so SVG files are
+    reproducible.
+
+    Returns
+    -------
+    dict
+        A copy of the settings applied (:data:`STYLE`).
+
+    See Also
+    --------
+    style_context : the same settings for a ``with`` block only.
+
+    References
+    ----------
+    Okabe, M. & Ito, K. (2008). *Color Universal Design (CUD): How to make figures and
+    presentations that are friendly to colorblind people.* J*Fly.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> from mixedmig.plotting import apply_style
+    >>> with matplotlib.rc_context():  # restore the settings afterwards
+    ...     settings = apply_style()
+    ...     matplotlib.rcParams["axes.spines.top"], settings["svg.hashsalt"]
+    (False, 'mixedmig')
+    """
     matplotlib.rcParams.update(STYLE)
     return dict(STYLE)
 
 
 def style_context():
-    """Context manager applying the house style temporarily (``matplotlib.rc_context``)."""
+    """Context manager applying the house style inside a ``with`` block only.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        ``matplotlib.rc_context(STYLE)``: the settings of :data:`STYLE` hold inside the block
+        and the previous ones are restored after it.
+
+    See Also
+    --------
+    apply_style : set the style for the rest of the session.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> from mixedmig.plotting import style_context
+    >>> with style_context():
+    ...     matplotlib.rcParams["font.size"]
+    10.0
+    """
     return matplotlib.rc_context(STYLE)
 
 
@@ -140,8 +211,26 @@ def _codes_or_none(series: pd.Series) -> pd.Series:
 
 
 def country_colour(code_or_name) -> str:
-    """House colour of a country: its :data:`COUNTRY_COLOURS` entry for the six GMS countries
-    (any code or name the registry accepts), :data:`GREY` for anything else."""
+    """House colour of a country.
+
+    Parameters
+    ----------
+    code_or_name : str
+        An ISO3, ISO2 or M49 code or any spelling the registry (:mod:`mixedmig.countries`)
+        accepts.
+
+    Returns
+    -------
+    str
+        Hex colour: the :data:`COUNTRY_COLOURS` entry of the six GMS countries, :data:`GREY`
+        for any other economy or for a label the registry does not know (never raises).
+
+    Examples
+    --------
+    >>> from mixedmig.plotting import country_colour
+    >>> country_colour("THA"), country_colour("Japan"), country_colour("Atlantis")
+    ('#0072B2', '#999999', '#999999')
+    """
     iso3 = _registry_code(code_or_name)
     return COUNTRY_COLOURS.get(iso3, GREY) if iso3 else GREY
 

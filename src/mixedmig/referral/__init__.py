@@ -12,12 +12,20 @@ Contents
 * :func:`return_network`: the transnational return (repatriation) network from a table of
   published repatriation counts, without silently adding figures of different periods.
 * :func:`synthetic_referral_events`: seeded synthetic actors and events for teaching,
-  calibrated to the published COMMIT 2017 aggregates.
+  calibrated to the published COMMIT 2017 aggregates (read from
+  ``data/raw/commit_referrals.csv``).
+* Results follow the result protocol: :class:`ReferralNetworkSummaryResult`,
+  :class:`ReturnNetworkResult`, :class:`SyntheticReferralsResult`.
 
-Published anchor: in 2017, 1,817 trafficked persons were supported through COMMIT's national
-and transnational referral mechanisms, of whom 813 were referred from civil-society
-organisations to government agencies or vice versa (UN-ACT, *Annual Progress Report 2017*,
-UNDP Bangkok Regional Hub, highlights published 5 October 2018): 813 / 1,817 = 44.7%.
+Published anchor (the figures live in ``data/raw/commit_referrals.csv``): in 2017, 1,817
+trafficked persons were supported through COMMIT's national and transnational referral
+mechanisms, of whom 813 were referred from civil-society organisations to government agencies
+or vice versa: 813 / 1,817 = 44.7%.
+
+References
+----------
+UN-ACT (2018). *Annual Progress Report 2017*. Bangkok: UNDP Bangkok Regional Hub (highlights
+published 5 October 2018).
 """
 
 from __future__ import annotations
@@ -32,8 +40,6 @@ from .events import (
     ACTOR_COLUMNS,
     EVENT_COLUMNS,
     REPATRIATION_COLUMNS,
-    COMMIT_2017_PERSONS_SUPPORTED,
-    COMMIT_2017_CROSS_SECTOR,
     Actor,
     actors_frame,
     validate_actors,
@@ -43,14 +49,14 @@ from .events import (
 )
 from .network import (
     referral_network,
-    ReferralNetworkSummary,
+    ReferralNetworkSummaryResult,
     referral_network_summary,
     cross_sector_share,
     cross_sector_share_from_events,
 )
-from .returns import ReturnNetwork, return_network
+from .returns import ReturnNetworkResult, return_network
 from .synthetic import (
-    SyntheticReferrals,
+    SyntheticReferralsResult,
     DEFAULT_ACTORS_PER_SECTOR,
     DEFAULT_OTHER_SECTOR_PAIRS,
     synthetic_referral_events,
@@ -66,8 +72,6 @@ __all__ = [
     "ACTOR_COLUMNS",
     "EVENT_COLUMNS",
     "REPATRIATION_COLUMNS",
-    "COMMIT_2017_PERSONS_SUPPORTED",
-    "COMMIT_2017_CROSS_SECTOR",
     "Actor",
     "actors_frame",
     "validate_actors",
@@ -75,13 +79,13 @@ __all__ = [
     "validate_events",
     "is_cross_sector",
     "referral_network",
-    "ReferralNetworkSummary",
+    "ReferralNetworkSummaryResult",
     "referral_network_summary",
     "cross_sector_share",
     "cross_sector_share_from_events",
-    "ReturnNetwork",
+    "ReturnNetworkResult",
     "return_network",
-    "SyntheticReferrals",
+    "SyntheticReferralsResult",
     "DEFAULT_ACTORS_PER_SECTOR",
     "DEFAULT_OTHER_SECTOR_PAIRS",
     "synthetic_referral_events",

@@ -1,4 +1,18 @@
-"""Referral actors and referral events: vocabularies, records and validation."""
+"""Referral actors and referral events: vocabularies, records and validation.
+
+The controlled vocabularies (sectors, roles, forms of exploitation, outcomes, reliability of
+published figures), the :class:`Actor` record, the actor, event and repatriation table
+schemas, and the validators that name the row and column of every problem.  The COMMIT
+definition of a cross-sector referral (civil society <-> government) is
+:func:`is_cross_sector`.
+
+References
+----------
+UN-ACT (2018). *Annual Progress Report 2017*. Bangkok: UNDP Bangkok Regional Hub (COMMIT
+referral figures; the figures themselves are in ``data/raw/commit_referrals.csv``).
+Surtees, R. (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
+Trafficked Persons in the Greater Mekong Sub-region*. Bangkok: UNIAP / NEXUS Institute.
+"""
 
 from __future__ import annotations
 import datetime as _dt
@@ -9,7 +23,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from .. import countries as _countries
-from ..errors import SchemaError, UnknownCountryError
+from ..errors import InputError, SchemaError, UnknownCountryError
 
 
 #: Sectors of referral actors.
@@ -96,14 +110,6 @@ REPATRIATION_COLUMNS = (
 )
 
 
-#: UN-ACT Annual Progress Report 2017: persons supported through COMMIT (trans)national
-#: referral mechanisms in 2017, and those referred from CSOs to government or vice versa.
-COMMIT_2017_PERSONS_SUPPORTED = 1817
-
-
-COMMIT_2017_CROSS_SECTOR = 813
-
-
 _CROSS_SECTOR_PAIR = frozenset({"government", "civil_society"})
 
 
@@ -122,8 +128,34 @@ def _country_hint(value) -> str:
 
 @dataclass(frozen=True)
 class Actor:
-    """A referral actor: ``actor_id``, ``country`` (ISO3 code of the registry, exactly),
-    ``sector`` (one of :data:`SECTORS`), ``role`` (one of :data:`ROLES`), optional ``name``."""
+    """A referral actor: an organisation or office that refers trafficked persons.
+
+    Parameters
+    ----------
+    actor_id : str
+        Non-empty identifier, unique within an actor table.
+    country : str
+        ISO3 code of the country registry, exactly (``mixedmig.countries.to_iso3`` converts
+        names).
+    sector : str
+        One of :data:`SECTORS`.
+    role : str
+        One of :data:`ROLES` (``"other"`` for roles outside the vocabulary).
+    name : str, optional
+        A readable name.
+
+    Raises
+    ------
+    SchemaError
+        An empty ``actor_id`` or a sector / role outside the vocabularies.
+    UnknownCountryError
+        A country that is not a registry ISO3 code (the message suggests the code).
+
+    Examples
+    --------
+    >>> Actor("KHM-GOV01", "KHM", "government", "law_enforcement").sector
+    'government'
+    """
 
     actor_id: str
     country: str
@@ -222,11 +254,36 @@ def _check_unique(frame: pd.DataFrame, column: str, what: str) -> None:
 
 
 def actors_frame(actors: Iterable[Actor]) -> pd.DataFrame:
-    """Actor table (columns ``actor_id, country, sector, role, name``) from :class:`Actor`s."""
+    """The actor table of a list of :class:`Actor` records.
+
+    Parameters
+    ----------
+    actors : iterable of Actor
+        The actors.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``actor_id``, ``country``, ``sector``, ``role``, ``name``; validated by
+        :func:`validate_actors`.
+
+    Raises
+    ------
+    InputError
+        An element that is not an :class:`Actor`.
+    SchemaError
+        A duplicate ``actor_id``.
+
+    Examples
+    --------
+    >>> actors_frame([Actor("LAO-CSO01", "LAO", "civil_society", "shelter")])
+        actor_id country         sector     role  name
+    0  LAO-CSO01     LAO  civil_society  shelter  None
+    """
     actors = list(actors)
     for a in actors:
         if not isinstance(a, Actor):
-            raise SchemaError(f"expected Actor objects, got {type(a).__name__}")
+            raise InputError(f"expected Actor objects, got {type(a).__name__}")
     columns = [*ACTOR_COLUMNS, "name"]
     frame = pd.DataFrame([asdict(a) for a in actors], columns=columns)
     return validate_actors(frame)
@@ -235,9 +292,33 @@ def actors_frame(actors: Iterable[Actor]) -> pd.DataFrame:
 def validate_actors(actors) -> pd.DataFrame:
     """Validate an actor table (or a list of :class:`Actor`) and return a copy.
 
-    Raises :class:`~mixedmig.errors.SchemaError` naming the row and column for a missing
-    column, a missing value, a duplicate ``actor_id``, a country that is not a registry ISO3
-    code, or a sector / role outside the vocabularies.
+    Parameters
+    ----------
+    actors : pandas.DataFrame or iterable of Actor
+        Actor table with the columns of :data:`ACTOR_COLUMNS` (``name`` and ``synthetic``
+        optional), or :class:`Actor` records.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A validated copy.
+
+    Raises
+    ------
+    SchemaError
+        Naming the row and column: a missing column, a missing value, a duplicate
+        ``actor_id``, a country that is not a registry ISO3 code, or a sector / role outside
+        the vocabularies.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"actor_id": ["a"], "country": ["Laos"],
+    ...                       "sector": ["government"], "role": ["shelter"]})
+    >>> try:
+    ...     validate_actors(table)
+    ... except SchemaError as error:
+    ...     print(error.column, "|", "did you mean 'LAO'?" in str(error))
+    country | True
     """
     if not isinstance(actors, pd.DataFrame):
         return actors_frame(actors)
@@ -252,7 +333,30 @@ def validate_actors(actors) -> pd.DataFrame:
 
 
 def actors_from_frame(actors: pd.DataFrame) -> list[Actor]:
-    """:class:`Actor` objects from a validated actor table."""
+    """:class:`Actor` records from an actor table.
+
+    Parameters
+    ----------
+    actors : pandas.DataFrame
+        Actor table (validated first by :func:`validate_actors`).
+
+    Returns
+    -------
+    list of Actor
+        One record per row, in table order; a missing ``name`` becomes None.
+
+    Raises
+    ------
+    SchemaError
+        The table fails :func:`validate_actors`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"actor_id": ["a"], "country": ["LAO"],
+    ...                       "sector": ["government"], "role": ["shelter"]})
+    >>> actors_from_frame(table)[0].country
+    'LAO'
+    """
     frame = validate_actors(actors)
     names = frame["name"].tolist() if "name" in frame.columns else [None] * len(frame)
     return [
@@ -273,15 +377,41 @@ def _is_iso_date(value) -> bool:
 
 
 def validate_events(events: pd.DataFrame, actors) -> pd.DataFrame:
-    """Validate referral events against an actor table; return a copy (schema columns first,
-    ``synthetic`` as bool).
+    """Validate referral events against an actor table.
 
-    Raises :class:`~mixedmig.errors.SchemaError` naming the row (index label and position) and
-    column for: a missing column; a missing value; a duplicate ``event_id``; a date that is not
-    a valid ``YYYY-MM-DD``; an actor not in the actor table; a country that is not a registry
-    ISO3 code or differs from the actor's country; a ``case_category`` or ``outcome`` outside
-    :data:`CASE_CATEGORIES` / :data:`OUTCOMES`; a ``synthetic`` value that is not a boolean;
-    a self-referral (same referring and receiving actor).
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        One row per referral of one person, with the columns of :data:`EVENT_COLUMNS`.
+    actors : pandas.DataFrame or iterable of Actor
+        The actor table (validated first by :func:`validate_actors`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy, schema columns first (extra columns after them), ``synthetic`` as bool.
+
+    Raises
+    ------
+    SchemaError
+        Naming the row (index label and position) and column: a missing column; a missing
+        value; a duplicate ``event_id``; a date that is not a valid ``YYYY-MM-DD``; an actor
+        not in the actor table; a country that is not a registry ISO3 code or differs from the
+        actor's country; a ``case_category`` or ``outcome`` outside :data:`CASE_CATEGORIES` /
+        :data:`OUTCOMES`; a ``synthetic`` value that is not a boolean; a self-referral.
+
+    Examples
+    --------
+    >>> actors = pd.DataFrame({"actor_id": ["g", "c"], "country": ["LAO", "LAO"],
+    ...                        "sector": ["government", "civil_society"],
+    ...                        "role": ["law_enforcement", "shelter"]})
+    >>> events = pd.DataFrame({"event_id": ["e1"], "date": ["2017-03-31"],
+    ...                        "referring_actor": ["g"], "receiving_actor": ["c"],
+    ...                        "referring_country": ["LAO"], "receiving_country": ["LAO"],
+    ...                        "case_category": ["forced_labour"], "outcome": ["accepted"],
+    ...                        "synthetic": [True]})
+    >>> len(validate_events(events, actors))
+    1
     """
     actor_table = validate_actors(actors)
     what = "event table"
@@ -337,6 +467,23 @@ def validate_events(events: pd.DataFrame, actors) -> pd.DataFrame:
 
 
 def is_cross_sector(sector_from: str, sector_to: str) -> bool:
-    """True for a referral from civil society to government or from government to civil
-    society (the COMMIT definition); international organisations are neither."""
+    """Whether a referral is cross-sector in the COMMIT sense.
+
+    Parameters
+    ----------
+    sector_from, sector_to : str
+        Sectors (:data:`SECTORS`) of the referring and the receiving actor.
+
+    Returns
+    -------
+    bool
+        True for civil society -> government or government -> civil society; international
+        organisations are neither.
+
+    Examples
+    --------
+    >>> is_cross_sector("civil_society", "government"), is_cross_sector("government",
+    ...                                                                 "international_organisation")
+    (True, False)
+    """
     return frozenset((sector_from, sector_to)) == _CROSS_SECTOR_PAIR

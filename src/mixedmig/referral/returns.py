@@ -1,14 +1,23 @@
-"""The return (repatriation) network from published repatriation figures."""
+"""The return (repatriation) network from published repatriation figures.
+
+Counts of different periods (e.g. "cumulative to 2008" and "~2012") are different quantities;
+:func:`return_network` never adds them silently.  The published figures are in
+``data/raw/gms_repatriations.csv``.
+"""
 
 from __future__ import annotations
+
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
 import networkx as nx
 import numpy as np
 import pandas as pd
+
 from .. import countries as _countries
 from .. import networks as _networks
 from ..errors import InputError
+from ..results import Result, diagnostics_frame
 from .events import RELIABILITY_LEVELS
 from .events import REPATRIATION_COLUMNS
 from .events import WEAK_RELIABILITY
@@ -20,17 +29,32 @@ from .events import _first
 from .events import _row_error
 
 
-@dataclass(frozen=True)
-class ReturnNetwork:
+@dataclass(frozen=True, eq=False)
+class ReturnNetworkResult(Result):
     """Transnational return network built by :func:`return_network`.
 
-    ``graph``: ``DiGraph`` (or ``MultiDiGraph`` for ``combine="separate"``) from returning
-    country to country of return.  ``edges``: one row per edge (``orig``, ``dest``, ``count``,
-    ``period``, ``reliability``, ``secondary``, ``weak_source``, ``count_qualifier``,
-    ``n_rows``, ``rows``, ``sources``).  ``strength`` and ``corridors``:
-    :func:`mixedmig.networks.strength_table` and
-    :func:`mixedmig.networks.corridor_ranking`, with a ``period`` column (one block per period
-    when periods are kept separate).  ``excluded``: rows left out and why.
+    Parameters
+    ----------
+    graph : networkx.DiGraph or networkx.MultiDiGraph
+        From returning country to country of return (``MultiDiGraph`` for
+        ``combine="separate"``); node attributes ``name`` and ``in_registry``.
+    edges : pandas.DataFrame
+        One row per edge: ``orig``, ``dest``, ``count``, ``period``, ``year_start``,
+        ``year_end``, ``reliability``, ``secondary``, ``weak_source``, ``count_qualifier``,
+        ``n_rows``, ``rows``, ``periods``, ``counts``, ``sources``, ``urls``.
+    strength : pandas.DataFrame
+        :func:`mixedmig.networks.strength_table` with a ``period`` column (one block per
+        period when periods are kept separate).
+    corridors : pandas.DataFrame
+        :func:`mixedmig.networks.corridor_ranking` with a ``period`` column.
+    excluded : pandas.DataFrame
+        Rows left out and why: ``row``, ``from_label``, ``to_label``, ``period``, ``count``,
+        ``reason``.
+    combine : str
+        The ``combine`` rule used (``"error"``, ``"sum"`` or ``"separate"``).
+    converged, iterations, message, diagnostics
+        The result protocol (:class:`mixedmig.results.Result`): closed form; diagnostics
+        counts the rows used, the rows excluded and the edges from weak sources.
     """
 
     graph: nx.DiGraph
@@ -39,6 +63,16 @@ class ReturnNetwork:
     corridors: pd.DataFrame = field(repr=False)
     excluded: pd.DataFrame = field(repr=False)
     combine: str = "error"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The edges of the return network.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``edges``.
+        """
+        return self.edges.copy()
 
 
 def _validate_repatriations(table: pd.DataFrame) -> pd.DataFrame:
@@ -92,9 +126,36 @@ def _year(value):
 
 
 def return_network(repatriations: pd.DataFrame, period: str | Sequence[str] | None = None,
-                   combine: str = "error") -> ReturnNetwork:
+                   combine: str = "error") -> ReturnNetworkResult:
     """Transnational return network from published repatriation counts.
 
+    Parameters
+    ----------
+    repatriations : pandas.DataFrame
+        Published country-pair return counts with the columns of
+        :data:`REPATRIATION_COLUMNS` (e.g. ``mixedmig.data.load("gms_repatriations")``).
+    period : str or sequence of str, optional
+        Keep only rows whose ``period`` equals it (a label or a list of labels).
+    combine : {"error", "sum", "separate"}
+        What to do when a country pair still has several rows (see Notes).
+
+    Returns
+    -------
+    ReturnNetworkResult
+        ``graph``, ``edges`` (also ``to_frame()``), ``strength``, ``corridors``, ``excluded``
+        and ``combine``.
+
+    Raises
+    ------
+    InputError
+        An unknown ``combine`` or ``period``, or (``combine="error"``) a country pair with
+        several rows.
+    SchemaError
+        A missing column or value, a non-ISO3 code, a count that is not a non-negative number
+        or a reliability outside :data:`RELIABILITY_LEVELS`, naming the row and column.
+
+    Notes
+    -----
     An edge ``from_iso3 -> to_iso3`` (returning country -> country of return) is made only from
     rows whose two ends are single countries (``from_iso3``/``to_iso3`` filled) and whose
     ``count`` is published; every other row is listed in ``excluded`` with the reason, as are
@@ -115,6 +176,22 @@ def return_network(repatriations: pd.DataFrame, period: str | Sequence[str] | No
       ``weak_source`` = any);
     * ``combine="separate"`` keeps one edge per row in a ``MultiDiGraph``; strength and
       corridors are then computed per period.
+
+    Examples
+    --------
+    Made-up counts for two periods of one pair; they are kept apart:
+
+    >>> table = pd.DataFrame({
+    ...     "from_label": ["Thailand"] * 2, "to_label": ["Myanmar"] * 2,
+    ...     "from_iso3": ["THA"] * 2, "to_iso3": ["MMR"] * 2, "period": ["2010", "2011"],
+    ...     "year_start": [2010, 2011], "year_end": [2010, 2011], "count": [12, 7],
+    ...     "count_qualifier": [None, None], "reliability": ["read", "secondary"],
+    ...     "source": ["s"] * 2, "url": ["u"] * 2, "note": [None, None]})
+    >>> result = return_network(table, combine="separate")
+    >>> result.to_frame()[["orig", "dest", "period", "count", "weak_source"]]
+      orig dest period  count  weak_source
+    0  THA  MMR   2010   12.0        False
+    1  THA  MMR   2011    7.0         True
     """
     if combine not in ("error", "sum", "separate"):
         raise InputError(f"combine must be 'error', 'sum' or 'separate', got {combine!r}")
@@ -236,8 +313,19 @@ def return_network(repatriations: pd.DataFrame, period: str | Sequence[str] | No
         corridor_parts.append(c)
     strength = pd.concat(strength_parts, ignore_index=True)
     corridors = pd.concat(corridor_parts, ignore_index=True)
-    return ReturnNetwork(graph=G, edges=edges, strength=strength, corridors=corridors,
-                         excluded=excluded, combine=combine)
+    n_weak = int(edges["weak_source"].sum()) if len(edges) else 0
+    return ReturnNetworkResult(
+        graph=G, edges=edges, strength=strength, corridors=corridors, excluded=excluded,
+        combine=combine,
+        message=(f"return network: {len(edges)} edge(s) between {G.number_of_nodes()} "
+                 f"countries from {len(records)} row(s); {len(excluded)} row(s) excluded"),
+        diagnostics=diagnostics_frame([
+            ("rows_used", len(records), "rows that became (part of) an edge"),
+            ("rows_excluded", len(excluded), "see the excluded table for the reasons"),
+            ("weak_source_edges", n_weak,
+             "edges whose count was not read in a primary source (secondary or uncertain)"),
+        ]),
+    )
 
 
 def _edge_attributes(recs: list[dict]) -> dict:

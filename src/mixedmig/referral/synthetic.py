@@ -1,33 +1,88 @@
-"""Synthetic referral events for teaching, calibrated to published totals."""
+"""Synthetic referral events for teaching, calibrated to published totals.
+
+The published totals are read from ``data/raw/commit_referrals.csv`` (COMMIT 2017: persons
+supported through the national and transnational referral mechanisms, and those referred
+between civil society and government); everything else is a stated assumption.
+
+References
+----------
+UN-ACT (2018). *Annual Progress Report 2017*. Bangkok: UNDP Bangkok Regional Hub (highlights
+published 5 October 2018).
+"""
 
 from __future__ import annotations
+
 import datetime as _dt
 import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
+
 from .. import countries as _countries
-from ..errors import InputError
+from ..data import load as _load
+from ..errors import DataError, InputError
+from ..results import Result, diagnostics_frame
 from .events import ACTOR_COLUMNS
 from .events import CASE_CATEGORIES
-from .events import COMMIT_2017_CROSS_SECTOR
-from .events import COMMIT_2017_PERSONS_SUPPORTED
 from .events import EVENT_COLUMNS
 from .events import OUTCOMES
 from .events import SECTORS
 from .events import is_cross_sector
 
 
-@dataclass(frozen=True)
-class SyntheticReferrals:
-    """Synthetic actors and referral events (every row ``synthetic=True``) and the
-    assumptions that generated them."""
+@dataclass(frozen=True, eq=False)
+class SyntheticReferralsResult(Result):
+    """SYNTHETIC actors and referral events and the assumptions that generated them.
+
+    Parameters
+    ----------
+    actors : pandas.DataFrame
+        Actor table (:data:`ACTOR_COLUMNS` plus ``synthetic=True``).
+    events : pandas.DataFrame
+        Referral events (:data:`EVENT_COLUMNS`, every row ``synthetic=True``), in date order.
+    assumptions : dict
+        Every value used to generate the tables (calibration totals, seed, assumptions).
+    converged, iterations, message, diagnostics
+        The result protocol (:class:`mixedmig.results.Result`); diagnostics checks the
+        calibration: events generated vs ``n_cases``, cross-sector events vs
+        ``n_cross_sector``, countries that refer at least one case.
+    """
 
     actors: pd.DataFrame = field(repr=False)
     events: pd.DataFrame = field(repr=False)
     assumptions: dict = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The synthetic referral events.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``events``.
+        """
+        return self.events.copy()
+
+
+_COMMIT_TABLE = "commit_referrals"
+
+
+def _commit_2017_figures() -> tuple[int, int]:
+    """(persons supported, persons referred CSO <-> government) in 2017, from data/raw."""
+    table = _load(_COMMIT_TABLE)
+    figures = []
+    for measure in ("persons_referred_supported", "persons_referred_cso_government"):
+        rows = table[(table["year"] == 2017) & (table["measure"] == measure)]
+        if len(rows) != 1:
+            raise DataError(
+                f"expected one 2017 row of measure {measure!r}, found {len(rows)}; the "
+                "synthetic referral defaults need it",
+                path=f"data/raw/{_COMMIT_TABLE}.csv", column="measure",
+            )
+        figures.append(int(round(float(rows["value"].iloc[0]))))
+    return figures[0], figures[1]
 
 
 _SECTOR_ROLES = {
@@ -74,8 +129,8 @@ def _check_fraction(value, name: str) -> float:
 
 
 def synthetic_referral_events(
-    n_cases: int = COMMIT_2017_PERSONS_SUPPORTED,
-    n_cross_sector: int = COMMIT_2017_CROSS_SECTOR,
+    n_cases: int | None = None,
+    n_cross_sector: int | None = None,
     countries: Sequence[str] = _countries.GMS,
     seed: int = 2017,
     *,
@@ -88,16 +143,71 @@ def synthetic_referral_events(
     activity_exponent: float = 1.0,
     category_weights: Mapping[str, float] | None = None,
     outcome_weights: Mapping[str, float] | None = None,
-) -> SyntheticReferrals:
+) -> SyntheticReferralsResult:
     """Seeded SYNTHETIC actors and referral events for teaching the network measures.
 
-    Calibrated EXACTLY to the published aggregates (UN-ACT Annual Progress Report 2017):
-    ``n_cases`` = 1,817 events (one event = one referred person), of which exactly
-    ``n_cross_sector`` = 813 go between a civil-society and a government actor (either
-    direction) and none of the others does; every country of ``countries`` (default: the six GMS
-    countries, the COMMIT members) refers at least one case; all dates fall in ``year`` (2017).
+    Calibrated EXACTLY to published aggregates: ``n_cases`` events (one event = one
+    referred person), of which exactly ``n_cross_sector`` go between a civil-society and a
+    government actor (either direction) and none of the others does; every country of
+    ``countries`` refers at least one case; all dates fall in ``year``.
 
-    Everything else is an ASSUMPTION, not data - state it whenever the output is shown:
+    Parameters
+    ----------
+    n_cases : int, optional
+        Number of events (>= number of countries).  Default None: the COMMIT 2017 figure of
+        persons supported through the referral mechanisms, read from
+        ``data/raw/commit_referrals.csv`` (row 2017, ``persons_referred_supported``).
+    n_cross_sector : int, optional
+        Number of CSO <-> government events (0 <= n_cross_sector <= n_cases).  Default None:
+        the COMMIT 2017 figure from the same table (row 2017,
+        ``persons_referred_cso_government``).
+    countries : sequence of str
+        Economies (names or codes; converted to ISO3); default the six GMS countries, the
+        COMMIT members.
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same arguments and seed give identical
+        tables.
+    year : int
+        Calendar year of the event dates (default 2017).
+    actors_per_sector : mapping, optional
+        ASSUMPTION, see below.
+    share_cross_border : float
+        ASSUMPTION, see below.
+    share_cso_to_government : float
+        ASSUMPTION, see below.
+    other_sector_pairs : mapping, optional
+        ASSUMPTION, see below.
+    country_weights : mapping, optional
+        ASSUMPTION, see below.
+    activity_exponent : float
+        ASSUMPTION, see below.
+    category_weights : mapping, optional
+        ASSUMPTION, see below.
+    outcome_weights : mapping, optional
+        ASSUMPTION, see below.
+
+    Returns
+    -------
+    SyntheticReferralsResult
+        ``actors``, ``events`` (also ``to_frame()``) and ``assumptions`` (every value used);
+        every actor and event row has ``synthetic=True``; actor ids look like
+        ``"KHM-GOV01"``, event ids like ``"SYN2017-00001"`` (in date order).
+
+    Raises
+    ------
+    InputError
+        Inconsistent totals, unknown sectors / pairs / categories, weights that are negative
+        or all zero, a CSO <-> government pair in ``other_sector_pairs``, too few actors for
+        a sector pair that is used, or a country listed twice.
+    UnknownCountryError
+        A country the registry does not know.
+    DataError
+        A default is needed and ``data/raw/commit_referrals.csv`` lacks its 2017 row.
+
+    Notes
+    -----
+    Everything except the two totals is an ASSUMPTION, not data - state it whenever the
+    output is shown:
 
     * ``actors_per_sector`` - actors per country and sector; default
       ``{"government": 4, "civil_society": 3, "international_organisation": 1}``; roles are
@@ -121,10 +231,24 @@ def synthetic_referral_events(
     * ``outcome_weights`` - default ``{"accepted": 1}``: the published figure counts persons
       *supported*, i.e. referrals that were taken up.
 
-    Every actor and event row has ``synthetic=True``; actor ids look like ``"KHM-GOV01"``,
-    event ids like ``"SYN2017-00001"`` (in date order).  ``assumptions`` records every value
-    used.  The same arguments and seed give identical tables.
+    References
+    ----------
+    UN-ACT (2018). *Annual Progress Report 2017*. Bangkok: UNDP Bangkok Regional Hub.
+
+    Examples
+    --------
+    A small made-up calibration (60 referrals, 20 of them cross-sector, two countries):
+
+    >>> result = synthetic_referral_events(60, 20, countries=["KHM", "THA"], seed=1)
+    >>> len(result.events), bool(result.events["synthetic"].all())
+    (60, True)
+    >>> int(result.diagnostics.set_index("check").loc["cross_sector_events", "value"])
+    20
     """
+    if n_cases is None or n_cross_sector is None:
+        published_cases, published_cross = _commit_2017_figures()
+        n_cases = published_cases if n_cases is None else n_cases
+        n_cross_sector = published_cross if n_cross_sector is None else n_cross_sector
     for value, name in ((n_cases, "n_cases"), (n_cross_sector, "n_cross_sector"),
                         (year, "year")):
         if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -291,4 +415,21 @@ def synthetic_referral_events(
         "category_weights": dict(zip(CASE_CATEGORIES, category_p.tolist())),
         "outcome_weights": dict(zip(OUTCOMES, outcome_p.tolist())),
     }
-    return SyntheticReferrals(actors=actors, events=events, assumptions=assumptions)
+    sector_of = dict(zip(actors["actor_id"].tolist(), actors["sector"].tolist()))
+    achieved_cross = sum(
+        is_cross_sector(sector_of[a], sector_of[b])
+        for a, b in zip(events["referring_actor"].tolist(), events["receiving_actor"].tolist())
+    )
+    referring_countries = events["referring_country"].nunique()
+    return SyntheticReferralsResult(
+        actors=actors, events=events, assumptions=assumptions,
+        message=(f"SYNTHETIC: {len(actors)} actors in {len(country_codes)} countries, "
+                 f"{n_cases} referral events ({achieved_cross} cross-sector), seed {seed}"),
+        diagnostics=diagnostics_frame([
+            ("events", len(events), f"calibration target n_cases = {n_cases}"),
+            ("cross_sector_events", int(achieved_cross),
+             f"calibration target n_cross_sector = {n_cross_sector}"),
+            ("referring_countries", int(referring_countries),
+             f"every one of the {len(country_codes)} countries refers at least one case"),
+        ]),
+    )

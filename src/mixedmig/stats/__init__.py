@@ -1,8 +1,9 @@
 """Proportions with confidence intervals, a check of computed figures against published
 ones, and tests for contingency tables.
 
-Everything here works on counts: ``k`` events among ``n`` people (or cases).  Results are
-frozen dataclasses so they can be logged and compared; tables are pandas DataFrames.
+Everything here works on counts: ``k`` events among ``n`` people (or cases).  Estimates are
+frozen ``...Result`` dataclasses following the result protocol of :mod:`mixedmig.results`
+(``message``, ``diagnostics``, ``to_frame()``); tables are pandas DataFrames.
 
 References
 ----------
@@ -16,42 +17,46 @@ Rothman KJ, Greenland S, Lash TL (2008). *Modern Epidemiology*, 3rd ed., ch. 14.
     Lippincott Williams & Wilkins.
 Cochran WG (1954). Some methods for strengthening the common chi-square tests.
     *Biometrics* 10: 417-451.
+Katz D, Baptista J, Azen SP, Pike MC (1978). Obtaining confidence intervals for the risk
+    ratio in cohort studies. *Biometrics* 34: 469-474.
+Brown LD, Cai TT, DasGupta A (2001). Interval estimation for a binomial proportion.
+    *Statistical Science* 16: 101-133.
 """
 
 from __future__ import annotations
 
 from .contingency import (
     ChiSquareResult,
-    chi_square_test,
-    FisherExactResult,
-    fisher_exact_test,
-    RatioResult,
-    rate_ratio,
     DifferenceResult,
+    FisherExactResult,
+    RatioResult,
+    chi_square_test,
+    fisher_exact_test,
+    rate_ratio,
     risk_difference,
 )
-from .proportions import ProportionCI, proportion_ci, proportion_ci_table
+from .proportions import ProportionCIResult, proportion_ci, proportion_ci_table
 from .published import (
+    ImpliedSampleSizeResult,
     compare_to_published,
     consistent_counts,
-    ImpliedSampleSize,
     implied_sample_size,
 )
 
 __all__ = [
     "ChiSquareResult",
-    "chi_square_test",
-    "FisherExactResult",
-    "fisher_exact_test",
-    "RatioResult",
-    "rate_ratio",
     "DifferenceResult",
-    "risk_difference",
-    "ProportionCI",
-    "proportion_ci",
-    "proportion_ci_table",
+    "FisherExactResult",
+    "ImpliedSampleSizeResult",
+    "ProportionCIResult",
+    "RatioResult",
+    "chi_square_test",
     "compare_to_published",
     "consistent_counts",
-    "ImpliedSampleSize",
+    "fisher_exact_test",
     "implied_sample_size",
+    "proportion_ci",
+    "proportion_ci_table",
+    "rate_ratio",
+    "risk_difference",
 ]

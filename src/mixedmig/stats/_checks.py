@@ -1,17 +1,21 @@
-"""Input checks shared by the statistics functions."""
+"""Input checks shared by the statistics functions (private): levels, methods, counts."""
 
 from __future__ import annotations
+
 import math
 import numbers
-from scipy import stats as sps
-from ..errors import InputError
 
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from ..errors import DataError, InputError, SchemaError
 
 PROPORTION_METHODS = ("wilson", "normal", "exact")
 
 
-
 def _check_level(level) -> float:
+    """A confidence level strictly between 0 and 1, as a float."""
     if isinstance(level, bool) or not isinstance(level, numbers.Real):
         raise InputError(f"level must be a number between 0 and 1 (e.g. 0.95), got {level!r}")
     level = float(level)
@@ -23,6 +27,7 @@ def _check_level(level) -> float:
 
 
 def _check_method(method, allowed=PROPORTION_METHODS) -> str:
+    """``method`` if it is one of ``allowed``."""
     if method not in allowed:
         raise InputError(f"unknown method {method!r}; choose one of {', '.join(allowed)}")
     return method
@@ -45,6 +50,7 @@ def _as_count(value, name: str) -> int:
 
 
 def _check_k_n(k, n, k_name: str = "k", n_name: str = "n") -> tuple[int, int]:
+    """Counts ``0 <= k <= n`` with ``n >= 1``, as Python ints."""
     k = _as_count(k, k_name)
     n = _as_count(n, n_name)
     if n == 0:
@@ -55,3 +61,29 @@ def _check_k_n(k, n, k_name: str = "k", n_name: str = "n") -> tuple[int, int]:
             f"the number of people it is counted among (are k and n swapped?)"
         )
     return k, n
+
+
+def _count_column(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A column of whole non-negative counts as floats; names the first offending row."""
+    if column not in df.columns:
+        raise SchemaError(
+            f"column {column!r} not found; the table has columns {list(df.columns)}. "
+            f"Pass the right name (e.g. k='events', n='total').",
+            column=column,
+        )
+    series = df[column]
+    if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
+        raise SchemaError(
+            f"column {column!r} must hold numbers (counts), but its dtype is {series.dtype}",
+            column=column,
+        )
+    values = series.to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(values) | (values != np.floor(values)) | (values < 0)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"row {df.index[position]!r}: {series.iloc[position]!r} is not a "
+            f"whole, non-negative count (missing values are not allowed either)",
+            column=column,
+        )
+    return values

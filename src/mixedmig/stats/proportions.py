@@ -1,15 +1,32 @@
-"""Proportions with confidence intervals."""
+"""Proportions with confidence intervals: Wilson score, Wald (normal) and Clopper-Pearson exact.
+
+References
+----------
+Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+*Journal of the American Statistical Association* 22: 209-212.
+Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial limits illustrated in
+the case of the binomial. *Biometrika* 26: 404-413.
+Brown, L. D., Cai, T. T. & DasGupta, A. (2001). Interval estimation for a binomial proportion.
+*Statistical Science* 16(2): 101-133.
+"""
 
 from __future__ import annotations
+
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats as sps
+
 from ..errors import InputError
-from ._checks import _check_k_n
-from ._checks import _check_level
-from ._checks import _check_method
-from ._checks import _critical_value
+from ..results import Result
+from ._checks import (
+    _check_k_n,
+    _check_level,
+    _check_method,
+    _count_column,
+    _critical_value,
+)
 
 
 def _proportion_bounds(k: np.ndarray, n: np.ndarray, method: str, level: float):
@@ -37,10 +54,33 @@ def _proportion_bounds(k: np.ndarray, n: np.ndarray, method: str, level: float):
         upper[not_all] = sps.beta.isf(tail, k[not_all] + 1, n[not_all] - k[not_all])
     return estimate, lower, upper
 
+@dataclass(frozen=True, eq=False)
+class ProportionCIResult(Result):
+    """A proportion k/n with its two-sided confidence interval (all on the 0-1 scale).
 
-@dataclass(frozen=True)
-class ProportionCI:
-    """A proportion k/n with its confidence interval (all on the 0-1 scale)."""
+    Parameters
+    ----------
+    estimate : float
+        ``k / n``.
+    lower, upper : float
+        Confidence limits.
+    k : int
+        Number of events.
+    n : int
+        Number of people (or cases) the events are counted among.
+    method : str
+        ``"wilson"``, ``"normal"`` or ``"exact"``.
+    level : float
+        Confidence level, e.g. 0.95.
+    converged : bool
+        Always True (closed form).
+    iterations : int
+        Always 0.
+    message : str
+        The proportion and its interval in one line.
+    diagnostics : pandas.DataFrame
+        Empty (nothing to report).
+    """
 
     estimate: float
     lower: float
@@ -52,25 +92,72 @@ class ProportionCI:
 
     @property
     def width(self) -> float:
-        """upper - lower."""
+        """Width of the interval, ``upper - lower``."""
         return self.upper - self.lower
 
+    def to_frame(self) -> pd.DataFrame:
+        """One-row table of the proportion.
 
-def proportion_ci(k, n, method: str = "wilson", level: float = 0.95) -> ProportionCI:
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``k, n, estimate, lower, upper, method, level``.
+        """
+        return pd.DataFrame([{"k": self.k, "n": self.n, "estimate": self.estimate,
+                              "lower": self.lower, "upper": self.upper,
+                              "method": self.method, "level": self.level}])
+
+
+def proportion_ci(k, n, method: str = "wilson", level: float = 0.95) -> ProportionCIResult:
     """Proportion ``k/n`` with a two-sided confidence interval.
 
-    Methods, with z the standard-normal quantile for ``level`` and p = k/n:
+    Parameters
+    ----------
+    k : int
+        Number of events (whole, ``0 <= k <= n``; 481.0 is accepted as 481).
+    n : int
+        Number of people or cases (whole, ``n >= 1``).
+    method : {"wilson", "normal", "exact"}, default "wilson"
+        Wilson score interval, Wald (normal approximation) or Clopper-Pearson exact interval.
+    level : float, default 0.95
+        Confidence level, strictly between 0 and 1.
+
+    Returns
+    -------
+    ProportionCIResult
+        ``estimate``, ``lower``, ``upper`` (0-1 scale), ``k``, ``n``, ``method``, ``level``.
+
+    Raises
+    ------
+    InputError
+        k or n is not a whole number, k < 0, n = 0, k > n, the method is unknown or the level
+        is not strictly between 0 and 1.
+
+    Notes
+    -----
+    With z the standard-normal quantile for ``level`` and p = k/n:
 
     * ``"wilson"`` (score interval; Wilson 1927):
-      (k + z²/2)/(n + z²) ± z/(n + z²) · sqrt(k(n-k)/n + z²/4).
-      Recommended default: good coverage and never outside [0, 1].
-    * ``"normal"`` (Wald): p ± z·sqrt(p(1-p)/n), clipped to [0, 1]; zero width when k = 0
-      or k = n, poor coverage for small n or extreme p.
-    * ``"exact"`` (Clopper & Pearson 1934): the α/2 quantile of Beta(k, n-k+1) and the
-      1-α/2 quantile of Beta(k+1, n-k), with lower = 0 when k = 0 and upper = 1 when k = n.
+      ``(k + z^2/2)/(n + z^2) +- z/(n + z^2) sqrt(k(n-k)/n + z^2/4)``; lower = 0 when k = 0
+      and upper = 1 when k = n.  Recommended default: good coverage, never outside [0, 1]
+      (Brown, Cai & DasGupta 2001).
+    * ``"normal"`` (Wald): ``p +- z sqrt(p(1-p)/n)``, clipped to [0, 1]; zero width when
+      k = 0 or k = n, poor coverage for small n or extreme p.
+    * ``"exact"`` (Clopper & Pearson 1934): the alpha/2 quantile of Beta(k, n-k+1) and the
+      1-alpha/2 quantile of Beta(k+1, n-k), with lower = 0 when k = 0 and upper = 1 when
+      k = n.
 
-    Example (Kiss et al. 2015, *Lancet Global Health* 3: e154-61: 478 of 1,015 people in
-    post-trafficking services had been threatened, printed as 47%):
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. *Journal of the American Statistical Association* 22: 209-212.
+    Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial limits
+    illustrated in the case of the binomial. *Biometrika* 26: 404-413.
+
+    Examples
+    --------
+    Kiss et al. 2015, *Lancet Global Health* 3: e154-61: 478 of 1,015 people in
+    post-trafficking services had been threatened, printed as 47%:
 
     >>> ci = proportion_ci(478, 1015)
     >>> round(100 * ci.estimate)
@@ -78,36 +165,23 @@ def proportion_ci(k, n, method: str = "wilson", level: float = 0.95) -> Proporti
     >>> round(100 * ci.lower, 1), round(100 * ci.upper, 1)
     (44.0, 50.2)
 
-    Raises :class:`InputError` when k or n is not a whole number, k < 0, n = 0,
-    k > n, the method is unknown or level is not strictly between 0 and 1.
+    A hand-checkable case: k = 0 of n = 10 with the exact interval has upper limit
+    ``1 - 0.025 ** (1/10)``:
+
+    >>> ci = proportion_ci(0, 10, method="exact")
+    >>> ci.lower, round(ci.upper, 4), round(1 - 0.025 ** 0.1, 4)
+    (0.0, 0.3085, 0.3085)
     """
     method = _check_method(method)
     level = _check_level(level)
     k, n = _check_k_n(k, n)
     est, lo, hi = _proportion_bounds(np.array([k], float), np.array([n], float), method, level)
-    return ProportionCI(float(est[0]), float(lo[0]), float(hi[0]), k, n, method, level)
-
-
-def _count_column(df: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in df.columns:
-        raise InputError(
-            f"column {column!r} not found; the table has columns {list(df.columns)}. "
-            f"Pass the right name (e.g. k='events', n='total')."
-        )
-    series = df[column]
-    if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
-        raise InputError(
-            f"column {column!r} must hold numbers (counts), but its dtype is {series.dtype}"
-        )
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isfinite(values) | (values != np.floor(values)) | (values < 0)
-    if bad.any():
-        position = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"row {df.index[position]!r}, column {column!r}: {series.iloc[position]!r} is not a "
-            f"whole, non-negative count (missing values are not allowed either)"
-        )
-    return values
+    estimate, lower, upper = float(est[0]), float(lo[0]), float(hi[0])
+    return ProportionCIResult(
+        estimate, lower, upper, k, n, method, level,
+        message=(f"{k}/{n} = {100 * estimate:.1f}% ({100 * level:g}% {method} CI "
+                 f"{100 * lower:.1f}% to {100 * upper:.1f}%)"),
+    )
 
 
 def proportion_ci_table(
@@ -117,13 +191,52 @@ def proportion_ci_table(
     method: str = "wilson",
     level: float = 0.95,
 ) -> pd.DataFrame:
-    """Vectorised :func:`proportion_ci`: a copy of ``df`` with float columns ``estimate``,
-    ``lower`` and ``upper`` (0-1 scale) added, one interval per row from the count columns
-    ``k`` and ``n``. The method and level are stored in ``result.attrs``.
+    """Vectorised :func:`proportion_ci`: one interval per row of a table of counts.
 
-    Raises :class:`InputError` naming the first offending row when a count is missing,
-    negative, not whole, n = 0 or k > n, and when ``df`` already has a column called
-    ``estimate``, ``lower`` or ``upper`` (rename it first: it would be overwritten).
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per proportion, with whole non-negative count columns ``k`` and ``n``.
+    k : str, default "k"
+        Column of events.
+    n : str, default "n"
+        Column of people (or cases) the events are counted among.
+    method : {"wilson", "normal", "exact"}, default "wilson"
+        Interval method, see :func:`proportion_ci`.
+    level : float, default 0.95
+        Confidence level, strictly between 0 and 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``df`` with float columns ``estimate``, ``lower`` and ``upper`` (0-1
+        scale) added.  The method and level are also stored in ``result.attrs``
+        (``ci_method``, ``ci_level``).
+
+    Raises
+    ------
+    SchemaError
+        A count column is missing or not numeric.
+    DataError
+        A count is missing, negative or not whole (the first offending row is named).
+    InputError
+        n = 0 or k > n in a row, ``df`` already has a column ``estimate``, ``lower`` or
+        ``upper`` (rename it first: it would be overwritten), or a bad method or level.
+
+    Notes
+    -----
+    The formulas are those of :func:`proportion_ci`.
+
+    Examples
+    --------
+    Two made-up rows:
+
+    >>> import pandas as pd
+    >>> table = proportion_ci_table(pd.DataFrame({"k": [0, 5], "n": [10, 10]}))
+    >>> table["estimate"].tolist()
+    [0.0, 0.5]
+    >>> table["lower"].round(4).tolist(), table["upper"].round(4).tolist()
+    ([0.0, 0.2366], [0.2775, 0.7634])
     """
     method = _check_method(method)
     level = _check_level(level)
