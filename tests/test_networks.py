@@ -12,9 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.errors import InputError
-from mixedmig.results import Result
-from mixedmig.errors import MixedmigError, SchemaError
+from mixedmig.errors import InputError, MixedmigError, SchemaError
 from mixedmig.networks import (
     BROKERAGE_ROLES,
     brokerage_roles,
@@ -28,6 +26,7 @@ from mixedmig.networks import (
     robustness,
     strength_table,
 )
+from mixedmig.results import Result
 
 # Cambodians rescued abroad by Cambodia's Ministry of Foreign Affairs in 2017, by country where
 # they were rescued (Phnom Penh Post, "Police stepping up operations to combat human

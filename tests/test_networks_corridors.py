@@ -11,9 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.networks import STRENGTH_MEASURES, network_summary_by_period, strength_by_period
-from mixedmig.indices import dissimilarity_index
 from mixedmig.errors import DataError, InputError, SchemaError
+from mixedmig.indices import dissimilarity_index
+from mixedmig.networks import (
+    STRENGTH_MEASURES,
+    network_summary_by_period,
+    strength_by_period,
+)
 
 
 def two_periods() -> pd.DataFrame:

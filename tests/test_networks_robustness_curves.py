@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.networks import robustness
 from mixedmig.errors import InputError
-from mixedmig.networks import random_removal, removal_curve
+from mixedmig.networks import random_removal, removal_curve, robustness
 
 
 def _chain() -> nx.DiGraph:

@@ -24,10 +24,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from mixedmig.errors import InputError
-from mixedmig.errors import DataError, InfeasibleError, MixedmigError
-from mixedmig.results import Result
+from mixedmig.errors import DataError, InfeasibleError, InputError, MixedmigError
 from mixedmig.privacy import disclosure_intervals, suppress_small_cells
+from mixedmig.results import Result
 
 LAOS_2021 = pd.DataFrame({"adult": [30, 5], "child": [62, 13]}, index=["female", "male"])
 VIET_NAM_BY_SEX = pd.DataFrame({"female": [112, 114, 102], "male": [9, 12, 153]}, index=[2020, 2021, 2022])

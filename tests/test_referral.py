@@ -13,7 +13,6 @@ from statsmodels.stats.proportion import proportion_confint
 
 from mixedmig.countries import GMS
 from mixedmig.data import load
-from mixedmig.results import Result
 from mixedmig.errors import InputError, SchemaError, UnknownCountryError
 from mixedmig.referral import (
     EVENT_COLUMNS,
@@ -30,6 +29,7 @@ from mixedmig.referral import (
     validate_actors,
     validate_events,
 )
+from mixedmig.results import Result
 
 # --- a small hand-built referral system (structure only; no figures) ------------------------
 

@@ -43,7 +43,7 @@ from scipy.optimize import linprog
 from .errors import DataError, InfeasibleError, InputError
 from .results import Result, diagnostics_frame
 
-__all__ = ["SuppressionResult", "suppress_small_cells", "disclosure_intervals"]
+__all__ = ["SuppressionResult", "disclosure_intervals", "suppress_small_cells"]
 
 METHOD_DESCRIPTION = (
     "cell suppression: primary = counts with 0 < count < k{zeros}; secondary = complementary "
@@ -615,8 +615,8 @@ def suppress_small_cells(
         table[margins_name] = pd.array(values.sum(axis=1).tolist(), dtype="Int64")
         for i in np.flatnonzero(values.sum(axis=1) < k):
             notes.append(("row_total_below_k", int(values[i].sum()),
-                          f"row total of {row_labels[i]!r} is {int(values[i].sum())}, below k={k}, "
-                          "and is published"))
+                          (f"row total of {row_labels[i]!r} is {int(values[i].sum())}, below "
+                           f"k={k}, and is published")))
     if col_totals:
         total_row = {c: int(values[:, j].sum()) for j, c in enumerate(value_columns)}
         if row_totals:
@@ -627,8 +627,8 @@ def suppress_small_cells(
         table = pd.concat([table, extra], axis=0)
         for j in np.flatnonzero(values.sum(axis=0) < k):
             notes.append(("column_total_below_k", int(values[:, j].sum()),
-                          f"column total of {col_labels[j]!r} is {int(values[:, j].sum())}, below "
-                          f"k={k}, and is published"))
+                          (f"column total of {col_labels[j]!r} is {int(values[:, j].sum())}, "
+                           f"below k={k}, and is published")))
 
     provenance = {
         "suppression_threshold": k,

@@ -161,9 +161,11 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     scale = max(1.0, float(np.abs(net).sum()))
     if abs(net.sum()) > SUM_RTOL * scale:
         raise InfeasibleError(
-            f"net migration totals sum to {net.sum():.10g}, not zero (in-migration totals "
-            f"{net[net > 0].sum():.10g} vs out-migration totals {-net[net < 0].sum():.10g}); "
-            f"every move is an inflow somewhere, so rescale them to sum to zero first.")
+            f"net migration totals sum to {net.sum():.10g}, not zero (net gains "
+            f"{net[net > 0].sum():.10g} vs net losses {-net[net < 0].sum():.10g}, gap "
+            f"{net.sum():.6g}); every move is an inflow somewhere, so rescale them to sum to "
+            f"zero first, e.g. multiply the gains by {-net[net < 0].sum():.10g} / "
+            f"{net[net > 0].sum():.10g}.")
     if isinstance(prior, pd.DataFrame):
         if labels is not None and (list(prior.index) != labels or list(prior.columns) != labels):
             raise DataError("prior labels must equal the labels of net_totals, in the same order.")

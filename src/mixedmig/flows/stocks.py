@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Mapping
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -325,9 +325,9 @@ def _prior3(prior, labels) -> np.ndarray:
     n = len(labels)
     if prior is None:
         return np.ones((n, n, n))
-    if isinstance(prior, pd.DataFrame):
-        if list(prior.index) != labels or list(prior.columns) != labels:
-            raise DataError("prior must be an origin x destination table with the stock tables' "
+    if isinstance(prior, pd.DataFrame) and (list(prior.index) != labels
+                                            or list(prior.columns) != labels):
+        raise DataError("prior must be an origin x destination table with the stock tables' "
                             "labels in the same order on both axes.")
     arr = _as_float_array(prior, "prior")
     if arr.shape == (n, n):

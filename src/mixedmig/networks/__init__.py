@@ -46,41 +46,41 @@ Albert, R., Jeong, H. & Barabasi, A.-L. (2000). Error and attack tolerance of co
 from __future__ import annotations
 
 from .corridors import (
-    corridor_ranking,
-    corridor_change,
     STRENGTH_MEASURES,
+    corridor_change,
+    corridor_ranking,
     network_summary_by_period,
     strength_by_period,
 )
 from .graphs import BROKERAGE_ROLES, ROBUSTNESS_ORDERS, od_graph
 from .measures import (
     EIIndexResult,
-    strength_table,
-    reciprocity,
-    counterflow_share,
-    centrality_table,
     brokerage_roles,
+    centrality_table,
+    counterflow_share,
     ei_index,
+    reciprocity,
+    strength_table,
 )
-from .robustness import robustness, removal_curve, random_removal
+from .robustness import random_removal, removal_curve, robustness
 
 __all__ = [
-    "corridor_ranking",
-    "corridor_change",
-    "STRENGTH_MEASURES",
-    "network_summary_by_period",
-    "strength_by_period",
     "BROKERAGE_ROLES",
     "ROBUSTNESS_ORDERS",
-    "od_graph",
+    "STRENGTH_MEASURES",
     "EIIndexResult",
-    "strength_table",
-    "reciprocity",
-    "counterflow_share",
-    "centrality_table",
     "brokerage_roles",
+    "centrality_table",
+    "corridor_change",
+    "corridor_ranking",
+    "counterflow_share",
     "ei_index",
-    "robustness",
-    "removal_curve",
+    "network_summary_by_period",
+    "od_graph",
     "random_removal",
+    "reciprocity",
+    "removal_curve",
+    "robustness",
+    "strength_by_period",
+    "strength_table",
 ]

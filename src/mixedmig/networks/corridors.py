@@ -13,18 +13,21 @@ networks. *Scientific Reports* 3, 2729.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .graphs import _TIE_DECIMALS
-from .graphs import _check_int
-from .graphs import _flow_table
-from .graphs import _label_key
-from .graphs import _periods
-from .graphs import _require_columns
-from .graphs import od_graph
+from .graphs import (
+    _TIE_DECIMALS,
+    _check_int,
+    _flow_table,
+    _label_key,
+    _periods,
+    _require_columns,
+    od_graph,
+)
 from .measures import reciprocity, strength_table
 
 
@@ -155,7 +158,7 @@ def corridor_change(long_df: pd.DataFrame, year_col: str = "year", orig: str = "
     default = 0.0 if absent_as_zero else math.nan
     rows = []
     for o, d in corridors:
-        for p0, p1 in zip(periods[:-1], periods[1:]):
+        for p0, p1 in pairwise(periods):
             v0 = lookup.get((o, d, p0), default)
             v1 = lookup.get((o, d, p1), default)
             change = v1 - v0

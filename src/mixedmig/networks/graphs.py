@@ -13,15 +13,16 @@ networks, and centrality. *Physical Review E* 64, 016132 (distance = 1 / tie str
 """
 
 from __future__ import annotations
+
 import math
 import numbers
 from collections.abc import Mapping
+
 import networkx as nx
 import numpy as np
 import pandas as pd
-from ..errors import SchemaError
-from ..errors import InputError
 
+from ..errors import InputError, SchemaError
 
 #: Gould & Fernandez (1989) brokerage roles, in the order of their paper's table.
 BROKERAGE_ROLES = ("coordinator", "itinerant", "gatekeeper", "representative", "liaison")

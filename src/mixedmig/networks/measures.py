@@ -19,6 +19,7 @@ networks. *Scientific Reports* 3, 2729.
 """
 
 from __future__ import annotations
+
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -28,15 +29,17 @@ import numpy as np
 import pandas as pd
 
 from ..results import Result, diagnostics_frame
-from .graphs import BROKERAGE_ROLES
-from .graphs import _DENSE_EIGEN_MAX_NODES
-from .graphs import _TIE_DECIMALS
-from .graphs import _label_key
-from .graphs import _node_groups
-from .graphs import _rank_key
-from .graphs import _sorted_nodes
-from .graphs import _weighted_betweenness
-from .graphs import _weighted_digraph
+from .graphs import (
+    _DENSE_EIGEN_MAX_NODES,
+    _TIE_DECIMALS,
+    BROKERAGE_ROLES,
+    _label_key,
+    _node_groups,
+    _rank_key,
+    _sorted_nodes,
+    _weighted_betweenness,
+    _weighted_digraph,
+)
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,12 +24,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .graphs import ROBUSTNESS_ORDERS
-from .graphs import _check_int
-from .graphs import _rank_key
-from .graphs import _sorted_nodes
-from .graphs import _weighted_betweenness
-from .graphs import _weighted_digraph
+from .graphs import (
+    ROBUSTNESS_ORDERS,
+    _check_int,
+    _rank_key,
+    _sorted_nodes,
+    _weighted_betweenness,
+    _weighted_digraph,
+)
 
 _ROBUSTNESS_COLUMNS = ["step", "removed", "score", "n_nodes", "largest_wcc", "largest_wcc_share",
                        "largest_wcc_share_of_remaining", "weight_share"]
@@ -282,7 +284,8 @@ def random_removal(G, steps: int, n_draws: int = 200, seed: int = 0,
     share = np.empty((n_draws, steps + 1))
     for draw in range(n_draws):
         order = [nodes[i] for i in rng.permutation(len(nodes))[:steps]]
-        rows = _curve(H0.copy(), steps, lambda _graph, step: (order[step - 1], math.nan))
+        rows = _curve(H0.copy(), steps,
+                      lambda _graph, step, order=order: (order[step - 1], math.nan))
         lcc[draw] = [r["largest_wcc_share"] for r in rows]
         share[draw] = [r["weight_share"] for r in rows]
     q_low, q_high = (1 - band) / 2, 1 - (1 - band) / 2

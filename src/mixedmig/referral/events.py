@@ -15,16 +15,18 @@ Trafficked Persons in the Greater Mekong Sub-region*. Bangkok: UNIAP / NEXUS Ins
 """
 
 from __future__ import annotations
+
 import datetime as _dt
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+
 import numpy as np
 import pandas as pd
+
 from .. import countries as _countries
 from ..errors import InputError, SchemaError, UnknownCountryError
-
 
 #: Sectors of referral actors.
 SECTORS = ("government", "civil_society", "international_organisation")

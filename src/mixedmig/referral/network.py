@@ -23,9 +23,7 @@ import pandas as pd
 from .. import networks as _networks
 from ..errors import SchemaError
 from ..results import Result, diagnostics_frame
-from .events import is_cross_sector
-from .events import validate_actors
-from .events import validate_events
+from .events import is_cross_sector, validate_actors, validate_events
 
 
 def referral_network(events: pd.DataFrame, actors, weighted: bool = True,

@@ -18,15 +18,17 @@ from .. import countries as _countries
 from .. import networks as _networks
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
-from .events import RELIABILITY_LEVELS
-from .events import REPATRIATION_COLUMNS
-from .events import WEAK_RELIABILITY
-from .events import _ISO3_RE
-from .events import _check_no_missing
-from .events import _check_present
-from .events import _check_vocabulary
-from .events import _first
-from .events import _row_error
+from .events import (
+    _ISO3_RE,
+    RELIABILITY_LEVELS,
+    REPATRIATION_COLUMNS,
+    WEAK_RELIABILITY,
+    _check_no_missing,
+    _check_present,
+    _check_vocabulary,
+    _first,
+    _row_error,
+)
 
 
 @dataclass(frozen=True, eq=False)

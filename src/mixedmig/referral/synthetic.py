@@ -25,12 +25,14 @@ from .. import countries as _countries
 from ..data import load as _load
 from ..errors import DataError, InputError
 from ..results import Result, diagnostics_frame
-from .events import ACTOR_COLUMNS
-from .events import CASE_CATEGORIES
-from .events import EVENT_COLUMNS
-from .events import OUTCOMES
-from .events import SECTORS
-from .events import is_cross_sector
+from .events import (
+    ACTOR_COLUMNS,
+    CASE_CATEGORIES,
+    EVENT_COLUMNS,
+    OUTCOMES,
+    SECTORS,
+    is_cross_sector,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,7 +83,7 @@ def _commit_2017_figures() -> tuple[int, int]:
                 "synthetic referral defaults need it",
                 path=f"data/raw/{_COMMIT_TABLE}.csv", column="measure",
             )
-        figures.append(int(round(float(rows["value"].iloc[0]))))
+        figures.append(round(float(rows["value"].iloc[0])))
     return figures[0], figures[1]
 
 
