@@ -211,7 +211,7 @@ def test_table_errors_name_the_row():
     df = pd.DataFrame({"k": pd.array([478, None], dtype="Int64"), "n": [1015, 1015]}, index=["a", "b"])
     with pytest.raises(InputError, match="row 'b'"):
         proportion_ci_table(df)
-    with pytest.raises(InputError, match="column 'events' not found"):
+    with pytest.raises(InputError, match=r"has no column\(s\) \['events'\]"):
         proportion_ci_table(df, k="events")
     with pytest.raises(InputError, match="already has column"):
         proportion_ci_table(pd.DataFrame({"k": [1], "n": [2], "lower": [0.0]}))

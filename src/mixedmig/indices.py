@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .data.schema import require_columns
 from .errors import DataError, InputError, SchemaError
 from .flows import to_matrix
 from .gravity import fit_ppml
@@ -1090,10 +1091,7 @@ def system_indices(flows: pd.DataFrame, population: Mapping[int, pd.Series] | No
        total_flow   amei  connectivity  migrants_per_1000
     0        10.0  100.0          50.0               25.0
     """
-    needed = {"period_start", "period_end", "method", "orig", "dest", "value"}
-    if not isinstance(flows, pd.DataFrame) or not needed <= set(flows.columns):
-        have = list(flows.columns) if isinstance(flows, pd.DataFrame) else type(flows).__name__
-        raise SchemaError(f"flows needs columns {sorted(needed)}; it has {have}.")
+    require_columns(flows, ("period_start", "period_end", "method", "orig", "dest", "value"), "flows")
     rows = []
     for (start, end, method), part in flows.groupby(["period_start", "period_end", "method"],
                                                     sort=False):

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from .data.schema import require_columns, require_counts
 from .errors import DataError, InfeasibleError, InputError
 from .results import Result, diagnostics_frame
 
@@ -415,22 +416,7 @@ def _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_l
 
 
 def _count_values(df: pd.DataFrame, columns: list) -> np.ndarray:
-    for column in columns:
-        series = df[column]
-        if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
-            raise DataError(
-                f"column {column!r} must hold counts, but its dtype is {series.dtype}; "
-                f"pass value_columns=[...] to name the count columns", column=column,
-            )
-    values = df[columns].to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isfinite(values) | (values < 0) | (values != np.floor(values))
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        raise DataError(
-            f"row {df.index[i]!r}, column {columns[j]!r}: {df[columns[j]].iloc[i]!r} is not a whole "
-            f"non-negative count (missing values are not allowed)", column=columns[j],
-        )
-    return values.astype(np.int64)
+    return require_counts(df, columns, "table of counts").astype(np.int64)
 
 
 def _check_margin(given, computed, labels, where: str, says: str, fix: str, column=None) -> None:
@@ -582,9 +568,7 @@ def suppress_small_cells(
     if df.index.has_duplicates or df.columns.has_duplicates:
         raise InputError("row and column labels must be unique (cells are reported by label)")
     value_columns = list(df.columns) if value_columns is None else list(value_columns)
-    missing = [c for c in value_columns if c not in df.columns]
-    if missing:
-        raise InputError(f"value_columns {missing} are not columns of df ({list(df.columns)})")
+    require_columns(df, value_columns, "table of counts (value_columns)")
     df = _strip_margins(df, value_columns, margins_name)
     value_columns = [c for c in value_columns if c != margins_name]
     if not value_columns or len(df) == 0:

@@ -13,17 +13,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..data.schema import sorted_labels as _sorted_labels
 from ..errors import DataError
 
 __all__ = ["stock_table", "to_long", "to_matrix"]
 
-
-def _sorted_labels(values) -> list:
-    unique = list(dict.fromkeys(values))
-    try:
-        return sorted(unique)
-    except TypeError:
-        return sorted(unique, key=str)
 
 
 def to_matrix(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",

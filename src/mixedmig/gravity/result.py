@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, SchemaError
+from ..data.schema import require_columns
+from ..errors import InputError
 from ..results import Result, diagnostics_frame
 from ._prepare import _Design, _Prepared
 
@@ -237,10 +238,7 @@ class GravityResult(Result):
         the log errors are heteroskedastic or non-normal (Santos Silva & Tenreyro 2006,
         section II).
         """
-        missing = [k for k in (*keys, self.flow) if k not in frame.columns]
-        if missing:
-            raise SchemaError(f"column(s) {missing} are not in the frame; pass the frame that "
-                              "was fitted", column=missing[0])
+        require_columns(frame, (*keys, self.flow), "frame that was fitted")
         if not self.fitted.index.isin(frame.index).all():
             raise InputError("the fitted rows are not all in the frame; pass the same data "
                              "frame that was given to the fit")

@@ -18,6 +18,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from ..data.schema import require_columns
 from ..errors import InputError
 from .graphs import (
     _TIE_DECIMALS,
@@ -25,7 +26,6 @@ from .graphs import (
     _flow_table,
     _label_key,
     _periods,
-    _require_columns,
     od_graph,
 )
 from .measures import reciprocity, strength_table
@@ -233,7 +233,7 @@ def network_summary_by_period(long_df: pd.DataFrame, *, period: str = "year",
     1  2020          1    5.0                   0.0       1.00
     """
     top = _check_int(top, "top", 1)
-    _require_columns(long_df, (period, orig, dest, value))
+    require_columns(long_df, (period, orig, dest, value))
     rows = []
     for p in _periods(long_df, period):
         part = long_df[long_df[period] == p]
@@ -315,7 +315,7 @@ def strength_by_period(long_df: pd.DataFrame, measure: str = "net", *, period: s
     """
     if measure not in STRENGTH_MEASURES:
         raise InputError(f"measure must be one of {STRENGTH_MEASURES}, got {measure!r}")
-    _require_columns(long_df, (period, orig, dest, value))
+    require_columns(long_df, (period, orig, dest, value))
     columns = {}
     for p in _periods(long_df, period):
         part = long_df[long_df[period] == p]

@@ -22,6 +22,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from ..data.schema import label_sort_key as _label_key
+from ..data.schema import require_columns
+from ..data.schema import sorted_labels as _sorted_nodes
 from ..errors import InputError, SchemaError
 
 #: Gould & Fernandez (1989) brokerage roles, in the order of their paper's table.
@@ -38,15 +41,6 @@ _TIE_DECIMALS = 12
 _DENSE_EIGEN_MAX_NODES = 2000
 
 
-def _label_key(label):
-    """Sort key: real numbers by value first, then everything else by its string."""
-    if isinstance(label, numbers.Real) and not isinstance(label, bool):
-        return (0, float(label), "")
-    return (1, 0.0, str(label))
-
-
-def _sorted_nodes(nodes) -> list:
-    return sorted(nodes, key=_label_key)
 
 
 def _check_int(value, name: str, minimum: int = 0, allow_none: bool = False):
@@ -130,22 +124,12 @@ def _column_error(message: str, *, column=None, label=None, position=None) -> Sc
     return error
 
 
-def _require_columns(frame: pd.DataFrame, columns, what: str = "table") -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise SchemaError(f"expected a pandas DataFrame as the {what}, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"the {what} has no column(s) {missing}; its columns are {list(frame.columns)}. "
-            "Rename the columns or pass their names as arguments.",
-            column=missing[0],
-        )
 
 
 def _flow_table(long_df: pd.DataFrame, orig: str, dest: str, value: str, keys=()) -> pd.DataFrame:
     """Validated copy with columns orig, dest, value (float64) and the extra key columns."""
     keys = tuple(keys)
-    _require_columns(long_df, (orig, dest, value, *keys), "flow table")
+    require_columns(long_df, (orig, dest, value, *keys), "flow table")
     for column in (orig, dest, *keys):
         missing = long_df[column].isna().to_numpy()
         if missing.any():

@@ -1,29 +1,16 @@
 """Input checks shared by the drawing functions of :mod:`mixedmig.plotting` (private).
 
-The one column check (:func:`_require_columns`) and the one numeric check (:func:`_numeric`)
-every drawing function uses, raising :class:`mixedmig.errors.InputError` with the column and
+The one numeric check (:func:`_numeric`) every drawing function uses (columns are checked
+with :func:`mixedmig.data.require_columns`, the package's one column check), raising :class:`mixedmig.errors.InputError` with the column and
 row at fault.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-
-
-def _require_columns(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise InputError(f"{what} needs a pandas DataFrame, got {type(df).__name__}.")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputError(
-            f"{what}: column(s) {missing} not found; the table has {list(df.columns)}. "
-            "Pass the right column names as keyword arguments."
-        )
 
 
 def _numeric(series: pd.Series, what: str, *, allow_missing: bool,

@@ -20,8 +20,9 @@ import pandas as pd
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
+from ..data.schema import require_columns
 from ..errors import InputError
-from ._checks import _numeric, _require_columns
+from ._checks import _numeric
 from .style import _colour_for, _display_name, _format_value, _halo, _new_axes
 
 __all__ = ["AlluvialDiagram", "alluvial"]
@@ -180,7 +181,7 @@ def alluvial(
     colour_by = colour_by or stages[0]
     if colour_by not in stages:
         raise InputError(f"{what}: colour_by must be one of the stages {stages}.")
-    _require_columns(df, stages + [value], what)
+    require_columns(df, stages + [value], what)
     data = df[stages + [value]].copy()
     data[value] = _numeric(data[value], what, allow_missing=False)
     for s in stages:

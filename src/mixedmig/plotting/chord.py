@@ -25,8 +25,9 @@ import pandas as pd
 from matplotlib.patches import PathPatch, Wedge
 from matplotlib.path import Path as MplPath
 
+from ..data.schema import require_columns
 from ..errors import InputError
-from ._checks import _numeric, _require_columns
+from ._checks import _numeric
 from .style import _colour_for, _display_name, _new_axes
 
 __all__ = ["ChordDiagram", "chord_diagram"]
@@ -191,7 +192,7 @@ def chord_diagram(
     178.0
     """
     what = "chord_diagram"
-    _require_columns(matrix_df, [], what)
+    require_columns(matrix_df, [], what)
     if matrix_df.index.has_duplicates or matrix_df.columns.has_duplicates:
         raise InputError(f"{what}: row and column labels must be unique.")
     if not 0.0 <= min_share < 1.0:

@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data.schema import require_columns
 from ..errors import InputError
-from ._checks import _numeric, _require_columns
+from ._checks import _numeric
 from .style import PALETTE, _new_axes
 
 __all__ = ["CoefficientPlot", "ResidualPlot", "coefficient_plot", "residual_plot"]
@@ -151,7 +152,7 @@ def residual_plot(
     [[100.0, 1.0]]
     """
     what = "residual_plot"
-    _require_columns(fits, ["orig", "dest", "observed", "fitted", "pearson_residual"], what)
+    require_columns(fits, ["orig", "dest", "observed", "fitted", "pearson_residual"], what)
     observed = _numeric(fits["observed"], what, allow_missing=False)
     fitted = _numeric(fits["fitted"], what, allow_missing=False)
     residual = _numeric(fits["pearson_residual"], what, allow_missing=False,
@@ -183,7 +184,7 @@ def residual_plot(
     points["positive"] = left.scatter(fitted[~is_zero], observed[~is_zero], s=16, alpha=0.8,
                                       color=PALETTE[5], label="PPML, positive corridors")
     if ols_fits is not None:
-        _require_columns(ols_fits, ["observed", "fitted"], what)
+        require_columns(ols_fits, ["observed", "fitted"], what)
         points["ols"] = left.scatter(
             _numeric(ols_fits["fitted"], what, allow_missing=False),
             _numeric(ols_fits["observed"], what, allow_missing=False),
@@ -324,7 +325,7 @@ def coefficient_plot(
     ['A (n = 30)', 'B (n = 28)']
     """
     what = "coefficient_plot"
-    _require_columns(table, ["model", "regressor", "coef", "ci_low", "ci_high", "nobs"], what)
+    require_columns(table, ["model", "regressor", "coef", "ci_low", "ci_high", "nobs"], what)
     regressors = list(regressors)
     if not regressors:
         raise InputError(f"{what}: name at least one regressor to draw.")

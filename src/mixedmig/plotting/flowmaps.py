@@ -25,8 +25,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import ArrowStyle, FancyArrowPatch
 
 from .. import countries
+from ..data.schema import require_columns
 from ..errors import InputError
-from ._checks import _numeric, _require_columns
+from ._checks import _numeric
 from .maps import REGIONS, _extent, _inside, _mark_capital, gms_map
 from .style import _format_value, country_colour
 
@@ -220,7 +221,7 @@ def flow_map(
     """
     what = "flow_map"
     columns = [orig, dest, value] + ([dashed] if dashed else [])
-    _require_columns(flows, columns, what)
+    require_columns(flows, columns, what)
     if not (0 <= min_width < max_width):
         raise InputError(
             f"{what}: need 0 <= min_width < max_width, got {min_width}, {max_width}."
@@ -463,7 +464,7 @@ def flow_map_panels(
     import matplotlib.pyplot as plt
 
     what = "flow_map_panels"
-    _require_columns(flows, [by, value], what)
+    require_columns(flows, [by, value], what)
     if panels is None:
         panels = sorted(pd.unique(flows[by]).tolist())
     panels = list(panels)

@@ -28,8 +28,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..data.schema import require_columns
 from ..errors import InputError
-from ._checks import _numeric, _require_columns
+from ._checks import _numeric
 from .style import GREY, PALETTE, _display_name, _new_axes
 
 __all__ = [
@@ -435,13 +436,13 @@ def robustness_plot(
     """
     what = "robustness_plot"
     targeted = _frame(targeted, what, "targeted")
-    _require_columns(targeted, ["step", "weight_share"], what)
+    require_columns(targeted, ["step", "weight_share"], what)
     ax = _new_axes(ax, figsize)
     band = random_line = None
     if baseline is not None:
         baseline = _frame(baseline, what, "baseline")
         columns = ["weight_share_low", "weight_share_high", "weight_share_mean"]
-        _require_columns(baseline, ["step"] + columns, what)
+        require_columns(baseline, ["step"] + columns, what)
         low, high, mean = (_numeric(baseline[c], what, allow_missing=True) for c in columns)
         band = ax.fill_between(baseline["step"], 100 * low, 100 * high, color=GREY, alpha=0.3,
                                label="random removal, 5th-95th percentile")

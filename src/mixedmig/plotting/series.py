@@ -22,8 +22,9 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from .. import countries
+from ..data.schema import require_columns
 from ..errors import InputError
-from ._checks import _numeric, _require_columns
+from ._checks import _numeric
 from .style import GREY, _codes_or_none, _colour_for, _display_name, country_colour
 
 __all__ = ["corridor_timeseries", "small_multiples"]
@@ -127,7 +128,7 @@ def small_multiples(
     import matplotlib.pyplot as plt
 
     what = "small_multiples"
-    _require_columns(df, [x, y, facet] + ([hue] if hue else []), what)
+    require_columns(df, [x, y, facet] + ([hue] if hue else []), what)
     if not isinstance(ncols, (int, np.integer)) or ncols < 1:
         raise InputError(f"{what}: ncols must be a positive integer, got {ncols!r}.")
     data = df[[x, y, facet] + ([hue] if hue else [])].copy()
@@ -300,7 +301,7 @@ def corridor_timeseries(
     ['Myanmar → Thailand', 'Cambodia → Thailand']
     """
     what = "corridor_timeseries"
-    _require_columns(long_df, [orig, dest, time, value] + ([hue] if hue else []), what)
+    require_columns(long_df, [orig, dest, time, value] + ([hue] if hue else []), what)
     if not corridors:
         raise InputError(f"{what}: give at least one (origin, destination) corridor.")
     pairs = []

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import countries as _countries
+from ..data.schema import require_columns
 from ..errors import InputError, SchemaError, UnknownCountryError
 
 #: Sectors of referral actors.
@@ -203,15 +204,6 @@ def _first(mask) -> int | None:
     return int(mask.argmax()) if mask.any() else None
 
 
-def _check_present(frame: pd.DataFrame, columns, what: str) -> None:
-    if not isinstance(frame, pd.DataFrame):
-        raise SchemaError(f"expected the {what} as a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise SchemaError(
-            f"the {what} has no column(s) {missing}; required columns: {list(columns)}",
-            column=missing[0],
-        )
 
 
 def _check_no_missing(frame: pd.DataFrame, columns, what: str) -> None:
@@ -325,7 +317,7 @@ def validate_actors(actors) -> pd.DataFrame:
     if not isinstance(actors, pd.DataFrame):
         return actors_frame(actors)
     what = "actor table"
-    _check_present(actors, ACTOR_COLUMNS, what)
+    require_columns(actors, ACTOR_COLUMNS, what)
     _check_no_missing(actors, ACTOR_COLUMNS, what)
     _check_unique(actors, "actor_id", what)
     _check_countries(actors, "country", what)
@@ -417,7 +409,7 @@ def validate_events(events: pd.DataFrame, actors) -> pd.DataFrame:
     """
     actor_table = validate_actors(actors)
     what = "event table"
-    _check_present(events, EVENT_COLUMNS, what)
+    require_columns(events, EVENT_COLUMNS, what)
     _check_no_missing(events, EVENT_COLUMNS, what)
     _check_unique(events, "event_id", what)
     dates = events["date"].tolist()

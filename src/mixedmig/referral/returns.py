@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import countries as _countries
 from .. import networks as _networks
+from ..data.schema import require_columns
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
 from .events import (
@@ -24,7 +25,6 @@ from .events import (
     REPATRIATION_COLUMNS,
     WEAK_RELIABILITY,
     _check_no_missing,
-    _check_present,
     _check_vocabulary,
     _first,
     _row_error,
@@ -79,7 +79,7 @@ class ReturnNetworkResult(Result):
 
 def _validate_repatriations(table: pd.DataFrame) -> pd.DataFrame:
     what = "repatriation table"
-    _check_present(table, REPATRIATION_COLUMNS, what)
+    require_columns(table, REPATRIATION_COLUMNS, what)
     _check_no_missing(table, ("from_label", "to_label", "period", "reliability"), what)
     for column in ("from_iso3", "to_iso3"):
         values = table[column].tolist()

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ..errors import DataError, InputError, SchemaError
+from ..data.schema import require_counts
+from ..errors import InputError
 
 PROPORTION_METHODS = ("wilson", "normal", "exact")
 
@@ -64,26 +65,5 @@ def _check_k_n(k, n, k_name: str = "k", n_name: str = "n") -> tuple[int, int]:
 
 
 def _count_column(df: pd.DataFrame, column: str) -> np.ndarray:
-    """A column of whole non-negative counts as floats; names the first offending row."""
-    if column not in df.columns:
-        raise SchemaError(
-            f"column {column!r} not found; the table has columns {list(df.columns)}. "
-            f"Pass the right name (e.g. k='events', n='total').",
-            column=column,
-        )
-    series = df[column]
-    if not (pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)):
-        raise SchemaError(
-            f"column {column!r} must hold numbers (counts), but its dtype is {series.dtype}",
-            column=column,
-        )
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    bad = ~np.isfinite(values) | (values != np.floor(values)) | (values < 0)
-    if bad.any():
-        position = int(np.flatnonzero(bad)[0])
-        raise DataError(
-            f"row {df.index[position]!r}: {series.iloc[position]!r} is not a "
-            f"whole, non-negative count (missing values are not allowed either)",
-            column=column,
-        )
-    return values
+    """A column of whole non-negative counts as floats (see mixedmig.data.require_counts)."""
+    return require_counts(df, [column], "table of counts")[:, 0]
