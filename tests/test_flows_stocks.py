@@ -176,7 +176,10 @@ def test_flows_over_periods_matches_compare_methods_per_period():
         2005: square([[520, 30, 4], [12, 310, 2], [3, 15, 205]], labels),
         2010: square([[530, 25, 9], [20, 305, 2], [6, 15, 210]], labels),
     }
-    flows, diagnostics = flows_over_periods(stocks)
+    result = flows_over_periods(stocks)
+    flows, diagnostics = result.flows, result.diagnostics
+    assert result.converged == bool(diagnostics["converged"].all())
+    assert result.to_frame().equals(flows)
     assert len(flows) == 2 * len(VARIANTS) * 6
     assert list(flows.columns) == ["period_start", "period_end", "method", "orig", "dest",
                                    "value"]

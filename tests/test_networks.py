@@ -16,7 +16,7 @@ from mixedmig.errors import InputError, MixedmigError, SchemaError
 from mixedmig.networks import (
     BROKERAGE_ROLES,
     brokerage_roles,
-    centrality_table,
+    centrality,
     corridor_change,
     corridor_ranking,
     counterflow_share,
@@ -275,7 +275,7 @@ def test_weighted_betweenness_uses_inverse_weight_as_length():
     # the direct edge wins and B brokers nothing.
     G = nx.DiGraph()
     G.add_weighted_edges_from([("A", "B", 10), ("B", "C", 10), ("A", "C", 1)])
-    table = centrality_table(G).set_index("node")
+    table = centrality(G).table.set_index("node")
     assert table.loc["B", "betweenness"] == pytest.approx(0.5)
     assert table.loc["B", "betweenness_hops"] == 0.0
     assert table.loc["A", "strength"] == 11.0
@@ -288,10 +288,10 @@ def test_eigenvector_centrality_two_node_cycle_by_hand():
     # x_B = 2 / sqrt(5), x_A = 1 / sqrt(5).
     G = nx.DiGraph()
     G.add_weighted_edges_from([("A", "B", 4), ("B", "A", 1)])
-    table = centrality_table(G).set_index("node")
+    table = centrality(G).table.set_index("node")
     assert table.loc["A", "eigenvector"] == pytest.approx(1 / math.sqrt(5))
     assert table.loc["B", "eigenvector"] == pytest.approx(2 / math.sqrt(5))
-    assert table.attrs["diagnostics"] == []
+    assert centrality(G).diagnostics.empty
 
 
 def test_eigenvector_matches_networkx_power_iteration_on_strongly_connected_graph():
@@ -300,15 +300,17 @@ def test_eigenvector_matches_networkx_power_iteration_on_strongly_connected_grap
         [("A", "B", 3), ("B", "C", 1), ("C", "A", 2), ("A", "C", 1), ("C", "B", 5), ("B", "A", 2)]
     )
     reference = nx.eigenvector_centrality(G, weight="weight", max_iter=10_000, tol=1e-12)
-    table = centrality_table(G).set_index("node")
+    table = centrality(G).table.set_index("node")
     for node, value in reference.items():
         assert table.loc[node, "eigenvector"] == pytest.approx(value, rel=1e-6)
 
 
 def test_eigenvector_is_nan_with_a_reason_when_not_strongly_connected():
-    table = centrality_table(od_graph(small_flows()))
+    result = centrality(od_graph(small_flows()))
+    table = result.table
     assert table["eigenvector"].isna().all()
-    assert any("not strongly connected" in d for d in table.attrs["diagnostics"])
+    assert any("not strongly connected" in d for d in result.diagnostics["note"])
+    assert set(result.diagnostics["check"]) == {"eigenvector"}
 
 
 # --- brokerage ----------------------------------------------------------------------------

@@ -55,7 +55,6 @@ def test_network_summary_hand_example():
     assert second["reciprocity"] == 0.0
     assert second["top_share"] == 1.0
     assert second["top_share_cumulative"] == 1.0
-    assert out.attrs["top"] == 2
 
 
 def test_network_summary_period_of_zeros_is_nan_not_zero():

@@ -64,6 +64,7 @@ from .stocks import (
     flows_demographic,
     flows_difference,
     flows_from_stocks,
+    FlowsOverPeriodsResult,
     flows_over_periods,
     flows_rates,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "flows_demographic",
     "flows_difference",
     "flows_from_stocks",
+    "FlowsOverPeriodsResult",
     "flows_over_periods",
     "flows_rates",
     "ipf2",

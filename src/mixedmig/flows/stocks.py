@@ -891,10 +891,44 @@ def compare_methods(stock_start: pd.DataFrame, stock_end: pd.DataFrame, *,
     return {name: results[name] for name in VARIANTS}
 
 
+@dataclass(frozen=True, eq=False)
+class FlowsOverPeriodsResult(Result):
+    """Flows of every estimator variant for each period between consecutive stock years.
+
+    Attributes
+    ----------
+    flows : pandas.DataFrame
+        Columns ``period_start``, ``period_end``, ``method``, ``orig``, ``dest``, ``value``;
+        off-diagonal cells only, sorted by period, variant (in :data:`VARIANTS` order), origin
+        and destination.
+    converged : bool
+        True when every demographic fit of every period converged.
+    iterations : int
+        The largest iteration count of any fit.
+    message : str
+        Periods and variants estimated, and how many did not converge.
+    diagnostics : pandas.DataFrame
+        One row per period and variant: ``period_start``, ``period_end``, ``method``,
+        ``converged``, ``message`` and the adjustment ``notes`` joined by " | ".
+    """
+
+    flows: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The flows of every period and variant.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``flows``.
+        """
+        return self.flows.copy()
+
+
 def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
                        rates_total_from: str = VARIANTS[0], tol: float = 1e-10,
                        max_iter: int = 1000,
-                       strict: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+                       strict: bool = False) -> FlowsOverPeriodsResult:
     """:func:`compare_methods` for each pair of consecutive years.
 
     Births and deaths of the first variant come from :func:`closed_system_natural_change`.
@@ -916,13 +950,9 @@ def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
 
     Returns
     -------
-    flows : pandas.DataFrame
-        Columns ``period_start``, ``period_end``, ``method``, ``orig``, ``dest``, ``value``;
-        off-diagonal cells only, sorted by period, variant (in :data:`VARIANTS` order), origin
-        and destination.
-    diagnostics : pandas.DataFrame
-        One row per period and variant: ``converged``, ``message`` and the adjustment
-        ``notes`` joined by " | ".
+    FlowsOverPeriodsResult
+        ``flows`` (tidy, every period and variant) and ``diagnostics`` (one row per period and
+        variant with its convergence, message and adjustment notes).
 
     Raises
     ------
@@ -936,14 +966,14 @@ def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
     >>> stocks = {2000: pd.DataFrame([[90, 5], [0, 100]], labels, labels),
     ...           2005: pd.DataFrame([[80, 15], [0, 100]], labels, labels),
     ...           2010: pd.DataFrame([[70, 25], [0, 100]], labels, labels)}
-    >>> flows, diagnostics = flows_over_periods(stocks)
-    >>> len(flows), bool(diagnostics["converged"].all())
-    (20, True)
+    >>> result = flows_over_periods(stocks)
+    >>> len(result.flows), result.converged, len(result.diagnostics)
+    (20, True, 10)
     """
     years = sorted(stocks)
     if len(years) < 2:
         raise DataError("flows_over_periods needs stock tables for at least two years.")
-    flow_parts, diag_rows = [], []
+    flow_parts, diag_rows, iterations = [], [], 0
     for start, end in pairwise(years):
         change = closed_system_natural_change(stocks[start], stocks[end])
         results = compare_methods(stocks[start], stocks[end], births=change["births"],
@@ -955,6 +985,7 @@ def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
             part.insert(0, "period_end", end)
             part.insert(0, "period_start", start)
             flow_parts.append(part)
+            iterations = max(iterations, int(result.iterations))
             diag_rows.append({"period_start": start, "period_end": end, "method": name,
                               "converged": bool(result.converged), "message": result.message,
                               "notes": " | ".join(result.notes)})
@@ -963,4 +994,10 @@ def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
     flows = flows.sort_values(["period_start", "method", "orig", "dest"],
                               key=lambda s: s.map(order) if s.name == "method" else s,
                               kind="stable", ignore_index=True)
-    return flows, pd.DataFrame(diag_rows)
+    diagnostics = pd.DataFrame(diag_rows)
+    failed = int((~diagnostics["converged"]).sum())
+    return FlowsOverPeriodsResult(
+        flows=flows, diagnostics=diagnostics, converged=failed == 0, iterations=iterations,
+        message=(f"{len(years) - 1} period(s) x {len(VARIANTS)} variants estimated"
+                 + (f"; {failed} did not converge (see diagnostics)" if failed else "")),
+    )

@@ -143,16 +143,6 @@ class GravityResult(Result):
         table.index.name = "regressor"
         return table
 
-    def summary(self) -> pd.DataFrame:
-        """The coefficient table; the same as :meth:`to_frame`.
-
-        Returns
-        -------
-        pandas.DataFrame
-            See :meth:`to_frame`.
-        """
-        return self.to_frame()
-
     def dropped_summary(self) -> pd.DataFrame:
         """Rows the fit left out, counted by reason, most frequent first.
 

@@ -6,7 +6,7 @@ Contents
 * Country / node level: :func:`strength_table` (in, out, net and gross strength, degree),
   :func:`reciprocity` (weighted and unweighted), :func:`counterflow_share`,
   :func:`corridor_ranking`, :func:`corridor_change`.
-* Actor level: :func:`centrality_table` (degree, strength, betweenness, PageRank, eigenvector),
+* Actor level: :func:`centrality` (degree, strength, betweenness, PageRank, eigenvector),
   :func:`brokerage_roles` (Gould & Fernandez 1989), :func:`ei_index` (Krackhardt & Stern 1988),
   :func:`robustness` (removal of the most central nodes), :func:`removal_curve` (a given
   removal order) and :func:`random_removal` (the random-failure baseline).
@@ -56,7 +56,8 @@ from .graphs import BROKERAGE_ROLES, ROBUSTNESS_ORDERS, od_graph
 from .measures import (
     EIIndexResult,
     brokerage_roles,
-    centrality_table,
+    CentralityResult,
+    centrality,
     counterflow_share,
     ei_index,
     reciprocity,
@@ -70,7 +71,8 @@ __all__ = [
     "STRENGTH_MEASURES",
     "EIIndexResult",
     "brokerage_roles",
-    "centrality_table",
+    "CentralityResult",
+    "centrality",
     "corridor_change",
     "corridor_ranking",
     "counterflow_share",

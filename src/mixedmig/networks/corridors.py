@@ -201,8 +201,7 @@ def network_summary_by_period(long_df: pd.DataFrame, *, period: str = "year",
         self-pairs excluded), ``total`` (sum of values), ``weighted_reciprocity``,
         ``reciprocity`` (share of corridors whose reverse corridor is positive), ``top_orig``,
         ``top_dest``, ``top_share`` (the largest corridor and its share of the total) and
-        ``top_share_cumulative`` (share of the ``top`` largest corridors; ``top`` is kept in
-        ``table.attrs["top"]``).
+        ``top_share_cumulative`` (share of the ``top`` largest corridors).
 
     Raises
     ------
@@ -262,9 +261,7 @@ def network_summary_by_period(long_df: pd.DataFrame, *, period: str = "year",
                 "top_share_cumulative": cumulative,
             }
         )
-    result = pd.DataFrame(rows)
-    result.attrs["top"] = int(top)
-    return result
+    return pd.DataFrame(rows)
 
 
 def strength_by_period(long_df: pd.DataFrame, measure: str = "net", *, period: str = "year",

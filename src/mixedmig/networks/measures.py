@@ -299,7 +299,42 @@ def _eigenvector_in(H: nx.DiGraph) -> tuple[dict | None, str | None]:
     return dict(zip(nodes, leading.tolist())), None
 
 
-def centrality_table(G, weight: str = "weight", pagerank_alpha: float = 0.85) -> pd.DataFrame:
+@dataclass(frozen=True, eq=False)
+class CentralityResult(Result):
+    """Actor-level centralities of a network (see :func:`centrality`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per node, sorted by node label: ``node``, ``in_degree``, ``out_degree``,
+        ``degree``; ``in_strength``, ``out_strength``, ``strength`` (sums of edge weights);
+        ``betweenness`` (weighted), ``betweenness_hops`` (every edge length 1), ``pagerank``
+        (weighted) and ``eigenvector`` (weighted, on in-edges).
+    converged : bool
+        False when PageRank's power iteration did not converge.
+    iterations : int
+        0 (networkx does not report PageRank's iteration count).
+    message : str
+        How many nodes, and whether any measure is undefined.
+    diagnostics : pandas.DataFrame
+        Why a measure is NaN (``check`` = the measure, ``value`` = ``"undefined"`` or
+        ``"not converged"``, ``note`` = the reason); empty when every measure is defined.
+    """
+
+    table: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The centrality table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of ``table``.
+        """
+        return self.table.copy()
+
+
+def centrality(G, weight: str = "weight", pagerank_alpha: float = 0.85) -> CentralityResult:
     """Actor-level centralities, one row per node, sorted by node label.
 
     Parameters
@@ -313,13 +348,10 @@ def centrality_table(G, weight: str = "weight", pagerank_alpha: float = 0.85) ->
 
     Returns
     -------
-    pandas.DataFrame
-        A plain measure table: ``node``, ``in_degree``, ``out_degree``, ``degree``;
-        ``in_strength``, ``out_strength``, ``strength`` (sums of edge weights);
-        ``betweenness`` (weighted), ``betweenness_hops`` (every edge length 1), ``pagerank``
-        (weighted) and ``eigenvector`` (weighted, on in-edges; NaN unless the graph is
-        strongly connected).  Why a measure is NaN is listed (as strings) in
-        ``table.attrs["diagnostics"]``.
+    CentralityResult
+        ``table`` holds the measures (``eigenvector`` is NaN unless the graph is strongly
+        connected; ``pagerank`` is NaN without a positive edge weight); ``diagnostics`` says
+        why a measure is NaN; ``converged`` is False when PageRank did not converge.
 
     Raises
     ------
@@ -346,14 +378,14 @@ def centrality_table(G, weight: str = "weight", pagerank_alpha: float = 0.85) ->
     In a made-up chain ``a -> b -> c`` only ``b`` lies between two others:
 
     >>> G = nx.DiGraph([("a", "b"), ("b", "c")])
-    >>> centrality_table(G)[["node", "degree", "betweenness"]]
+    >>> centrality(G).table[["node", "degree", "betweenness"]]
       node  degree  betweenness
     0    a       1          0.0
     1    b       2          0.5
     2    c       1          0.0
     """
     H = _weighted_digraph(G, weight)
-    diagnostics: list[str] = []
+    diagnostics: list[tuple[str, str, str]] = []
     nodes = _sorted_nodes(H.nodes)
     between = _weighted_betweenness(H)
     hop_graph = nx.DiGraph()
@@ -365,12 +397,13 @@ def centrality_table(G, weight: str = "weight", pagerank_alpha: float = 0.85) ->
         try:
             pagerank = nx.pagerank(H, alpha=pagerank_alpha, weight="weight")
         except nx.PowerIterationFailedConvergence as exc:
-            diagnostics.append(f"pagerank did not converge: {exc}")
+            diagnostics.append(("pagerank", "not converged", f"pagerank did not converge: {exc}"))
     elif H.number_of_nodes():
-        diagnostics.append("pagerank undefined: the graph has no positive edge weight")
+        diagnostics.append(("pagerank", "undefined",
+                            "pagerank undefined: the graph has no positive edge weight"))
     eigen, reason = _eigenvector_in(H) if H.number_of_nodes() else (None, None)
     if reason:
-        diagnostics.append(reason)
+        diagnostics.append(("eigenvector", "undefined", reason))
     rows = []
     for node in nodes:
         rows.append(
@@ -391,8 +424,14 @@ def centrality_table(G, weight: str = "weight", pagerank_alpha: float = 0.85) ->
     columns = ["node", "in_degree", "out_degree", "degree", "in_strength", "out_strength",
                "strength", "betweenness", "betweenness_hops", "pagerank", "eigenvector"]
     table = pd.DataFrame(rows, columns=columns)
-    table.attrs["diagnostics"] = diagnostics
-    return table
+    converged = not any(value == "not converged" for _, value, _ in diagnostics)
+    return CentralityResult(
+        table=table, converged=converged,
+        message=(f"centralities of {len(nodes)} nodes"
+                 + ("" if not diagnostics else f"; {len(diagnostics)} measure(s) undefined or "
+                    "not converged (see diagnostics)")),
+        diagnostics=diagnostics_frame(diagnostics),
+    )
 
 
 def brokerage_roles(G, group) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def robustness(G, order: str = "betweenness", steps: int | None = None,
         conventions: parallel edges summed, undirected edges in both directions).
     order : {"betweenness", "degree", "strength"}
         Centrality deciding which node goes next: weighted betweenness (edge length
-        1 / weight, as in :func:`~mixedmig.networks.centrality_table`), degree (in + out) or
+        1 / weight, as in :func:`~mixedmig.networks.centrality`), degree (in + out) or
         strength (in + out weight).
     steps : int, optional
         Number of removals; default: until no node is left.  Larger values are capped at the
@@ -240,8 +240,7 @@ def random_removal(G, steps: int, n_draws: int = 200, seed: int = 0,
     pandas.DataFrame
         A plain measure table, one row per step: ``step``, ``largest_wcc_share_mean``,
         ``largest_wcc_share_low``, ``largest_wcc_share_high``, ``weight_share_mean``,
-        ``weight_share_low``, ``weight_share_high``.  ``attrs`` records the settings
-        ``n_draws``, ``seed`` and ``band``.
+        ``weight_share_low``, ``weight_share_high``.
 
     Raises
     ------
@@ -294,5 +293,4 @@ def random_removal(G, steps: int, n_draws: int = 200, seed: int = 0,
         table[f"{name}_mean"] = values.mean(axis=0)
         table[f"{name}_low"] = np.quantile(values, q_low, axis=0)
         table[f"{name}_high"] = np.quantile(values, q_high, axis=0)
-    table.attrs.update({"n_draws": int(n_draws), "seed": seed, "band": float(band)})
     return table

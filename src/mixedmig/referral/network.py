@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import networks as _networks
 from ..errors import SchemaError
-from ..results import Result, diagnostics_frame
+from ..results import Result
 from .events import is_cross_sector, validate_actors, validate_events
 
 
@@ -111,7 +111,7 @@ class ReferralNetworkSummaryResult(Result):
     Parameters
     ----------
     centrality : pandas.DataFrame
-        :func:`mixedmig.networks.centrality_table` of the network, one row per actor.
+        the table of :func:`mixedmig.networks.centrality` of the network, one row per actor.
     brokerage_by_sector : pandas.DataFrame
         :func:`mixedmig.networks.brokerage_roles` with groups = sectors.
     brokerage_by_country : pandas.DataFrame
@@ -129,7 +129,8 @@ class ReferralNetworkSummaryResult(Result):
     converged, iterations, message, diagnostics
         The result protocol (:class:`mixedmig.results.Result`): closed form
         (``converged=True``, ``iterations=0``); diagnostics carries the reasons why a
-        centrality is undefined (from the centrality table).
+        centrality is undefined (the diagnostics of :func:`mixedmig.networks.centrality`); ``converged``
+        is False only when PageRank did not converge.
     """
 
     centrality: pd.DataFrame = field(repr=False)
@@ -208,8 +209,7 @@ def referral_network_summary(G, robustness_order: str = "betweenness",
     (0.5, 1.0)
     """
     weight = "weight" if weighted_ei else None
-    centrality = _networks.centrality_table(G)
-    notes = list(centrality.attrs.get("diagnostics", []))
+    centrality = _networks.centrality(G)
     ei_border = _networks.ei_index(G, "country", weight=weight)
     return ReferralNetworkSummaryResult(
         message=(f"referral network of {G.number_of_nodes()} actors and "
@@ -217,8 +217,9 @@ def referral_network_summary(G, robustness_order: str = "betweenness",
                  if not math.isnan(ei_border.overall) else
                  f"referral network of {G.number_of_nodes()} actors and "
                  f"{G.number_of_edges()} ties"),
-        diagnostics=diagnostics_frame([("centrality", "undefined", n) for n in notes]),
-        centrality=centrality,
+        diagnostics=centrality.diagnostics,
+        converged=centrality.converged,
+        centrality=centrality.table,
         brokerage_by_sector=_networks.brokerage_roles(G, "sector"),
         brokerage_by_country=_networks.brokerage_roles(G, "country"),
         ei_cross_border=ei_border,

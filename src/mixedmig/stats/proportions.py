@@ -210,8 +210,7 @@ def proportion_ci_table(
     -------
     pandas.DataFrame
         A copy of ``df`` with float columns ``estimate``, ``lower`` and ``upper`` (0-1
-        scale) added.  The method and level are also stored in ``result.attrs``
-        (``ci_method``, ``ci_level``).
+        scale) added.
 
     Raises
     ------
@@ -262,5 +261,4 @@ def proportion_ci_table(
     result["estimate"] = est
     result["lower"] = lo
     result["upper"] = hi
-    result.attrs.update({"ci_method": method, "ci_level": level})
     return result
