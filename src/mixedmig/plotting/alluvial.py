@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from ..data.schema import require_columns
+from ..data.schema import label_sort_key, require_columns
 from ..errors import InputError
 from ._checks import _numeric
 from .style import _colour_for, _display_name, _format_value, _halo, _new_axes
@@ -72,7 +72,7 @@ def _stage_order(data: pd.DataFrame, stage: str, value: str, given: Sequence | N
     if isinstance(column.dtype, pd.CategoricalDtype):
         return [c for c in column.cat.categories if c in present]
     totals = data.groupby(stage, observed=True)[value].sum()
-    return sorted(totals.index, key=lambda n: (-totals[n], str(n)))
+    return sorted(totals.index, key=lambda n: (-totals[n], label_sort_key(n)))
 
 
 def alluvial(

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..data.schema import require_columns
+from ..data.schema import label_sort_key, require_columns, sorted_labels
 from ..errors import InputError
 from ._checks import _numeric
 from .style import GREY, PALETTE, _display_name, _new_axes
@@ -107,7 +107,7 @@ def grouped_circle_layout(G, group: str, order: Sequence | None = None, radius: 
             raise InputError(f"node {node!r} has no attribute {group!r}")
         groups.setdefault(data[group], []).append(node)
     if order is None:
-        order = sorted(groups, key=str)
+        order = sorted(groups, key=label_sort_key)
     else:
         order = list(order)
         missing = [g for g in groups if g not in order]
@@ -118,7 +118,7 @@ def grouped_circle_layout(G, group: str, order: Sequence | None = None, radius: 
     for i, label in enumerate(order):
         angle = math.radians(90 - 360 * i / n_groups)
         cx, cy = radius * math.cos(angle), radius * math.sin(angle)
-        members = sorted(groups.get(label, []), key=str)
+        members = sorted(groups.get(label, []), key=label_sort_key)
         for j, node in enumerate(members):
             if len(members) == 1:
                 positions[node] = (cx, cy)
@@ -282,7 +282,7 @@ def referral_network_plot(
     positions = grouped_circle_layout(G, group, order=order, radius=radius,
                                       inner_radius=inner_radius)
     if order is None:
-        order = sorted({d for _, d in G.nodes(data=group)}, key=str)
+        order = sorted_labels(d for _, d in G.nodes(data=group))
     order = list(order)
     ax = _new_axes(ax, figsize)
     domestic = [(u, v) for u, v, d in G.edges(data=True) if not d["cross_border"]]

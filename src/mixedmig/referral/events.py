@@ -474,10 +474,19 @@ def is_cross_sector(sector_from: str, sector_to: str) -> bool:
         True for civil society -> government or government -> civil society; international
         organisations are neither.
 
+    Raises
+    ------
+    InputError
+        If either sector is not one of :data:`SECTORS` (a misspelt or capitalised sector
+        would otherwise silently count as not cross-sector).
+
     Examples
     --------
     >>> is_cross_sector("civil_society", "government"), is_cross_sector("government",
     ...                                                                 "international_organisation")
     (True, False)
     """
+    for role, sector in (("sector_from", sector_from), ("sector_to", sector_to)):
+        if sector not in SECTORS:
+            raise InputError(f"{role}={sector!r} is not a sector; use one of {list(SECTORS)}")
     return frozenset((sector_from, sector_to)) == _CROSS_SECTOR_PAIR

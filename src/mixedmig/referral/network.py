@@ -21,6 +21,7 @@ import networkx as nx
 import pandas as pd
 
 from .. import networks as _networks
+from ..data.schema import label_sort_key
 from ..errors import SchemaError
 from ..results import Result
 from .events import is_cross_sector, validate_actors, validate_events
@@ -74,7 +75,7 @@ def referral_network(events: pd.DataFrame, actors, weighted: bool = True,
     actor_table = validate_actors(actors)
     checked = validate_events(events, actor_table)
     G = nx.MultiDiGraph() if multigraph else nx.DiGraph()
-    order = sorted(range(len(actor_table)), key=lambda i: actor_table["actor_id"].iloc[i])
+    order = sorted(range(len(actor_table)), key=lambda i: label_sort_key(actor_table["actor_id"].iloc[i]))
     sector_of = {}
     for i in order:
         row = actor_table.iloc[i]
@@ -247,7 +248,7 @@ def cross_sector_share(k_cross, n_total, level: float = 0.95, method: str = "wil
 
     Returns
     -------
-    mixedmig.stats.ProportionCI
+    mixedmig.stats.ProportionCIResult
         ``estimate = k_cross / n_total``, ``lower``, ``upper``, ``k``, ``n``, ``method``,
         ``level`` (as returned by :func:`mixedmig.stats.proportion_ci`).
 
@@ -291,7 +292,7 @@ def cross_sector_share_from_events(events: pd.DataFrame, actors, level: float = 
 
     Returns
     -------
-    mixedmig.stats.ProportionCI
+    mixedmig.stats.ProportionCIResult
         The share with ``k`` = events between a civil-society and a government actor (either
         direction) and ``n`` = all events.
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import countries as _countries
 from .. import networks as _networks
-from ..data.schema import require_columns
+from ..data.schema import require_columns, sorted_labels
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
 from .events import (
@@ -201,7 +201,7 @@ def return_network(repatriations: pd.DataFrame, period: str | Sequence[str] | No
     selected = None
     if period is not None:
         selected = [period] if isinstance(period, str) else list(period)
-        available = sorted(set(table["period"].tolist()), key=str)
+        available = sorted_labels(table["period"].tolist())
         unknown = [p for p in selected if p not in available]
         if unknown:
             raise InputError(f"period(s) {unknown} not in the table; available: {available}")
@@ -296,16 +296,16 @@ def return_network(repatriations: pd.DataFrame, period: str | Sequence[str] | No
 
     strength_parts, corridor_parts = [], []
     groups = (
-        sorted({e["period"] for e in edge_rows}) if combine == "separate" else [None]
+        sorted_labels(e["period"] for e in edge_rows) if combine == "separate" else [None]
     )
     for group in groups:
         part = edges if group is None else edges[edges["period"] == group]
         long = part[["orig", "dest", "count"]].rename(columns={"count": "value"})
         H = nx.DiGraph()
-        H.add_nodes_from(sorted(set(long["orig"]) | set(long["dest"])))
+        H.add_nodes_from(sorted_labels(list(long["orig"]) + list(long["dest"])))
         H.add_weighted_edges_from(zip(long["orig"], long["dest"], long["value"]))
         label = group if group is not None else (
-            " + ".join(sorted({e["period"] for e in edge_rows})) if edge_rows else None
+            " + ".join(sorted_labels(e["period"] for e in edge_rows)) if edge_rows else None
         )
         s = _networks.strength_table(H)
         s.insert(0, "period", label)

@@ -153,6 +153,8 @@ def proportion_ci(k, n, method: str = "wilson", level: float = 0.95) -> Proporti
     inference. *Journal of the American Statistical Association* 22: 209-212.
     Clopper, C. J. & Pearson, E. S. (1934). The use of confidence or fiducial limits
     illustrated in the case of the binomial. *Biometrika* 26: 404-413.
+    Brown, L. D., Cai, T. T. & DasGupta, A. (2001). Interval estimation for a binomial
+    proportion. *Statistical Science* 16(2): 101-133.
 
     Examples
     --------
