@@ -1,17 +1,26 @@
 """Official-layout readers, on small files written here in the official layouts.
 
-The figures in the fixtures are real: UN DESA International Migrant Stock 2024 (Myanmar-born in
-Thailand, both sexes / male / female, 1990-2024), World Bank bilateral migration matrix 2013
-(Myanmar -> Thailand 1,892,480; Lao PDR -> Thailand 926,427; Thailand -> Lao PDR 1,652) and UNHCR
-refugees from Myanmar in Thailand (91,805 at end-2020; 81,005 at end-2024).
+The figures in the fixtures are real unless a comment marks them MADE-UP: UN DESA International
+Migrant Stock 2024 (Myanmar-born in Thailand, both sexes / male / female, 1990-2024), World Bank
+bilateral migration matrix 2013 (the GMS block, e.g. Myanmar -> Thailand 1,892,480; Lao PDR ->
+Thailand 926,427; Thailand -> Lao PDR 1,652) and UNHCR refugees and asylum-seekers from Myanmar
+(in Thailand 91,805 at end-2020 and 81,005 at end-2024; Malaysia and Bangladesh as quoted below),
+all as extracted in ../shared/reference (see the *.source.md files there). The bad cells, made-up
+names and corrupted totals that the error tests need are MADE-UP and marked where they are set.
 """
 
 from __future__ import annotations
 
+import csv
+
+import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mixedmig import data
+from mixedmig.data.readers import _parse_count
 from mixedmig.errors import DataError, InputError, SchemaError
 
 YEARS_2024 = [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
@@ -151,3 +160,469 @@ def test_unhcr_reader_locates_a_bad_year(tmp_path):
         data.read_unhcr_population(path)
     assert info.value.row == 3 and info.value.column == "year"
     assert "'20x4' is not a year" in str(info.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 8, item 4: never a silently wrong or missing number. Every file below is written here in
+# the official layout (../shared/research/official_downloads.md, migration_data_sources.md 1.5,
+# 2 and 5). Values are the real published figures quoted at the top of this module unless a
+# comment says MADE-UP.
+# ---------------------------------------------------------------------------------------------
+
+UNDESA_KEY_2024 = ["Index", "Region, development group, country or area of destination",
+                   "Coverage", "Data type", "Location code of destination",
+                   "Region, development group, country or area of origin",
+                   "Location code of origin"]
+UNDESA_KEY_2020 = ["Index", "Region, development group, country or area of destination",
+                   "Notes of destination", "Location code of destination",
+                   "Type of data of destination",
+                   "Region, development group, country or area of origin",
+                   "Location code of origin"]
+SEX_LABEL = {"total": "Both sexes", "male": "Male", "female": "Female"}
+MMR_IN_THA = {
+    **{("total", y): v for y, v in zip(YEARS_2024, MMR_IN_THA_TOTAL)},
+    **{("male", y): v for y, v in zip(YEARS_2024, MMR_IN_THA_MALE)},
+    **{("female", y): v for y, v in zip(YEARS_2024, MMR_IN_THA_FEMALE)},
+}
+
+
+def write_undesa_workbook(path, rows, *, years=YEARS_2024, key=UNDESA_KEY_2024,
+                          title="International Migrant Stock 2024", title_rows=10,
+                          block_order=("total", "male", "female"), year_order=None,
+                          sex_labels=True, merges=()):
+    """A bilateral workbook in the official layout, written cell by cell with openpyxl.
+
+    ``rows`` are ``(destination name, destination code, origin name, origin code, values)``
+    with ``values`` a dict ``(sex, year) -> cell``; the sex of each block of year columns is
+    written on the row above the header and merged over the block, as in the official file.
+    """
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Table 1"
+    sheet.cell(row=1, column=5, value=title)
+    header_row = title_rows + 1
+    ordered = list(year_order or years)
+    slots = [(sex, y) for sex in block_order for y in ordered]
+    first = len(key) + 1
+    if sex_labels:
+        for b, sex in enumerate(block_order):
+            start = first + b * len(ordered)
+            sheet.cell(row=header_row - 1, column=start, value=SEX_LABEL[sex])
+            sheet.merge_cells(start_row=header_row - 1, start_column=start,
+                              end_row=header_row - 1, end_column=start + len(ordered) - 1)
+    for j, label in enumerate(key + [y for _, y in slots], start=1):
+        sheet.cell(row=header_row, column=j, value=label)
+    for i, (dest_name, dest, orig_name, orig, values) in enumerate(rows, start=header_row + 1):
+        cells = [7000 + i, dest_name, "", "B R", dest, orig_name, orig]
+        if key is UNDESA_KEY_2020:
+            cells = [7000 + i, dest_name, "", dest, "B R", orig_name, orig]
+        cells += [values.get(slot) for slot in slots]
+        for j, value in enumerate(cells, start=1):
+            if value is not None:
+                sheet.cell(row=i, column=j, value=value)
+    for ref in merges:
+        sheet.merge_cells(ref)
+    book.save(path)
+    return header_row
+
+
+def stock_of(long, sex, year, orig="MMR", dest="THA"):
+    row = long[(long["sex"] == sex) & (long["year"] == year) & (long["orig"] == orig)
+               & (long["dest"] == dest)]
+    assert len(row) == 1
+    return row["stock"].iloc[0]
+
+
+def test_undesa_reads_thousands_separators_and_footnote_marks(tmp_path):
+    # the real figures, written as the publisher's text formats: "1,104", "136674*", "1,255,912*"
+    text = {slot: (f"{v:,}" if i % 2 else f"{v}*") for i, (slot, v) in enumerate(MMR_IN_THA.items())}
+    text[("total", 2010)] = "1,255,912*"
+    text[("male", 1995)] = "\u00a0661 "
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, text)])
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
+    for (sex, year), value in MMR_IN_THA.items():
+        assert stock_of(long, sex, year) == value, (sex, year)
+
+
+def test_undesa_missing_marks_stay_missing(tmp_path):
+    values = dict(MMR_IN_THA)
+    values.update({("total", 1990): "..", ("male", 1990): "-", ("female", 1990): "*"})
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert all(pd.isna(stock_of(long, sex, 1990)) for sex in ("total", "male", "female"))
+    assert stock_of(long, "total", 1995) == 1104
+
+
+@pytest.mark.parametrize("cell, reason", [(-5, "negative"), ("-5", "negative"),
+                                          ("12x", "is not a count"), ("1.104", "not a whole"),
+                                          (True, "true/false")])
+def test_undesa_rejects_a_bad_count_naming_file_sheet_cell_and_column(tmp_path, cell, reason):
+    values = dict(MMR_IN_THA)
+    values[("male", 2000)] = cell  # MADE-UP bad cell in place of the real 72,288
+    path = tmp_path / "ims2024.xlsx"
+    header = write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    with pytest.raises(DataError, match=reason) as info:
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+    # male block starts at column P (16); 2000 is its third year -> column R
+    assert info.value.row == header + 1 and info.value.column == "2000 (male)"
+    assert "ims2024.xlsx" in str(info.value) and f"sheet 'Table 1', cell R{header + 1}" in str(
+        info.value)
+
+
+def test_undesa_year_columns_are_matched_by_label_not_position(tmp_path):
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, MMR_IN_THA)],
+                          year_order=YEARS_2024[::-1], sex_labels=False)
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert stock_of(long, "total", 1990) == 1106
+    assert stock_of(long, "total", 2024) == 1708695
+    assert stock_of(long, "female", 2000) == 64386
+
+
+def test_undesa_sex_blocks_are_matched_by_their_merged_labels(tmp_path):
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, MMR_IN_THA)],
+                          block_order=("female", "total", "male"), year_order=YEARS_2024[::-1])
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
+    for (sex, year), value in MMR_IN_THA.items():
+        assert stock_of(long, sex, year) == value, (sex, year)
+
+
+def test_undesa_edition_written_in_the_file_must_match_the_argument(tmp_path):
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, MMR_IN_THA)])
+    with pytest.raises(DataError, match="2024 edition; pass edition=2024"):
+        data.read_undesa_bilateral_workbook(path, edition=2020)
+    # a workbook whose title block names another revision than the argument
+    relabelled = tmp_path / "relabelled.xlsx"
+    write_undesa_workbook(relabelled, [("Thailand*", 764, "Myanmar", 104, MMR_IN_THA)],
+                          title="POP/DB/MIG/Stock/Rev.2020")
+    with pytest.raises(DataError, match="states it is the 2020 edition"):
+        data.read_undesa_bilateral_workbook(relabelled, edition=2024)
+
+
+def test_undesa_2020_layout_is_read_by_labels(tmp_path):
+    # MADE-UP figures (the 2020 bilateral workbook was not obtainable) in the 2020 column layout:
+    # codes in columns D and G, seven years per sex block
+    years = YEARS_2024[:-1]
+    values = {**{("total", y): 30 + k for k, y in enumerate(years)},
+              **{("male", y): 10 + k for k, y in enumerate(years)},
+              **{("female", y): 20 for y in years}}
+    path = tmp_path / "ims2020.xlsx"
+    write_undesa_workbook(path, [("Thailand", 764, "Lao People's Democratic Republic", 418, values)],
+                          years=years, key=UNDESA_KEY_2020, title="POP/DB/MIG/Stock/Rev.2020")
+    long = data.read_undesa_bilateral_workbook(path, edition=2020)
+    assert set(long["edition"]) == {2020} and sorted(set(long["year"])) == years
+    assert stock_of(long, "total", 2020, orig="LAO") == 36
+    assert stock_of(long, "male", 1995, orig="LAO") == 11
+    with pytest.raises(DataError, match="2020 edition; pass edition=2020"):
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+
+
+def test_undesa_duplicate_pair_is_refused(tmp_path):
+    path = tmp_path / "ims2024.xlsx"
+    header = write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, MMR_IN_THA),
+                                          ("Thailand*", 764, "Myanmar", 104, MMR_IN_THA)])
+    with pytest.raises(DataError, match=f"also on row {header + 1}") as info:
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert info.value.row == header + 2
+
+
+def test_undesa_merged_destination_cells_keep_every_row(tmp_path):
+    # MADE-UP figures for three origins in one destination block whose name and code cells are
+    # merged down the block (as a user's Excel edit, or a regional table, writes them)
+    made_up = {o: {**{("total", y): 100 * o for y in YEARS_2024},
+                   **{("male", y): 60 * o for y in YEARS_2024},
+                   **{("female", y): 40 * o for y in YEARS_2024}} for o in (1, 2, 3)}
+    rows = [("Thailand*", 764, "Myanmar", 104, made_up[1]),
+            (None, None, "Lao People's Democratic Republic", 418, made_up[2]),
+            (None, None, "Cambodia", 116, made_up[3])]
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, rows, merges=("B12:B14", "E12:E14"))
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
+    got = long[(long["sex"] == "total") & (long["year"] == 2024)].set_index("orig")["stock"]
+    assert got.to_dict() == {"KHM": 300, "LAO": 200, "MMR": 100}
+    assert set(long["dest"]) == {"THA"}
+
+
+def test_undesa_blank_code_beside_counts_and_merged_counts_are_refused(tmp_path):
+    path = tmp_path / "ims2024.xlsx"
+    header = write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, MMR_IN_THA),
+                                          ("", None, "Cambodia", 116, MMR_IN_THA)])
+    with pytest.raises(SchemaError, match="cell is blank") as info:
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert info.value.row == header + 2 and info.value.column == "Location code of destination"
+    merged = tmp_path / "merged.xlsx"
+    write_undesa_workbook(merged, [("Thailand*", 764, "Myanmar", 104, MMR_IN_THA),
+                                   ("Thailand*", 764, "Cambodia", 116, MMR_IN_THA)],
+                          merges=("H12:H13",))
+    with pytest.raises(SchemaError, match="H12:H13 are merged"):
+        data.read_undesa_bilateral_workbook(merged, edition=2024)
+
+
+def test_undesa_males_plus_females_must_equal_both_sexes(tmp_path):
+    values = dict(MMR_IN_THA)
+    values[("total", 2015)] = 1429751 + 5000  # MADE-UP corruption of the real 1,429,751
+    path = tmp_path / "ims2024.xlsx"
+    header = write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    with pytest.raises(DataError, match="773,816 \\+ females 655,935 = 1,429,751") as info:
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert info.value.row == header + 1 and info.value.column == "2015 (total)"
+
+
+def test_undesa_header_is_found_below_a_title_block_of_any_height(tmp_path):
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, MMR_IN_THA)], title_rows=4)
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert stock_of(long, "total", 2024) == 1708695
+
+
+# --- World Bank ------------------------------------------------------------------------------
+
+#: World Bank 2013 matrix, GMS block (rows = source, columns = destination), real figures from
+#: bilateralmigrationmatrix20130.xlsx as extracted in ../shared/reference/
+#: worldbank_bilateral_migration_2013_asia.csv (World Bank / KNOMAD, 2013).
+WB_NAMES = ["Cambodia", "China", "Lao PDR", "Myanmar", "Thailand", "Vietnam"]
+WB_ISO = ["KHM", "CHN", "LAO", "MMR", "THA", "VNM"]
+WB_GMS = [
+    [0, 464, 1201, 0, 750109, 2485],
+    [1550, 0, 3014, 47742, 149352, 8639],
+    [265, 1373, 0, 0, 926427, 4284],
+    [53, 39776, 282, 0, 1892480, 9783],
+    [31472, 23357, 1652, 0, 0, 512],
+    [37225, 36205, 11447, 0, 17663, 0],
+]
+WB_CORNER = "Destination country (across) - Source country (down)"
+
+
+def worldbank_cells(*, title_rows=1, world=True):
+    """The matrix as rows of cells, official layout: title, header, sources, World, notes.
+
+    The World row and column of this six-economy excerpt are the sums of the rows and columns
+    written here (in the official file World sums all 217 rows), computed independently below.
+    """
+    cells = [["Bilateral Estimates of Migrant Stocks in 2013"]] + [[]] * (title_rows - 1)
+    cells.append([WB_CORNER] + WB_NAMES + (["World"] if world else []))
+    for name, row in zip(WB_NAMES, WB_GMS):
+        cells.append([name] + row + ([sum(row)] if world else []))
+    if world:
+        columns = [sum(r[j] for r in WB_GMS) for j in range(len(WB_NAMES))]
+        cells.append(["World"] + columns + [sum(columns)])
+    notes = "These estimates are based on the Migration and Remittances Factbook 2016"
+    cells += [[], ["Notes:"], [notes]]
+    return cells
+
+
+def write_worldbank_xlsx(path, cells, *, notes_first=False):
+    book = openpyxl.Workbook()
+    if notes_first:
+        book.active.title = "Notes"
+        book.active["A1"] = "Notes"
+        book.active["A2"] = "World: all countries"
+        sheet = book.create_sheet("Bilateral Migration 2013")
+    else:
+        sheet = book.active
+        sheet.title = "Bilateral Migration 2013"
+    for row in cells:
+        sheet.append(row if row else [None])
+    book.save(path)
+
+
+def assert_gms_block(long):
+    table = long.set_index(["orig", "dest"])["migrants"]
+    for i, orig in enumerate(WB_ISO):
+        for j, dest in enumerate(WB_ISO):
+            if i != j:
+                assert table[(orig, dest)] == WB_GMS[i][j], (orig, dest)
+    assert len(long) == 30
+
+
+def test_worldbank_header_on_another_row(tmp_path):
+    path = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(path, worldbank_cells(title_rows=4))
+    assert_gms_block(data.read_worldbank_matrix(path, 2013))
+
+
+def test_worldbank_notes_sheet_placed_first(tmp_path):
+    path = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(path, worldbank_cells(), notes_first=True)
+    assert_gms_block(data.read_worldbank_matrix(path, 2013))
+
+
+def test_worldbank_semicolon_csv_with_european_thousands(tmp_path):
+    path = tmp_path / "matrix.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        for row in worldbank_cells():
+            writer.writerow([f"{v:,}".replace(",", ".") if isinstance(v, int) else v for v in row])
+    assert "1.892.480" in path.read_text()
+    assert_gms_block(data.read_worldbank_matrix(path, 2013))
+
+
+def test_worldbank_matrix_without_a_study_economy_is_an_error(tmp_path):
+    # MADE-UP names and figures: nothing of the 15 economies, so the table would be empty
+    path = tmp_path / "matrix.csv"
+    path.write_text(f"Title\n{WB_CORNER},Atlantis,Lemuria,World\nAtlantis,0,5,5\nLemuria,7,0,7\n")
+    with pytest.raises(SchemaError, match="no pair of the 15 economies"):
+        data.read_worldbank_matrix(path, 2013)
+    assert len(data.read_worldbank_matrix(path, 2013, keep_all=True)) == 4
+
+
+def test_worldbank_world_totals_are_checked(tmp_path):
+    cells = worldbank_cells()
+    cells[2 + 3][5] += 1000  # MADE-UP: Myanmar -> Thailand typed 1,000 too high
+    path = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(path, cells)
+    with pytest.raises(DataError, match="disagrees with the sum") as info:
+        data.read_worldbank_matrix(path, 2013)
+    assert info.value.row in (6, 9)  # the Myanmar row's World cell or the World row
+
+
+@pytest.mark.parametrize("cell, reason", [(-3, "negative"), ("n.a.x", "is not a count")])
+def test_worldbank_bad_counts_are_located(tmp_path, cell, reason):
+    cells = worldbank_cells(world=False)
+    cells[2][3] = cell  # MADE-UP bad cell: Cambodia -> Lao PDR
+    path = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(path, cells)
+    with pytest.raises(DataError, match=reason) as info:
+        data.read_worldbank_matrix(path, 2013)
+    assert info.value.row == 3 and info.value.column == "Lao PDR"
+    assert "cell D3" in str(info.value)
+
+
+def test_worldbank_stated_year_and_duplicate_sources(tmp_path):
+    path = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(path, worldbank_cells())
+    with pytest.raises(DataError, match=r"states the year\(s\) \[2013\].*pass year=2013"):
+        data.read_worldbank_matrix(path, 2017)
+    cells = worldbank_cells(world=False)
+    cells.insert(4, list(cells[2]))  # Cambodia twice
+    write_worldbank_xlsx(path, cells)
+    with pytest.raises(SchemaError, match="'Cambodia' is also on row 3"):
+        data.read_worldbank_matrix(path, 2013)
+
+
+# --- UNHCR -----------------------------------------------------------------------------------
+
+UNHCR_HEADER = ("Year,Country of origin,Country of origin (ISO),Country of asylum,"
+                "Country of asylum (ISO),Refugees under UNHCR's mandate,Asylum-seekers")
+UNHCR_PREAMBLE = "\n".join(["UNHCR Refugee Data Finder", "Extracted data"] + [""] * 12)
+#: Real figures (UNHCR population statistics, refugees data package 2025.12.1, as in
+#: ../shared/reference/unhcr_population_asia.csv): refugees and asylum-seekers from Myanmar.
+UNHCR_ROWS = [
+    '2020,Myanmar,MMR,Thailand,THA,"91,805",0',
+    '2020,Myanmar,MMR,Malaysia,MYS,"119,578","34,459"',
+    '2024,Myanmar,MMR,Bangladesh,BGD,"1,005,561",35',
+]
+
+
+def unhcr_file(tmp_path, rows, *, extra="", encoding="utf-8", header=UNHCR_HEADER):
+    path = tmp_path / "population.csv"
+    path.write_bytes((UNHCR_PREAMBLE + "\n" + header + "\n" + "\n".join(rows) + "\n"
+                      + extra).encode(encoding))
+    return path
+
+
+def test_unhcr_thousands_separators(tmp_path):
+    frame = data.read_unhcr_population(unhcr_file(tmp_path, UNHCR_ROWS))
+    assert frame["refugees"].tolist() == [119578, 91805, 1005561]
+    assert frame["asylum_seekers"].tolist() == [34459, 0, 35]
+
+
+def test_unhcr_footnote_rows_are_skipped(tmp_path):
+    notes = ("* Provisional figures, subject to change, as reported by governments, partners, "
+             "and UNHCR offices, in the countries, concerned\n"
+             "Source: UNHCR Refugee Data Finder\n")
+    frame = data.read_unhcr_population(unhcr_file(tmp_path, UNHCR_ROWS, extra=notes))
+    assert frame["refugees"].tolist() == [119578, 91805, 1005561]
+
+
+def test_unhcr_year_with_a_footnote_mark(tmp_path):
+    rows = UNHCR_ROWS[:2] + ['2024*,Myanmar,MMR,Bangladesh,BGD,"1,005,561",35']
+    frame = data.read_unhcr_population(unhcr_file(tmp_path, rows))
+    assert frame["year"].tolist() == [2020, 2020, 2024]
+
+
+def test_unhcr_latin1_file(tmp_path):
+    # MADE-UP row with an accented name, saved in Latin-1 as a spreadsheet program might
+    rows = UNHCR_ROWS + ["2024,Myanmar,MMR,Côte d'Ivoire,CIV,3,-"]
+    path = unhcr_file(tmp_path, rows, encoding="latin-1")
+    frame = data.read_unhcr_population(path)
+    assert "Côte d'Ivoire" in set(frame["asylum_name"])
+    assert frame.set_index("asylum")["refugees"].to_dict()["CIV"] == 3
+    with pytest.raises(DataError, match="not valid utf-8") as info:
+        data.read_unhcr_population(path, encoding="utf-8")
+    assert info.value.row == 15 + len(rows)
+
+
+def test_unhcr_semicolon_export(tmp_path):
+    rows = [r.replace(",", ";").replace('"', "") for r in
+            ["2020,Myanmar,MMR,Thailand,THA,91805,0", "2024,Myanmar,MMR,Thailand,THA,81005,0"]]
+    path = unhcr_file(tmp_path, rows, header=UNHCR_HEADER.replace(",", ";"))
+    assert data.read_unhcr_population(path)["refugees"].tolist() == [91805, 81005]
+
+
+def test_unhcr_bad_counts_duplicates_and_shifted_columns_are_located(tmp_path):
+    # MADE-UP: a negative count on line 18
+    rows = UNHCR_ROWS[:2] + ["2024,Myanmar,MMR,Bangladesh,BGD,-35,0"]
+    with pytest.raises(DataError, match="negative") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, rows))
+    assert info.value.row == 18 and info.value.column == "refugees"
+    with pytest.raises(DataError, match="also on line 16") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, UNHCR_ROWS + [UNHCR_ROWS[0]]))
+    assert info.value.row == 19
+    # a name with an unquoted comma shifts every later field
+    shifted = UNHCR_ROWS + ["2024,Myanmar,MMR,Korea, Rep. of,KOR,5,0"]
+    with pytest.raises(SchemaError, match="beyond the header's 7 columns") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, shifted))
+    assert info.value.row == 19
+    shifted = UNHCR_ROWS + ["2024,Myanmar,MMR,Korea, Rep. of,KOR,5"]
+    with pytest.raises(SchemaError, match="'Rep. of' is not an ISO3 code") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, shifted))
+    assert info.value.row == 19 and info.value.column == "asylum"
+
+
+def test_unhcr_counts_without_a_year_are_refused(tmp_path):
+    rows = UNHCR_ROWS + [',Myanmar,MMR,Thailand,THA,0,"81,005"']  # MADE-UP: year left blank
+    with pytest.raises(SchemaError, match="holds counts but its year cell is 'blank'") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, rows))
+    assert info.value.row == 19 and info.value.column == "year"
+
+
+def test_unhcr_total_row_is_checked(tmp_path):
+    total = 91805 + 119578 + 1005561
+    good = unhcr_file(tmp_path, UNHCR_ROWS + [f'Total,,,,,"{total:,}",{34459 + 35}'])
+    assert len(data.read_unhcr_population(good)) == 3
+    bad = unhcr_file(tmp_path, UNHCR_ROWS + [f'Total,,,,,"{total + 100:,}",{34459 + 35}'])
+    with pytest.raises(DataError, match="disagrees with the sum"):
+        data.read_unhcr_population(bad)
+
+
+# --- the one number parser -------------------------------------------------------------------
+
+
+@given(st.integers(min_value=0, max_value=10**13), st.sampled_from(["", "*", "**", "\u2020"]))
+def test_count_parser_reads_every_publisher_format(n, mark):
+    assert _parse_count(n) == n
+    assert _parse_count(float(n)) == n
+    assert _parse_count(f"{n:,}{mark}") == n
+    assert _parse_count(f" {n:,}".replace(",", "\u00a0") + mark) == n
+    assert _parse_count(f"{n:,}".replace(",", "."), decimal=",") == n
+    assert _parse_count(f"{n}.0") == n
+
+
+@given(st.integers(min_value=1, max_value=10**13))
+def test_count_parser_refuses_negative_counts(n):
+    for cell in (-n, f"-{n:,}", f"\u2212{n}", float(-n)):
+        with pytest.raises(DataError, match="negative"):
+            _parse_count(cell)
+
+
+def test_count_parser_missing_marks_and_refusals():
+    assert [_parse_count(v) for v in ("..", "-", "*", "", " ", "\u2026", None, float("nan"))] \
+        == [None] * 8
+    for cell in ("1,10", "1.104", "12 345 67", "1e3", "ten", float("inf"), "1,104.5"):
+        with pytest.raises(DataError):
+            _parse_count(cell)

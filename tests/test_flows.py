@@ -154,9 +154,12 @@ def test_ipf2_reports_non_convergence_instead_of_hiding_it():
 def test_ipf2_strict_raises_convergence_error_with_the_message():
     with pytest.raises(ConvergenceError, match="did NOT converge after 1 iteration"):
         ipf2([10, 10], [10, 10], [[1, 2], [3, 4]], max_iter=1, strict=True)
+    # Quasi fit: stayers 5 each; movers 15, 15 leave A, B for C, D through the prior block
+    # [[1, 2], [3, 4]], which needs many cycles (odds ratio 2/3), so one cycle is not enough.
+    prior = np.ones((4, 4))
+    prior[:2, 2:] = [[1, 2], [3, 4]]
     with pytest.raises(ConvergenceError):
-        ipf2_quasi([10, 10], [5, 15], structural_zeros=np.array([[False, True], [True, False]]),
-                   max_iter=5, strict=True)
+        ipf2_quasi([20, 20, 5, 5], [5, 5, 20, 20], prior, max_iter=1, strict=True)
     # a converged fit is returned whatever strict says
     assert ipf2([30, 70], [40, 60], strict=True).converged
 
@@ -164,7 +167,7 @@ def test_ipf2_strict_raises_convergence_error_with_the_message():
 def test_ipf_infeasible_margins_name_both_sums_the_gap_and_the_fix():
     with pytest.raises(InfeasibleError, match=r"gap -1\b.*Rescale"):
         ipf2([30, 70], [40, 61])
-    with pytest.raises(InfeasibleError, match=r"2 vs 3 \(gap -1\)"):
+    with pytest.raises(InfeasibleError, match=r"index 1: .* sum to 2 but .* sum to 3 \(gap -1\)"):
         ipf3(np.ones((2, 2, 2)), {(0, 1): [[1, 1], [1, 1]], (0, 2): [[1, 1], [1, 2]]})
 
 
@@ -178,7 +181,8 @@ def test_ipf_result_protocol_to_frame_and_diagnostics():
     assert frame["orig"].tolist() == ["KHM", "KHM", "LAO", "LAO"]
     np.testing.assert_allclose(frame["flow"], [12, 18, 28, 42], rtol=1e-12)
     assert res.diagnostics.columns.tolist() == ["layer", "iterations", "max_margin_error",
-                                                "converged"]
+                                                "converged", "total_gap", "rescaled",
+                                                "row_scale", "col_scale"]
     assert res.diagnostics["converged"].item() and res.diagnostics["iterations"].item() == 1
     unlabelled = ipf2([30, 70], [40, 60]).to_frame()
     assert unlabelled["orig"].tolist() == [0, 0, 1, 1]
@@ -191,13 +195,43 @@ def test_ipf_result_protocol_to_frame_and_diagnostics():
                                                             0.5, 1.5, 0.5, 1.5])
 
 
-def test_ipf2_infeasible_structural_zeros_are_reported():
-    # Row 0 may only use column 0, and column 0 must hold 5, but row 0 needs 10.
+def test_ipf2_infeasible_structural_zeros_are_rejected_before_iterating():
+    # Row 0 may only use column 0, and column 0 must hold 5, but row 0 needs 10: no table
+    # exists (Gale's condition fails for A = {row 0}: 10 > 5), so the fit could never
+    # converge. Old behaviour: 200 cycles, then "did NOT converge".
     zeros = np.array([[False, True], [False, False]])
-    res = ipf2([10, 10], [5, 15], structural_zeros=zeros, max_iter=200)
-    assert not res.converged
-    assert res.fitted[0, 1] == 0.0
-    assert "did NOT converge" in res.message
+    rows = pd.Series([10.0, 10.0], index=["KHM", "LAO"])
+    cols = pd.Series([5.0, 15.0], index=["THA", "VNM"])
+    with pytest.raises(InfeasibleError, match=r"rows \['KHM'\] need 10 .* columns \['THA'\].*"
+                                              r"sum to 5 \(short by 5\)"):
+        ipf2(rows, cols, structural_zeros=zeros, max_iter=200)
+    # a row whose prior cells are all zero
+    with pytest.raises(InfeasibleError, match=r"rows \[1\] need 4 .* columns \[\]"):
+        ipf2([6, 4], [5, 5], [[1, 1], [0, 0]])
+    # Margins this pattern can carry only as [[5, 0], [0, 15]]: cell (1, 0) is allowed but
+    # must be 0, which IPF reaches at rate 1/k (old code: error 3.7e-3 after 1000 cycles).
+    with pytest.raises(InfeasibleError, match=r"force cells \(row, column\) \[\(1, 0\)\].*"
+                                              r"structural zeros"):
+        ipf2([5, 15], [5, 15], structural_zeros=zeros)
+    # declaring the forced zero as the message says gives the table at once
+    res = ipf2([5, 15], [5, 15], structural_zeros=[[False, True], [True, False]])
+    np.testing.assert_allclose(res.fitted, [[5, 0], [0, 15]], atol=1e-9)
+    assert res.converged and res.iterations <= 2
+
+
+def test_ipf2_zero_pattern_needing_a_set_of_rows_is_rejected():
+    # Rows 0 and 1 may use only column 0 (total 9) but need 5 + 5 = 10; each row alone fits,
+    # so only the set condition (Gale 1957) finds it.
+    prior = [[1, 0, 0], [1, 0, 0], [1, 1, 1]]
+    with pytest.raises(InfeasibleError, match=r"rows \[0, 1\] need 10 .* columns \[0\]"):
+        ipf2([5, 5, 10], [9, 5, 6], prior)
+    # 5 + 4 = 9 fits, but only with row 2 -> column 0 exactly zero (forced zero)
+    with pytest.raises(InfeasibleError, match=r"force cells \(row, column\) \[\(2, 0\)\]"):
+        ipf2([5, 4, 11], [9, 5, 6], prior)
+    res = ipf2([5, 4, 11], [9, 5, 6], prior, structural_zeros=[[0, 0, 0], [0, 0, 0], [1, 0, 0]])
+    assert res.converged
+    np.testing.assert_allclose(res.fitted[:2, 0], [5, 4], rtol=1e-9)
+    np.testing.assert_allclose(res.fitted[2], [0, 5, 6], rtol=1e-9)
 
 
 def test_ipf2_labelled_margins_give_labelled_table():
@@ -730,3 +764,148 @@ def test_net_matrix_reproduces_net_totals(data):
     assert (res.flows >= 0).all() and np.all(np.diag(res.flows) == 0)
     np.testing.assert_allclose(res.flows.sum(axis=0) - res.flows.sum(axis=1), net,
                                atol=1e-9 * max(1.0, np.abs(net).max()))
+
+
+# ------------------------------------------------------------------------------------------
+# issue 8, item 2: inputs no fit can reconcile are rejected before iterating
+# ------------------------------------------------------------------------------------------
+
+# The issue's numbers: row totals summing to 12,345,678 and column totals to 12,345,679.
+ISSUE_ROWS = [6172839.0, 6172839.0]
+ISSUE_COLS = [6172839.0, 6172840.0]
+
+
+def test_ipf2_rejects_a_gap_the_fit_cannot_close_before_iterating():
+    # Old code: the relative check (1e-6) let a gap of 1 pass, then 1,000 cycles and a bare
+    # "did NOT converge". After a column step row i is off by r_i * gap / S (scaled error
+    # gap / S = 8.1e-8 > tol = 1e-10), so the fit can never converge.
+    with pytest.raises(InfeasibleError, match=r"sum to 12345678 but column totals sum to "
+                                              r"12345679 \(gap -1\).*rescale=True"):
+        ipf2(ISSUE_ROWS, ISSUE_COLS)
+    with pytest.raises(InfeasibleError, match=r"gap -1\b.*movers"):
+        ipf2_quasi([6172839.0, 6172839.0, 5.0], [6172839.0, 6172840.0, 5.0])
+    # the same gap is fine for a looser tolerance: limit tol / 2 * S = 6.2 at tol = 1e-6
+    loose = ipf2(ISSUE_ROWS, ISSUE_COLS, tol=1e-6)
+    assert loose.converged and loose.diagnostics["total_gap"].item() == -1.0
+    # a rounding-level gap (1e-4 < 0.5e-10 * 12345678 = 6.2e-4) still converges to tol
+    close = ipf2(ISSUE_ROWS, [6172839.0, 6172839.0001])
+    assert close.converged
+
+
+def test_ipf2_rescale_fits_both_margins_to_their_mean_and_records_it():
+    res = ipf2(ISSUE_ROWS, ISSUE_COLS, rescale=True)
+    assert res.converged
+    mean = (12345678 + 12345679) / 2
+    np.testing.assert_allclose(res.fitted.sum(axis=1), np.multiply(ISSUE_ROWS, mean / 12345678),
+                               rtol=1e-12)
+    np.testing.assert_allclose(res.fitted.sum(axis=0), np.multiply(ISSUE_COLS, mean / 12345679),
+                               rtol=1e-12)
+    diag = res.diagnostics.iloc[0]
+    assert bool(diag["rescaled"]) and diag["total_gap"] == -1.0
+    assert diag["row_scale"] == pytest.approx(mean / 12345678, rel=1e-15)
+    assert diag["col_scale"] == pytest.approx(mean / 12345679, rel=1e-15)
+    assert "rescaled" in res.message
+    # made-up 100 vs 102: independence table of [30.3, 70.7] and [40*101/102, 62*101/102]
+    small = ipf2([30, 70], [40, 62], rescale=True)
+    r, c = np.array([30, 70]) * 1.01, np.array([40, 62]) * 101 / 102
+    np.testing.assert_allclose(small.fitted, np.outer(r, c) / 101, rtol=1e-12)
+    with pytest.raises(InfeasibleError, match="cannot rescale"):
+        ipf2([0, 0], [1, 2], rescale=True)
+    # without a gap, rescale changes nothing
+    same = ipf2([30, 70], [40, 60], rescale=True)
+    assert same.diagnostics[["row_scale", "col_scale"]].values.tolist() == [[1.0, 1.0]]
+
+
+def test_ipf3_layers_are_checked_and_rescaled_like_ipf2():
+    prior = np.ones((2, 2, 2))
+    t01 = np.array([[1.0, 1.0], ISSUE_ROWS])
+    t02 = np.array([[0.5, 1.5], ISSUE_COLS])
+    with pytest.raises(InfeasibleError, match=r"axis 0 total at index 1: .*12345678 .* "
+                                              r"12345679 \(gap -1\)"):
+        ipf3(prior, {(0, 1): t01, (0, 2): t02})
+    res = ipf3(prior, {(0, 1): t01, (0, 2): t02}, rescale=True)
+    assert res.converged
+    assert res.diagnostics["rescaled"].tolist() == [True, True]
+    assert res.diagnostics["row_scale"].tolist()[0] == 1.0  # layer 0 already agreed
+    mean = (12345678 + 12345679) / 2
+    np.testing.assert_allclose(res.fitted[1].sum(), mean, rtol=1e-12)
+    # the general three-way fit checks shared totals the same way, and never rescales
+    t12 = np.array([[2.0, 2.0], [3.0, 3.0]])  # axis-1 totals 4, 6 vs t01's 4, 7
+    with pytest.raises(InputError, match="rescale=True is defined for the margins"):
+        ipf3(np.ones((2, 2, 2)), {(0, 1): [[1, 2], [3, 5]], (1, 2): t12}, rescale=True)
+    with pytest.raises(InfeasibleError, match=r"axis 1 total at index 1: .*sum to 7 but .*"
+                                              r"sum to 6 \(gap 1\)") as info:
+        ipf3(np.ones((2, 2, 2)), {(0, 1): [[1, 2], [3, 5]], (1, 2): t12})
+    assert "rescale=True" not in str(info.value)
+
+
+def test_net_matrix_rejects_a_gap_the_fit_cannot_close_before_iterating():
+    # Net totals summing to -1: old code (relative check 1e-6 of sum |net| = 2e6) swept
+    # 10,000 times and returned "did NOT converge". The achieved totals always sum to zero,
+    # so the errors sum to 1 and the scaled error is at least 1 / 2e6 = 5e-7 > tol.
+    net = [-1e6, 3e5, 7e5 - 1]
+    with pytest.raises(InfeasibleError, match=r"sum to -1, not zero .*gap -1\b.*rescale=True"):
+        net_matrix(net)
+    res = net_matrix(net, rescale=True)
+    assert res.converged
+    gains, losses = 1e6 - 1, 1e6
+    mean = (gains + losses) / 2
+    diag = res.diagnostics
+    np.testing.assert_allclose(diag["scale"], [mean / losses, mean / gains, mean / gains],
+                               rtol=1e-15)
+    np.testing.assert_allclose(diag["net_target"], np.multiply(net, diag["scale"]), rtol=1e-15)
+    np.testing.assert_allclose(diag["net_given"], net)
+    flows_ = res.flows
+    np.testing.assert_allclose(flows_.sum(axis=0) - flows_.sum(axis=1), diag["net_target"],
+                               rtol=1e-9)
+    # a rounding-level gap (1e-6 <= 0.5e-10 * 2e6) converges, judged against the totals given
+    close = net_matrix([-1e6, 1e6 + 1e-6])
+    assert close.converged and close.diagnostics["scale"].tolist() == [1.0, 1.0]
+
+
+def test_net_matrix_rejects_a_closed_group_that_cannot_balance():
+    # Made-up prior: flows only A <-> B and C <-> D. A and B lose 2 and gain 1 between them
+    # and no allowed flow leaves the group, so no flows give these totals (each region alone
+    # can send and receive, so only the group condition finds it).
+    prior = np.zeros((4, 4))
+    prior[0, 1] = prior[1, 0] = prior[2, 3] = prior[3, 2] = 1.0
+    with pytest.raises(InfeasibleError, match=r"regions \[0, 1\] have net losses of 2 .* "
+                                              r"total only 1 \(short by 1\)"):
+        net_matrix([-2.0, 1.0, -1.0, 2.0], prior)
+    # balanced within each group it fits: y_AB = r, y_BA = 1/r with 1/r - r = -1
+    res = net_matrix([-1.0, 1.0, -1.0, 1.0], prior)
+    r = (1 + math.sqrt(5)) / 2
+    np.testing.assert_allclose(res.flows[0, 1], r, rtol=1e-9)
+
+
+def test_flows_demographic_balances_any_world_gap_its_fits_cannot_absorb():
+    # A world-total gap of -0.001 persons (3.3e-7 of 3,000; under the old 1e-6 threshold) was
+    # left unbalanced, and step (4) then fitted margins 0.0005 apart: "did NOT converge".
+    births = pd.Series([10 - 1e-3, 0, 0, 0], index=ABCD)
+    deaths = pd.Series([10.0, 0, 0, 0], index=ABCD)
+    res = flows_demographic(DR_START, DR_END, births=births, deaths=deaths)
+    assert res.converged
+    assert any("births - deaths by -0.001;" in note for note in res.notes)
+    # g = (B - D) - (S_end - S_start) = -0.001: start + 0.0005, end - 0.0005, then minus
+    # deaths (10) and births (9.999): both tables hold 3000.0005 - 10 = 2990.0005 persons
+    assert res.stock_start_adjusted.to_numpy().sum() == pytest.approx(2990.0005, abs=1e-9)
+    assert res.stock_end_adjusted.to_numpy().sum() == pytest.approx(2990.0005, abs=1e-9)
+
+
+def test_flows_demographic_rejects_a_prior_no_birthplace_table_can_fit():
+    # Prior forbidding every flow out of A: A-born movers leave A (50 of them) with nowhere
+    # to go, so the birthplace-A fit could never converge.
+    prior = np.ones((4, 4))
+    prior[0, 1:] = 0.0
+    with pytest.raises(InfeasibleError, match=r"\(layer 0\).*rows \['A'\] need 50"):
+        flows_demographic(DR_START, DR_END, prior=prior)
+
+
+def test_flows_demographic_docstring_states_the_migest_seed_difference():
+    # migest 2.0.5 ffs_demo (R/ffs_demo.R): with stayer_assumption = TRUE the movers are fitted
+    # by mipfp::Ipfp(seed = diag_zero, ...); `seed` enters only the stayer_assumption = FALSE
+    # branch. mixedmig applies the prior (Abel 2013), so the seeded example differs.
+    doc = " ".join(flows_demographic.__doc__.split())
+    assert "migest 2.0.5 ``ffs_demo`` does not" in doc
+    assert "diag_zero" in doc and "only when ``stayer_assumption = FALSE``" in doc
+    assert "Abel (2013" in doc and "e2 <- ffs_demo(..., seed = dd)" in doc

@@ -1,16 +1,19 @@
 """Tests of mixedmig.gravity: recovery of known coefficients from simulated Poisson gravity
-data, agreement with a direct statsmodels fit, separation handling, dropped-row reporting,
-warning capture and input errors."""
+data, agreement with a direct statsmodels fit, covariance matrices worked out by hand with
+numpy (HC0, HC1, cluster-robust, nonrobust; PPML and OLS), no-estimate errors, separation
+handling, dropped-row reporting, warning capture and input errors."""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy import stats
 
 from mixedmig import gravity
 from mixedmig.countries import COUNTRIES
@@ -23,6 +26,7 @@ from mixedmig.errors import (
     SchemaError,
 )
 from mixedmig.gravity import fit_loglinear_ols, fit_ppml
+from mixedmig.indices import distance_decay
 from mixedmig.results import Result
 
 # Simulation design values (assumptions of the tests, not empirical estimates).
@@ -110,13 +114,15 @@ def test_recovers_known_coefficients(sim):
 
 
 def test_agrees_with_direct_statsmodels_fit(sim):
-    ref_hc1 = direct_glm(sim, REGRESSORS, cov_type="HC1")
-    ours = fit_ppml(sim, "flow", REGRESSORS, cov="HC1")
-    np.testing.assert_allclose(ours.params, ref_hc1.params[REGRESSORS], rtol=0, atol=1e-8)
-    np.testing.assert_allclose(ours.bse, ref_hc1.bse[REGRESSORS], rtol=0, atol=1e-8)
-    np.testing.assert_allclose(ours.fitted.to_numpy(), ref_hc1.fittedvalues.to_numpy(),
+    # statsmodels is a valid reference for the coefficients, for HC0 and for one-way clusters
+    # (not for HC1: its GLM silently returns HC0 when asked for HC1)
+    ref_hc0 = direct_glm(sim, REGRESSORS, cov_type="HC0")
+    ours = fit_ppml(sim, "flow", REGRESSORS, cov="HC0")
+    np.testing.assert_allclose(ours.params, ref_hc0.params[REGRESSORS], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(ours.bse, ref_hc0.bse[REGRESSORS], rtol=1e-7)
+    np.testing.assert_allclose(ours.fitted.to_numpy(), ref_hc0.fittedvalues.to_numpy(),
                                rtol=1e-8)
-    assert ours.pseudo_r2 == pytest.approx(1 - ref_hc1.llf / ref_hc1.llnull, rel=1e-10)
+    assert ours.pseudo_r2 == pytest.approx(1 - ref_hc0.llf / ref_hc0.llnull, rel=1e-10)
 
     groups = pd.factorize(sim["orig"])[0]
     ref_cl = direct_glm(sim, REGRESSORS, cov_type="cluster", cov_kwds={"groups": groups})
@@ -127,6 +133,184 @@ def test_agrees_with_direct_statsmodels_fit(sim):
     ci = ref_cl.conf_int(alpha=0.05).loc[REGRESSORS].to_numpy()
     np.testing.assert_allclose(ours_cl.conf_int.to_numpy(), ci, rtol=0, atol=1e-6)
     assert ours_cl.cov_type == "cluster(orig)"
+
+
+# ------------------------------------------------------------- covariance, computed by hand
+
+
+def explicit_design(df: pd.DataFrame, regressors, fe=("orig", "dest")) -> np.ndarray:
+    """Intercept, one dummy per fixed-effect level but the first, regressors (numpy only)."""
+    blocks = [np.ones((len(df), 1))]
+    for column in fe:
+        levels = sorted(df[column].unique())
+        blocks.append(np.column_stack([(df[column] == lev).to_numpy(float)
+                                       for lev in levels[1:]]))
+    blocks.append(df[list(regressors)].to_numpy(float))
+    return np.hstack(blocks)
+
+
+def hand_sandwich(x, y, mu, weights=True):
+    """Bread and HC0 meat worked out with numpy: B = (X'WX)^-1 (W = diag(mu), or I for
+    OLS), M = X' diag(e^2) X with e = y - mu."""
+    w = mu if weights else np.ones_like(mu)
+    bread = np.linalg.inv(x.T @ np.diag(w) @ x)
+    e = y - mu
+    meat = x.T @ np.diag(e**2) @ x
+    return bread, meat
+
+
+@pytest.fixture(scope="module")
+def small():
+    """A small made-up problem (test fixture, not data): 6 regions, 30 directed pairs,
+    Poisson flows with origin and destination effects."""
+    rng = np.random.default_rng(8)
+    regions = list("ABCDEF")
+    rows = [(o, d) for o in regions for d in regions if o != d]
+    df = pd.DataFrame(rows, columns=["orig", "dest"])
+    df["x1"] = rng.normal(size=len(df))
+    df["x2"] = rng.integers(0, 2, len(df)).astype(float)
+    a = dict(zip(regions, rng.normal(0, 0.7, 6)))
+    b = dict(zip(regions, rng.normal(0, 0.7, 6)))
+    eta = 2.0 + df["orig"].map(a) + df["dest"].map(b) - 0.6 * df["x1"] + 0.4 * df["x2"]
+    df["flow"] = rng.poisson(np.exp(eta.to_numpy()))
+    df["pair"] = [min(o, d) + max(o, d) for o, d in rows]
+    return df
+
+
+def test_ppml_hc0_hc1_nonrobust_equal_the_sandwich_by_hand(small):
+    x = explicit_design(small, ["x1", "x2"])
+    y = small["flow"].to_numpy(float)
+    n, k = x.shape
+    assert k == np.linalg.matrix_rank(x) == 1 + 5 + 5 + 2
+    fits = {cov: fit_ppml(small, "flow", ["x1", "x2"], cov=cov)
+            for cov in ("HC0", "HC1", "nonrobust")}
+    mu = fits["HC0"].fitted.to_numpy()
+    assert fits["HC0"].converged and (small["flow"] == 0).any()
+    # the fitted mean solves the Poisson score equations X'(y - mu) = 0 of this design
+    np.testing.assert_allclose(x.T @ (y - mu), 0, atol=1e-6)
+    bread, meat = hand_sandwich(x, y, mu)
+    hc0 = bread @ meat @ bread
+    expected = {"HC0": hc0, "HC1": hc0 * n / (n - k), "nonrobust": bread}
+    z = 1.959963984540054  # standard normal 97.5% quantile
+    for cov, fit in fits.items():
+        se = np.sqrt(np.diag(expected[cov]))[-2:]
+        np.testing.assert_allclose(fit.bse.to_numpy(), se, rtol=1e-6)
+        coef = fit.params.to_numpy()
+        np.testing.assert_allclose(fit.conf_int["ci_low"], coef - z * se, rtol=1e-6)
+        np.testing.assert_allclose(fit.conf_int["ci_high"], coef + z * se, rtol=1e-6)
+        p = [math.erfc(abs(c / s) / math.sqrt(2)) for c, s in zip(coef, se)]  # 2 P(Z > |z|)
+        np.testing.assert_allclose(fit.pvalues.to_numpy(), p, rtol=1e-6, atol=1e-12)
+        assert fit.cov_type == cov
+    assert fits["HC1"].cov_factor == n / (n - k) and fits["HC0"].cov_factor == 1.0
+    assert fits["HC1"].cov_factor_formula.startswith(f"n/(n-k) = {n}/{n - k} = ")
+
+
+def test_hc1_over_hc0_is_exactly_sqrt_n_over_n_minus_k(sim):
+    # k counts the intercept, the 14 + 14 fixed-effect dummies and the 2 regressors
+    n, k = 210, 1 + 14 + 14 + 2
+    hc0 = fit_ppml(sim, "flow", REGRESSORS, cov="HC0")
+    hc1 = fit_ppml(sim, "flow", REGRESSORS, cov="HC1")
+    np.testing.assert_allclose(hc1.bse / hc0.bse, np.sqrt(n / (n - k)), rtol=1e-12)
+    assert hc1.cov_factor == pytest.approx(n / (n - k), rel=1e-15)
+    # the same for log-linear OLS, on the positive flows only
+    n_pos = int((sim["flow"] > 0).sum())
+    ols0 = fit_loglinear_ols(sim, "flow", REGRESSORS, cov="HC0")
+    ols1 = fit_loglinear_ols(sim, "flow", REGRESSORS, cov="HC1")
+    np.testing.assert_allclose(ols1.bse / ols0.bse, np.sqrt(n_pos / (n_pos - k)), rtol=1e-12)
+
+
+def test_cluster_robust_correction_by_hand(small):
+    x = explicit_design(small, ["x1", "x2"])
+    y = small["flow"].to_numpy(float)
+    n, k = x.shape
+    fit = fit_ppml(small, "flow", ["x1", "x2"], cluster="pair")
+    mu = fit.fitted.to_numpy()
+    bread, _ = hand_sandwich(x, y, mu)
+    scores = pd.DataFrame(x * (y - mu)[:, None]).groupby(small["pair"].to_numpy()).sum()
+    meat = scores.to_numpy().T @ scores.to_numpy()
+    g = small["pair"].nunique()
+    assert g == 15
+    factor = g / (g - 1) * (n - 1) / (n - k)
+    se = np.sqrt(np.diag(factor * bread @ meat @ bread))[-2:]
+    np.testing.assert_allclose(fit.bse.to_numpy(), se, rtol=1e-6)
+    assert fit.cov_factor == pytest.approx(factor, rel=1e-14)
+    assert fit.cov_factor_formula.startswith("G/(G-1) * (n-1)/(n-k) = 15/14 * 29/17")
+    # a cluster defined by a combination of columns: one-way, on the pair's identity
+    combo = fit_ppml(small.assign(lo=small["pair"].str[0], hi=small["pair"].str[1]), "flow",
+                     ["x1", "x2"], cluster=("lo", "hi"))
+    np.testing.assert_allclose(combo.bse, fit.bse, rtol=1e-12)
+
+
+def test_ols_covariances_by_hand_with_t_inference(small):
+    positive = small[small["flow"] > 0].reset_index(drop=True)
+    x = explicit_design(positive, ["x1", "x2"])
+    log_y = np.log(positive["flow"].to_numpy(float))
+    n, k = x.shape
+    beta = np.linalg.lstsq(x, log_y, rcond=None)[0]
+    fitted = x @ beta
+    e = log_y - fitted
+    bread, meat = hand_sandwich(x, log_y, fitted, weights=False)
+    scores = pd.DataFrame(x * e[:, None]).groupby(positive["orig"].to_numpy()).sum().to_numpy()
+    g = positive["orig"].nunique()
+    expected = {
+        "nonrobust": (e @ e / (n - k) * bread, n - k),
+        "HC0": (bread @ meat @ bread, n - k),
+        "HC1": (n / (n - k) * bread @ meat @ bread, n - k),
+        "cluster": (g / (g - 1) * (n - 1) / (n - k) * bread @ scores.T @ scores @ bread, g - 1),
+    }
+    for cov, (matrix, df) in expected.items():
+        kwargs = {"cluster": "orig"} if cov == "cluster" else {"cov": cov}
+        fit = fit_loglinear_ols(small, "flow", ["x1", "x2"], **kwargs)
+        np.testing.assert_allclose(fit.params.to_numpy(), beta[-2:], rtol=1e-9)
+        se = np.sqrt(np.diag(matrix))[-2:]
+        np.testing.assert_allclose(fit.bse.to_numpy(), se, rtol=1e-9)
+        q = stats.t.ppf(0.975, df)
+        np.testing.assert_allclose(fit.conf_int["ci_high"], beta[-2:] + q * se, rtol=1e-9)
+        np.testing.assert_allclose(fit.pvalues,
+                                   2 * stats.t.sf(np.abs(beta[-2:] / se), df), rtol=1e-9)
+
+
+@pytest.mark.parametrize("cov", ["HC2", "HC3", "hc1", "cluster", None, "HAC"])
+def test_unimplemented_covariance_is_refused(small, cov):
+    for fit in (fit_ppml, fit_loglinear_ols):
+        with pytest.raises(InputError, match="not implemented"):
+            fit(small, "flow", ["x1", "x2"], cov=cov)
+
+
+# ------------------------------------------------------------- no estimate exists
+
+
+@pytest.mark.parametrize("fe", [(), ("orig", "dest"), (("orig", "dest"),)])
+@pytest.mark.parametrize("separation", ["fe+lp", "fe", "none"])
+def test_all_zero_flows_say_no_estimate_exists(small, fe, separation):
+    zeros = small.assign(flow=0)
+    with pytest.raises(ModelError, match=r"every flow in column 'flow' is zero in the 30 "
+                                         r"row\(s\).*no PPML estimate exists") as info:
+        fit_ppml(zeros, "flow", ["x1", "x2"], fe=fe, separation=separation)
+    assert "nan" not in str(info.value).lower()
+    with pytest.raises(ModelError, match="every flow in column 'flow' is zero.*positive flows"):
+        fit_loglinear_ols(zeros, "flow", ["x1", "x2"], fe=fe)
+
+
+def test_no_positive_flow_left_in_fixed_effect_design(small):
+    # every positive flow sits in a row with a missing regressor: the rows left all have zero
+    # flows, so with origin and destination effects every group is separated
+    data = small.copy()
+    data.loc[data["flow"] > 0, "x1"] = np.nan
+    data.loc[data.index[:4], "flow"] = 0
+    data.loc[data.index[:4], "x1"] = 0.5
+    n_left = int(data["x1"].notna().sum())
+    for separation in ("fe+lp", "fe", "none"):
+        with pytest.raises(ModelError, match=rf"zero in the {n_left} row\(s\) left after "
+                                             "dropping rows with missing values"):
+            fit_ppml(data, "flow", ["x1", "x2"], separation=separation)
+
+
+@pytest.mark.parametrize("kwargs", [{"maxiter": 0}, {"maxiter": 2.5}, {"tol": 0},
+                                    {"tol": float("nan")}, {"tol": -1e-8}])
+def test_bad_iteration_settings_are_refused(small, kwargs):
+    with pytest.raises(InputError):
+        fit_ppml(small, "flow", ["x1", "x2"], **kwargs)
 
 
 def test_fixed_effect_spellings_and_interactions(sim):
@@ -145,10 +329,14 @@ def test_fixed_effect_spellings_and_interactions(sim):
         [panel[REGRESSORS], orig_year.iloc[:, 1:], dest_year.iloc[:, 1:].drop(columns="BGD2024")],
         axis=1,
     )
-    ref = sm.GLM(panel["flow"].astype(float), sm.add_constant(x),
-                 family=sm.families.Poisson()).fit(cov_type="HC1")
+    design = sm.add_constant(x)
+    ref = sm.GLM(panel["flow"].astype(float), design,
+                 family=sm.families.Poisson()).fit(cov_type="HC0")
     np.testing.assert_allclose(fit.params, ref.params[REGRESSORS], rtol=0, atol=1e-8)
-    np.testing.assert_allclose(fit.bse, ref.bse[REGRESSORS], rtol=0, atol=1e-8)
+    # HC1 = HC0 * n / (n - k), k the rank of the full design (statsmodels' HC0 is right)
+    n, k = len(panel), np.linalg.matrix_rank(design.to_numpy())
+    assert k == design.shape[1] == 1 + 29 + 28 + 2
+    np.testing.assert_allclose(fit.bse, ref.bse[REGRESSORS] * np.sqrt(n / (n - k)), rtol=1e-7)
     assert any("collinear" in d for d in fit.diagnostics["note"])
     assert fit.nobs == 420
 
@@ -315,3 +503,23 @@ def test_bad_specification_raises_model_error(sim):
         fit_ppml(sim, "flow", ["orig_gdp", "orig"], fe=("orig",))
     with pytest.raises(ModelError, match="observation"):
         fit_ppml(sim.head(3), "flow", REGRESSORS)
+
+
+def test_distance_decay_default_is_the_hc1_sandwich_by_hand(small):
+    # mixedmig.indices.distance_decay fits through fit_ppml with cov="HC1" by default
+    regions = list("ABCDEF")
+    frame = small.assign(log_d=small["x1"] + 3.0)
+    od = frame.pivot(index="orig", columns="dest", values="flow").reindex(
+        index=regions, columns=regions).fillna(0.0)
+    dist = np.exp(frame.pivot(index="orig", columns="dest", values="log_d").reindex(
+        index=regions, columns=regions).fillna(1.0))
+    fit = distance_decay(od, dist)
+    x = explicit_design(frame, ["log_d"])
+    y = frame["flow"].to_numpy(float)
+    beta = fit_ppml(frame, "flow", ["log_d"], cov="HC0")
+    mu = beta.fitted.to_numpy()
+    bread, meat = hand_sandwich(x, y, mu)
+    n, k = x.shape
+    se = np.sqrt(np.diag(n / (n - k) * bread @ meat @ bread))[-1]
+    assert fit.elasticity == pytest.approx(beta.params["log_d"], rel=1e-8)
+    assert fit.se == pytest.approx(se, rel=1e-6)

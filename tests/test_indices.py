@@ -336,3 +336,43 @@ def test_distance_decay_drops_an_origin_without_migrants():
     assert len(fit.dropped) == 14 and set(fit.dropped["orig"]) == {"SGP"}
     assert fit.dropped["reason"].str.contains("orig=SGP").all()
     assert np.isfinite(fit.elasticity)
+
+
+# ------------------------------------------------------------------------------------------
+# issue 8: the migration-weighted Gini convention of the R package migration.indices
+# ------------------------------------------------------------------------------------------
+
+
+def test_migration_weighted_gini_states_and_reproduces_the_r_convention():
+    # migration.indices' documented examples (R/gini.R): migration.hyp is the Plane & Mulligan
+    # table (R fills column-major: matrix(c(0, 20, 30, 10, 0, 30, 10, 20, 0), 3, 3)), and
+    # migration.weighted.gini.in(migration.hyp) = 0.1222222; migration.hyp2 =
+    # matrix(c(0, 30, 20, 20, 0, 20, 20, 50, 0), 3, 3) gives
+    # migration.weighted.gini.out(migration.hyp2) = 0.02083333. R computes
+    # sum(G_in * rowSums(m) / M) / n and sum(G_out * colSums(m) / M) / n.
+    from mixedmig.indices import migration_field_gini, migration_weighted_gini
+
+    hyp = pd.DataFrame([[0, 10, 10], [20, 0, 20], [30, 30, 0]], index=list("ABC"),
+                       columns=list("ABC"))
+    hyp2 = pd.DataFrame([[0, 20, 20], [30, 0, 50], [20, 20, 0]], index=list("ABC"),
+                        columns=list("ABC"))
+    m, m2 = hyp.to_numpy(float), hyp2.to_numpy(float)
+    # hand-worked field Ginis (corrected, 2 (n - 2) = 2): G_in(hyp) = |10-20|/(2*50)... etc.
+    g_in = np.array([abs(20 - 30) * 2 / (2 * 50), abs(10 - 30) * 2 / (2 * 40),
+                     abs(10 - 20) * 2 / (2 * 30)])           # 0.2, 0.5, 1/3
+    g_out2 = np.array([0.0, abs(30 - 50) * 2 / (2 * 80), 0.0])  # 0, 0.25, 0
+    np.testing.assert_allclose(migration_field_gini(hyp, "in"), g_in)
+    np.testing.assert_allclose(migration_field_gini(hyp2, "out"), g_out2)
+    # R's convention (swapped weights, / n) reproduces R's documented values ...
+    assert (g_in * m.sum(axis=1)).sum() / (3 * m.sum()) == pytest.approx(0.1222222, abs=1e-7)
+    assert (g_out2 * m2.sum(axis=0)).sum() / (3 * m2.sum()) == pytest.approx(0.02083333,
+                                                                              abs=1e-8)
+    # ... while mixedmig returns Bell et al.'s weighted mean: in-fields by D_j, out by O_i
+    assert migration_weighted_gini(hyp, "in") == pytest.approx((g_in * m.sum(axis=0)).sum()
+                                                               / m.sum())  # 1/3
+    assert migration_weighted_gini(hyp2, "out") == pytest.approx(0.25 * 80 / 160)  # 0.125
+    # and the docstring states both differences and the formula R uses
+    doc = " ".join(migration_weighted_gini.__doc__.split())
+    assert "divides by the number of regions ``n``" in doc
+    assert "swaps the weights" in doc
+    assert "MWG^I_R = sum_j G^I_j O_j / (n M)" in doc and "0.1222222" in doc

@@ -446,17 +446,37 @@ def test_simulation_is_deterministic_under_seed():
     assert set(labels.unique()) <= {"reintegrated", "re_migrated", "re_trafficked"}
 
 
+def test_max_steps_below_the_shortest_route_is_rejected_before_simulating():
+    # From state 2 of the gambler's chain (0..4) the shortest route to 0 or 4 takes 2 steps
+    # (2 -> 1 -> 0 or 2 -> 3 -> 4), so with max_steps=1 no case can ever be absorbed. Old
+    # behaviour: simulate, then report all 1,000 cases 'not absorbed'.
+    with pytest.raises(InputError, match=r"shortest route to an absorbing state takes 2 steps"
+                                         r".*at least 2"):
+        simulate_pathways(gambler_chain(), 1_000, seed=1, max_steps=1)
+    # a made-up chain a -> b -> c -> x needs 3 steps; 3 is enough
+    chain = PathwayModel({"a": {"b": COMPLEMENT}, "b": {"c": COMPLEMENT},
+                          "c": {"x": COMPLEMENT}})
+    with pytest.raises(InputError, match="takes 3 steps"):
+        simulate_pathways(chain, 10, seed=1, max_steps=2)
+    assert simulate_pathways(chain, 10, seed=1, max_steps=3).converged
+
+
 def test_max_steps_leaves_cases_unabsorbed():
-    # From state 2 of the gambler's chain nobody is absorbed in one step.
-    sim = simulate_pathways(gambler_chain(), 1_000, seed=1, max_steps=1, record_visits=False)
+    # With max_steps=2 a case from state 2 is absorbed iff its two moves go the same way:
+    # probability p^2 + q^2 = 0.16 + 0.36 = 0.52 at p = 0.4, so about 480 of 1,000 are not.
+    p = GAMBLER_P
+    sim = simulate_pathways(gambler_chain(), 1_000, seed=1, max_steps=2, record_visits=False)
     table = sim.absorption_table()
     assert list(table.index) == ["0", "4", "not_absorbed"]
-    assert table.loc["not_absorbed", "count"] == 1_000
-    assert (sim.steps == 1).all() and sim.visits is None
-    assert not sim.converged and sim.iterations == 1
-    assert "1000 not absorbed within max_steps=1" in sim.message
-    with pytest.raises(ConvergenceError, match="not absorbed within max_steps=1"):
-        simulate_pathways(gambler_chain(), 1_000, seed=1, max_steps=1, strict=True)
+    open_cases = int(table.loc["not_absorbed", "count"])
+    expected = 1_000 * (1 - p**2 - (1 - p) ** 2)
+    assert abs(open_cases - expected) < 5 * math.sqrt(1_000 * 0.25)
+    assert (sim.steps[~sim.absorbed] == 2).all() and (sim.steps <= 2).all()
+    assert sim.visits is None
+    assert not sim.converged and sim.iterations == 2
+    assert f"{open_cases} not absorbed within max_steps=2" in sim.message
+    with pytest.raises(ConvergenceError, match="not absorbed within max_steps=2"):
+        simulate_pathways(gambler_chain(), 1_000, seed=1, max_steps=2, strict=True)
     with pytest.raises(InputError, match="visits were not recorded"):
         sim.mean_visits()
 

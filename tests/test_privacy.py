@@ -112,6 +112,8 @@ def test_laos_2021_hand_example():
     assert result.provenance == {
         "suppression_threshold": 10,
         "method": result.provenance["method"],
+        "protection_rule": result.provenance["protection_rule"],
+        "markers": "one marker for every hidden cell",
         "n_primary": 1,
         "n_secondary": 3,
         "suppress_zeros": False,
@@ -121,7 +123,10 @@ def test_laos_2021_hand_example():
     }
     json.dumps(result.provenance)  # manifest-ready: plain Python types only
     published = result.as_published()
-    assert published.to_numpy().tolist() == [["[c]", "[c]", "92"], ["<10", "[c]", "18"], ["35", "75", "110"]]
+    # one marker for every hidden cell (the form the protection rule covers) ...
+    assert published.to_numpy().tolist() == [["[c]", "[c]", "92"], ["[c]", "[c]", "18"], ["35", "75", "110"]]
+    # ... and distinct markers only when asked for
+    assert result.as_published(primary_marker="<10").loc["male", "adult"] == "<10"
 
 
 def test_threshold_is_strict():
@@ -153,7 +158,7 @@ def test_single_column_table_with_column_total_only():
     assert "Total" not in result.table.columns
     intervals = disclosure_intervals(result)
     assert intervals[["lower", "upper"]].to_numpy().tolist() == [[0.0, 5.0], [0.0, 5.0]]
-    assert result.as_published().loc[["Japan", "Singapore"], "rescued"].tolist() == ["5", "<5"]
+    assert result.as_published().loc[["Japan", "Singapore"], "rescued"].tolist() == ["5", "[c]"]
 
 
 def test_a_cell_that_its_own_total_reveals_raises():
@@ -256,7 +261,13 @@ def test_no_small_cell_is_published_and_none_can_be_recovered(table, k, suppress
             values.sum(axis=0) if col_totals else None,
         )
         small = (values < k) & ((values > 0) | suppress_zeros)
-        assert any(small[cell] and upper - lower < 0.5 for cell, (lower, upper) in everything_hidden.items())
+        smallest = np.full(values.shape, np.inf)
+        if row_totals:
+            smallest = np.minimum(smallest, values.sum(axis=1, keepdims=True))
+        if col_totals:
+            smallest = np.minimum(smallest, values.sum(axis=0, keepdims=True))
+        assert any(small[cell] and (upper - lower < 0.5 or upper < min(k, smallest[cell]) - 1e-7)
+                   for cell, (lower, upper) in everything_hidden.items())
         return
 
     hidden = result.suppressed.to_numpy()
@@ -291,6 +302,11 @@ def test_no_small_cell_is_published_and_none_can_be_recovered(table, k, suppress
     for cell, (lower, upper) in intervals.items():
         assert lower - 1e-7 <= values[cell] <= upper + 1e-7
         assert upper - lower >= 1 - 1e-7  # integral end points (totally unimodular system)
+        # the protection rule: a small cell may reach k (or the smallest total containing it)
+        if 0 < values[cell] < k:
+            reach = min([k] + ([values[cell[0]].sum()] if row_totals else [])
+                        + ([values[:, cell[1]].sum()] if col_totals else []))
+            assert upper >= reach - 1e-7
 
     # the module's own audit agrees with the independent one
     own = disclosure_intervals(result)
@@ -301,17 +317,26 @@ def test_no_small_cell_is_published_and_none_can_be_recovered(table, k, suppress
 
 def test_complements_fixed_by_the_totals_are_published_not_hidden():
     # Table found by a seeded random search (numpy default_rng(11), sparse 3 x 3 tables;
-    # not data). Protecting 3 (k = 4) first routes through the all-zero row r0, but a row
-    # whose published total is 0 determines its cells, so hiding them protects nothing:
-    # they are published and the cycle goes through r2 instead. 3 can then move down by up
-    # to 3 along r1c1 -> r1c2 -> r2c2 -> r2c1, so its interval is [0, 3].
+    # not data). Protecting 3 (k = 4) may first route through the all-zero row r0 or the
+    # 4 of column c0, but a row whose published total is 0 determines its cells, and the 4
+    # is the whole of its column total: hiding them protects nothing, so they are published
+    # and the cycle goes through r2 instead. 3 can then move down by up to 3 along
+    # r1c1 -> r1c2 -> r2c2 -> r2c1, and up to 3 (its column total), so its interval is [0, 3].
     table = pd.DataFrame([[0, 0, 0], [4, 3, 0], [0, 0, 19]], index=["r0", "r1", "r2"], columns=["c0", "c1", "c2"])
     result = suppress_small_cells(table, 4)
     assert not result.suppressed.loc["r0"].any()
     published = result.diagnostics[result.diagnostics["check"] == "complement_published"]
-    assert published["note"].str.contains("determined by the published totals").sum() == 3
-    assert sorted(published["value"]) == [("r0", "c0"), ("r0", "c1"), ("r0", "c2")]
-    intervals = attacker_intervals(*attacker_view(result))
+    assert published["note"].str.contains("determined by the published totals").all()
+    assert len(published) >= 1
+    cells, row_totals, col_totals = attacker_view(result)
+    for row, column in published["value"]:
+        i, j = int(row[1:]), int(column[1:])
+        assert not result.suppressed.at[row, column]
+        rehidden = cells.copy()
+        rehidden[i, j] = np.nan  # hiding it again: the totals still pin it
+        lower, upper = attacker_intervals(rehidden, row_totals, col_totals)[(i, j)]
+        assert lower == upper == table.at[row, column]
+    intervals = attacker_intervals(cells, row_totals, col_totals)
     assert intervals[(1, 1)] == pytest.approx((0.0, 3.0), abs=1e-9)
     assert all(upper - lower >= 1 - 1e-7 for lower, upper in intervals.values())
 

@@ -370,8 +370,26 @@ def test_commit_referral_figures():
     assert round(813 / 1817, 3) == 0.447
     derived = commit.loc[(2014, "persons_referred_supported")]
     assert derived["reliability"] == "computed" and "NOT published" in derived["note"]
-    # 2,911 / 2,510 - 1 = 15.98% rounds to the published +16%
+    # 2,911 / 2,509 - 1 = 16.02% rounds to the published +16%
     assert round(100 * (2911 / derived["value"] - 1)) == 16
+
+
+def test_commit_2014_referrals_are_rounded_once_from_the_published_figures():
+    # Published: 2,911 in 2015, +16% on 2014. The 2014 count is 2,911 / 1.16 rounded once:
+    # 2,509.4827... -> 2,509 (rounding first to 2,509.5 and then to 2,510 rounds twice).
+    quotient = Decimal(2911) / Decimal("1.16")
+    assert Decimal("2509.48") < quotient < Decimal("2509.49")
+    expected = int(quotient.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    assert expected == 2509
+    commit = data.load("commit_referrals").set_index(["year", "measure"])
+    derived = commit.loc[(2014, "persons_referred_supported")]
+    assert derived["value"] == expected
+    assert "2,911 / 1.16 = 2,509.48" in derived["note"] and "2,509.5" not in derived["note"]
+    assert "rounded once to 2,509" in derived["note"]
+    # the range the rounded +16% allows: every N with round(100 * (2911 / N - 1)) == 16
+    allowed = [n for n in range(2400, 2600) if round(100 * (2911 / n - 1)) == 16]
+    assert (allowed[0], allowed[-1]) == (2499, 2520)
+    assert f"from {allowed[0]:,} to {allowed[-1]:,}" in derived["note"]
     assert set(commit.loc[commit["reliability"] == "read"].index.get_level_values("year")) \
         == {2015, 2017}
 

@@ -44,7 +44,7 @@ import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import yaml
@@ -1191,16 +1191,22 @@ def build_commit() -> Table:
                 "note": note}
 
     low, high = 2911 / D("1.165"), 2911 / D("1.155")
+    # 2014 = 2015 / (1 + 16%), rounded once, from the published figures: 2,911 / 1.16 =
+    # 2,509.48 -> 2,509 (rounding the quotient to 2,509.5 first and then to 2,510 rounds twice).
+    quotient = D("2911") / D("1.16")
+    derived_2014 = int(quotient.quantize(D("1"), rounding=ROUND_HALF_UP))
     rows = [
         row(2015, "persons_referred_supported", 2911, "persons", "read", "UN-ACT APR 2015",
             "trafficked persons referred and supported through COMMIT national and "
             "transnational mechanisms, six GMS countries combined"),
         row(2015, "pct_change_on_previous_year", 16, "percent", "read", "UN-ACT APR 2015",
             "published as +16% on 2014"),
-        row(2014, "persons_referred_supported", 2510, "persons", "computed", "UN-ACT APR 2015",
-            f"NOT published: derived as 2,911 / 1.16 = 2,509.5, rounded. The +16% is itself "
-            f"rounded, so any 2014 count from {math.ceil(low):,} to {math.floor(high):,} is "
-            f"consistent with it (2,911 / 1.165 = {low:.1f}; 2,911 / 1.155 = {high:.1f})"),
+        row(2014, "persons_referred_supported", derived_2014, "persons", "computed",
+            "UN-ACT APR 2015",
+            f"NOT published: derived from the published 2,911 (2015) and +16% as 2,911 / 1.16 "
+            f"= {quotient:,.2f}, rounded once to {derived_2014:,}. The +16% is itself rounded, "
+            f"so any 2014 count from {math.ceil(low):,} to {math.floor(high):,} is consistent "
+            f"with it (2,911 / 1.165 = {low:.1f}; 2,911 / 1.155 = {high:.1f})"),
         row(2017, "persons_referred_supported", 1817, "persons", "read", "UN-ACT APR 2017",
             "trafficked persons supported through COMMIT's national and transnational "
             "referral mechanisms"),

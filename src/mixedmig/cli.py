@@ -10,9 +10,11 @@
     mixedmig reproduce                     build, then execute every notebook
     mixedmig student-copies OUT            notebooks without solution cells, for teaching
 
-Errors of the package (:class:`mixedmig.errors.MixedmigError`) are printed as one line
-``mixedmig: error: ...`` naming the file, line and column where that applies, and the command exits
-with status 2.
+Errors of the package (:class:`mixedmig.errors.MixedmigError`) are printed as
+``mixedmig: error: ...`` naming the file, line and column where that applies, one line per problem
+when validation found several (then a line counting them), and the command exits with status 2.
+Everything printed from a file (cell values, column names, paths) is escaped, so control
+characters and ANSI escape sequences never reach the terminal raw.
 """
 
 from __future__ import annotations
@@ -37,25 +39,54 @@ def _cmd_list(args) -> int:
     return 0
 
 
+def _report(exc: MixedmigError) -> None:
+    """Print a package error to stderr: every listed problem on its own line, escaped."""
+    from .data.schema import _printable
+
+    problems = getattr(exc, "problems", None)
+    if not problems:
+        print(f"mixedmig: error: {_printable(exc, limit=None, keep_newlines=True)}",
+              file=sys.stderr)
+        return
+    for problem in problems:
+        print(f"mixedmig: error: {_printable(problem, limit=None)}", file=sys.stderr)
+    total = getattr(exc, "problem_count", len(problems))
+    where = f" in {problems[0].path}" if problems[0].path else ""
+    unlisted = total - len(problems)
+    print(f"mixedmig: {total} problem(s){where}"
+          + (f"; the first {len(problems)} are listed, {unlisted} more are not" if unlisted
+             else ""), file=sys.stderr)
+
+
 def _cmd_validate(args) -> int:
     from . import data
+    from .data.schema import _printable
 
     if args.file is None:
         if args.schema is not None:
             raise InputError(
                 "--schema needs a FILE to validate: mixedmig validate FILE --schema NAME"
             )
-        result = data.validate_all()
-        for row in result.itertuples():
-            print(f"ok  {row.name} ({row.rows} rows)")
-        return 0
+        failed = 0
+        for name in data.dataset_names():  # every table is checked, even after a failure
+            try:
+                frame = data.load(name)
+            except MixedmigError as exc:
+                failed += 1
+                _report(exc)
+                continue
+            print(f"ok  {name} ({len(frame)} rows)")
+        if failed:
+            print(f"mixedmig: {failed} table(s) failed", file=sys.stderr)
+        return 2 if failed else 0
     if args.schema is None:
         raise InputError(
             "name the schema to check against: mixedmig validate FILE --schema NAME "
             "(NAME is one of the tables listed by `mixedmig list`)"
         )
-    frame = data.validate_file(args.file, args.schema)
-    print(f"ok  {args.file} matches schema '{args.schema}' ({len(frame)} rows)")
+    frame = data.validate_file(args.file, args.schema, max_problems=args.max_problems)
+    print(f"ok  {_printable(args.file, limit=None)} matches schema "
+          f"'{_printable(args.schema, limit=None)}' ({len(frame)} rows)")
     return 0
 
 
@@ -137,10 +168,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate every curated table, or your own CSV against a named schema",
         description="Without FILE: load every table in data/raw (sha256 + schema). With FILE "
         "and --schema NAME: check a CSV of your own against the schema of table NAME. "
-        "Exits non-zero with a message naming file, line and column on the first problem.",
+        "Every problem is reported, one line each naming file, line and column and the fix "
+        "(up to --max-problems, with a count of the rest); exits with status 2 if any.",
     )
     p.add_argument("file", nargs="?", help="a CSV file to check (optional)")
     p.add_argument("--schema", help="name of the curated table whose schema FILE must follow")
+    p.add_argument("--max-problems", type=int, default=50, metavar="N",
+                   help="list at most N problems (default 50; all are counted)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("hash", help="print the sha256 of files (to record in a manifest)")
@@ -192,7 +226,9 @@ def main(argv=None) -> int:
     -------
     int
         Exit status: 0 on success, 2 when the package raised a
-        :class:`mixedmig.errors.MixedmigError` (printed to stderr as ``mixedmig: error: ...``).
+        :class:`mixedmig.errors.MixedmigError` (printed to stderr as ``mixedmig: error: ...``,
+        one line per problem found by validation) or a curated table failed
+        ``mixedmig validate``.
         Usage errors exit through argparse (``SystemExit`` with status 2).
 
     Examples
@@ -206,7 +242,7 @@ def main(argv=None) -> int:
     try:
         return args.func(args)
     except MixedmigError as exc:
-        print(f"mixedmig: error: {exc}", file=sys.stderr)
+        _report(exc)
         return 2
 
 

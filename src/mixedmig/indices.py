@@ -639,14 +639,31 @@ def migration_weighted_gini(od, field: str = "both", corrected: bool = True) -> 
     Notes
     -----
     ``MWG^I = sum_j G^I_j D_j / M`` (in-migration fields weighted by in-migration),
-    ``MWG^O = sum_i G^O_i O_i / M``; ``field="both"`` gives ``(MWG^I + MWG^O) / 2``.  The R
-    package migration.indices (0.3.1) documents a further division by n, giving values n
-    times smaller; this function returns the weighted mean itself.
+    ``MWG^O = sum_i G^O_i O_i / M``; ``field="both"`` gives ``(MWG^I + MWG^O) / 2``
+    (Bell et al. 2002: each field Gini weighted by the region's share of the migrants in
+    that field, ``D_j`` = column sum = in-migrants of j, ``O_i`` = row sum = out-migrants).
+
+    The R package migration.indices (Daróczi & Bálint; ``migration.weighted.gini.in``,
+    ``.out`` and ``.mean``) computes something else, in two ways:
+
+    * it divides by the number of regions ``n``: its result is a mean over regions of the
+      weighted Ginis, not the weighted mean;
+    * it swaps the weights: the in-field Gini of ``j`` is weighted by ``rowSums`` (``O_j``,
+      j's out-migrants) and the out-field Gini of ``i`` by ``colSums`` (``D_i``).
+
+    So R gives ``MWG^I_R = sum_j G^I_j O_j / (n M)`` and ``MWG^O_R = sum_i G^O_i D_i / (n M)``.
+    On its example matrix ``migration.hyp`` (the Plane & Mulligan table below)
+    ``migration.weighted.gini.in`` returns ``(0.2 * 20 + 0.5 * 40 + (1/3) * 60) / (3 * 120)
+    = 0.1222222`` where this function returns ``(0.2 * 50 + 0.5 * 40 + (1/3) * 30) / 120 =
+    0.3333333``.  Neither is a rescaling of the other: only when every region's in- and
+    out-migration are equal (``D_j = O_j``) is R's value this one divided by ``n``.
 
     References
     ----------
     Bell, M. et al. (2002). *Journal of the Royal Statistical Society A* 165(3):435-464.
     Plane, D. A. & Mulligan, G. F. (1997). *Demography* 34(2):251-262.
+    Daróczi, G. & Bálint, L. migration.indices: Migration indices (R package), functions
+    ``migration.weighted.gini.in`` / ``.out`` / ``.mean``.
 
     Examples
     --------
@@ -655,6 +672,13 @@ def migration_weighted_gini(od, field: str = "both", corrected: bool = True) -> 
     ...                   index=list("ABC"), columns=list("ABC"))  # Plane & Mulligan (1997)
     >>> round(migration_weighted_gini(od, "in"), 6), round(migration_weighted_gini(od), 6)
     (0.333333, 0.166667)
+
+    The R convention of migration.indices, rebuilt from the field Ginis (weights swapped,
+    divided by n), reproduces its documented 0.1222222:
+
+    >>> g, m = migration_field_gini(od, "in"), od.to_numpy()
+    >>> round(float((g * m.sum(axis=1)).sum() / (len(od) * m.sum())), 7)
+    0.1222222
     """
     if field not in _FIELDS + ("both",):
         raise InputError(f"field={field!r} must be 'in', 'out' or 'both'")

@@ -2,39 +2,74 @@
 
 A table of counts of people (victims identified, cases referred, ...) can identify
 someone when a cell is small.  :func:`suppress_small_cells` hides such cells (primary
-suppression) and enough other cells (secondary, or complementary, suppression) that no
-hidden cell can be worked out exactly from what is published, including the row and
-column totals.  The threshold and the counts of suppressed cells go into a ``provenance``
-dict to be recorded in output manifests; :class:`SuppressionResult` follows the result
-protocol of :mod:`mixedmig.results`.
+suppression) and enough other cells (secondary, or complementary, suppression) that what
+is published, totals included, does not give a small cell away; :func:`suppress_linked`
+does the same for several tables published together that share margins (a region table
+beside its province table; tables by sex and by form of the same total).
+:func:`disclosure_intervals` is the audit: what a reader can infer about every hidden
+cell.  The threshold, the rule and the counts of suppressed cells go into a
+``provenance`` dict for output manifests; the results follow the result protocol of
+:mod:`mixedmig.results`.
 
-Protection model.  The reader is assumed to know every published cell, every published
-total and that counts are non-negative.  For every hidden cell the set of values
-consistent with that knowledge is an interval; it is found by linear programming (minimise
-and maximise the cell subject to the published totals, cells >= 0) and the tables here
-guarantee that every hidden cell's interval has positive width.  Because the constraint
-matrix of a two-way table is totally unimodular, the interval end points are whole
-numbers, so "positive width" means at least two integer values are possible.  This is the
-feasibility-interval audit of secondary cell suppression (Cox 1980; Hundepool et al.
-2012); the simpler rule "at least two
-hidden cells in every line with a published total" is necessary but not sufficient in a
-two-way table (a hidden cell that bridges two otherwise separate groups of hidden cells
-can be recovered), which is why the audit is run.
+What the reader knows.  The audit uses exactly what the published form reveals: every
+published cell, every published total and sub-total (and the identities that link
+tables), and what the markers say about a hidden cell.  In the default published form
+every hidden cell carries the same marker (``"[c]"``), so a hidden cell is only known to
+be a whole number >= 0 (a zero may be hidden as a complement, so even "hidden" does not
+mean "someone is there").  With distinct markers (``as_published(primary_marker="<k")``)
+the reader also knows that a ``"<k"`` cell is 1..k-1 (0..k-1 when zeros are suppressed)
+and that a ``"[c]"`` cell is 0 or >= k (>= k when zeros are suppressed);
+``disclosure_intervals(result, markers="distinct")`` audits that form, and shows that it
+gives away more (a ``"<k"`` marker alone says "small and not empty").
+
+Protection rule (the guarantee of the default published form).  Let ``[L, U]`` be the set
+of whole numbers a hidden cell can take given all of the above (found by linear /
+integer programming: minimise and maximise the cell).  For a primary cell ``x`` (``0 <
+x < k``) we require
+
+* ``U >= min(k, T)``, where ``T`` is the smallest published total containing the cell: the
+  reader cannot establish from the table that the cell is below the threshold (it may
+  hold k or more people), unless a published total already says so, which the table
+  cannot undo (such totals are listed in ``diagnostics``); and
+* ``U - L >= 1``: the cell is never pinned to one value.
+
+In the language of Hundepool et al. (2012, ch. 4, protection levels) this is an upper
+protection level ``upl = k - x`` (capped by the totals) and no lower protection level.
+It is chosen over the two alternatives in common use because (a) "the interval contains 0
+or a value >= k" is met by ``[0, 2]`` for two cells of 1 in a row with total 52 and a
+published 50 (k = 5): the reader then knows that two cells together hold 2 people, the
+small-group disclosure the threshold rule exists to prevent; and (b) "the interval spans at
+least k" costs more cells for no gain in this sense: once ``U >= k`` the reader cannot tell
+the cell from a publishable one.  A hidden secondary cell must have ``U - L >= 1``; a
+complement that the published cells and totals determine protects nothing and is published
+(noted in ``diagnostics``).
+
+Bounds are computed on whole numbers: for one two-way table the constraint matrix is
+totally unimodular and the linear-programming bounds are already whole numbers; linked
+tables are solved as integer programs (HiGHS through :func:`scipy.optimize.linprog` with
+``integrality``).  A simple line rule ("two hidden cells in every line with a total") is
+necessary but not sufficient; the audit is what guarantees the rule.
+
+Not modelled: a reader who is told how many hidden cells are primary (the ``n_primary`` of
+``provenance``) learns something the table itself does not say; publish the total number
+of hidden cells instead.
 
 References
 ----------
 Cox LH (1980). Suppression methodology and statistical disclosure control.
     *Journal of the American Statistical Association* 75: 377-385.
 Hundepool A, Domingo-Ferrer J, Franconi L, Giessing S, Schulte Nordholt E, Spicer K,
-    de Wolf P-P (2012). *Statistical Disclosure Control*. Wiley (tabular data: secondary
-    cell suppression and feasibility intervals).
+    de Wolf P-P (2012). *Statistical Disclosure Control*. Wiley (ch. 4 and 5: tabular data,
+    primary and secondary cell suppression, protection levels and feasibility intervals,
+    linked tables).
 """
 
 from __future__ import annotations
 
 import heapq
 import numbers
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -44,19 +79,30 @@ from .data.schema import require_columns, require_counts
 from .errors import DataError, InfeasibleError, InputError
 from .results import Result, diagnostics_frame
 
-__all__ = ["SuppressionResult", "disclosure_intervals", "suppress_small_cells"]
+__all__ = [
+    "LinkedSuppressionResult",
+    "SuppressionResult",
+    "disclosure_intervals",
+    "suppress_linked",
+    "suppress_small_cells",
+]
+
+PROTECTION_RULE = (
+    "every hidden small cell: feasible upper bound >= min(k, smallest published total "
+    "containing it) and feasible interval at least 1 wide; every hidden complement: "
+    "interval at least 1 wide; reader knows published cells, totals, links and that a "
+    "hidden cell is >= 0 (one marker for every hidden cell)"
+)
 
 METHOD_DESCRIPTION = (
     "cell suppression: primary = counts with 0 < count < k{zeros}; secondary = complementary "
-    "cells of smallest total count ({rule}), then a linear-programming audit adding cells "
-    "until every hidden cell has a feasible interval of positive width given the published "
-    "cells and totals (Cox 1980)"
+    "cells of smallest total count ({rule}), then an audit by linear{integer} programming adding "
+    "cells until the protection rule holds (Cox 1980; Hundepool et al. 2012)"
 )
 
 
-
 # --------------------------------------------------------------------------------------
-# result
+# results
 # --------------------------------------------------------------------------------------
 
 
@@ -78,8 +124,9 @@ class SuppressionResult(Result):
     threshold : int
         k: counts 0 < count < k are primary-suppressed.
     provenance : dict
-        ``suppression_threshold``, ``method``, ``n_primary``, ``n_secondary`` and the
-        options used; plain Python types, ready for a YAML/JSON manifest.
+        ``suppression_threshold``, ``method``, ``protection_rule``, ``markers``,
+        ``n_primary``, ``n_secondary`` and the options used; plain Python types, ready for
+        a YAML/JSON manifest.
     row_totals : bool
         Whether row totals are published (a ``margins_name`` column).
     col_totals : bool
@@ -90,11 +137,12 @@ class SuppressionResult(Result):
         Label of the total row and column.
     converged, iterations, message, diagnostics
         The result protocol (:class:`mixedmig.results.Result`).  ``converged`` is True
-        (the function raises when no protection exists); ``iterations`` is 0.
-        ``diagnostics`` (columns ``check``, ``value``, ``note``) lists what a publisher
-        should know, one row each: ``row_total_below_k`` / ``column_total_below_k``
-        (value = the published total) and ``complement_published`` (a complementary cell
-        that the totals alone determine, so it is published; value = ``(row, column)``).
+        (the function raises when no protection exists); ``iterations`` counts the audit
+        rounds.  ``diagnostics`` (columns ``check``, ``value``, ``note``) lists what a
+        publisher should know, one row each: ``row_total_below_k`` /
+        ``column_total_below_k`` (value = the published total) and
+        ``complement_published`` (a complementary cell that the totals alone determine, so
+        it is published; value = ``(row, column)``).
     """
 
     table: pd.DataFrame
@@ -128,9 +176,11 @@ class SuppressionResult(Result):
         Parameters
         ----------
         primary_marker : str, optional
-            Shown in primary cells; default ``"<k"`` (e.g. ``"<5"``).
+            Shown in primary (small) cells.  Default: the same as ``secondary_marker``,
+            so that every hidden cell looks alike (the form the protection rule of the
+            module docstring guarantees).
         secondary_marker : str
-            Shown in secondary cells; default ``"[c]"``.
+            Shown in secondary cells and, by default, in primary ones; default ``"[c]"``.
 
         Returns
         -------
@@ -139,22 +189,23 @@ class SuppressionResult(Result):
 
         Notes
         -----
-        Secondary cells are not small, so they get their own marker by default rather than
-        a false ``"<k"``.  Distinct markers tell a reader that a ``"<k"`` cell lies in
-        1..k-1 (0..k-1 with ``suppress_zeros``); the protection guarantee (module
-        docstring) assumes only non-negativity.  To show one marker for every hidden cell
-        pass the same string twice, e.g. ``as_published("[c]", "[c]")``.
+        One marker for every hidden cell tells a reader only that the cell is hidden (a
+        whole number >= 0).  A distinct primary marker (e.g. ``primary_marker="<5"``) also
+        says that the cell is 1..k-1 and that every other hidden cell is 0 or >= k; that
+        form is not covered by the guarantee: audit it with
+        ``disclosure_intervals(result, markers="distinct")`` before publishing it.
 
         Examples
         --------
         >>> counts = pd.DataFrame({"a": [3, 20]}, index=["x", "y"])  # made-up counts
         >>> suppress_small_cells(counts, 5, row_totals=False).as_published()
                 a
-        x      <5
+        x     [c]
         y     [c]
         Total  23
         """
-        primary_marker = f"<{self.threshold}" if primary_marker is None else str(primary_marker)
+        secondary_marker = str(secondary_marker)
+        primary_marker = secondary_marker if primary_marker is None else str(primary_marker)
         data_rows = list(self.primary.index)
         count_columns = list(self.primary.columns)
         out = pd.DataFrame(index=self.table.index, columns=self.table.columns, dtype=object)
@@ -175,72 +226,205 @@ class SuppressionResult(Result):
         return out.astype(str)
 
 
+@dataclass(frozen=True, eq=False)
+class LinkedSuppressionResult(Result):
+    """Several count tables suppressed together (see :func:`suppress_linked`).
+
+    Parameters
+    ----------
+    results : dict of str to SuppressionResult
+        One result per table, by name, in the order given; each has its own ``table``,
+        masks and ``as_published()``.  Their secondary suppression holds across the links.
+    threshold : int
+        k.
+    provenance : dict
+        As for :class:`SuppressionResult`, over all tables, plus ``tables`` (names) and
+        ``links`` (the links audited, as plain strings).
+    hierarchy : dict
+        The ``hierarchy`` argument (coarse table -> (fine table, row mapping)).
+    shared_margins : list of tuple
+        The ``shared_margins`` argument ((table, table, "rows" or "columns") triples).
+    converged, iterations, message, diagnostics
+        The result protocol; ``diagnostics`` has a ``table`` column besides ``check``,
+        ``value`` and ``note``.
+    """
+
+    results: dict
+    threshold: int
+    provenance: dict
+    hierarchy: dict = field(default_factory=dict)
+    shared_margins: list = field(default_factory=list)
+
+    def __getitem__(self, name) -> SuppressionResult:
+        """The result of one table, by name."""
+        return self.results[name]
+
+    def as_published(self, primary_marker: str | None = None, secondary_marker: str = "[c]") -> dict:
+        """Every table as strings for display (see :meth:`SuppressionResult.as_published`).
+
+        Parameters
+        ----------
+        primary_marker : str, optional
+            Marker of small cells; default the same as ``secondary_marker``.
+        secondary_marker : str
+            Marker of complementary cells; default ``"[c]"``.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            The display table of each table, by name.
+        """
+        return {name: r.as_published(primary_marker, secondary_marker) for name, r in self.results.items()}
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every count cell of every table in one long table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``table``, ``row``, ``column``, ``count`` (``Int64``, ``<NA>`` when
+            hidden) and ``status`` (``"published"``, ``"primary"`` or ``"secondary"``).
+        """
+        records = []
+        for name, r in self.results.items():
+            for row in r.primary.index:
+                for column in r.primary.columns:
+                    status = ("primary" if r.primary.at[row, column]
+                              else "secondary" if r.secondary.at[row, column] else "published")
+                    value = r.table.at[row, column]
+                    records.append({"table": name, "row": row, "column": column,
+                                    "count": None if status != "published" else int(value), "status": status})
+        out = pd.DataFrame.from_records(records, columns=["table", "row", "column", "count", "status"])
+        out["count"] = out["count"].astype("Int64")
+        return out
+
+
 # --------------------------------------------------------------------------------------
-# linear-programming audit
+# the audit: what a reader can infer
 # --------------------------------------------------------------------------------------
 
 
-def _interval_system(published: np.ndarray, row_totals: np.ndarray | None, col_totals: np.ndarray | None):
-    """Equality system A x = b over the hidden cells (NaN in ``published``)."""
-    hidden = np.argwhere(np.isnan(published))
-    variable = {tuple(cell): v for v, cell in enumerate(hidden)}
-    equations, rhs = [], []
-    for axis, totals in ((1, row_totals), (0, col_totals)):
-        if totals is None:
-            continue
-        for line in range(published.shape[1 - axis]):
-            values = published[line, :] if axis == 1 else published[:, line]
-            members = np.flatnonzero(np.isnan(values))
-            if members.size == 0:
+@dataclass
+class _Problem:
+    """Every count cell of the published tables as one vector, and the linear identities
+    a reader knows: ``sum(coef * x[idx]) = rhs``.  ``totals`` flags the published totals
+    (all coefficients 1); the others are links between tables (right-hand side 0)."""
+
+    values: np.ndarray                     # float; NaN where unknown to the reader
+    equations: list = field(default_factory=list)   # (idx, coef, rhs, is_total)
+    integer: bool = False
+
+    def add(self, idx, coef, rhs, is_total) -> None:
+        idx = np.asarray(idx, dtype=np.int64)
+        if idx.size:
+            self.equations.append((idx, np.asarray(coef, dtype=float), float(rhs), bool(is_total)))
+
+    def smallest_total(self) -> np.ndarray:
+        """For every cell, the smallest published total that contains it (inf if none)."""
+        out = np.full(self.values.shape, np.inf)
+        for idx, _coef, rhs, is_total in self.equations:
+            if is_total:
+                out[idx] = np.minimum(out[idx], rhs)
+        return out
+
+    def neighbours(self, cell: int) -> set:
+        """Cells that share an identity with ``cell``."""
+        out: set = set()
+        for idx, _coef, _rhs, _total in self.equations:
+            if cell in idx:
+                out.update(int(i) for i in idx)
+        out.discard(cell)
+        return out
+
+
+class _Audit:
+    """The linear system over the hidden cells of one suppression pattern, ready to bound
+    any hidden cell.  ``lower``/``upper`` are the reader's bounds per cell (all cells),
+    ``gap`` marks cells known to be 0 or >= k."""
+
+    def __init__(self, problem: _Problem, hidden: np.ndarray, lower=None, upper=None, gap=None, k=None):
+        values = problem.values
+        self.hidden = np.flatnonzero(hidden)
+        position = {int(v): p for p, v in enumerate(self.hidden)}
+        self.position = position
+        n = len(self.hidden)
+        rows, rhs = [], []
+        for idx, coef, total, is_total in problem.equations:
+            mask = hidden[idx]
+            residual = total - float(np.dot(coef[~mask], values[idx[~mask]]))
+            if not mask.any():
+                if abs(residual) > 0.5:
+                    raise DataError(
+                        f"the published cells and totals are inconsistent (a published "
+                        f"{'total' if is_total else 'link between tables'} differs from its cells "
+                        f"by {residual:g}); check that the totals are the sums of the cells"
+                    )
                 continue
-            coefficients = np.zeros(len(hidden))
-            for m in members:
-                coefficients[variable[(line, m) if axis == 1 else (m, line)]] = 1.0
-            equations.append(coefficients)
-            rhs.append(float(totals[line]) - float(np.nansum(values)))
-    if equations:
-        return hidden, np.vstack(equations), np.asarray(rhs)
-    return hidden, None, None
+            row = np.zeros(n)
+            for v, c in zip(idx[mask], coef[mask], strict=True):
+                row[position[int(v)]] += c
+            rows.append(row)
+            rhs.append(residual)
+        self.a_eq = np.vstack(rows) if rows else None
+        self.b_eq = np.asarray(rhs) if rows else None
+        lower = np.zeros(values.shape) if lower is None else lower
+        upper = np.full(values.shape, np.inf) if upper is None else upper
+        self.bounds = [(float(lower[v]), None if np.isinf(upper[v]) else float(upper[v])) for v in self.hidden]
+        self.gaps = [] if gap is None else [position[int(v)] for v in self.hidden if gap[v]]
+        self.k = k
+        self.integer = problem.integer
+        finite = np.abs(values[np.isfinite(values)]).sum() + sum(abs(e[2]) for e in problem.equations)
+        self.big = 10.0 * (1.0 + finite)
+
+    def _solve(self, target: int, maximise: bool, with_gaps: bool):
+        n = len(self.hidden)
+        gaps = self.gaps if with_gaps else []
+        n_var = n + len(gaps)
+        objective = np.zeros(n_var)
+        objective[target] = -1.0 if maximise else 1.0
+        a_eq = None
+        if self.a_eq is not None:
+            a_eq = np.hstack([self.a_eq, np.zeros((self.a_eq.shape[0], len(gaps)))])
+        a_ub, b_ub = None, None
+        if gaps:  # x >= k b and x <= big b, b binary: x = 0 or k <= x <= big
+            a_ub = np.zeros((2 * len(gaps), n_var))
+            for g, p in enumerate(gaps):
+                a_ub[2 * g, p], a_ub[2 * g, n + g] = -1.0, float(self.k)
+                a_ub[2 * g + 1, p], a_ub[2 * g + 1, n + g] = 1.0, -self.big
+            b_ub = np.zeros(2 * len(gaps))
+        bounds = self.bounds + [(0.0, 1.0)] * len(gaps)
+        integrality = None
+        if self.integer or gaps:
+            integrality = np.ones(n_var) if self.integer else np.r_[np.zeros(n), np.ones(len(gaps))]
+        result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=self.b_eq, bounds=bounds,
+                         integrality=integrality, method="highs")
+        return result
+
+    def bound(self, cell: int, maximise: bool) -> float:
+        """The reader's smallest (largest) possible value of hidden ``cell``."""
+        target = self.position[int(cell)]
+        result = self._solve(target, maximise, with_gaps=False)
+        if result.status == 3 or (result.status != 0 and "unbounded" in str(result.message).lower()):
+            return np.inf if maximise else -np.inf
+        if result.status == 0 and self.gaps:
+            result = self._solve(target, maximise, with_gaps=True)
+        if result.status != 0:
+            raise DataError(
+                f"the published cells, totals and markers are inconsistent (linear program: "
+                f"{result.message}); check that the totals are the sums of the cells"
+            )
+        value = float(-result.fun if maximise else result.fun)
+        return float(np.round(value)) if abs(value - np.round(value)) < 1e-6 else value
 
 
-def _optimise(variable: int, n_variables: int, a_eq, b_eq, maximise: bool) -> float:
-    if a_eq is None:
-        return np.inf if maximise else 0.0
-    objective = np.zeros(n_variables)
-    objective[variable] = -1.0 if maximise else 1.0
-    result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs")
-    if result.status == 3:  # unbounded
-        return np.inf if maximise else -np.inf
-    if result.status != 0:
-        raise DataError(
-            f"the published cells and totals are inconsistent (linear program: {result.message}); "
-            f"check that the totals are the sums of the cells"
-        )
-    return float(-result.fun if maximise else result.fun)
-
-
-def _exposed_cells(values: np.ndarray, hidden_mask: np.ndarray, row_totals: bool, col_totals: bool,
-                   only=None) -> list[tuple[int, int]]:
-    """Hidden cells whose value is fixed by the published cells and totals (interval of
-    zero width). ``only`` restricts the check to one cell. Uses the true values: a cell is
-    not exposed as soon as the LP can move it away from its true value."""
-    published = np.where(hidden_mask, np.nan, values.astype(float))
-    hidden, a_eq, b_eq = _interval_system(
-        published,
-        values.sum(axis=1) if row_totals else None,
-        values.sum(axis=0) if col_totals else None,
-    )
-    exposed = []
-    for v, (i, j) in enumerate(hidden):
-        if only is not None and (i, j) != only:
-            continue
-        truth = values[i, j]
-        if _optimise(v, len(hidden), a_eq, b_eq, maximise=True) > truth + 0.5:
-            continue
-        if _optimise(v, len(hidden), a_eq, b_eq, maximise=False) < truth - 0.5:
-            continue
-        exposed.append((int(i), int(j)))
-    return exposed
+def _rule_holds(audit: _Audit, cell: int, truth: float, primary: bool, required: float) -> bool:
+    """The protection rule (module docstring) for one hidden cell, on the true values."""
+    upper = audit.bound(cell, maximise=True)
+    if primary and upper < required - 1e-7:
+        return False
+    if upper > truth + 0.5:
+        return True  # can move up: not pinned
+    return audit.bound(cell, maximise=False) < truth - 0.5
 
 
 # --------------------------------------------------------------------------------------
@@ -343,71 +527,210 @@ def _complete(values, hidden, eligible, row_totals, col_totals, cells) -> np.nda
     return _closure(values, hidden, eligible, row_totals, col_totals)
 
 
-def _protect(values, hidden, eligible, cell, row_totals, col_totals):
-    """Smallest-first search for extra complements that give ``cell`` a positive-width
-    interval: single cells first (each with its own complements), then cumulatively.
-    Returns the new mask, or None when even hiding every eligible cell does not help."""
-    candidates = [tuple(int(x) for x in c) for c in np.argwhere(eligible & ~hidden)]
-    candidates.sort(key=lambda c: (c[0] != cell[0] and c[1] != cell[1], values[c] == 0, values[c], c))
+
+# --------------------------------------------------------------------------------------
+# the joint problem of one or several tables, and the protection loop
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """One table inside the joint problem: its cells are ``offset .. offset + size``."""
+
+    name: object
+    offset: int
+    values: np.ndarray          # 2-D; float with NaN for hidden cells on the reader's side
+    row_labels: list
+    col_labels: list
+    row_sums: np.ndarray | None  # published row totals (None: not published)
+    col_sums: np.ndarray | None
+
+    @property
+    def size(self) -> int:
+        return self.values.size
+
+    def index(self, i: int, j: int) -> int:
+        return self.offset + i * self.values.shape[1] + j
+
+    def label(self, v: int) -> str:
+        i, j = divmod(v - self.offset, self.values.shape[1])
+        where = f"(row {self.row_labels[i]!r}, column {self.col_labels[j]!r})"
+        return where if self.name is None else f"{where} of table {self.name!r}"
+
+
+def _blocks(tables: list[tuple], row_totals: bool, col_totals: bool) -> list[_Block]:
+    """``tables``: (name, 2-D values, row labels, column labels[, row sums, column sums])."""
+    blocks, offset = [], 0
+    for name, values, rows, cols, *sums in tables:
+        values = np.asarray(values, dtype=float)
+        row_sums = sums[0] if sums else (values.sum(axis=1) if row_totals else None)
+        col_sums = sums[1] if sums else (values.sum(axis=0) if col_totals else None)
+        blocks.append(_Block(name, offset, values, list(rows), list(cols), row_sums, col_sums))
+        offset += values.size
+    return blocks
+
+
+def _link_equations(blocks: list[_Block], hierarchy, shared_margins) -> list[tuple]:
+    """The identities between tables, as (cells, coefficients), each summing to 0."""
+    by_name = {b.name: b for b in blocks}
+    links = []
+    for coarse_name, (fine_name, mapping) in (hierarchy or {}).items():
+        coarse, fine = by_name[coarse_name], by_name[fine_name]
+        for r, coarse_row in enumerate(coarse.row_labels):
+            members = [p for p, fine_row in enumerate(fine.row_labels) if mapping[fine_row] == coarse_row]
+            for j, column in enumerate(coarse.col_labels):
+                f = fine.col_labels.index(column)
+                cells = [coarse.index(r, j)] + [fine.index(p, f) for p in members]
+                links.append((cells, [1.0] + [-1.0] * len(members),
+                              (f"{coarse_name!r} row {coarse_row!r}, column {column!r} = sum of its rows "
+                               f"in {fine_name!r}")))
+    for a_name, b_name, axis in shared_margins or []:
+        a, b = by_name[a_name], by_name[b_name]
+        if axis == "rows":
+            for i, row in enumerate(a.row_labels):
+                p = b.row_labels.index(row)
+                cells = [a.index(i, j) for j in range(len(a.col_labels))] + \
+                        [b.index(p, j) for j in range(len(b.col_labels))]
+                links.append((cells, [1.0] * len(a.col_labels) + [-1.0] * len(b.col_labels),
+                              f"row {row!r}: {a_name!r} and {b_name!r} have the same total"))
+        else:
+            for j, column in enumerate(a.col_labels):
+                q = b.col_labels.index(column)
+                cells = [a.index(i, j) for i in range(len(a.row_labels))] + \
+                        [b.index(i, q) for i in range(len(b.row_labels))]
+                links.append((cells, [1.0] * len(a.row_labels) + [-1.0] * len(b.row_labels),
+                              f"column {column!r}: {a_name!r} and {b_name!r} have the same total"))
+    return links
+
+
+def _problem(blocks: list[_Block], links=()) -> _Problem:
+    problem = _Problem(np.concatenate([b.values.ravel() for b in blocks]), integer=bool(links))
+    for b in blocks:
+        n_rows, n_cols = b.values.shape
+        if b.row_sums is not None:
+            for i in range(n_rows):
+                problem.add([b.index(i, j) for j in range(n_cols)], np.ones(n_cols), b.row_sums[i], True)
+        if b.col_sums is not None:
+            for j in range(n_cols):
+                problem.add([b.index(i, j) for i in range(n_rows)], np.ones(n_rows), b.col_sums[j], True)
+    for cells, coefficients, _what in links:
+        problem.add(cells, coefficients, 0.0, False)
+    return problem
+
+
+def _complete_blocks(blocks, hidden, eligible, row_totals, col_totals, cells) -> np.ndarray:
+    """The two-way heuristics (cheapest cycles, line rule) table by table."""
+    hidden = hidden.copy()
+    for b in blocks:
+        part = slice(b.offset, b.offset + b.size)
+        shape = b.values.shape
+        mine = [divmod(int(v) - b.offset, shape[1]) for v in cells if b.offset <= v < b.offset + b.size]
+        if row_totals and col_totals and not mine:
+            continue
+        values = b.values.astype(np.int64)
+        hidden[part] = _complete(values, hidden[part].reshape(shape), eligible[part].reshape(shape),
+                                 row_totals, col_totals, mine).ravel()
+    return hidden
+
+
+def _extend(problem, blocks, hidden, eligible, cell, required, row_totals, col_totals):
+    """Smallest-first search for extra complements that make the rule hold for ``cell``:
+    single cells (with their own complements) first, then cumulatively.  Returns the new
+    mask or None."""
+    values = problem.values
+    near = problem.neighbours(cell)
+
+    def holds(mask):
+        return _rule_holds(_Audit(problem, mask), cell, values[cell], True, required[cell])
+
+    candidates = [int(v) for v in np.flatnonzero(eligible & ~hidden)]
+    candidates.sort(key=lambda v: (v not in near, values[v] == 0, values[v], v))
     for candidate in candidates:
         trial = hidden.copy()
         trial[candidate] = True
-        trial = _complete(values, trial, eligible, row_totals, col_totals, [candidate])
-        if not _exposed_cells(values, trial, row_totals, col_totals, only=cell):
+        trial = _complete_blocks(blocks, trial, eligible, row_totals, col_totals, [candidate])
+        if holds(trial):
             return trial
     trial = hidden.copy()
     for candidate in candidates:
         trial[candidate] = True
-        if not _exposed_cells(values, trial, row_totals, col_totals, only=cell):
+        if holds(trial):
             return trial
     return None
 
 
-def _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_labels, notes):
+def _protect(problem, blocks, primary, k, row_totals, col_totals, notes) -> tuple[np.ndarray, int]:
+    """Secondary suppression until the protection rule holds for every hidden cell.
+    Returns the hidden mask and the number of audit rounds."""
+    if not problem.equations:
+        return primary.copy(), 0
+    values = problem.values
+    required = np.minimum(float(k), problem.smallest_total())
     eligible = ~primary
-    if not (row_totals or col_totals):
-        return primary.copy()
-    if not audit:
-        hidden = _closure(values, primary, eligible, row_totals, col_totals)
-        for axis, published in ((1, row_totals), (0, col_totals)):
-            counts = hidden.sum(axis=axis)
-            if published and (counts == 1).any():
-                line = int(np.flatnonzero(counts == 1)[0])
-                what = "row" if axis == 1 else "column"
-                label = row_labels[line] if axis == 1 else col_labels[line]
-                raise InfeasibleError(
-                    f"{what} {label!r} has a single hidden cell and no other cell to hide with it, "
-                    f"so its published total reveals it; publish without that total or merge categories"
-                )
-        return hidden
-    primary_cells = [tuple(int(x) for x in c) for c in np.argwhere(primary)]
-    hidden = _complete(values, primary, eligible, row_totals, col_totals, primary_cells)
+    hidden = _complete_blocks(blocks, primary, eligible, row_totals, col_totals, list(np.flatnonzero(primary)))
+    published: list[int] = []
+    rounds = 0
     while True:
-        exposed = _exposed_cells(values, hidden, row_totals, col_totals)
-        if not exposed:
-            return hidden
-        cell = exposed[0]
+        rounds += 1
+        audit = _Audit(problem, hidden)
+        order = list(np.flatnonzero(hidden & primary)) + list(np.flatnonzero(hidden & ~primary))
+        bad = next((int(v) for v in order
+                    if not _rule_holds(audit, v, values[v], bool(primary[v]), required[v])), None)
+        if bad is None:
+            break
+        if not primary[bad]:
+            # a complement that the published cells and totals determine protects nothing
+            hidden[bad] = False
+            eligible[bad] = False
+            published.append(bad)
+            continue
+        label = _label(blocks, bad)
         everything = np.ones_like(hidden)
-        if not _exposed_cells(values, everything, row_totals, col_totals, only=cell):
-            protected = _protect(values, hidden, eligible, cell, row_totals, col_totals)
-            if protected is not None:
-                hidden = protected
-                continue
-        label = f"(row {row_labels[cell[0]]!r}, column {col_labels[cell[1]]!r})"
-        if primary[cell]:
+        if not _rule_holds(_Audit(problem, everything), bad, values[bad], True, required[bad]):
             raise InfeasibleError(
-                f"cell {label} = {values[cell]} cannot be protected: the published totals determine "
-                f"it even when every other cell is hidden (typically the rest of its row or column "
-                f"is zero). Publish without those totals (row_totals=False / col_totals=False), "
-                f"merge categories, or suppress the totals before publishing"
+                f"cell {label} = {int(values[bad])} cannot be protected: the published totals "
+                f"determine it, or bound it below {k}, even when every other cell is hidden "
+                f"(typically the rest of its row or column is zero). Publish without those totals "
+                f"(row_totals=False / col_totals=False), merge categories, or suppress the totals "
+                f"before publishing"
             )
-        # a complementary cell that the totals alone determine gives no protection: publish it
-        hidden[cell] = False
-        eligible[cell] = False
-        notes.append(("complement_published", (row_labels[cell[0]], col_labels[cell[1]]),
-                      f"cell {label} is determined by the published totals, so it is published"))
-        still_hidden = [tuple(int(x) for x in c) for c in np.argwhere(hidden)]
-        hidden = _complete(values, hidden, eligible, row_totals, col_totals, still_hidden)
+        extended = _extend(problem, blocks, hidden, eligible, bad, required, row_totals, col_totals)
+        if extended is None:  # allow the complements published earlier again
+            extended = _extend(problem, blocks, hidden, ~primary, bad, required, row_totals, col_totals)
+        if extended is None:  # pragma: no cover - hiding everything works, so this is unreachable
+            raise InfeasibleError(f"cell {label} could not be protected by secondary suppression")
+        hidden = extended
+    for v in published:
+        if not hidden[v]:
+            block = _block_of(blocks, v)
+            i, j = divmod(v - block.offset, block.values.shape[1])
+            notes.append((block.name, "complement_published", (block.row_labels[i], block.col_labels[j]),
+                          f"cell {block.label(v)} is determined by the published totals, so it is published"))
+    return hidden, rounds
+
+
+def _block_of(blocks, v) -> _Block:
+    return next(b for b in blocks if b.offset <= v < b.offset + b.size)
+
+
+def _label(blocks, v) -> str:
+    return _block_of(blocks, v).label(v)
+
+
+def _line_rule(values, primary, row_totals, col_totals, row_labels, col_labels) -> np.ndarray:
+    """``audit=False``: two or more hidden cells in every line with a published total."""
+    hidden = _closure(values, primary, ~primary, row_totals, col_totals)
+    for axis, published in ((1, row_totals), (0, col_totals)):
+        counts = hidden.sum(axis=axis)
+        if published and (counts == 1).any():
+            line = int(np.flatnonzero(counts == 1)[0])
+            what = "row" if axis == 1 else "column"
+            label = row_labels[line] if axis == 1 else col_labels[line]
+            raise InfeasibleError(
+                f"{what} {label!r} has a single hidden cell and no other cell to hide with it, "
+                f"so its published total reveals it; publish without that total or merge categories"
+            )
+    return hidden
 
 
 # --------------------------------------------------------------------------------------
@@ -449,143 +772,50 @@ def _strip_margins(df: pd.DataFrame, value_columns: list, margins_name: str) -> 
     return df
 
 
-def suppress_small_cells(
-    df: pd.DataFrame,
-    k: int,
-    *,
-    value_columns=None,
-    row_totals: bool = True,
-    col_totals: bool = True,
-    marker=pd.NA,
-    suppress_zeros: bool = False,
-    margins_name: str = "Total",
-    audit: bool = True,
-) -> SuppressionResult:
-    """Hide counts below ``k`` and enough other counts that none can be recovered.
 
-    Primary suppression hides the small cells; secondary (complementary) suppression hides
-    enough other cells that no hidden cell can be worked out exactly from the published
-    cells and totals; a linear-programming audit checks it (Cox 1980; Hundepool et al. 2012).
-
-    Parameters
-    ----------
-    df : DataFrame
-        Counts, rows x columns (e.g. country of origin x year). Row labels are the index.
-        Columns not in ``value_columns`` (e.g. a name column) are carried along untouched.
-        A row or column labelled ``margins_name`` is taken as totals: it is checked to add
-        up, dropped, and recomputed as asked by ``row_totals`` / ``col_totals``.
-    k : int
-        Threshold: cells with ``0 < count < k`` are suppressed (primary suppression).
-    value_columns : list, optional
-        The count columns; default all columns.
-    row_totals, col_totals : bool
-        Whether row totals (a ``margins_name`` column) and column totals (a ``margins_name``
-        row; with both, also the grand total) are published. Secondary suppression protects
-        against them. Totals are never suppressed; a total below k is reported in
-        ``diagnostics``.
-    marker : scalar
-        Value put in hidden cells of ``table``; with the default ``pd.NA`` the count columns
-        are nullable integers (``Int64``), otherwise ``object``.
-    suppress_zeros : bool
-        Also treat zero counts as primary. Default False: a zero is usually not disclosive
-        (it says nobody has the attribute) and hiding zeros costs information.
-    audit : bool
-        Run the linear-programming audit and add complements until every hidden cell has a
-        positive-width feasible interval (default). With False only the line rule "two or
-        more hidden cells in every line with a published total" is applied, which can leave
-        cells recoverable in a two-way table; use False only to reproduce that rule.
-    margins_name : str
-        Label of the total row and column, in the input and in the output (default
-        ``"Total"``).
-
-    Returns
-    -------
-    SuppressionResult
-        ``table`` (also ``to_frame()``), the ``primary`` and ``secondary`` masks,
-        ``threshold``, ``provenance`` (for manifests), the options used and ``diagnostics``
-        (published totals below k, complements published because the totals determine
-        them); ``as_published()`` gives the display table.
-
-    Raises
-    ------
-    InputError
-        Bad arguments: not a DataFrame, ``k`` not a whole number >= 1, duplicate labels,
-        unknown ``value_columns`` or no count cells.
-    DataError
-        A bad table (naming the row and column): non-numeric, non-integer, negative or
-        missing counts, or a total row / column in the input that does not add up.
-    InfeasibleError
-        A small cell cannot be protected because the published totals determine it
-        whatever else is hidden (e.g. the rest of its row is zero); with ``audit=False``,
-        a line with a published total holds one hidden cell and nothing else to hide.
-
-    Notes
-    -----
-    Primary cells: ``0 < x_ij < k`` (``0 <= x_ij < k`` with ``suppress_zeros``).  A reader
-    who knows the published cells, the totals and ``x >= 0`` can bound each hidden cell by
-    ``min / max x_ij subject to sum_j x_ij = R_i, sum_i x_ij = C_j, x >= 0``; the result
-    guarantees ``max - min >= 1`` for every hidden cell (the constraint matrix of a two-way
-    table is totally unimodular, so the bounds are whole numbers).
-
-    Secondary suppression (``audit=True``). With both totals published, each primary cell
-    is put on a cycle of hidden cells (its row, another column, another row, ..., its
-    column) of smallest total count, found as a shortest path (positive counts cost their
-    value, hidden cells nothing, zeros are a last resort); moving +t/-t round a cycle keeps
-    every total, so no cell on it can be pinned down. With only row (or only column) totals
-    a line holding one hidden cell gets its smallest positive eligible cell hidden too.
-    Then the audit (module docstring) checks every hidden cell and, while one is still
-    determined, hides further cells (its own row and column first, smallest count first).
-    A complementary cell that the totals alone determine is published instead.
-
-    References
-    ----------
-    Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
-    *Journal of the American Statistical Association* 75, 377-385.
-    Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E.,
-    Spicer, K. & de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley (tabular
-    data: secondary cell suppression and feasibility intervals).
-
-    Examples
-    --------
-    Lao PDR victims identified in 2021 (US TIP Report 2022: 30 adult women, 62 girls,
-    5 adult men, 13 boys):
-
-    >>> counts = pd.DataFrame({"adult": [30, 5], "child": [62, 13]}, index=["female", "male"])
-    >>> result = suppress_small_cells(counts, 10)
-    >>> result.as_published()
-           adult child Total
-    female   [c]   [c]    92
-    male     <10   [c]    18
-    Total     35    75   110
-    >>> result.provenance["n_primary"], result.provenance["n_secondary"]
-    (1, 3)
-    """
-    if not isinstance(df, pd.DataFrame):
-        raise InputError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+def _check_k(k) -> int:
     if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
         raise InputError(f"k must be a whole number >= 1 (e.g. 5 or 10), got {k!r}")
-    k = int(k)
+    return int(k)
+
+
+def _prepare(df, value_columns, margins_name, what: str = "df"):
+    """Checked counts: (table without margins, count columns, 2-D int64 values)."""
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"{what} must be a pandas DataFrame, got {type(df).__name__}")
     if df.index.has_duplicates or df.columns.has_duplicates:
-        raise InputError("row and column labels must be unique (cells are reported by label)")
+        raise InputError(f"{what}: row and column labels must be unique (cells are reported by label)")
     value_columns = list(df.columns) if value_columns is None else list(value_columns)
     require_columns(df, value_columns, "table of counts (value_columns)")
     df = _strip_margins(df, value_columns, margins_name)
     value_columns = [c for c in value_columns if c != margins_name]
     if not value_columns or len(df) == 0:
-        raise InputError("the table has no count cells")
+        raise InputError(f"{what}: the table has no count cells")
     if margins_name in df.columns:
         raise InputError(
-            f"column {margins_name!r} is not a count column but has the totals' label; "
+            f"{what}: column {margins_name!r} is not a count column but has the totals' label; "
             f"rename it or pass margins_name=..."
         )
+    return df, value_columns, _count_values(df, value_columns)
 
-    values = _count_values(df, value_columns)
-    row_labels, col_labels = list(df.index), value_columns
-    primary = (values < k) & ((values > 0) | suppress_zeros)
-    notes: list[tuple] = []
-    hidden = _secondary(values, primary, row_totals, col_totals, audit, row_labels, col_labels, notes)
+
+def _method(row_totals, col_totals, suppress_zeros, audit, integer=False) -> str:
+    if not audit:
+        return ("cell suppression: primary 0 < count < k; secondary: at least two hidden cells "
+                "in every line with a published total (no audit)")
+    return METHOD_DESCRIPTION.format(
+        zeros=" and zeros" if suppress_zeros else "",
+        rule="cheapest cycle through each primary cell" if row_totals and col_totals
+        else "second-smallest cell of each line with a published total",
+        integer=" and integer" if integer else "",
+    )
+
+
+def _make_result(df, value_columns, values, primary, hidden, k, *, row_totals, col_totals, marker,
+                 suppress_zeros, margins_name, notes, audit, rounds, method) -> SuppressionResult:
+    row_labels, col_labels = list(df.index), list(value_columns)
     secondary = hidden & ~primary
-
+    notes = list(notes)
     table = df.copy()
     for j, column in enumerate(value_columns):
         if marker is pd.NA:
@@ -613,16 +843,11 @@ def suppress_small_cells(
             notes.append(("column_total_below_k", int(values[:, j].sum()),
                           (f"column total of {col_labels[j]!r} is {int(values[:, j].sum())}, "
                            f"below k={k}, and is published")))
-
     provenance = {
         "suppression_threshold": k,
-        "method": METHOD_DESCRIPTION.format(
-            zeros=" and zeros" if suppress_zeros else "",
-            rule="cheapest cycle through each primary cell" if row_totals and col_totals
-            else "second-smallest cell of each line with a published total",
-        )
-        if audit else "cell suppression: primary 0 < count < k; secondary: at least two hidden cells "
-        "in every line with a published total (no audit)",
+        "method": method,
+        "protection_rule": PROTECTION_RULE if audit else "line rule only (not audited)",
+        "markers": "one marker for every hidden cell",
         "n_primary": int(primary.sum()),
         "n_secondary": int(secondary.sum()),
         "suppress_zeros": bool(suppress_zeros),
@@ -640,38 +865,406 @@ def suppress_small_cells(
         col_totals=bool(col_totals),
         suppress_zeros=bool(suppress_zeros),
         margins_name=margins_name,
+        iterations=int(rounds),
         message=(f"k={k}: {int(primary.sum())} small cell(s) hidden, {int(secondary.sum())} more "
                  f"hidden to protect them" + (" (audited)" if audit else " (line rule, no audit)")),
         diagnostics=diagnostics_frame(notes),
     )
 
 
-def disclosure_intervals(result: SuppressionResult) -> pd.DataFrame:
-    """What a reader can infer about each hidden cell from the published table alone.
+def suppress_small_cells(
+    df: pd.DataFrame,
+    k: int,
+    *,
+    value_columns=None,
+    row_totals: bool = True,
+    col_totals: bool = True,
+    marker=pd.NA,
+    suppress_zeros: bool = False,
+    margins_name: str = "Total",
+    audit: bool = True,
+) -> SuppressionResult:
+    """Hide counts below ``k`` and enough other counts that none is given away.
+
+    Primary suppression hides the small cells; secondary (complementary) suppression hides
+    enough other cells that the published cells and totals do not give a small cell away;
+    an audit by linear programming enforces the protection rule of the module docstring
+    (Cox 1980; Hundepool et al. 2012).
 
     Parameters
     ----------
-    result : SuppressionResult
-        The output of :func:`suppress_small_cells`.
+    df : DataFrame
+        Counts, rows x columns (e.g. country of origin x year). Row labels are the index.
+        Columns not in ``value_columns`` (e.g. a name column) are carried along untouched.
+        A row or column labelled ``margins_name`` is taken as totals: it is checked to add
+        up, dropped, and recomputed as asked by ``row_totals`` / ``col_totals``.
+    k : int
+        Threshold: cells with ``0 < count < k`` are suppressed (primary suppression).
+    value_columns : list, optional
+        The count columns; default all columns.
+    row_totals, col_totals : bool
+        Whether row totals (a ``margins_name`` column) and column totals (a ``margins_name``
+        row; with both, also the grand total) are published. Secondary suppression protects
+        against them. Totals are never suppressed; a total below k is reported in
+        ``diagnostics``.
+    marker : scalar
+        Value put in hidden cells of ``table``; with the default ``pd.NA`` the count columns
+        are nullable integers (``Int64``), otherwise ``object``.
+    suppress_zeros : bool
+        Also treat zero counts as primary. Default False: a zero is usually not disclosive
+        (it says nobody has the attribute) and hiding zeros costs information.  Zeros may
+        still be hidden as complements, as a last resort.
+    margins_name : str
+        Label of the total row and column, in the input and in the output (default
+        ``"Total"``).
+    audit : bool
+        Enforce the protection rule by the audit (default).  With False only the line rule
+        "two or more hidden cells in every line with a published total" is applied, which
+        can leave cells recoverable; use False only to reproduce that rule.
+
+    Returns
+    -------
+    SuppressionResult
+        ``table`` (also ``to_frame()``), the ``primary`` and ``secondary`` masks,
+        ``threshold``, ``provenance`` (for manifests), the options used and ``diagnostics``
+        (published totals below k, complements published because the totals determine
+        them); ``as_published()`` gives the display table, one marker for every hidden cell.
+
+    Raises
+    ------
+    InputError
+        Bad arguments: not a DataFrame, ``k`` not a whole number >= 1, duplicate labels,
+        unknown ``value_columns`` or no count cells.
+    DataError
+        A bad table (naming the row and column): non-numeric, non-integer, negative or
+        missing counts, or a total row / column in the input that does not add up.
+    InfeasibleError
+        A small cell cannot be protected because the published totals determine it
+        whatever else is hidden (e.g. the rest of its row is zero); with ``audit=False``,
+        a line with a published total holds one hidden cell and nothing else to hide.
+
+    Notes
+    -----
+    Primary cells: ``0 < x_ij < k`` (``0 <= x_ij < k`` with ``suppress_zeros``).  A reader
+    of the default published form knows the published cells, the totals and that a hidden
+    cell is a whole number >= 0, so the feasible values of a hidden cell are ``L = min
+    x_ij`` to ``U = max x_ij`` subject to ``sum_j x_ij = R_i``, ``sum_i x_ij = C_j``,
+    ``x >= 0`` (whole numbers: the system is totally unimodular).  The result guarantees,
+    for every primary cell, ``U >= min(k, R_i, C_j)`` (over the published totals) and ``U -
+    L >= 1``, and ``U - L >= 1`` for every secondary cell.
+
+    Secondary suppression. With both totals published, each primary cell is first put on
+    a cycle of hidden cells (its row, another column, another row, ..., its column) of
+    smallest total count, found as a shortest path (positive counts cost their value,
+    hidden cells nothing, zeros are a last resort); moving +t/-t round a cycle keeps every
+    total. With only row (or only column) totals a line holding one hidden cell gets its
+    smallest positive eligible cell hidden too. Then the audit checks every hidden cell
+    and, while the rule fails for a primary cell, hides further cells (cells sharing a
+    total with it first, smallest count first, each with its own cycle); a complementary
+    cell that the totals determine is published instead.
+
+    References
+    ----------
+    Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+    *Journal of the American Statistical Association* 75, 377-385.
+    Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E.,
+    Spicer, K. & de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley (tabular
+    data: secondary cell suppression, protection levels and feasibility intervals).
+
+    Examples
+    --------
+    Lao PDR victims identified in 2021 (US TIP Report 2022: 30 adult women, 62 girls,
+    5 adult men, 13 boys):
+
+    >>> counts = pd.DataFrame({"adult": [30, 5], "child": [62, 13]}, index=["female", "male"])
+    >>> result = suppress_small_cells(counts, 10)
+    >>> result.as_published()
+           adult child Total
+    female   [c]   [c]    92
+    male     [c]   [c]    18
+    Total     35    75   110
+    >>> result.provenance["n_primary"], result.provenance["n_secondary"]
+    (1, 3)
+    """
+    k = _check_k(k)
+    df, value_columns, values = _prepare(df, value_columns, margins_name)
+    row_labels = list(df.index)
+    primary = (values < k) & ((values > 0) | suppress_zeros)
+    notes: list[tuple] = []
+    rounds = 0
+    if not audit:
+        hidden = _line_rule(values, primary, row_totals, col_totals, row_labels, value_columns) \
+            if (row_totals or col_totals) else primary.copy()
+    else:
+        blocks = _blocks([(None, values, row_labels, value_columns)], row_totals, col_totals)
+        flat, rounds = _protect(_problem(blocks), blocks, primary.ravel(), k, row_totals, col_totals, notes)
+        hidden = flat.reshape(values.shape)
+        notes = [note[1:] for note in notes]
+    return _make_result(df, value_columns, values, primary, hidden, k, row_totals=row_totals,
+                        col_totals=col_totals, marker=marker, suppress_zeros=suppress_zeros,
+                        margins_name=margins_name, notes=notes, audit=audit, rounds=rounds,
+                        method=_method(row_totals, col_totals, suppress_zeros, audit))
+
+
+def _check_links(tables: dict, hierarchy, shared_margins) -> tuple[dict, list]:
+    """Argument checks of :func:`suppress_linked` (labels only; sums are checked later)."""
+    hierarchy = {} if hierarchy is None else hierarchy
+    if not isinstance(hierarchy, Mapping):
+        raise InputError("hierarchy must be a dict {coarse table: (fine table, {fine row: coarse row})}")
+    checked_h = {}
+    for coarse_name, spec in hierarchy.items():
+        if not (isinstance(spec, tuple | list) and len(spec) == 2 and isinstance(spec[1], Mapping)):
+            raise InputError(f"hierarchy[{coarse_name!r}] must be (fine table name, {{fine row: coarse row}}), "
+                             f"got {spec!r}")
+        fine_name, mapping = spec
+        for name in (coarse_name, fine_name):
+            if name not in tables:
+                raise InputError(f"hierarchy names table {name!r}, which is not among the tables "
+                                 f"{list(tables)}")
+        coarse, fine = tables[coarse_name], tables[fine_name]
+        for row in fine[0].index:
+            if row not in mapping:
+                raise DataError(f"table {fine_name!r}, row {row!r}: no row of {coarse_name!r} is given for it "
+                                f"in the hierarchy mapping; add it")
+        members = {mapping[row] for row in fine[0].index}
+        for row in coarse[0].index:
+            if row not in members:
+                raise DataError(f"table {coarse_name!r}, row {row!r}: no row of {fine_name!r} maps to it; "
+                                f"fix the hierarchy mapping or drop the row")
+        for row in fine[0].index:
+            if mapping[row] not in set(coarse[0].index):
+                raise DataError(f"table {fine_name!r}, row {row!r} maps to {mapping[row]!r}, which is not a "
+                                f"row of {coarse_name!r}; fix the hierarchy mapping")
+        if set(coarse[1]) != set(fine[1]):
+            raise DataError(f"tables {coarse_name!r} and {fine_name!r} must have the same count columns to "
+                            f"be linked by a hierarchy; got {coarse[1]} and {fine[1]}")
+        checked_h[coarse_name] = (fine_name, dict(mapping))
+    checked_s = []
+    for spec in shared_margins or []:
+        if not (isinstance(spec, tuple | list) and len(spec) == 3 and spec[2] in ("rows", "columns")):
+            raise InputError(f"each shared margin must be (table, table, 'rows' or 'columns'), got {spec!r}")
+        a_name, b_name, axis = spec
+        for name in (a_name, b_name):
+            if name not in tables:
+                raise InputError(f"shared_margins names table {name!r}, which is not among the tables "
+                                 f"{list(tables)}")
+        labels_a = list(tables[a_name][0].index) if axis == "rows" else tables[a_name][1]
+        labels_b = list(tables[b_name][0].index) if axis == "rows" else tables[b_name][1]
+        if set(labels_a) != set(labels_b):
+            raise DataError(f"tables {a_name!r} and {b_name!r} share their {axis} totals, so they must have "
+                            f"the same {axis}; got {labels_a} and {labels_b}")
+        checked_s.append((a_name, b_name, axis))
+    return checked_h, checked_s
+
+
+def suppress_linked(
+    tables,
+    k: int,
+    *,
+    hierarchy=None,
+    shared_margins=None,
+    row_totals: bool = True,
+    col_totals: bool = True,
+    suppress_zeros: bool = False,
+    margins_name: str = "Total",
+) -> LinkedSuppressionResult:
+    """Suppress small cells in several tables published together, audited together.
+
+    Tables that share margins give a reader more equations than each table alone: a
+    region table beside its province table (every region cell is the sum of its
+    provinces' cells), or two tables of the same people by different variables (by sex
+    and by form of exploitation, with the same total per year).  A suppression pattern
+    safe in each table can be undone across them.  Here primary and secondary suppression
+    and the audit of :func:`suppress_small_cells` run on all tables at once, with the
+    links as further equations, so the protection rule (module docstring) holds for the
+    tables as published together.
+
+    Parameters
+    ----------
+    tables : dict of str to DataFrame
+        The count tables by name (each as for :func:`suppress_small_cells`; every column is
+        a count column; a ``margins_name`` row / column is checked and dropped).
+    k : int
+        Threshold: cells with ``0 < count < k`` are primary.
+    hierarchy : dict, optional
+        ``{coarse: (fine, {fine row: coarse row})}``: each row of table ``coarse`` is the
+        sum of the rows of table ``fine`` mapped to it, column by column (the two tables
+        have the same columns).  For a hierarchy of columns, transpose both tables.
+    shared_margins : list of tuple, optional
+        ``(a, b, "rows")``: tables ``a`` and ``b`` have the same rows and the same row
+        totals (``"columns"``: the same columns and column totals).
+    row_totals, col_totals : bool
+        Whether row and column totals are published, for every table.
+    suppress_zeros : bool
+        Also treat zero counts as primary.
+    margins_name : str
+        Label of the total row and column.
+
+    Returns
+    -------
+    LinkedSuppressionResult
+        ``results`` (a :class:`SuppressionResult` per table), ``as_published()`` (a display
+        table per table), ``to_frame()`` (all cells, long), ``provenance``,
+        ``diagnostics``.
+
+    Raises
+    ------
+    InputError
+        Bad arguments: not a dict of DataFrames, unknown table names in the links, a bad
+        ``k``.
+    DataError
+        A bad table or link (naming the table, row and column): bad counts, rows missing
+        from the hierarchy mapping, tables that should add up to each other and do not.
+    InfeasibleError
+        A small cell that no suppression pattern protects.
+
+    Notes
+    -----
+    The reader's feasible values of every hidden cell are bounded by integer programs over
+    all cells of all tables with the equations ``sum_j x_ij = R_i``, ``sum_i x_ij = C_j``
+    of every table and, for a hierarchy, ``y_rj = sum_{p in r} x_pj``; for shared margins
+    ``sum_j a_ij = sum_j b_ij``.  The rule and the algorithm are those of
+    :func:`suppress_small_cells`; the candidates for further hiding come from every
+    table, cells sharing an equation with the exposed one first.
+
+    References
+    ----------
+    Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E.,
+    Spicer, K. & de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley (linked
+    and hierarchical tables; secondary cell suppression).
+
+    Examples
+    --------
+    Made-up counts: provinces P1 and P2 form region N, P3 alone is region S.  Alone,
+    the province table would hide P1 (3 women) with the cheapest complements, P3; beside
+    the region table, region S gives P3 away and with it P1, so P2 is hidden instead and
+    P3 is published:
+
+    >>> provinces = pd.DataFrame({"women": [3, 40, 12], "men": [25, 35, 14]}, index=["P1", "P2", "P3"])
+    >>> regions = pd.DataFrame({"women": [43, 12], "men": [60, 14]}, index=["N", "S"])
+    >>> suppress_small_cells(provinces, 5).as_published().loc[["P2", "P3"]]
+       women men Total
+    P2    40  35    75
+    P3   [c] [c]    26
+    >>> result = suppress_linked({"province": provinces, "region": regions}, 5,
+    ...                          hierarchy={"region": ("province", {"P1": "N", "P2": "N", "P3": "S"})})
+    >>> result.as_published()["province"]
+          women  men Total
+    P1      [c]  [c]    28
+    P2      [c]  [c]    75
+    P3       12   14    26
+    Total    55   74   129
+    """
+    k = _check_k(k)
+    if not isinstance(tables, Mapping) or not tables:
+        raise InputError("tables must be a non-empty dict {name: DataFrame}")
+    prepared = {name: _prepare(df, None, margins_name, what=f"table {name!r}") for name, df in tables.items()}
+    hierarchy, shared_margins = _check_links(prepared, hierarchy, shared_margins)
+    blocks = _blocks([(name, values, list(df.index), columns) for name, (df, columns, values) in prepared.items()],
+                     row_totals, col_totals)
+    links = _link_equations(blocks, hierarchy, shared_margins)
+    for cells, coefficients, what in links:
+        residual = float(np.dot(coefficients, np.concatenate([b.values.ravel() for b in blocks])[cells]))
+        if abs(residual) > 0.5:
+            raise DataError(f"{what} does not hold: the difference is {residual:g}; fix the tables or "
+                            f"the links")
+    problem = _problem(blocks, links)
+    primary = np.concatenate([((values < k) & ((values > 0) | suppress_zeros)).ravel()
+                              for _df, _c, values in prepared.values()])
+    notes: list[tuple] = []
+    hidden, rounds = _protect(problem, blocks, primary, k, row_totals, col_totals, notes)
+    method = _method(row_totals, col_totals, suppress_zeros, True, integer=True)
+    results = {}
+    for block, (name, (df, columns, values)) in zip(blocks, prepared.items(), strict=True):
+        part = slice(block.offset, block.offset + block.size)
+        results[name] = _make_result(
+            df, columns, values, primary[part].reshape(values.shape), hidden[part].reshape(values.shape), k,
+            row_totals=row_totals, col_totals=col_totals, marker=pd.NA, suppress_zeros=suppress_zeros,
+            margins_name=margins_name, notes=[n[1:] for n in notes if n[0] == name], audit=True,
+            rounds=rounds, method=method)
+    link_text = [what for _c, _k, what in links]
+    provenance = {
+        "suppression_threshold": k,
+        "method": method,
+        "protection_rule": PROTECTION_RULE,
+        "markers": "one marker for every hidden cell",
+        "n_primary": int(primary.sum()),
+        "n_secondary": int((hidden & ~primary).sum()),
+        "suppress_zeros": bool(suppress_zeros),
+        "row_totals": bool(row_totals),
+        "col_totals": bool(col_totals),
+        "audited": True,
+        "tables": [str(name) for name in prepared],
+        "links": link_text,
+    }
+    diagnostics = pd.concat(
+        [r.diagnostics.assign(table=name) for name, r in results.items()] or [diagnostics_frame()],
+        ignore_index=True,
+    ).reindex(columns=["table", "check", "value", "note"])
+    return LinkedSuppressionResult(
+        results=results,
+        threshold=k,
+        provenance=provenance,
+        hierarchy=hierarchy,
+        shared_margins=shared_margins,
+        iterations=int(rounds),
+        message=(f"k={k}, {len(results)} linked tables: {provenance['n_primary']} small cell(s) hidden, "
+                 f"{provenance['n_secondary']} more hidden to protect them across {len(links)} link(s) (audited)"),
+        diagnostics=diagnostics,
+    )
+
+
+def _published_block(name, result: SuppressionResult) -> tuple:
+    rows, columns = list(result.primary.index), list(result.primary.columns)
+    hidden = result.suppressed.to_numpy()
+    cells = result.table.loc[rows, columns].where(~result.suppressed)
+    published = cells.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    published[hidden] = np.nan
+    row_sums = (result.table.loc[rows, result.margins_name].to_numpy(dtype=float) if result.row_totals else None)
+    col_sums = (result.table.loc[result.margins_name, columns].to_numpy(dtype=float) if result.col_totals else None)
+    return (name, published, rows, columns, row_sums, col_sums)
+
+
+def disclosure_intervals(result, *, markers: str = "single") -> pd.DataFrame:
+    """What a reader can infer about each hidden cell from the published table(s) alone.
+
+    Parameters
+    ----------
+    result : SuppressionResult or LinkedSuppressionResult
+        The output of :func:`suppress_small_cells` or :func:`suppress_linked`.
+    markers : {"single", "distinct"}
+        The published form audited. ``"single"`` (default, ``as_published()``): every
+        hidden cell has the same marker, so the reader knows only that it is a whole number
+        >= 0.  ``"distinct"`` (``as_published(primary_marker="<k")``): the reader also knows
+        that a primary cell is 1..k-1 (0..k-1 with ``suppress_zeros``) and that a secondary
+        cell is 0 or >= k (>= k with ``suppress_zeros``).
 
     Returns
     -------
     pandas.DataFrame
-        One row per hidden cell: ``row``, ``column``, ``kind`` (``"primary"`` or
-        ``"secondary"``), ``lower``, ``upper`` (``inf`` when unbounded) and ``width``.
+        One row per hidden cell: ``table`` (linked results only), ``row``, ``column``,
+        ``kind`` (``"primary"`` or ``"secondary"``), ``lower``, ``upper`` (``inf`` when
+        unbounded), ``width``, ``required`` (primary cells: the upper bound the protection
+        rule asks for, ``min(k, smallest published total containing the cell)``; NaN for
+        secondary cells) and ``protected`` (whether the rule of the module docstring holds
+        for the cell in this published form).
 
     Raises
     ------
+    InputError
+        ``result`` is not a suppression result, or ``markers`` is unknown.
     DataError
-        The published cells and totals are inconsistent (e.g. an edited table whose totals
-        are not the sums of its cells).
+        The published cells, totals and markers are inconsistent (e.g. an edited table
+        whose totals are not the sums of its cells).
 
     Notes
     -----
-    For every hidden cell, ``lower = min x_ij`` and ``upper = max x_ij`` subject to the
-    published cells, the published totals and ``x >= 0`` (two linear programs per cell,
-    HiGHS via ``scipy.optimize.linprog``): the feasibility interval of Hundepool et al.
-    (2012).
+    For every hidden cell, ``lower = min x`` and ``upper = max x`` over whole-number tables
+    that agree with the published cells, the published totals, the links between tables
+    and what the markers say: the feasibility interval of Hundepool et al. (2012), computed
+    by HiGHS through ``scipy.optimize.linprog`` (with integer variables for linked tables
+    and for the "0 or >= k" of distinct secondary markers: ``x >= k b``, ``x <= M b``, ``b``
+    in {0, 1}).  The true values are not used.
 
     References
     ----------
@@ -685,32 +1278,62 @@ def disclosure_intervals(result: SuppressionResult) -> pd.DataFrame:
     ``y_b = 32 - y_a`` in [9, 27]:
 
     >>> counts = pd.DataFrame({"a": [3, 20], "b": [15, 12]}, index=["x", "y"])
-    >>> disclosure_intervals(suppress_small_cells(counts, 5))[["row", "column", "lower", "upper"]]
-      row column  lower  upper
-    0   x      a    0.0   18.0
-    1   x      b    0.0   18.0
-    2   y      a    5.0   23.0
-    3   y      b    9.0   27.0
+    >>> result = suppress_small_cells(counts, 5)
+    >>> disclosure_intervals(result)[["row", "column", "lower", "upper", "protected"]]
+      row column  lower  upper  protected
+    0   x      a    0.0   18.0       True
+    1   x      b    0.0   18.0       True
+    2   y      a    5.0   23.0       True
+    3   y      b    9.0   27.0       True
+
+    Distinct markers say more: ``"<5"`` puts ``x_a`` in 1..4 and ``"[c]"`` puts ``x_b =
+    18 - x_a`` at 0 or >= 5, so ``x_a`` is 1..4 and the reader knows it is small:
+
+    >>> disclosure_intervals(result, markers="distinct").loc[[0], ["lower", "upper", "protected"]]
+       lower  upper  protected
+    0    1.0    4.0      False
     """
-    hidden_mask = result.suppressed
-    rows, columns = list(hidden_mask.index), list(hidden_mask.columns)
-    cells = result.table.loc[rows, columns].where(~hidden_mask)
-    published = cells.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    totals = result.table[result.margins_name] if result.row_totals else None
-    row_totals = totals.loc[rows].to_numpy(dtype=float) if totals is not None else None
-    col_totals = (result.table.loc[result.margins_name, columns].to_numpy(dtype=float)
-                  if result.col_totals else None)
-    hidden, a_eq, b_eq = _interval_system(published, row_totals, col_totals)
+    if markers not in ("single", "distinct"):
+        raise InputError(f"markers must be 'single' or 'distinct', got {markers!r}")
+    if isinstance(result, LinkedSuppressionResult):
+        named = list(result.results.items())
+        hierarchy, shared = result.hierarchy, result.shared_margins
+    elif isinstance(result, SuppressionResult):
+        named, hierarchy, shared = [(None, result)], {}, []
+    else:
+        raise InputError(f"result must be a SuppressionResult or LinkedSuppressionResult, got "
+                         f"{type(result).__name__}")
+    k = named[0][1].threshold
+    blocks = _blocks([_published_block(name, r) for name, r in named], True, True)
+    problem = _problem(blocks, _link_equations(blocks, hierarchy, shared))
+    primary = np.concatenate([r.primary.to_numpy().ravel() for _n, r in named])
+    hidden = np.concatenate([r.suppressed.to_numpy().ravel() for _n, r in named])
+    zeros = np.concatenate([np.full(r.primary.size, r.suppress_zeros) for _n, r in named])
+    lower, upper, gap = np.zeros(hidden.size), np.full(hidden.size, np.inf), np.zeros(hidden.size, bool)
+    if markers == "distinct":
+        lower = np.where(primary, np.where(zeros, 0.0, 1.0), np.where(zeros, float(k), 0.0))
+        upper = np.where(primary, float(k - 1), np.inf)
+        gap = ~primary & ~zeros
+    audit = _Audit(problem, hidden, lower, upper, gap, k)
+    required = np.minimum(float(k), problem.smallest_total())
     records = []
-    for v, (i, j) in enumerate(hidden):
-        lower = _optimise(v, len(hidden), a_eq, b_eq, maximise=False)
-        upper = _optimise(v, len(hidden), a_eq, b_eq, maximise=True)
+    for v in np.flatnonzero(hidden):
+        block = _block_of(blocks, v)
+        i, j = divmod(int(v) - block.offset, block.values.shape[1])
+        low = audit.bound(v, maximise=False)
+        high = audit.bound(v, maximise=True)
+        need = float(required[v]) if primary[v] else np.nan
         records.append({
-            "row": rows[i],
-            "column": columns[j],
-            "kind": "primary" if result.primary.iat[i, j] else "secondary",
-            "lower": lower,
-            "upper": upper,
-            "width": upper - lower,
+            "table": block.name,
+            "row": block.row_labels[i],
+            "column": block.col_labels[j],
+            "kind": "primary" if primary[v] else "secondary",
+            "lower": low,
+            "upper": high,
+            "width": high - low,
+            "required": need,
+            "protected": bool(high - low >= 1 - 1e-7 and (not primary[v] or high >= need - 1e-7)),
         })
-    return pd.DataFrame.from_records(records, columns=["row", "column", "kind", "lower", "upper", "width"])
+    columns = ["table", "row", "column", "kind", "lower", "upper", "width", "required", "protected"]
+    out = pd.DataFrame.from_records(records, columns=columns)
+    return out if isinstance(result, LinkedSuppressionResult) else out.drop(columns="table")

@@ -29,6 +29,7 @@ import pandas as pd
 from ..errors import DataError, InputError, IntegrityError, ManifestError
 from .schema import (
     _HOW_TO_FIX_HASH,
+    MAX_PROBLEMS,
     Manifest,
     _manifest_path_for,
     _read_and_validate,
@@ -478,10 +479,19 @@ def _load_derived(name: str, verify_hash: bool, processed: bool | None) -> pd.Da
     return frame
 
 
-def validate_file(path: str | os.PathLike, schema: str) -> pd.DataFrame:
+def validate_file(path: str | os.PathLike, schema: str, *,
+                  max_problems: int = MAX_PROBLEMS) -> pd.DataFrame:
     """Validate a CSV of your own against the schema of a curated table.
 
-    The file's sha256 is not checked (it is not a curated table).
+    The file's sha256 is not checked (it is not a curated table). Every row is checked and
+    every problem reported in one run (the first ``max_problems`` in file order, with a count
+    of the rest). The file is read in chunks, so memory stays near the size of the typed table
+    even for files of hundreds of megabytes.
+
+    What spreadsheets write is handled: Excel's UTF-8 byte-order mark is dropped; blank lines,
+    rows of empty fields and empty trailing columns are ignored; a file separated by
+    semicolons, tabs or bars is rejected with a message naming the delimiter and how to save it
+    with commas; a line that is not UTF-8 is located.
 
     Parameters
     ----------
@@ -490,6 +500,8 @@ def validate_file(path: str | os.PathLike, schema: str) -> pd.DataFrame:
     schema : str
         Name of the curated table whose schema the file must follow (see
         :func:`dataset_names`).
+    max_problems : int, default 50
+        How many problems the error lists (all are counted).
 
     Returns
     -------
@@ -501,9 +513,15 @@ def validate_file(path: str | os.PathLike, schema: str) -> pd.DataFrame:
     mixedmig.errors.DataError
         If the file does not exist or ``schema`` names no curated table.
     mixedmig.errors.SchemaError
-        On the first problem: wrong header, a value of the wrong type, an unknown country
-        code, a negative count, a duplicate key...; the message names the file, the line
-        (header = line 1) and the column, and says how to fix it.
+        If anything in the file breaks the schema: wrong delimiter or header, a value of the
+        wrong type (``inf``, ``1e999``, ``NaN`` in a number column; an integer beyond 64 bits),
+        a control character in a text cell, an unknown country code, a negative count, a
+        duplicate key, a line that is not UTF-8... The message names the file, the line
+        (header = line 1) and the column of each problem and says how to fix it; the
+        attribute ``problems`` holds them as :class:`~mixedmig.data.Problem` records and
+        ``problem_count`` counts them all. Cell values are escaped in messages.
+    mixedmig.errors.InputError
+        If ``max_problems`` is not a positive whole number.
 
     Examples
     --------
@@ -511,20 +529,24 @@ def validate_file(path: str | os.PathLike, schema: str) -> pd.DataFrame:
     >>> from mixedmig import data
     >>> from mixedmig.errors import SchemaError
     >>> header = "country,year,victims,reliability,source,url,note\\n"
+    >>> rows = ("KHM,2011,-3,read,made-up,https://example.org,\\n"
+    ...         "Laos,2012,5,read,made-up,https://example.org,\\n")
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = os.path.join(tmp, "mine.csv")
     ...     with open(path, "w") as f:
-    ...         _ = f.write(header + "KHM,2011,-3,read,made-up,https://example.org,\\n")
+    ...         _ = f.write(header + rows)
     ...     try:
     ...         data.validate_file(path, "uniap_identified_victims")
     ...     except SchemaError as err:
-    ...         print(err.row, err.column)
-    2 victims
+    ...         for problem in err.problems:
+    ...             print(problem.line, problem.column, problem.message)
+    2 victims negative value -3 (minimum 0)
+    3 country unknown country code 'Laos'
     """
     path = Path(path)
     if not path.is_file():
         raise DataError("file not found; check the path", path=path)
-    return _read_and_validate(path, manifest(schema).schema)
+    return _read_and_validate(path, manifest(schema).schema, max_problems=max_problems)
 
 
 def validate_all() -> pd.DataFrame:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from pathlib import Path
 
 import pandas as pd
 
@@ -63,11 +62,6 @@ _OD_PREFIX = "undesa_od/"
 def _csv_text(frame: pd.DataFrame) -> str:
     """The exact text ``mixedmig build`` writes for ``frame`` (floats in shortest exact form)."""
     return frame.to_csv(index=False, lineterminator="\n")
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_csv_text(frame).encode("utf-8"))
 
 
 def _dtypes(frame: pd.DataFrame) -> dict[str, str]:

@@ -8,16 +8,26 @@ a ``primary_key``). The format is documented in ``docs/data-manifests.md``.
 
 :func:`read_manifest` parses and checks a manifest (:class:`~mixedmig.errors.ManifestError` on any
 defect); :func:`validate_frame` checks a table of strings against a :class:`Schema` and returns it
-typed, raising :class:`~mixedmig.errors.SchemaError` with the file, the line (header = line 1) and
-the column of the first problem, how many other rows fail, and how to fix it.
+typed. Validation collects every problem before raising: one
+:class:`~mixedmig.errors.SchemaError` names the file, the line (header = line 1) and the column of
+the first problem and lists the others (its attribute ``problems`` holds each :class:`Problem`:
+file, line, column, message, fix; at most :data:`MAX_PROBLEMS` by default, with a count of the
+rest). Cell values quoted in messages are escaped, so a control character or an ANSI escape
+sequence in a file is never sent raw to the terminal.
+
+CSV files are read in chunks (blocks of bytes decoded as UTF-8, 20,000 rows checked
+at a time, each check run once per distinct value), so the peak memory is about the size of the
+typed table, not a multiple of the file (``benchmarks/bench_validate.py`` measures it). What real
+files bring is handled: Excel's UTF-8 byte-order mark is dropped; a semicolon-, tab- or
+bar-separated file is named as such with the fix; blank lines, rows of empty fields and empty
+trailing columns are ignored; a line that is not UTF-8 is located.
 """
 
 from __future__ import annotations
 
-import numbers
-
 import csv
-import io
+import datetime
+import numbers
 import os
 import re
 from dataclasses import dataclass, field
@@ -29,15 +39,23 @@ import pandas as pd
 import yaml
 
 from .. import countries
-from ..errors import DataError, ManifestError, SchemaError, UnknownCountryError
+from ..errors import (
+    DataError,
+    InputError,
+    ManifestError,
+    SchemaError,
+    UnknownCountryError,
+)
 
 __all__ = [
     "COLUMN_TYPES",
+    "MAX_PROBLEMS",
     "RELIABILITY_VALUES",
     "REQUIRED_MANIFEST_KEYS",
     "REQUIRED_SOURCE_KEYS",
     "ColumnSpec",
     "Manifest",
+    "Problem",
     "Schema",
     "label_sort_key",
     "read_manifest",
@@ -64,13 +82,13 @@ REQUIRED_MANIFEST_KEYS = ("name", "title", "description", "units", "sha256", "sc
 REQUIRED_SOURCE_KEYS = ("publisher", "citation", "url", "edition", "licence", "retrieved")
 
 
-_INTEGER_RE = re.compile(r"^[+-]?\d+$")
+_INTEGER_RE = re.compile(r"^[+-]?\d+\Z")
 
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 
-_ISO3_RE = re.compile(r"^[A-Z]{3}$")
+_ISO3_RE = re.compile(r"^[A-Z]{3}\Z")
 
 
 _HOW_TO_FIX_HASH = (
@@ -366,138 +384,632 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
     )
 
 
-def _read_csv_strict(path: Path, text: str) -> pd.DataFrame:
-    """Read CSV text as strings, rejecting rows with the wrong number of fields."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise SchemaError("the file is empty; it needs a header row", path=path, row=1) from None
-    except csv.Error as exc:
-        raise SchemaError(f"malformed CSV ({exc})", path=path, row=1) from None
-    records = []
-    try:
-        for record in reader:
-            line = reader.line_num
-            if not record:
-                continue
-            if len(record) != len(header):
-                raise SchemaError(
-                    f"malformed CSV: {len(record)} fields where the header has {len(header)}; "
-                    "check for an unquoted comma or a missing field",
-                    path=path,
-                    row=line,
-                )
-            records.append((line, record))
-    except csv.Error as exc:
-        raise SchemaError(
-            f"malformed CSV ({exc}); check the quoting", path=path, row=reader.line_num
-        ) from None
-    frame = pd.DataFrame([r for _, r in records], columns=header, dtype=object)
-    frame.index = pd.Index([line for line, _ in records], name="line")
-    return frame
+#: How many problems a :class:`~mixedmig.errors.SchemaError` lists by default (the rest are counted).
+MAX_PROBLEMS = 50
 
 
-def _reject(path, column, values: pd.Series, bad, message, fix) -> None:
-    """Raise a located SchemaError for the rows of ``values`` where ``bad`` holds, if any.
+#: Rows validated at a time when a CSV file is read (memory stays bounded by one chunk plus the
+#: typed result).
+_CHUNK_ROWS = 20_000
 
-    ``message`` is called with the first failing value (as written in the file); the error
-    names the first failing line and counts the others.
+
+#: Bytes read from a CSV file at a time.
+_BLOCK_BYTES = 1 << 20
+
+
+#: One line and its ending (``\n``, ``\r\n`` or ``\r`` only: ``str.splitlines`` would also
+#: split at control characters such as ``\x1c`` that may sit inside a cell).
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+#: Control characters a text cell may not hold (C0 except tab, line feed and carriage return;
+#: DEL; C1). Tabs and line breaks inside quoted cells are legitimate.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+_NO_CONTROL_RE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*\\Z")
+
+
+#: Spellings of "not a number" that spreadsheets and programs write for a missing figure.
+_NAN_SPELLINGS = frozenset(
+    {"nan", "-nan", "+nan", "na", "n/a", "#n/a", "null", "none", "nat", "<na>"}
+)
+
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+_INT64_MIN = np.iinfo(np.int64).min
+
+
+def _printable(text, limit: int | None = 80, keep_newlines: bool = False) -> str:
+    """``text`` safe to print on a terminal: every non-printable character escaped.
+
+    Control characters (an ANSI escape sequence starts with ESC, ``\\x1b``), format characters
+    such as the bidirectional overrides, and line or paragraph separators are written as
+    Python escapes (``\\x1b``, ``\\u202e``), so a message never moves the cursor, recolours the
+    terminal or reorders text. Text longer than ``limit`` characters is cut with ``…``.
+    ``keep_newlines`` keeps ``"\\n"`` (for messages of several lines).
     """
-    bad = np.asarray(bad, dtype=bool)
-    if not bad.any():
-        return
-    lines = list(values.index[bad])
-    more = ""
-    if len(lines) > 1:
-        shown = ", ".join(map(str, lines[1:6])) + (", ..." if len(lines) > 6 else "")
-        more = f" ({len(lines) - 1} more row(s) fail too: lines {shown})"
-    raise SchemaError(f"{message(values[lines[0]])}{more}. {fix}",
-                      path=path, row=lines[0], column=column)
+    text = str(text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or (keep_newlines and ch == "\n"):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else
+                       f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
+
+
+def _quoted(value) -> str:
+    """A cell value for a message: escaped, cut to 60 characters, in single quotes."""
+    return f"'{_printable(value, limit=60)}'"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found while validating a table: where it is, what is wrong, how to fix it.
+
+    A :class:`~mixedmig.errors.SchemaError` raised by :func:`validate_frame`,
+    :func:`mixedmig.data.validate_file` or :func:`mixedmig.data.load` lists every problem of the
+    table (up to a limit) in its attribute ``problems`` (a tuple of ``Problem``, in file order)
+    and their total number in ``problem_count``. Cell values quoted in messages are escaped
+    (control characters such as ANSI escape sequences are shown as ``\\x1b``), so printing a
+    problem is safe.
+
+    Parameters
+    ----------
+    path : str or None
+        The file (escaped for printing), or ``None`` for an unnamed table.
+    line : int or None
+        1-based line of the file (the header is line 1).
+    column : str or None
+        The column name, if the problem concerns one column.
+    message : str
+        What is wrong.
+    fix : str, default ""
+        How to fix it.
+
+    Examples
+    --------
+    >>> from mixedmig.data import Problem
+    >>> print(Problem("mine.csv", 3, "stock", "negative value -5 (minimum 0)",
+    ...               "Counts cannot be negative: correct the figure against its source."))
+    file mine.csv, line 3, column 'stock': negative value -5 (minimum 0). Counts cannot be negative: correct the figure against its source.
+    """
+
+    path: str | None
+    line: int | None
+    column: str | None
+    message: str
+    fix: str = ""
+
+    @property
+    def text(self) -> str:
+        """The message and the fix, without the location."""
+        return f"{self.message}. {self.fix}" if self.fix else self.message
+
+    @property
+    def location(self) -> str:
+        """``line L, column 'C'`` (the parts that are known), without the file."""
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        return ", ".join(where)
+
+    def __str__(self) -> str:
+        where = ([f"file {self.path}"] if self.path is not None else []) + (
+            [self.location] if self.location else [])
+        return (", ".join(where) + ": " if where else "") + self.text
+
+
+class _Problems:
+    """Collects the problems of one table: keeps the first ``limit`` in file order, counts all."""
+
+    def __init__(self, path: str | None, limit: int):
+        if not isinstance(limit, numbers.Integral) or isinstance(limit, bool) or limit < 1:
+            raise InputError(f"max_problems must be a positive whole number, got {limit!r}")
+        self.path = path
+        self.limit = int(limit)
+        self.count = 0
+        self._items: list = []  # (line, order, sequence, Problem)
+        self._sequence = 0
+
+    def add(self, line, column, message, fix="", order=-1) -> None:
+        """Record one problem (``order`` sorts problems of the same line: the column position)."""
+        self.count += 1
+        self._push(line, column, message, fix, order)
+
+    def add_cells(self, column, order, lines, values, describe) -> None:
+        """Record one problem per failing cell; ``describe(value)`` gives (message, fix).
+
+        Only the first ``limit`` cells (in line order) are described; the others are counted.
+        """
+        self.count += len(lines)
+        for line, value in zip(lines[: self.limit], values[: self.limit]):
+            message, fix = describe(value)
+            self._push(int(line), column, message, fix, order)
+
+    def _push(self, line, column, message, fix, order) -> None:
+        self._sequence += 1
+        column = None if column is None else _printable(column, limit=60)
+        self._items.append((line if line is not None else 0, order, self._sequence,
+                            Problem(self.path, line, column, message, fix)))
+        if len(self._items) > 4 * self.limit:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._items.sort(key=lambda item: item[:3])
+        del self._items[self.limit:]
+
+    @property
+    def problems(self) -> tuple:
+        """The first ``limit`` problems, in file order."""
+        self._trim()
+        return tuple(item[3] for item in self._items)
+
+    def raise_if_any(self) -> None:
+        """Raise one SchemaError listing the problems, if there are any."""
+        if not self.count:
+            return
+        problems = self.problems
+        first = problems[0]
+        text = first.text
+        if self.count > 1:
+            lines = [text, f"{self.count - 1} more problem(s) in this file:"]
+            lines += [f"  {p.location}: {p.text}" if p.location else f"  {p.text}"
+                      for p in problems[1:]]
+            unlisted = self.count - len(problems)
+            if unlisted:
+                lines.append(f"  ... and {unlisted} more not listed (only the first "
+                             f"{len(problems)} are); fix these and validate again")
+            text = "\n".join(lines)
+        error = SchemaError(text, path=self.path, row=first.line, column=first.column)
+        error.problems = problems
+        error.problem_count = self.count
+        raise error
 
 
 def _country_hint(value: str) -> str:
     try:
         return f"did you mean '{countries.to_iso3(value)}'? "
-    except UnknownCountryError:
+    except (UnknownCountryError, TypeError, ValueError):
         return ""
 
 
-def _check_column(values: pd.Series, spec: ColumnSpec, path: Path) -> pd.Series:
-    """Validate one column of strings and return it converted to its pandas type."""
-    present = values != ""
-    if not spec.nullable:
-        _reject(path, spec.name, values, ~present,
-                lambda v: "empty value in a column that may not be missing",
-                "Fill in the value, or declare the column `nullable: true` in the manifest "
-                "if the source does not publish it.")
-    filled = values[present]
-    kind = spec.type
-    if kind == "integer":
-        _reject(path, spec.name, filled, ~filled.str.match(_INTEGER_RE),
-                lambda v: f"'{v}' is not an integer",
-                "Write whole numbers without thousands separators or decimals.")
-        converted = pd.array([int(v) if v != "" else pd.NA for v in values], dtype="Int64")
-        out = pd.Series(converted, index=values.index, name=spec.name)
-    elif kind == "number":
-        _reject(path, spec.name, filled, pd.to_numeric(filled, errors="coerce").isna(),
-                lambda v: f"'{v}' is not a number",
-                "Write a decimal number with '.' as decimal mark and no thousands separators.")
-        out = pd.to_numeric(values.replace("", np.nan), errors="coerce").astype("float64")
-    elif kind == "boolean":
-        _reject(path, spec.name, filled, ~filled.str.lower().isin(["true", "false"]),
-                lambda v: f"'{v}' is not a boolean", "Write true or false.")
-        out = pd.Series(
-            pd.array([None if v == "" else v.lower() == "true" for v in values], dtype="boolean"),
-            index=values.index,
+_STRING_LIKE = ("string", "date", "country", "iso3")
+
+
+class _Validator:
+    """Validates a table chunk by chunk against a schema and assembles the typed result.
+
+    Every check works on the distinct values of a chunk's column (``pandas.factorize``), so
+    repeated codes are checked and converted once, and typed text columns share one string
+    object per distinct value. Typed values are written into buffers allocated once for the
+    whole table (``capacity`` rows, an upper bound; they grow if it was too small), so the peak
+    memory is the typed table, its line numbers and key hashes, and one chunk.
+    """
+
+    def __init__(self, schema: Schema, path, limit: int, capacity: int = 0):
+        self.schema = schema
+        self.path = None if path is None else _printable(str(path), limit=None)
+        self.problems = _Problems(self.path, limit)
+        self.key_positions = [schema.column_names.index(k) for k in schema.primary_key]
+        self.caches: dict[str, dict] = {spec.name: {} for spec in schema.columns}
+        self.size = 0
+        self.capacity = 0
+        self.values: dict[str, np.ndarray] = {}
+        self.masks: dict[str, np.ndarray] = {}
+        self.lines = self.hashes = self.key_ok = None
+        self._allocate(max(int(capacity), 0))
+
+    def _allocate(self, capacity: int) -> None:
+        """Allocate (or grow to) buffers of ``capacity`` rows, keeping what they hold."""
+        def grown(old, dtype, fill=None):
+            new = np.empty(capacity, dtype=dtype)
+            if fill is not None:
+                new[self.size:] = fill
+            if old is not None:
+                new[: self.size] = old[: self.size]
+            return new
+
+        dtypes = {"integer": np.int64, "number": np.float64, "boolean": np.bool_}
+        for spec in self.schema.columns:
+            self.values[spec.name] = grown(self.values.get(spec.name),
+                                           dtypes.get(spec.type, object))
+            if spec.type in ("integer", "boolean"):
+                self.masks[spec.name] = grown(self.masks.get(spec.name), np.bool_)
+        if self.key_positions:
+            self.lines = grown(self.lines, np.int64)
+            self.hashes = grown(self.hashes, np.uint64)
+            self.key_ok = grown(self.key_ok, np.bool_)
+        self.capacity = capacity
+
+    def typed_column(self, name: str, start: int = 0, stop: int | None = None):
+        """The typed values of column ``name`` for rows ``start:stop`` (views, no copy)."""
+        stop = self.size if stop is None else stop
+        spec = self.schema.columns[self.schema.column_names.index(name)]
+        values = self.values[name][start:stop]
+        if spec.type == "integer":
+            return pd.arrays.IntegerArray(values, self.masks[name][start:stop])
+        if spec.type == "boolean":
+            return pd.arrays.BooleanArray(values, self.masks[name][start:stop])
+        return values
+
+    # -- header ---------------------------------------------------------------------------
+
+    def header(self, names: list, raw_line: str | None = None) -> bool:
+        """Check the header; return whether rows can be checked (no header problem)."""
+        expected = self.schema.column_names
+        names = [str(n) for n in names]
+        if names == expected:
+            return True
+        add = self.problems.add
+        if raw_line is not None and len(names) < len(expected):
+            for delimiter, label in ((";", "semicolons (';')"), ("\t", "tabs"), ("|", "'|'")):
+                fields = next(csv.reader([raw_line], delimiter=delimiter), [])
+                fields = [f.strip() for f in fields]
+                while fields and not fields[-1]:
+                    fields.pop()
+                hits = len(set(fields) & set(expected))
+                if len(fields) > len(names) and hits > len(set(names) & set(expected)):
+                    add(1, None,
+                        f"the file is separated by {label}, not commas: its header reads as "
+                        f"{len(names)} column(s) {[_printable(n, 60) for n in names]}",
+                        f"Save it with commas: in Excel, File > Save As > 'CSV UTF-8 (Comma "
+                        f"delimited)' (Excel writes ';' where the decimal mark is ','; make "
+                        f"sure decimals use '.'); with pandas, pd.read_csv(path, "
+                        f"sep={delimiter!r}, dtype=str).to_csv(new_path, index=False). The "
+                        f"header must be: {','.join(expected)}")
+                    return False
+        shown = [_printable(n, 60) for n in names]
+        duplicated = sorted({s for s, n in zip(shown, names) if names.count(n) > 1})
+        if duplicated:
+            add(1, duplicated[0], f"column(s) {duplicated} appear more than once in the header",
+                "Keep one column of each name (the header must be: "
+                f"{','.join(expected)})")
+        missing = [c for c in expected if c not in names]
+        extra = [n for n in names if n not in expected]
+        if missing:
+            near = [f"'{_printable(n, 60)}' differs from '{m}' only in spaces or capitals"
+                    for m in missing for n in extra if n.strip().casefold() == m.casefold()]
+            fix = ("Rename the column(s): " + "; ".join(near) + ".") if near else (
+                "Add the column(s), or rename the ones that hold them.")
+            add(1, missing[0],
+                f"missing column(s) {missing}; the header must be: {','.join(expected)}", fix)
+        if extra:
+            extra_shown = [_printable(n, 60) for n in extra]
+            add(1, extra_shown[0],
+                f"unexpected column(s) {extra_shown}; remove them or declare them in the "
+                f"manifest schema (expected header: {','.join(expected)})")
+        if not (duplicated or missing or extra):
+            add(1, None,
+                f"columns are in the order {shown}; the schema's order is {expected}",
+                "Reorder the columns.")
+        return False
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def malformed(self, line: int, record: list) -> None:
+        """Record a row with the wrong number of fields."""
+        n = len(self.schema.columns)
+        fix = "Check for an unquoted comma or a missing field."
+        if ";" in "".join(record):
+            fields = next(csv.reader([",".join(record)], delimiter=";"), [])
+            if len(fields) == n:
+                fix = ("This row is separated by semicolons (';') while the header uses "
+                       "commas: use commas throughout.")
+        self.problems.add(line, None,
+                          f"malformed CSV: {len(record)} fields where the header has {n}", fix)
+
+    def chunk(self, columns: list, lines: np.ndarray) -> None:
+        """Check and type one chunk: ``columns`` = one object array of strings per column."""
+        m = len(lines)
+        start, stop = self.size, self.size + m
+        if stop > self.capacity:
+            self._allocate(max(stop, 2 * self.capacity))
+        key_ok = np.ones(m, dtype=bool)
+        for position, (spec, raw) in enumerate(zip(self.schema.columns, columns)):
+            ok = self._column(position, spec, raw, lines, start)
+            if position in self.key_positions:
+                key_ok &= ok
+        self.size = stop
+        if self.key_positions:
+            self.lines[start:stop] = lines
+            self.key_ok[start:stop] = key_ok
+            key = pd.DataFrame(
+                {str(i): pd.Series(self.typed_column(self.schema.column_names[i], start, stop),
+                                   copy=False)
+                 for i in self.key_positions}, copy=False)
+            self.hashes[start:stop] = pd.util.hash_pandas_object(key, index=False).to_numpy()
+
+    def _column(self, position: int, spec: ColumnSpec, raw: np.ndarray, lines: np.ndarray,
+                start: int) -> np.ndarray:
+        """Check one column of a chunk, write its typed values from row ``start`` of the
+        buffers, and return which rows passed (a missing value passes if the column is
+        nullable)."""
+        codes, uniques = pd.factorize(raw)
+        uniques = np.asarray(uniques, dtype=object)
+        present = uniques != ""
+        ok = present.copy()
+        kind = spec.type
+
+        def reject(bad, describe):
+            bad = np.asarray(bad, dtype=bool) & ok
+            if bad.any():
+                rows = np.flatnonzero(bad[codes])
+                self.problems.add_cells(spec.name, position, lines[rows],
+                                        uniques[codes[rows[: self.problems.limit]]], describe)
+                ok[bad] = False
+
+        if not spec.nullable:
+            rows = np.flatnonzero(~present[codes])
+            if len(rows):
+                self.problems.add_cells(
+                    spec.name, position, lines[rows], [""] * min(len(rows), self.problems.limit),
+                    lambda v: ("empty value in a column that may not be missing",
+                               ("Fill in the value, or declare the column `nullable: true` in "
+                                "the manifest if the source does not publish it.")))
+        def each(test) -> np.ndarray:
+            """``test(value)`` for every distinct value, as a boolean array."""
+            return np.fromiter(map(test, uniques), dtype=bool, count=len(uniques))
+
+        def matches(pattern) -> np.ndarray:
+            return each(lambda v, match=pattern.match: match(v) is not None)
+
+        if kind == "integer":
+            reject(~matches(_INTEGER_RE),
+                   lambda v: (f"{_quoted(v)} is not an integer",
+                              "Write whole numbers without thousands separators or decimals."))
+            lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
+            too_long = np.zeros(len(uniques), dtype=bool)
+            for i in np.flatnonzero((lengths > 18) & ok):  # may not fit in 64 bits
+                too_long[i] = not _INT64_MIN <= int(uniques[i]) <= _INT64_MAX
+            reject(too_long, lambda v: (
+                (f"{_quoted(v)} has {len(v.lstrip('+-').lstrip('0'))} digits: too large for "
+                 f"an integer column (at most {_INT64_MAX:,} in absolute value)"),
+                ("Check the figure against its source (a spreadsheet may have joined cells or "
+                 "run numbers together); an identifier this long belongs in a string column.")))
+            typed_u = np.zeros(len(uniques), dtype=np.int64)
+            if ok.any():
+                typed_u[ok] = uniques[ok].astype(np.int64)
+        elif kind == "number":
+            typed_u = np.full(len(uniques), np.nan)
+            typed_u[present] = pd.to_numeric(pd.Series(uniques[present], dtype=object),
+                                             errors="coerce").to_numpy(dtype="float64",
+                                                                       na_value=np.nan)
+            failed = np.isnan(typed_u)
+            spelled = np.zeros(len(uniques), dtype=bool)
+            for i in np.flatnonzero(failed & ok):
+                spelled[i] = uniques[i].strip().lower() in _NAN_SPELLINGS
+            reject(spelled, lambda v: (
+                f"{_quoted(v)} spells not-a-number, not a figure",
+                "Leave the cell empty for a missing figure"
+                + ("." if spec.nullable else
+                   " and declare the column `nullable: true` in the manifest if the source "
+                   "does not publish it.")))
+            reject(failed, lambda v: (
+                f"{_quoted(v)} is not a number",
+                "Write a decimal number with '.' as decimal mark and no thousands separators."))
+            reject(np.isinf(typed_u), lambda v: (
+                f"{_quoted(v)} is not a finite number",
+                ("Write the figure as published; infinite values come from a division by zero "
+                 "in a spreadsheet or a number beyond the float range (about 1.8e308).")))
+        elif kind == "boolean":
+            lowered = np.array([v.lower() for v in uniques], dtype=object)
+            reject(~np.isin(lowered, ["true", "false"]),
+                   lambda v: (f"{_quoted(v)} is not a boolean", "Write true or false."))
+            typed_u = lowered == "true"
+        else:
+            if kind == "date":
+                def is_date(v):
+                    if _DATE_RE.match(v) is None:
+                        return False
+                    try:
+                        datetime.date.fromisoformat(v)
+                    except ValueError:
+                        return False
+                    return True
+
+                reject(~each(is_date), lambda v: (f"{_quoted(v)} is not a date",
+                                                  "Write dates as YYYY-MM-DD."))
+            elif kind == "country":
+                reject(~each(countries.is_registry_code), lambda v: (
+                    f"unknown country code {_quoted(v)}",
+                    (f"{_country_hint(v)}Use the ISO3 code of one of the 15 economies "
+                     f"({', '.join(countries.ISO3_CODES)}); "
+                     "`mixedmig.countries.to_iso3(name)` converts names.")))
+            elif kind == "iso3":
+                reject(~matches(_ISO3_RE),
+                       lambda v: (f"{_quoted(v)} is not a three-letter upper-case code",
+                                  "Use ISO 3166-1 alpha-3 codes such as MMR or THA."))
+            else:  # string
+                reject(~matches(_NO_CONTROL_RE), lambda v: (
+                    (f"{_quoted(v)} contains control character(s) "
+                     f"{sorted({f'U+{ord(c):04X}' for c in _CONTROL_RE.findall(v)})}"),
+                    ("Remove them (ANSI colour codes and other control characters usually come "
+                     "from copying terminal output or a binary file); tabs and line breaks "
+                     "inside quoted cells are allowed.")))
+            if spec.pattern is not None:
+                reject(~matches(re.compile(spec.pattern)), lambda v: (
+                    f"{_quoted(v)} does not match the pattern {spec.pattern}",
+                    "Correct the value or the pattern in the manifest."))
+            cache = self.caches[spec.name]
+            typed_u = np.empty(len(uniques), dtype=object)
+            for i, value in enumerate(uniques):
+                typed_u[i] = (cache.setdefault(value, value) if len(cache) < 100_000
+                              else cache.get(value, value))
+            typed_u[~present] = None
+        if spec.allowed is not None:
+            allowed = set(spec.allowed)
+            inside = np.array([v in allowed for v in typed_u.tolist()], dtype=bool)
+            reject(~inside, lambda v: (f"value {_quoted(v)} is not allowed",
+                                       f"Allowed values: {list(spec.allowed)}."))
+        if kind in ("integer", "number") and (spec.minimum is not None
+                                              or spec.maximum is not None):
+            as_float = typed_u.astype("float64")
+            with np.errstate(invalid="ignore"):
+                if spec.minimum is not None:
+                    what = "negative value" if spec.minimum == 0 else "value below the minimum"
+                    fix = ("Counts cannot be negative: correct the figure against its source."
+                           if spec.minimum == 0 else "Correct the figure against its source.")
+                    reject(as_float < spec.minimum, lambda v: (
+                        f"{what} {_printable(v, 60)} (minimum {spec.minimum})", fix))
+                if spec.maximum is not None:
+                    reject(as_float > spec.maximum, lambda v: (
+                        f"value {_printable(v, 60)} above the maximum {spec.maximum}",
+                        "Correct the figure against its source."))
+        stop = start + len(codes)
+        np.take(typed_u, codes, out=self.values[spec.name][start:stop])
+        if spec.name in self.masks:
+            np.take(~ok, codes, out=self.masks[spec.name][start:stop])
+        return ok[codes] | (~present[codes] if spec.nullable else False)
+
+    # -- the whole table ------------------------------------------------------------------
+
+    def finish(self, index=None) -> pd.DataFrame:
+        """Check the primary key over all rows, raise every problem, or return the typed table."""
+        if self.key_positions and self.size > 1:
+            self._duplicates()
+        self.problems.raise_if_any()
+        index = pd.RangeIndex(self.size) if index is None else index
+        dtypes = {"integer": "Int64", "boolean": "boolean", "number": "float64"}
+        return pd.DataFrame(
+            {spec.name: pd.Series(self.typed_column(spec.name), index=index,
+                                  dtype=dtypes.get(spec.type, object), copy=False)
+             for spec in self.schema.columns},
+            copy=False,
         )
-    elif kind == "date":
-        bad = ~filled.str.match(_DATE_RE) | pd.to_datetime(
-            filled, format="%Y-%m-%d", errors="coerce"
-        ).isna()
-        _reject(path, spec.name, filled, bad, lambda v: f"'{v}' is not a date",
-                "Write dates as YYYY-MM-DD.")
-        out = values.astype(object)
-    elif kind == "country":
-        bad = ~filled.map(countries.is_registry_code).astype(bool)
-        first = filled[bad].iloc[0] if bad.any() else ""
-        _reject(path, spec.name, filled, bad, lambda v: f"unknown country code '{v}'",
-                f"{_country_hint(first)}Use the ISO3 code of one of the 15 economies "
-                f"({', '.join(countries.ISO3_CODES)}); "
-                "`mixedmig.countries.to_iso3(name)` converts names.")
-        out = values.astype(object)
-    elif kind == "iso3":
-        _reject(path, spec.name, filled, ~filled.str.match(_ISO3_RE),
-                lambda v: f"'{v}' is not a three-letter upper-case code",
-                "Use ISO 3166-1 alpha-3 codes such as MMR or THA.")
-        out = values.astype(object)
-    else:  # string
-        out = values.astype(object)
 
-    if kind in ("string", "date", "country", "iso3"):
-        out = out.where(present, None)
-        if spec.pattern is not None:
-            _reject(path, spec.name, filled, ~filled.str.match(re.compile(spec.pattern)),
-                    lambda v: f"'{v}' does not match the pattern {spec.pattern}",
-                    "Correct the value or the pattern in the manifest.")
-    if spec.allowed is not None:
-        allowed = set(spec.allowed)
-        typed = out[present]
-        _reject(path, spec.name, typed, ~typed.map(lambda v: v in allowed).astype(bool),
-                lambda v: f"value '{v}' is not allowed", f"Allowed values: {list(spec.allowed)}.")
-    if kind in ("integer", "number"):
-        typed = out[present].astype("float64")
-        if spec.minimum is not None:
-            what = "negative value" if spec.minimum == 0 else "value below the minimum"
-            _reject(path, spec.name, filled, (typed < spec.minimum).to_numpy(),
-                    lambda v: f"{what} {v} (minimum {spec.minimum})",
-                    "Counts cannot be negative: correct the figure against its source.")
-        if spec.maximum is not None:
-            _reject(path, spec.name, filled, (typed > spec.maximum).to_numpy(),
-                    lambda v: f"value {v} above the maximum {spec.maximum}",
-                    "Correct the figure against its source.")
-    return out
+    def _duplicates(self) -> None:
+        """Record every duplicate primary key (rows with a bad key cell are left out)."""
+        size = self.size
+        hashes = self.hashes[:size]  # sorted in place below: the hashes are not needed after
+        order = np.argsort(hashes)
+        hashes.sort()
+        same = np.flatnonzero(hashes[1:] == hashes[:-1])
+        if not len(same):
+            return
+        key_ok, lines = self.key_ok[:size], self.lines[:size]
+        groups = []
+        for run in np.split(same, np.flatnonzero(np.diff(same) != 1) + 1):
+            rows = order[run[0]: run[-1] + 2]
+            rows = np.sort(rows[key_ok[rows]])
+            if len(rows) >= 2:
+                groups.append((int(lines[rows[1]]), rows))
+        del order
+        groups.sort(key=lambda group: group[0])
+        names = self.schema.primary_key
+        columns = [self.typed_column(name) for name in names]
+        for count, (_, rows) in enumerate(groups):
+            if count >= self.problems.limit:  # not listed: counted without reading the values
+                self.problems.count += 1
+                continue
+            by_key: dict = {}  # equal hashes, checked for equal values
+            for row in rows[:10_000]:
+                key = tuple(_cell(column[row]) for column in columns)
+                by_key.setdefault(key, []).append(row)
+            for key, same_rows in by_key.items():
+                if len(same_rows) < 2:
+                    continue
+                found = [int(lines[r]) for r in same_rows]
+                shown = ", ".join(map(str, found[:6])) + (
+                    f", ... ({len(found)} rows)" if len(found) > 6 else "")
+                values = ", ".join(f"{k}={_printable(v, 60)}" for k, v in zip(names, key))
+                self.problems.add(
+                    found[1], names[0],
+                    f"duplicate key ({values}) on lines {shown}; the primary key "
+                    f"{list(names)} must identify one row",
+                    "Remove or correct the duplicate.",
+                    order=self.key_positions[0])
 
+
+def _cell(value):
+    """A typed cell as a plain Python value (``None`` when missing), for key comparisons."""
+    if value is pd.NA or value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _line_count(handle) -> int:
+    """An upper bound on the number of lines of a binary file (``\n``, ``\r\n``, ``\r``)."""
+    count = 1
+    for block in iter(lambda: handle.read(_BLOCK_BYTES), b""):
+        count += block.count(b"\n") + block.count(b"\r") - block.count(b"\r\n")
+    handle.seek(0)
+    return count
+
+
+def _physical_lines(handle, problems: _Problems):
+    """Yield the lines of a binary CSV file decoded as UTF-8 (a leading BOM removed).
+
+    Lines end at ``\\n``, ``\\r\\n`` or ``\\r`` (line endings kept, as :mod:`csv` wants them).
+    A line that is not valid UTF-8 is recorded as a problem (its line number) and yielded with
+    the offending bytes replaced, so that the rest of the file is still checked. A UTF-16 file
+    is recorded as one problem and nothing is yielded.
+    """
+    pending = b""
+    first = True
+    line_number = 0
+    fix = ("Save the file as UTF-8: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'; "
+           "with pandas, pd.read_csv(path, dtype=str, encoding={!r}).to_csv(new_path, "
+           "index=False){}")
+    while True:
+        block = handle.read(_BLOCK_BYTES)
+        buffer = pending + block
+        if block:
+            cut = max(buffer.rfind(b"\n"), buffer.rfind(b"\r", 0, len(buffer) - 1))
+            if cut < 0:
+                pending = buffer
+                continue
+            pending, buffer = buffer[cut + 1:], buffer[: cut + 1]
+        elif not buffer:
+            return
+        if first:
+            first = False
+            if buffer.startswith((b"\xff\xfe", b"\xfe\xff")):
+                problems.add(1, None, "the file is UTF-16 text (Excel's 'Unicode Text'), not "
+                             "UTF-8", fix.format("utf-16", ""))
+                return
+            if buffer.startswith(b"\xef\xbb\xbf"):  # the byte-order mark Excel writes
+                buffer = buffer[3:]
+        try:
+            text = buffer.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            for match in _LINE_RE.finditer(text):
+                line_number += 1
+                yield match.group()
+        else:
+            for raw in buffer.splitlines(keepends=True):
+                line_number += 1
+                try:
+                    yield raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    problems.add(line_number, None,
+                                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at byte "
+                                 f"{exc.start + 1} of the line)",
+                                 fix.format("cp1252", " (cp1252 is what Excel on Windows "
+                                            "usually writes; check accented names after)"))
+                    yield raw.decode("utf-8", errors="replace")
+        if not block:
+            return
+
+
+def _columns_of(records: list, width: int) -> list:
+    """The records of a chunk as one object array of strings per column."""
+    if not records:
+        return [np.zeros(0, dtype=object) for _ in range(width)]
+    return [np.array(column, dtype=object) for column in zip(*records)]
 
 
 def require_columns(frame, columns, what: str = "table") -> None:
@@ -653,18 +1165,25 @@ def require_counts(frame, columns, what: str = "table") -> np.ndarray:
     return values
 
 
-def validate_frame(frame: pd.DataFrame, schema: Schema, path: str | os.PathLike) -> pd.DataFrame:
+def validate_frame(frame: pd.DataFrame, schema: Schema, path: str | os.PathLike, *,
+                   max_problems: int = MAX_PROBLEMS) -> pd.DataFrame:
     """Validate a table of strings against a schema and return it typed.
+
+    Every problem is collected before anything is raised: one run reports all of them (up to
+    ``max_problems``, in file order, with a count of the rest), not only the first.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        Every cell a string (``""`` = missing), index = the CSV line numbers (header = line 1),
-        as the CSV reader of :func:`mixedmig.data.load` produces it.
+        Every cell a string (``""`` = missing; ``None``/NaN are read as ``""``), index = the
+        CSV line numbers (header = line 1), as the CSV reader of :func:`mixedmig.data.load`
+        produces it.
     schema : Schema
         The schema to apply.
     path : str or os.PathLike
         The file the table came from (or a label for an in-memory table), used in messages.
+    max_problems : int, default 50
+        How many problems the error lists (all are counted).
 
     Returns
     -------
@@ -675,73 +1194,107 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, path: str | os.PathLike)
     Raises
     ------
     mixedmig.errors.SchemaError
-        On the first problem: a missing, unexpected or misplaced column (line 1), an empty
-        value in a non-nullable column, a value of the wrong type, an unknown country code,
-        a value outside ``allowed``/``minimum``/``maximum``/``pattern``, or a duplicate primary
-        key; ``row`` and ``column`` locate it.
+        If any cell or the header breaks the schema: a missing, unexpected, repeated or
+        misplaced column (line 1), an empty value in a non-nullable column, a value of the
+        wrong type (an integer beyond 64 bits, a number spelled ``NaN``, ``inf`` or ``1e999``),
+        a control character in a text cell, an unknown country code, a value outside
+        ``allowed``/``minimum``/``maximum``/``pattern``, or a duplicate primary key. ``row``
+        and ``column`` locate the first problem; ``problems`` holds every listed
+        :class:`Problem` (file, line, column, message, fix) and ``problem_count`` the total.
+        Cell values in messages are escaped, so printing them is safe.
+    mixedmig.errors.InputError
+        If ``max_problems`` is not a positive whole number.
 
     Examples
     --------
     >>> import pandas as pd
     >>> from mixedmig.data import ColumnSpec, Schema, validate_frame
     >>> schema = Schema((ColumnSpec("orig", "country"), ColumnSpec("stock", "integer", minimum=0)))
-    >>> toy = pd.DataFrame({"orig": ["MMR", "LAO"], "stock": ["10", "-1"]}, index=[2, 3])
+    >>> toy = pd.DataFrame({"orig": ["MMR", "Laos"], "stock": ["10", "-1"]}, index=[2, 3])
     >>> try:
     ...     validate_frame(toy, schema, "toy.csv")
     ... except Exception as err:
-    ...     print(type(err).__name__, err.row, err.column)
-    SchemaError 3 stock
+    ...     print(type(err).__name__, err.row, err.column, err.problem_count)
+    ...     for problem in err.problems:
+    ...         print(problem.line, problem.column, problem.message)
+    SchemaError 3 orig 2
+    3 orig unknown country code 'Laos'
+    3 stock negative value -1 (minimum 0)
     """
-    path = Path(path)
-    expected = schema.column_names
-    actual = list(frame.columns)
-    missing = [c for c in expected if c not in actual]
-    extra = [c for c in actual if c not in expected]
-    if missing:
-        raise SchemaError(
-            f"missing column(s) {missing}; the header must be: {','.join(expected)}",
-            path=path, row=1, column=missing[0],
-        )
-    if extra:
-        raise SchemaError(
-            f"unexpected column(s) {extra}; remove them or declare them in the manifest schema "
-            f"(expected header: {','.join(expected)})",
-            path=path, row=1, column=extra[0],
-        )
-    if actual != expected:
-        raise SchemaError(
-            f"columns are in the order {actual}; the schema's order is {expected}",
-            path=path, row=1,
-        )
-    typed = pd.DataFrame(
-        {spec.name: _check_column(frame[spec.name], spec, path) for spec in schema.columns},
-        index=frame.index,
-    )
-    if schema.primary_key:
-        key = typed[list(schema.primary_key)].astype(str)
-        duplicated = key.duplicated(keep=False)
-        if duplicated.any():
-            first_dup = key[duplicated].iloc[0]
-            same = key.index[(key == first_dup).all(axis=1)]
-            values = ", ".join(f"{k}={v}" for k, v in first_dup.items())
-            raise SchemaError(
-                f"duplicate key ({values}) on lines {', '.join(map(str, same))}; "
-                f"the primary key {list(schema.primary_key)} must identify one row — "
-                "remove or correct the duplicate",
-                path=path, row=int(same[1]), column=schema.primary_key[0],
-            )
-    return typed
+    validator = _Validator(schema, path, max_problems, capacity=len(frame))
+    if not validator.header(list(frame.columns)):
+        validator.problems.raise_if_any()
+    columns = []
+    for name in schema.column_names:
+        values = frame[name].to_numpy(dtype=object, copy=True)
+        missing = pd.isna(values)
+        values[missing] = ""
+        if pd.api.types.infer_dtype(values, skipna=False) not in ("string", "empty"):
+            values = np.array([v if isinstance(v, str) else str(v) for v in values], dtype=object)
+        columns.append(values)
+    lines = (np.asarray(frame.index, dtype=np.int64)
+             if pd.api.types.is_integer_dtype(frame.index) else np.arange(2, len(frame) + 2))
+    validator.chunk(columns, lines)
+    return validator.finish(index=frame.index)
 
 
-def _read_and_validate(csv_path: Path, schema: Schema) -> pd.DataFrame:
+def _read_and_validate(csv_path: Path, schema: Schema, *,
+                       max_problems: int = MAX_PROBLEMS) -> pd.DataFrame:
+    """Read a CSV file in chunks, validate every row, and return the typed table.
+
+    The file is read as UTF-8 (a byte-order mark is dropped), in blocks; blank lines and rows
+    whose fields are all empty are skipped, and empty fields after the last column (Excel's
+    trailing empty columns) are dropped. Every problem is collected; one SchemaError lists them.
+    """
     try:
-        text = csv_path.read_text(encoding="utf-8")
+        handle = open(csv_path, "rb")  # noqa: SIM115 (closed by the with block below)
     except FileNotFoundError:
         raise DataError("file not found", path=csv_path) from None
-    except UnicodeDecodeError as exc:
-        raise SchemaError(
-            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=csv_path
-        ) from None
-    frame = _read_csv_strict(csv_path, text)
-    typed = validate_frame(frame, schema, csv_path)
-    return typed.reset_index(drop=True)
+    except IsADirectoryError:
+        raise DataError("is a folder, not a CSV file", path=csv_path) from None
+    with handle:
+        validator = _Validator(schema, csv_path, max_problems, capacity=_line_count(handle))
+        problems = validator.problems
+        reader = csv.reader(_physical_lines(handle, problems))
+        try:
+            header = next(reader)
+        except StopIteration:
+            if not problems.count:
+                problems.add(1, None, "the file is empty", "It needs a header row.")
+            problems.raise_if_any()
+        except csv.Error as exc:
+            problems.add(1, None, f"malformed CSV header ({exc})", "Check the quoting.")
+            problems.raise_if_any()
+        while header and not header[-1].strip():  # Excel's trailing empty columns
+            header.pop()
+        if not validator.header(header, ",".join(header)):
+            problems.raise_if_any()
+        width = len(header)
+        records: list = []
+        lines: list = []
+        previous = reader.line_num
+        try:
+            for record in reader:
+                start, previous = previous + 1, reader.line_num
+                if len(record) != width:
+                    if not any(record):  # blank line, or a row of empty fields
+                        continue
+                    if len(record) > width and not any(record[width:]):
+                        record = record[:width]
+                    else:
+                        validator.malformed(start, record)
+                        continue
+                elif not record[0] and not any(record):
+                    continue
+                records.append(record)
+                lines.append(start)
+                if len(records) >= _CHUNK_ROWS:
+                    validator.chunk(_columns_of(records, width), np.array(lines, dtype=np.int64))
+                    records, lines = [], []
+        except csv.Error as exc:
+            problems.add(reader.line_num, None, f"malformed CSV ({exc}); reading stopped here",
+                         "Check the quoting (a quote opened and never closed, or a very long "
+                         "cell).")
+        validator.chunk(_columns_of(records, width), np.array(lines, dtype=np.int64))
+        del records, lines
+    return validator.finish()

@@ -9,8 +9,25 @@ import pandas as pd
 
 from ..errors import ConvergenceError, DataError, InfeasibleError
 
-#: Relative tolerance for "the margins have the same total" checks made before iterating.
+#: Relative tolerance of the data checks "deaths (births) do not exceed the population they
+#: come from" in :func:`mixedmig.flows.flows_demographic` (a rounding allowance on published
+#: counts; anything within it is clipped, and the clipped tables are re-checked with
+#: :func:`_closable_gap` before any fit).
 SUM_RTOL = 1e-6
+
+#: Share of the fitting tolerance that a gap between two margin totals may use up.  A fit
+#: scales every margin in turn, so once the last margin is met exactly the others are off by
+#: the gap, spread in proportion to their entries: entry ``t_i`` of a margin with total ``S``
+#: is off by ``t_i * gap / S``, a scaled error of at most ``|gap| / max(1, S)``.  A gap up to
+#: ``GAP_SHARE * tol * max(1, S)`` therefore leaves at least half the tolerance to the fit
+#: itself; a larger gap could never meet ``|f - t| <= tol * max(1, |t|)`` and is rejected
+#: before iterating.
+GAP_SHARE = 0.5
+
+
+def _gap_limit(scale, tol: float):
+    """Largest gap between two margin totals a fit to ``tol`` can absorb (see ``GAP_SHARE``)."""
+    return GAP_SHARE * tol * np.maximum(1.0, scale)
 
 
 def _as_float_array(x, what: str, ndim: int | None = None) -> np.ndarray:
@@ -35,13 +52,45 @@ def _labels_of(x):
     return None
 
 
-def _check_sums(a: float, b: float, what_a: str, what_b: str, rtol: float = SUM_RTOL) -> None:
-    if abs(a - b) > rtol * max(abs(a), abs(b), 1.0):
+def _check_sums(a: float, b: float, what_a: str, what_b: str, tol: float,
+                scale: float | None = None, fitted: str = "", can_rescale: bool = True) -> None:
+    """Reject totals ``a`` and ``b`` whose gap a fit to ``tol`` cannot close.
+
+    ``scale`` is the total the fit works on (default the smaller of ``a`` and ``b``; the
+    movers' total for quasi-independent fits, named by ``fitted``).
+    """
+    scale = min(abs(a), abs(b)) if scale is None else scale
+    limit = float(_gap_limit(scale, tol))
+    if abs(a - b) > limit:
         raise InfeasibleError(
-            f"{what_a} sum to {a:.10g} but {what_b} sum to {b:.10g} (gap {a - b:.6g}); IPF "
-            f"can only fit margins with equal totals (relative tolerance {rtol:g}). Rescale one "
-            f"margin first, e.g. multiply the {what_b} by {a:.10g} / {b:.10g}."
+            f"{what_a} sum to {a:.10g} but {what_b} sum to {b:.10g} (gap {a - b:.6g}); a fit "
+            f"to tol={tol:g} can close a gap of at most {limit:.3g} (half the tolerance times "
+            f"{'the ' + fitted + ' total' if fitted else 'the smaller total'} "
+            f"{max(1.0, scale):.6g}), so it could never converge. Rescale one margin first, "
+            f"e.g. multiply the {what_b} by {a:.10g} / {b:.10g}"
+            + (f", or pass rescale=True to scale both to their mean total {(a + b) / 2:.10g} "
+               f"(recorded in the result's diagnostics)." if can_rescale else ".")
         )
+
+
+def _rescale_factors(a: np.ndarray, b: np.ndarray, what_a: str, what_b: str):
+    """Factors that bring totals ``a`` and ``b`` (arrays, one per layer) to their mean.
+
+    A pair in which exactly one total is zero cannot be rescaled: InfeasibleError.
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    one_zero = (a == 0) != (b == 0)
+    if one_zero.any():
+        k = int(np.flatnonzero(one_zero)[0])
+        raise InfeasibleError(
+            f"cannot rescale: {what_a} sum to {a[k]:.10g} but {what_b} sum to {b[k]:.10g}"
+            f"{f' (layer {k})' if a.size > 1 else ''}; a margin that sums to zero cannot be "
+            f"scaled to a positive total. Supply margins with the same total.")
+    mean = 0.5 * (a + b)
+    fa = np.divide(mean, a, out=np.ones_like(a), where=a != 0)
+    fb = np.divide(mean, b, out=np.ones_like(b), where=b != 0)
+    return fa, fb
 
 
 def _scaled_error(fit: np.ndarray, target: np.ndarray) -> np.ndarray:

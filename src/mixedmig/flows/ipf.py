@@ -26,12 +26,13 @@ import pandas as pd
 from ..errors import DataError, InfeasibleError, InputError
 from ..results import Result
 from ._checks import (
-    SUM_RTOL,
     _as_float_array,
     _check_sums,
+    _gap_limit,
     _labels_of,
     _long_frame,
     _raise_if_strict,
+    _rescale_factors,
     _safe_ratio,
     _scaled_error,
 )
@@ -63,7 +64,13 @@ class IPFResult(Result):
         One line: converged or not, the largest margin error, infeasible patterns.
     diagnostics : pandas.DataFrame
         One row per layer (a two-way fit has one layer, 0) with columns ``layer``,
-        ``iterations``, ``max_margin_error`` and ``converged``.
+        ``iterations``, ``max_margin_error``, ``converged``, ``total_gap`` (row-margin sum
+        minus column-margin sum as given; NaN when only one margin was fitted), ``rescaled``
+        (``rescale=True`` was used), ``row_scale`` and ``col_scale`` (the factors applied to
+        the row and column margins; 1 without rescaling).  The general three-way fit (margins
+        other than ``(0, 1)`` and ``(0, 2)``) has one row, layer ``"all"``, whose
+        ``total_gap`` is the largest gap between shared one-way totals and whose scale
+        factors are NaN (it never rescales).
 
     Examples
     --------
@@ -112,11 +119,28 @@ class IPFResult(Result):
         return _long_frame(self.fitted, range(self.fitted.shape[0]), range(self.fitted.shape[1]))
 
 
-def _layer_diagnostics(fit: _LayerFit) -> pd.DataFrame:
-    return pd.DataFrame({"layer": np.arange(len(fit.iterations)),
+_DIAGNOSTIC_COLUMNS = ["layer", "iterations", "max_margin_error", "converged", "total_gap",
+                       "rescaled", "row_scale", "col_scale"]
+
+
+def _layer_diagnostics(fit: _LayerFit, totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    n = len(fit.iterations)
+    if totals is None:
+        totals = _no_rescale(n, np.full(n, np.nan))
+    return pd.DataFrame({"layer": np.arange(n),
                          "iterations": np.asarray(fit.iterations, dtype=int),
                          "max_margin_error": np.asarray(fit.max_error, dtype=float),
-                         "converged": np.asarray(fit.converged, dtype=bool)})
+                         "converged": np.asarray(fit.converged, dtype=bool),
+                         "total_gap": totals["total_gap"].to_numpy(dtype=float),
+                         "rescaled": totals["rescaled"].to_numpy(dtype=bool),
+                         "row_scale": totals["row_scale"].to_numpy(dtype=float),
+                         "col_scale": totals["col_scale"].to_numpy(dtype=float)})
+
+
+def _no_rescale(n: int, gap: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"total_gap": np.asarray(gap, dtype=float),
+                         "rescaled": np.zeros(n, dtype=bool),
+                         "row_scale": np.ones(n), "col_scale": np.ones(n)})
 
 
 @dataclass(frozen=True)
@@ -248,16 +272,125 @@ def _fit_table_newton(prior: np.ndarray, row_t: np.ndarray, col_t: np.ndarray, t
     return _LayerFit(y[None], np.array([it]), np.array([absolute]), np.array([scaled <= tol]))
 
 
-def _unsupported(prior: np.ndarray, row_t, col_t) -> tuple[list, list]:
-    """Rows/columns (per layer) with a positive target but no cell allowed to be positive."""
-    bad_rows, bad_cols = [], []
-    if row_t is not None:
-        bad_rows = [tuple(int(i) for i in p)
-                    for p in np.argwhere((prior.sum(axis=2) == 0) & (row_t > 0))]
-    if col_t is not None:
-        bad_cols = [tuple(int(i) for i in p)
-                    for p in np.argwhere((prior.sum(axis=1) == 0) & (col_t > 0))]
-    return bad_rows, bad_cols
+def _support_shortfall(prior: np.ndarray, row_t: np.ndarray, col_t: np.ndarray, tol: float):
+    """Why no fit on the prior's support can converge, or None if one can.
+
+    A non-negative table with row totals ``r``, column totals ``c`` and zeros wherever the
+    prior is zero exists exactly when every set ``A`` of rows satisfies
+    ``sum_{i in A} r_i <= sum_{j in N(A)} c_j``, ``N(A)`` the columns that ``A`` may use
+    (Gale 1957, the supply-demand theorem); the most violated set is the source side of a
+    minimum cut of the transport network ``source -> row i (capacity r_i) -> column j
+    (unbounded, where m_ij > 0) -> sink (capacity c_j)``.  Returns ``("short", A, N(A),
+    sum_A r, sum_{N(A)} c)`` when the shortfall exceeds what ``tol`` allows,
+    ``tol * (sum_A max(1, r_i) + sum_{N(A)} max(1, c_j))``.
+
+    When some set holds with equality, every table with these margins has zeros in cells the
+    prior allows (the cells from ``A`` to columns outside ``N(A)``); IPF then approaches its
+    limit only at rate ``1 / iterations`` (Bishop, Fienberg & Holland 1975, section 3.5),
+    never reaching ``tol``.  Such forced zeros are the allowed cells ``(i, j)`` that lie on no
+    cycle of the residual graph of a feasible flow (edges ``i -> j`` where allowed, ``j -> i``
+    where the flow is positive): returns ``("forced", cells)``.  The network is built only
+    when the block of positive targets has a zero prior cell (with a positive block every
+    consistent pair of margins has a positive solution).
+    """
+    rows = np.flatnonzero(row_t > 0)
+    cols = np.flatnonzero(col_t > 0)
+    if rows.size == 0 or cols.size == 0:
+        return None  # one margin all zero: a question of totals, checked before
+    block = prior[np.ix_(rows, cols)] > 0
+    if block.all():
+        return None
+    import networkx as nx  # only for tables whose support has holes
+
+    G = nx.DiGraph()
+    G.add_nodes_from(["source", "sink"])
+    for i in rows:
+        G.add_edge("source", ("row", int(i)), capacity=float(row_t[i]))
+    for j in cols:
+        G.add_edge(("col", int(j)), "sink", capacity=float(col_t[j]))
+    allowed = [(int(rows[a]), int(cols[b])) for a, b in zip(*np.nonzero(block))]
+    for i, j in allowed:
+        G.add_edge(("row", i), ("col", j))  # no capacity: unbounded
+    _, flow = nx.maximum_flow(G, "source", "sink")
+    eps = 1e-12 * max(1.0, float(row_t.sum()))
+    # residual graph: what more could flow, and where flow could be taken back
+    residual = nx.DiGraph()
+    residual.add_nodes_from(G.nodes)
+    for u, v, data in G.edges(data=True):
+        f = flow[u][v]
+        if f < data.get("capacity", np.inf) - eps:
+            residual.add_edge(u, v)
+        if f > eps:
+            residual.add_edge(v, u)
+    source_side = nx.descendants(residual, "source") | {"source"}
+    set_a = [int(i) for i in rows if ("row", int(i)) in source_side]
+    set_n = [int(j) for j in cols if ("col", int(j)) in source_side]
+    need, room = float(row_t[set_a].sum()), float(col_t[set_n].sum())
+    allowance = tol * (np.maximum(1.0, row_t[set_a]).sum() + np.maximum(1.0, col_t[set_n]).sum())
+    if need - room > allowance:
+        return "short", set_a, set_n, need, room
+    if need - room > eps:
+        return None  # short by less than the tolerance allows: leave it to the fit
+    inner = residual.subgraph([n for n in residual if n not in ("source", "sink")])
+    component = {}
+    for k, members in enumerate(nx.strongly_connected_components(inner)):
+        for node in members:
+            component[node] = k
+    forced = [(i, j) for i, j in allowed if component[("row", i)] != component[("col", j)]]
+    return ("forced", forced) if forced else None
+
+
+def _check_support(prior3: np.ndarray, row3, col3, tol: float, labels=None) -> None:
+    """Raise InfeasibleError for a layer whose margins no fit on the prior's support meets."""
+    if row3 is None or col3 is None:
+        bad_rows = [] if row3 is None else np.argwhere((prior3.sum(axis=2) == 0) & (row3 > 0))
+        bad_cols = [] if col3 is None else np.argwhere((prior3.sum(axis=1) == 0) & (col3 > 0))
+        for what, bad in (("row", bad_rows), ("column", bad_cols)):
+            if len(bad):
+                k, i = (int(x) for x in bad[0])
+                raise InfeasibleError(
+                    f"{what} {_name(labels, what, i)!r}{_layer(prior3, k)} has a positive target "
+                    f"but every prior cell in it is zero (prior or structural zeros), so no "
+                    f"fit can reach it. Allow at least one cell in that {what} or set its "
+                    f"target to 0.")
+        return
+    for k in range(prior3.shape[0]):
+        found = _support_shortfall(prior3[k], row3[k], col3[k], tol)
+        if found is None:
+            continue
+        if found[0] == "forced":
+            cells = [(_name(labels, "row", i), _name(labels, "column", j))
+                     for i, j in found[1][:8]]
+            raise InfeasibleError(
+                f"the margins force cells (row, column) {cells}"
+                f"{' ...' if len(found[1]) > 8 else ''}{_layer(prior3, k)} to be exactly zero "
+                f"although the prior allows them: some rows need every unit their columns can "
+                f"give. IPF approaches such a table only at a rate of 1 / iterations and would "
+                f"not reach tol={tol:g}. Declare those cells structural zeros "
+                f"(structural_zeros=...) and fit again, or change the margins.")
+        _, set_a, set_n, need, room = found
+        shown_a = [_name(labels, "row", i) for i in set_a[:8]]
+        shown_n = [_name(labels, "column", j) for j in set_n[:8]]
+        raise InfeasibleError(
+            f"no table fits these margins on the prior's pattern of zeros{_layer(prior3, k)}: "
+            f"rows {shown_a}{' ...' if len(set_a) > 8 else ''} need {need:.10g} in total but "
+            f"may only use columns {shown_n}{' ...' if len(set_n) > 8 else ''}, whose totals "
+            f"sum to {room:.10g} (short by {need - room:.6g}), so the fit could never "
+            f"converge. Allow more cells (fewer prior or structural zeros) for those rows, or "
+            f"change the margins.")
+
+
+def _name(labels, what: str, i: int):
+    """The label of row (column) ``i``, or its position when the inputs had no labels."""
+    if labels is not None:
+        lab = labels[0] if what == "row" else labels[1]
+        if lab is not None:
+            return lab[i]
+    return i
+
+
+def _layer(prior3: np.ndarray, k: int) -> str:
+    return f" (layer {k})" if prior3.shape[0] > 1 else ""
 
 
 def _fit_message(converged: bool, iterations: int, max_error: float, tol: float,
@@ -282,7 +415,8 @@ def _quasi_split(row_t: np.ndarray, col_t: np.ndarray, prior: np.ndarray):
 
 
 def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=None,
-         tol: float = 1e-10, max_iter: int = 1000, strict: bool = False) -> IPFResult:
+         tol: float = 1e-10, max_iter: int = 1000, rescale: bool = False,
+         strict: bool = False) -> IPFResult:
     """Two-way iterative proportional fitting of a table to its row and column totals.
 
     Fits ``y_ij = a_i b_j m_ij``, the maximum-likelihood estimate of the log-linear model
@@ -312,6 +446,11 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
         ``|f - t| <= tol * max(1, |t|)``.
     max_iter : int, default 1000
         Largest number of IPF cycles (one cycle scales rows, then columns).
+    rescale : bool, default False
+        ``False``: row and column totals whose sums differ by more than the fit can absorb
+        raise :class:`~mixedmig.errors.InfeasibleError`.  ``True``: both margins are first
+        scaled to the mean of the two sums, ``r_i (S_r + S_c) / (2 S_r)`` and
+        ``c_j (S_r + S_c) / (2 S_c)``; the factors are recorded in ``diagnostics``.
     strict : bool, default False
         Raise :class:`~mixedmig.errors.ConvergenceError` instead of returning a result with
         ``converged=False``.
@@ -320,7 +459,10 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     -------
     IPFResult
         ``fitted`` array, labelled ``table`` (when labels were given), ``max_margin_error``,
-        ``iterations``, ``converged``, ``message`` and per-layer ``diagnostics``.
+        ``iterations``, ``converged``, ``message`` and ``diagnostics`` (one row, layer 0):
+        ``iterations``, ``max_margin_error``, ``converged``, ``total_gap`` (``S_r - S_c`` of
+        the margins as given; NaN with one margin), ``rescaled``, ``row_scale`` and
+        ``col_scale`` (the factors applied; 1 without rescaling).
 
     Raises
     ------
@@ -329,7 +471,12 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     DataError
         Negative or non-finite counts, shapes or labels that do not match.
     InfeasibleError
-        Row and column totals whose sums differ by more than a relative 1e-6.
+        Inputs no fit can meet, found before iterating: row and column sums whose gap exceeds
+        ``tol / 2 * max(1, S)`` (``S`` the smaller sum; the movers' total with
+        ``diagonal="max"``), naming both sums, the gap and how to rescale; margins that no
+        table with the prior's zeros (and structural zeros) can meet, naming the rows and the
+        only columns they may use; or margins met only by tables with zeros in cells the
+        prior allows, naming those cells.
     ConvergenceError
         ``strict=True`` and the fit did not converge within ``max_iter`` cycles.
 
@@ -337,14 +484,28 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     -----
     Each cycle sets ``y_ij <- y_ij r_i / sum_j y_ij`` and then ``y_ij <- y_ij c_j / sum_i y_ij``.
     The fit keeps every odds ratio of the prior: ``y_ij y_kl / (y_il y_kj) = m_ij m_kl /
-    (m_il m_kj)``.  A row or column with a positive target whose prior cells are all zero
-    cannot be fitted; the message names it.
+    (m_il m_kj)``.
+
+    Why the up-front check uses half the tolerance: after a column step the columns are met
+    exactly and row ``i`` is off by ``r_i (S_c - S_r) / S_r``, a scaled error of at most
+    ``|S_r - S_c| / max(1, S_r)``.  A gap above ``tol * max(1, S)`` can therefore never
+    converge; one up to ``tol / 2 * max(1, S)`` leaves half the tolerance to the fit.  The
+    zero pattern is checked by Gale's (1957) supply-demand condition: every set ``A`` of rows
+    needs ``sum_A r_i <= sum_{N(A)} c_j`` over the columns ``N(A)`` it may use (a maximum-flow
+    computation, made only when the prior has zeros among the positive margins).  When some
+    set meets it with equality, the margins force cells the prior allows to be exactly zero;
+    IPF approaches such a table only at rate ``1 / iterations`` (Bishop, Fienberg & Holland
+    1975, section 3.5) and is rejected too, naming the cells to declare structural zeros.
 
     References
     ----------
     Deming, W. E. & Stephan, F. F. (1940). *Annals of Mathematical Statistics* 11(4), 427-444.
     Ireland, C. T. & Kullback, S. (1968). *Biometrika* 55(1), 179-188.
     Abel, G. J. (2013). *Demographic Research* 28(18), 505-546.
+    Gale, D. (1957). A theorem on flows in networks. *Pacific Journal of Mathematics* 7(2),
+    1073-1082.
+    Bishop, Y. M. M., Fienberg, S. E. & Holland, P. W. (1975). *Discrete Multivariate
+    Analysis*. MIT Press.
 
     Examples
     --------
@@ -358,6 +519,14 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     >>> y = ipf2([10, 10], [10, 10], [[1, 2], [3, 4]]).fitted
     >>> round(float(y[0, 0] * y[1, 1] / (y[0, 1] * y[1, 0])), 6)
     0.666667
+
+    Made-up totals 100 and 102 cannot both be met; ``rescale=True`` fits both to 101:
+
+    >>> res = ipf2([30, 70], [40, 62], rescale=True)
+    >>> round(float(res.fitted.sum()), 6), res.diagnostics["total_gap"].tolist()
+    (101.0, [-2.0])
+    >>> res.diagnostics[["row_scale", "col_scale"]].round(6).values.tolist()
+    [[1.01, 0.990196]]
     """
     row_labels = _labels_of(row_totals)
     col_labels = _labels_of(col_totals)
@@ -388,12 +557,10 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
         raise DataError(f"row_totals has {len(row)} entries but the table has {n_rows} rows.")
     if col is not None and len(col) != n_cols:
         raise DataError(f"col_totals has {len(col)} entries but the table has {n_cols} columns.")
-    if row is not None and col is not None:
-        _check_sums(row.sum(), col.sum(), "row totals", "column totals")
-
     m = _apply_zeros(m, structural_zeros, diagonal)
-    fit, extra = _ipf2_core(m[None], None if row is None else row[None],
-                            None if col is None else col[None], diagonal, tol, max_iter)
+    fit, extra, totals = _ipf2_core(m[None], None if row is None else row[None],
+                                    None if col is None else col[None], diagonal, tol,
+                                    max_iter, rescale=rescale, labels=(row_labels, col_labels))
     y = fit.fitted[0]
     table = None
     if row_labels is not None or col_labels is not None:
@@ -405,11 +572,13 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     message = _fit_message(conv, its, err, tol, max_iter, extra)
     _raise_if_strict(strict, conv, "ipf2", message)
     return IPFResult(fitted=y, table=table, max_margin_error=err, converged=conv,
-                     iterations=its, message=message, diagnostics=_layer_diagnostics(fit))
+                     iterations=its, message=message,
+                     diagnostics=_layer_diagnostics(fit, totals))
 
 
 def ipf2_quasi(row_totals, col_totals, prior=None, *, structural_zeros=None,
-               tol: float = 1e-10, max_iter: int = 1000, strict: bool = False) -> IPFResult:
+               tol: float = 1e-10, max_iter: int = 1000, rescale: bool = False,
+               strict: bool = False) -> IPFResult:
     """Quasi-independent two-way IPF: :func:`ipf2` with the diagonal at its maximum.
 
     The diagonal is fixed at ``min(row_i, col_i)`` (the largest number of stayers compatible
@@ -430,6 +599,9 @@ def ipf2_quasi(row_totals, col_totals, prior=None, *, structural_zeros=None,
         Convergence tolerance, ``|f - t| <= tol * max(1, |t|)`` on every margin entry.
     max_iter : int, default 1000
         Largest number of IPF cycles.
+    rescale : bool, default False
+        Scale both margins to the mean of their sums first (recorded in ``diagnostics``)
+        instead of rejecting sums whose gap the fit cannot absorb; as in :func:`ipf2`.
     strict : bool, default False
         Raise :class:`~mixedmig.errors.ConvergenceError` on non-convergence.
 
@@ -461,7 +633,7 @@ def ipf2_quasi(row_totals, col_totals, prior=None, *, structural_zeros=None,
     [[50.0, 10.0], [0.0, 40.0]]
     """
     return ipf2(row_totals, col_totals, prior, structural_zeros=structural_zeros,
-                diagonal="max", tol=tol, max_iter=max_iter, strict=strict)
+                diagonal="max", tol=tol, max_iter=max_iter, rescale=rescale, strict=strict)
 
 
 def _apply_zeros(m: np.ndarray, structural_zeros, diagonal) -> np.ndarray:
@@ -484,32 +656,68 @@ def _apply_zeros(m: np.ndarray, structural_zeros, diagonal) -> np.ndarray:
     return m
 
 
-def _ipf2_core(m3, row3, col3, diagonal, tol, max_iter) -> tuple[_LayerFit, str]:
-    """Fit stacked layers, with the quasi-independent split when diagonal == 'max'."""
-    if diagonal == "max":
-        if row3 is None or col3 is None:
+def _ipf2_core(m3, row3, col3, diagonal, tol, max_iter, *, rescale: bool = False,
+               what=None, labels=None) -> tuple[_LayerFit, str, pd.DataFrame]:
+    """Fit stacked layers, with the quasi-independent split when diagonal == 'max'.
+
+    Before iterating, every layer's row and column totals must agree to within what the fit
+    can absorb (``_gap_limit`` of the total actually fitted: the movers' total when
+    diagonal == 'max'), or are rescaled to their mean when ``rescale`` is set; and the margins
+    must fit the prior's pattern of zeros (``_check_support``).  ``what(k)`` names the two
+    margins of layer ``k`` in messages.  Returns the fit, an extra message and the per-layer
+    record of totals (``total_gap``, ``rescaled``, ``row_scale``, ``col_scale``).
+    """
+    if what is None:
+        def what(_k):
+            return "row totals", "column totals"
+    n_layers = m3.shape[0]
+    if row3 is None or col3 is None:
+        if diagonal == "max":
             raise InputError("diagonal='max' needs both row and column totals.")
+        totals = _no_rescale(n_layers, np.full(n_layers, np.nan))
+    else:
+        s_row, s_col = row3.sum(axis=1), col3.sum(axis=1)
+        gap = s_row - s_col
+        if rescale:
+            f_row, f_col = _rescale_factors(s_row, s_col, *what(0))
+            row3 = row3 * f_row[:, None]
+            col3 = col3 * f_col[:, None]
+            totals = pd.DataFrame({"total_gap": gap, "rescaled": np.ones(n_layers, dtype=bool),
+                                   "row_scale": f_row, "col_scale": f_col})
+        else:
+            if diagonal == "max":  # the fit works on the movers: totals less the stayers
+                stay = np.minimum(row3, col3).sum(axis=1)
+                scale = np.minimum(s_row - stay, s_col - stay)
+            else:
+                scale = np.minimum(s_row, s_col)
+            for k in np.flatnonzero(np.abs(gap) > _gap_limit(scale, tol)):
+                what_a, what_b = what(int(k))
+                _check_sums(float(s_row[k]), float(s_col[k]), what_a, what_b, tol,
+                            scale=float(scale[k]),
+                            fitted="movers' (off-diagonal)" if diagonal == "max" else "")
+            totals = _no_rescale(n_layers, gap)
+    if diagonal == "max":
         diag, row_r, col_r, prior_r = _quasi_split(row3, col3, m3)
-        bad_rows, bad_cols = _unsupported(prior_r, row_r, col_r)
+        _check_support(prior_r, row_r, col_r, tol, labels)
         fit = _fit_layers(prior_r, row_r, col_r, tol, max_iter)
         idx = np.arange(m3.shape[-1])
         y = fit.fitted
         y[:, idx, idx] = diag
     else:
-        bad_rows, bad_cols = _unsupported(m3, row3, col3)
+        _check_support(m3, row3, col3, tol, labels)
         fit = _fit_layers(m3, row3, col3, tol, max_iter)
     extra = ""
-    if bad_rows or bad_cols:
-        extra = ("Infeasible pattern: " +
-                 (f"rows (layer, row) {bad_rows[:5]} " if bad_rows else "") +
-                 (f"columns (layer, column) {bad_cols[:5]} " if bad_cols else "") +
-                 "have a positive target but every prior cell in them is zero.")
-    return fit, extra
+    if totals["rescaled"].any():
+        changed = totals["total_gap"].to_numpy() != 0
+        extra = (f"Margins rescaled to their mean total (rescale=True) in {int(changed.sum())} "
+                 f"of {n_layers} layer(s); factors in diagnostics.")
+    return fit, extra, totals
 
 
 def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
          tol: float = 1e-10, max_iter: int = 1000, labels=None,
-         names=("layer", "orig", "dest"), strict: bool = False) -> IPFResult:
+         names=("layer", "orig", "dest"), rescale: bool = False,
+         strict: bool = False) -> IPFResult:
     """Three-way iterative proportional fitting to two-way margins.
 
     Fits ``y_kij`` to any of the two-way margins ``(0, 1)``, ``(0, 2)`` and ``(1, 2)``; the fit
@@ -539,6 +747,11 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
         Labels of the three axes; gives a long labelled ``table``.
     names : tuple of three str, default ("layer", "orig", "dest")
         Column names of the three axes in ``table``.
+    rescale : bool, default False
+        Only for the margins ``(0, 1)`` and ``(0, 2)``: scale each layer's two margins to the
+        mean of their sums, ``t01[k] (S01_k + S02_k) / (2 S01_k)`` and likewise for ``t02[k]``,
+        instead of rejecting layers whose sums the fit cannot reconcile; the factors are in
+        ``diagnostics`` (``row_scale`` for ``t01``, ``col_scale`` for ``t02``).
     strict : bool, default False
         Raise :class:`~mixedmig.errors.ConvergenceError` on non-convergence.
 
@@ -552,12 +765,16 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
     Raises
     ------
     InputError
-        Empty or unknown margin keys, or ``diagonal="max"`` with other margins.
+        Empty or unknown margin keys, ``diagonal="max"`` with other margins, or
+        ``rescale=True`` with other margins.
     DataError
         Negative counts, margins or labels of the wrong shape.
     InfeasibleError
-        Two margins that disagree on a shared one-way total (e.g. ``t01.sum(1) !=
-        t02.sum(1)``), naming both sums and the gap.
+        Found before iterating: two margins whose shared one-way totals (e.g. ``t01.sum(1)``
+        and ``t02.sum(1)``) differ by more than ``tol / 2 * max(1, S)`` at some index (``S``
+        the smaller total; the movers' total with ``diagonal="max"``), naming both sums, the
+        gap and how to rescale; or (margins ``(0, 1)`` and ``(0, 2)``) a layer whose margins
+        no table with the prior's zeros can meet.
     ConvergenceError
         ``strict=True`` and the fit did not converge.
 
@@ -594,42 +811,39 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
             raise DataError(f"margin {key} has shape {t.shape}; expected {expected}.")
         targets[key] = t
     keys = list(targets)
-    for a_idx in range(len(keys)):
-        for b_idx in range(a_idx + 1, len(keys)):
-            ka, kb = keys[a_idx], keys[b_idx]
-            shared = (set(ka) & set(kb)).pop()
-            sa = targets[ka].sum(axis=1 - ka.index(shared))
-            sb = targets[kb].sum(axis=1 - kb.index(shared))
-            bad = np.abs(sa - sb) > SUM_RTOL * np.maximum(1.0, np.maximum(np.abs(sa), np.abs(sb)))
-            if bad.any():
-                pos = int(np.flatnonzero(bad)[0])
-                raise InfeasibleError(
-                    f"margins {ka} and {kb} disagree on axis {shared} total at index {pos}: "
-                    f"{sa[pos]:.10g} vs {sb[pos]:.10g} (gap {sa[pos] - sb[pos]:.6g}); IPF can "
-                    f"only fit consistent margins. Rescale that slice of margin {kb} by "
-                    f"{sa[pos]:.10g} / {sb[pos]:.10g} (or of {ka} by the inverse).")
     m = _apply_zeros(m, structural_zeros, diagonal)
-
     layered = set(keys) <= {(0, 1), (0, 2)}
     if diagonal == "max" and not (layered and len(keys) == 2):
         raise InputError("diagonal='max' needs exactly the margins (0, 1) and (0, 2).")
+    if rescale and not (layered and len(keys) == 2):
+        raise InputError("rescale=True is defined for the margins (0, 1) and (0, 2) (each "
+                         "layer's two margins are scaled to their mean); for other margins make "
+                         "the shared one-way totals agree before fitting.")
     if layered:
-        fit, extra = _ipf2_core(m, targets.get((0, 1)), targets.get((0, 2)), diagonal,
-                                tol, max_iter)
+        def what(k):
+            first = (f"margins (0, 1) and (0, 2) disagree on the axis 0 total at index {k}: "
+                     "margin (0, 1) totals")
+            return first, "margin (0, 2) totals"
+
+        fit, extra, totals = _ipf2_core(m, targets.get((0, 1)), targets.get((0, 2)), diagonal,
+                                        tol, max_iter, rescale=rescale, what=what)
         y = fit.fitted
         its = int(fit.iterations.max(initial=0))
         err = float(fit.max_error.max(initial=0))
         conv = bool(fit.converged.all())
-        diagnostics = _layer_diagnostics(fit)
+        diagnostics = _layer_diagnostics(fit, totals)
         if not conv:
             extra = (f"Layers not converged: {np.flatnonzero(~fit.converged)[:10].tolist()}. "
                      + extra).strip()
     else:
+        largest_gap = _check_shared_totals(targets, tol)
         y, its, err, conv = _fit_general(m, targets, tol, max_iter)
         extra = ""
         diagnostics = pd.DataFrame({"layer": ["all"], "iterations": [int(its)],
                                     "max_margin_error": [float(err)],
-                                    "converged": [bool(conv)]})
+                                    "converged": [bool(conv)], "total_gap": [largest_gap],
+                                    "rescaled": [False], "row_scale": [np.nan],
+                                    "col_scale": [np.nan]})
     table = None
     if labels is not None:
         labels = [list(lab) for lab in labels]
@@ -643,6 +857,29 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
     _raise_if_strict(strict, conv, "ipf3", message)
     return IPFResult(fitted=y, table=table, max_margin_error=err, converged=bool(conv),
                      iterations=int(its), message=message, diagnostics=diagnostics)
+
+
+def _check_shared_totals(targets: dict, tol: float) -> float:
+    """Reject margins whose shared one-way totals differ by more than a fit can absorb.
+
+    Returns the largest absolute gap found (0 for a single margin).
+    """
+    keys = list(targets)
+    largest = 0.0
+    for a_idx in range(len(keys)):
+        for b_idx in range(a_idx + 1, len(keys)):
+            ka, kb = keys[a_idx], keys[b_idx]
+            shared = (set(ka) & set(kb)).pop()
+            sa = targets[ka].sum(axis=1 - ka.index(shared))
+            sb = targets[kb].sum(axis=1 - kb.index(shared))
+            gap = sa - sb
+            largest = max(largest, float(np.abs(gap).max(initial=0)))
+            for pos in np.flatnonzero(np.abs(gap) > _gap_limit(np.minimum(sa, sb), tol)):
+                _check_sums(float(sa[pos]), float(sb[pos]),
+                            f"margins {ka} and {kb} disagree on the axis {shared} total at "
+                            f"index {pos}: margin {ka} totals", f"margin {kb} totals", tol,
+                            can_rescale=False)
+    return largest
 
 
 def _fit_general(m, targets, tol, max_iter):

@@ -21,11 +21,12 @@ import pandas as pd
 from ..errors import DataError, InfeasibleError
 from ..results import Result
 from ._checks import (
-    SUM_RTOL,
     _as_float_array,
+    _gap_limit,
     _labels_of,
     _long_frame,
     _raise_if_strict,
+    _rescale_factors,
     _scaled_error,
 )
 
@@ -52,9 +53,11 @@ class NetMatrixResult(Result):
     message : str
         One line: converged or not, the largest error, regions whose flows were set to zero.
     diagnostics : pandas.DataFrame
-        One row per region: ``region``, ``net_target``, ``net_fitted``, ``abs_error`` and
-        ``isolated`` (True for a region with zero net that could only send or only receive,
-        whose flows were all set to zero).
+        One row per region: ``region``, ``net_given`` (the input), ``scale`` (the factor
+        ``rescale=True`` applied to it; 1 otherwise), ``net_target`` (``net_given * scale``),
+        ``net_fitted``, ``abs_error`` (against ``net_target``) and ``isolated`` (True for a
+        region with zero net that could only send or only receive, whose flows were all set
+        to zero).
 
     Examples
     --------
@@ -92,7 +95,8 @@ class NetMatrixResult(Result):
 
 
 def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e-10,
-               max_iter: int = 10000, strict: bool = False) -> NetMatrixResult:
+               max_iter: int = 10000, rescale: bool = False,
+               strict: bool = False) -> NetMatrixResult:
     """A non-negative OD matrix whose ``in - out`` reproduces the net migration totals.
 
     The estimate minimises the Kullback-Leibler divergence
@@ -115,6 +119,11 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
         Convergence tolerance, ``|achieved - net| <= tol * max(1, |net|)`` for every region.
     max_iter : int, default 10000
         Largest number of sweeps.
+    rescale : bool, default False
+        ``False``: net totals whose sum is further from zero than the fit can absorb raise
+        :class:`~mixedmig.errors.InfeasibleError`.  ``True``: the net gains are scaled by
+        ``T / G`` and the net losses by ``T / L`` first (``G`` the sum of the gains, ``L`` of
+        the losses, ``T = (G + L) / 2``); the factors are in ``diagnostics`` (``scale``).
     strict : bool, default False
         Raise :class:`~mixedmig.errors.ConvergenceError` instead of returning a result with
         ``converged=False``.
@@ -130,8 +139,11 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     DataError
         ``net_totals`` not a finite vector, or a prior or mask of the wrong shape or labels.
     InfeasibleError
-        Net totals that do not sum to zero (both the in- and the out-migration sums are
-        named), or a region whose net total needs a flow that the prior forbids.
+        Found before iterating: net totals whose sum ``g`` is further from zero than
+        ``tol / 2 * max(1, sum |net|)`` (the gains and the losses are named, with the gap
+        and how to rescale); a region whose net total needs a flow that the prior forbids;
+        or a group of regions that no allowed flow leaves whose net losses exceed their net
+        gains.
     ConvergenceError
         ``strict=True`` and the fit did not converge within ``max_iter`` sweeps.
 
@@ -141,9 +153,20 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     ``A alpha^2 - net_k alpha - B = 0`` with ``A = sum_i m_ik / alpha_i`` (inflow per unit
     ``alpha_k``) and ``B = sum_j m_kj alpha_j`` (outflow times ``alpha_k``).
 
+    The achieved net totals always sum to zero, so their errors sum to ``-g``; a gap with
+    ``|g| > tol * max(1, sum |net|)`` could never meet the convergence rule, and the check
+    rejects any gap above half of that.  A gap within it (rounding) is spread over the
+    regions in proportion to ``|net_k|`` before fitting, a scaled error of at most
+    ``|g| / max(1, sum |net|) <= tol / 2``, and convergence is judged against the net totals
+    as given.  The pattern of allowed flows is checked as a transshipment problem (Gale
+    1957): every group of regions that no allowed flow leaves must have net gains at least
+    its net losses.
+
     References
     ----------
     Kullback, S. (1959). *Information Theory and Statistics*. Wiley.
+    Gale, D. (1957). A theorem on flows in networks. *Pacific Journal of Mathematics* 7(2),
+    1073-1082.
 
     Examples
     --------
@@ -152,20 +175,41 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
 
     >>> net_matrix([-1.5, 1.5]).flows.round(6).tolist()
     [[0.0, 2.0], [0.5, 0.0]]
+
+    Made-up totals that sum to -1: gains 1 and losses 2 are both scaled to 1.5.
+
+    >>> res = net_matrix([-2.0, 1.0], rescale=True)
+    >>> res.diagnostics[["net_given", "scale", "net_target"]].values.tolist()
+    [[-2.0, 0.75, -1.5], [1.0, 1.5, 1.5]]
     """
     labels = _labels_of(net_totals)
     net = np.asarray(net_totals, dtype=float)
     if net.ndim != 1 or not np.isfinite(net).all():
         raise DataError("net_totals must be a one-dimensional vector of finite numbers.")
     n = len(net)
+    given = net.copy()
+    gains, losses = float(net[net > 0].sum()), float(-net[net < 0].sum())
+    factor = np.ones(n)
+    if rescale:
+        f_gain, f_loss = _rescale_factors(np.array([gains]), np.array([losses]),
+                                          "net gains", "net losses")
+        factor[net > 0], factor[net < 0] = f_gain[0], f_loss[0]
+        net = net * factor
     scale = max(1.0, float(np.abs(net).sum()))
-    if abs(net.sum()) > SUM_RTOL * scale:
+    gap = float(net.sum())
+    if abs(gap) > _gap_limit(scale, tol):
         raise InfeasibleError(
-            f"net migration totals sum to {net.sum():.10g}, not zero (net gains "
-            f"{net[net > 0].sum():.10g} vs net losses {-net[net < 0].sum():.10g}, gap "
-            f"{net.sum():.6g}); every move is an inflow somewhere, so rescale them to sum to "
-            f"zero first, e.g. multiply the gains by {-net[net < 0].sum():.10g} / "
-            f"{net[net > 0].sum():.10g}.")
+            f"net migration totals sum to {gap:.10g}, not zero (net gains {gains:.10g} vs "
+            f"net losses {losses:.10g}, gap {gap:.6g}); the achieved totals always sum to "
+            f"zero, and a fit to tol={tol:g} can absorb a gap of at most "
+            f"{float(_gap_limit(scale, tol)):.3g} (half the tolerance times sum |net| = "
+            f"{scale:.6g}), so it could never converge. Every move is an inflow somewhere: "
+            f"rescale them to sum to zero first, e.g. multiply the gains by {losses:.10g} / "
+            f"{gains:.10g}, or pass rescale=True to scale gains and losses to their mean "
+            f"{(gains + losses) / 2:.10g} (recorded in the result's diagnostics).")
+    # A gap within the limit (rounding) is spread in proportion to |net| so that the fitted
+    # targets sum to zero; convergence is still judged against ``net`` itself.
+    fit_net = net - gap * np.abs(net) / np.abs(net).sum() if gap else net
     if isinstance(prior, pd.DataFrame):
         if labels is not None and (list(prior.index) != labels or list(prior.columns) != labels):
             raise DataError("prior labels must equal the labels of net_totals, in the same order.")
@@ -201,6 +245,7 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
         if net[k] < 0 and not out_possible[k]:
             raise InfeasibleError(f"region {labels[k] if labels else k!r} needs a net outflow of "
                                    f"{-net[k]:.6g} but the prior allows no flow out of it.")
+    _check_transshipment(m, fit_net, labels, tol)
 
     alpha = np.ones(n)
 
@@ -219,7 +264,7 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
             if m[k, k] > 0:  # a self-flow enters both in and out and cancels in the net
                 a -= m[k, k] / alpha[k]
                 b -= m[k, k] * alpha[k]
-            t = net[k]
+            t = fit_net[k]
             if a <= 0 and b <= 0:
                 continue
             if a <= 0:
@@ -240,6 +285,9 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     else:
         message = (f"did NOT converge after {it} sweep(s) (max_iter={max_iter}); largest "
                    f"absolute net error {absolute:.3g}.")
+    if rescale and (factor != 1).any():
+        message += (f" Net totals rescaled (rescale=True): gains x {factor[given > 0][0]:.10g}, "
+                    f"losses x {factor[given < 0][0]:.10g}.")
     if isolated:
         message += (f" Regions {isolated[:10]} have zero net migration and could only send or "
                     f"only receive, so all their flows were set to zero.")
@@ -253,6 +301,8 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     region = list(labels) if labels is not None else list(range(n))
     diagnostics = pd.DataFrame({
         "region": pd.Series(region, dtype=object),
+        "net_given": given,
+        "scale": factor,
         "net_target": net,
         "net_fitted": achieved,
         "abs_error": np.abs(achieved - net),
@@ -261,3 +311,45 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     return NetMatrixResult(flows=y, table=table, max_net_error=absolute,
                            converged=bool(converged), iterations=it, message=message,
                            diagnostics=diagnostics)
+
+
+def _check_transshipment(m: np.ndarray, net: np.ndarray, labels, tol: float) -> None:
+    """Raise InfeasibleError when no flows on the prior's support give these net totals.
+
+    Flows ``y >= 0`` on the cells with ``m_ij > 0`` and ``in - out = net`` exist exactly when
+    the transport network ``source -> i (capacity -net_i, losing regions) -> j (unbounded,
+    where m_ij > 0) -> sink (capacity net_j, gaining regions)`` carries every net gain
+    (Gale 1957).  Built only when some off-diagonal cell between regions with migration is
+    forbidden.
+    """
+    active = np.flatnonzero((m.sum(axis=0) + m.sum(axis=1)) > 0)
+    off = m[np.ix_(active, active)] > 0
+    np.fill_diagonal(off, True)
+    gains = float(net[net > 0].sum())
+    if off.all() or gains == 0:
+        return
+    import networkx as nx  # only for priors with forbidden corridors
+
+    G = nx.DiGraph()
+    G.add_nodes_from(["source", "sink", *range(len(net))])
+    for k in range(len(net)):
+        if net[k] < 0:
+            G.add_edge("source", k, capacity=float(-net[k]))
+        elif net[k] > 0:
+            G.add_edge(k, "sink", capacity=float(net[k]))
+    for i, j in zip(*np.nonzero(m > 0)):
+        if i != j:
+            G.add_edge(int(i), int(j))  # no capacity: unbounded
+    carried, (source_side, _) = nx.minimum_cut(G, "source", "sink")
+    if gains - carried <= _gap_limit(gains, tol):
+        return
+    group = sorted(k for k in source_side if k not in ("source", "sink"))
+    need = float(-net[group][net[group] < 0].sum())
+    room = float(net[group][net[group] > 0].sum())
+    shown = [labels[k] if labels else k for k in group[:10]]
+    raise InfeasibleError(
+        f"no flows allowed by the prior give these net totals: regions {shown}"
+        f"{' ...' if len(group) > 10 else ''} have net losses of {need:.10g} but no allowed "
+        f"flow leaves the group, and their net gains total only {room:.10g} "
+        f"(short by {need - room:.6g}), so the fit could never converge. Allow flows out of "
+        f"that group (fewer prior or structural zeros) or change the net totals.")

@@ -37,9 +37,9 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InputError
+from ..errors import DataError, InfeasibleError, InputError
 from ..results import Result
-from ._checks import SUM_RTOL, _as_float_array, _raise_if_strict, _safe_ratio
+from ._checks import _as_float_array, _gap_limit, _raise_if_strict, _safe_ratio
 from .ipf import _fit_table_newton, _ipf2_core
 from .tables import _square_frame, to_long
 
@@ -382,6 +382,9 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
         Stock tables that are not square, differ in labels or order, hold negative values;
         births or deaths of the wrong length, or exceeding the population they come from; or
         a world-total gap that no native-born stock can absorb.
+    InfeasibleError
+        Adjusted start and end tables that hold different numbers of people (see Notes), or
+        a prior whose zeros no birthplace table can fit.
     ConvergenceError
         ``strict=True`` and step (4) or a birthplace fit did not converge.
 
@@ -399,6 +402,25 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
     stops at 1e-3).  Step (4) is the same biproportional fit solved with Newton steps,
     because plain IPF needs thousands of cycles on tables dominated by native-born
     populations.
+
+    The prior, and where this differs from migest: mixedmig applies ``prior`` to the movers
+    of step (5), ``y_ij = a_i b_j m_ij`` for ``i != j``, as in the quasi-independence model of
+    Abel (2013, section 2.1; its distance example).  migest 2.0.5 ``ffs_demo`` does not: with
+    ``stayer_assumption = TRUE`` (its default) the movers are fitted by ``mipfp::Ipfp`` from
+    the seed ``diag_zero`` (1 off the diagonal, 0 on it), and its ``seed`` argument is used
+    only when ``stayer_assumption = FALSE``.  So mixedmig matches migest's printed examples
+    without a seed (and, with a prior of ones, every example), but not the seeded example of
+    its reference page (the "international migration review supp. material example",
+    ``e2 <- ffs_demo(..., seed = dd)`` with a distance matrix), whose flows equal the
+    unseeded ``e1``; mixedmig's flows for that example differ wherever the margins leave the
+    movers' table free (birthplace D there; see the test derived by hand).
+
+    Inputs no fit can reconcile are rejected before any fit: a world-total gap is balanced
+    whenever it exceeds what the fits can absorb (``tol / 2`` of the start total), and if the
+    tables still hold different numbers of people after removing deaths and births (deaths
+    or births that exhaust a residence's population are clipped) an
+    :class:`~mixedmig.errors.InfeasibleError` says so; a prior whose zeros leave some
+    birthplace's movers nowhere to go raises it too (see :func:`ipf2`).
 
     References
     ----------
@@ -432,8 +454,10 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
     s1 = s1.copy()
     s2 = s2.copy()
 
+    # Every fit below must meet its margins to tol, so any gap larger than the fits could
+    # absorb is balanced here (half the tolerance: see mixedmig.flows._checks.GAP_SHARE).
     gap = (b.sum() - d.sum()) - (s2.sum() - s1.sum())
-    if abs(gap) > SUM_RTOL * max(1.0, s1.sum()):
+    if abs(gap) > _gap_limit(s1.sum(), tol):
         nb1, nb2 = s1[idx, idx].copy(), s2[idx, idx].copy()
         if nb1.sum() <= 0 or nb2.sum() <= 0:
             raise DataError("the change in total stocks differs from births minus deaths and "
@@ -448,10 +472,12 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
                             "that births, deaths and stocks refer to the same period and units.")
 
     col1 = s1.sum(axis=0)
-    if (d > col1 + SUM_RTOL * np.maximum(1.0, col1)).any():
-        j = int(np.flatnonzero(d > col1)[0])
-        raise DataError(f"deaths in {labels[j]!r} ({d[j]:.6g}) exceed its start population "
-                        f"({col1[j]:.6g}).")
+    if (d > col1 + _gap_limit(col1, tol)).any():
+        j = int(np.flatnonzero(d > col1 + _gap_limit(col1, tol))[0])
+        raise DataError(f"deaths in {labels[j]!r} ({d[j]:.10g}) exceed its start population "
+                        f"({col1[j]:.10g}, after balancing world totals); deaths must come "
+                        f"from the start-of-period residents, so check the deaths, the stocks "
+                        f"and their period.")
     death_mat = s1 * _safe_ratio(d, col1)[None, :]
 
     birth_mat = np.zeros((n, n))
@@ -459,10 +485,12 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
     too_many = b > s2[idx, idx]
     if too_many.any():
         col2 = s2.sum(axis=0)
-        if (b > col2 + SUM_RTOL * np.maximum(1.0, col2)).any():
-            j = int(np.flatnonzero(b > col2)[0])
-            raise DataError(f"births in {labels[j]!r} ({b[j]:.6g}) exceed its end population "
-                            f"({col2[j]:.6g}).")
+        if (b > col2 + _gap_limit(col2, tol)).any():
+            j = int(np.flatnonzero(b > col2 + _gap_limit(col2, tol))[0])
+            raise DataError(f"births in {labels[j]!r} ({b[j]:.10g}) exceed its end population "
+                            f"({col2[j]:.10g}, after balancing world totals); births join the "
+                            f"end-of-period residents, so check the births, the stocks and "
+                            f"their period.")
         spread = s2 * _safe_ratio(b, col2)[None, :]
         birth_mat[:, too_many] = spread[:, too_many]
         notes.append(f"births exceed the end native-born stock in "
@@ -471,13 +499,26 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
 
     a1 = np.clip(s1 - death_mat, 0.0, None)
     a2 = np.clip(s2 - birth_mat, 0.0, None)
+    # Steps (4) and (5) need the adjusted tables to hold the same number of people; check it
+    # before fitting rather than report a fit that cannot converge.
+    total1, total2 = float(a1.sum()), float(a2.sum())
+    if abs(total1 - total2) > _gap_limit(min(total1, total2), tol):
+        raise InfeasibleError(
+            f"after removing deaths from the start stocks and births from the end stocks the "
+            f"tables hold {total1:.10g} and {total2:.10g} persons (gap {total1 - total2:.6g}); "
+            f"the birthplace fits (tol={tol:g}) could never reconcile them. Deaths or births "
+            f"that (almost) exhaust a residence's population were clipped at zero: check "
+            f"births, deaths and stocks for the same period and units.")
     r1, r2 = a1.sum(axis=1), a2.sum(axis=1)
     target_rows = 0.5 * (r1 + r2)
     rescale_rows: list[tuple] = []
     rescale_failed: list[str] = []
-    if np.abs(r1 - r2).max(initial=0) > SUM_RTOL * max(1.0, r1.max(initial=0)):
-        fit1 = _fit_table_newton(a1, target_rows, a1.sum(axis=0), tol, max_iter)
-        fit2 = _fit_table_newton(a2, target_rows, a2.sum(axis=0), tol, max_iter)
+    if np.abs(r1 - r2).max(initial=0) > _gap_limit(r1.max(initial=0), tol):
+        # residence totals kept, scaled (by 1 +- tol / 4 at most) to the common total
+        cols1 = a1.sum(axis=0) * (target_rows.sum() / total1 if total1 else 1.0)
+        cols2 = a2.sum(axis=0) * (target_rows.sum() / total2 if total2 else 1.0)
+        fit1 = _fit_table_newton(a1, target_rows, cols1, tol, max_iter)
+        fit2 = _fit_table_newton(a2, target_rows, cols2, tol, max_iter)
         rescale_rows = [("rescale", name, int(f.iterations[0]), float(f.max_error[0]),
                          bool(f.converged[0])) for name, f in (("start", fit1), ("end", fit2))]
         rescale_failed = [row[1] for row in rescale_rows if not row[4]]
@@ -493,7 +534,7 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
     a1 *= _safe_ratio(target_rows, a1.sum(axis=1))[:, None]
     a2 *= _safe_ratio(target_rows, a2.sum(axis=1))[:, None]
 
-    fit, extra = _ipf2_core(m3, a1, a2, "max", tol, max_iter)
+    fit, extra, _ = _ipf2_core(m3, a1, a2, "max", tol, max_iter, labels=(labels, labels))
     diagnostics = _diagnostics(rescale_rows + [
         ("birthplace", lab, int(its), float(err), bool(conv))
         for lab, its, err, conv in zip(labels, fit.iterations, fit.max_error, fit.converged)])

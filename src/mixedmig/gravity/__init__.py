@@ -36,6 +36,12 @@ model column are dropped first.  Every dropped row is returned in ``result.dropp
 
 Unlike ppmlhdfe, singleton fixed-effect groups are *not* dropped: they do not change the
 regressor coefficients but do enter ``nobs`` and the small-sample factors of the standard errors.
+
+Standard errors (``HC1`` by default, ``HC0``, ``nonrobust`` or one-way cluster-robust) are
+computed by mixedmig from the design and the fitted values, with ``k`` the rank of the full
+design including the fixed-effect dummies (formulas and references in :func:`fit_ppml`); the
+factor applied is recorded in ``result.cov_factor``.  Any other covariance type is refused.  When
+every flow is zero no estimate exists, and :class:`~mixedmig.errors.ModelError` says so.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, InputError, ModelError, SchemaError
+from ._covariance import _cluster_groups
 
 COV_TYPES = ("nonrobust", "HC0", "HC1")
 
@@ -72,9 +73,10 @@ def _prepare(df, flow, regressors, fe, cluster, cov, alpha) -> _Prepared:
     if overlap:
         raise InputError(f"column(s) {sorted(overlap)} are both regressors and fixed effects")
     clusters = None if cluster is None else _as_names(cluster, "cluster")
-    if cov not in COV_TYPES:
-        raise InputError(f"cov={cov!r} is not one of {COV_TYPES}; pass cluster=... for "
-                         "cluster-robust standard errors")
+    if not isinstance(cov, str) or cov not in COV_TYPES:
+        raise InputError(f"cov={cov!r} is not implemented; choose one of {COV_TYPES} (other "
+                         "types such as HC2 or HC3 are refused rather than approximated), or "
+                         "pass cluster=... for cluster-robust standard errors")
     if not 0 < alpha < 1:
         raise InputError(f"alpha={alpha!r} must lie strictly between 0 and 1")
 
@@ -121,6 +123,26 @@ def _prepare(df, flow, regressors, fe, cluster, cov, alpha) -> _Prepared:
         active &= ~mask
     return _Prepared(df, flow, regs, fe_specs, clusters, y, x, fe_codes, fe_labels,
                      cluster_codes, active, alpha, reasons)
+
+
+def _require_positive_flow(prep: _Prepared, method: str, stage: str) -> None:
+    """Raise ModelError when no active row has a positive flow: no estimate exists."""
+    act = prep.active
+    n_used, n_dropped = int(act.sum()), len(prep.reasons)
+    if n_used == 0 or (prep.y[act] > 0).any():
+        return  # no row at all is reported by _build_design
+    dropped = f" ({n_dropped} other row(s) were dropped before)" if n_dropped else ""
+    if method == "ppml":
+        why = ("with only zero flows the Poisson likelihood keeps rising as the intercept and "
+               "fixed effects go to minus infinity, so no PPML estimate exists")
+    else:
+        why = "log-linear OLS uses positive flows only, so no estimate exists"
+    raise ModelError(
+        f"every flow in column '{prep.flow}' is zero in the {n_used} row(s) left {stage}"
+        f"{dropped}; {why}. Check that "
+        f"'{prep.flow}' is the intended column and that its positive values are not all in "
+        "rows with missing regressors, fixed effects or clusters"
+    )
 
 
 def _numeric_column(df: pd.DataFrame, column: str, role: str) -> np.ndarray:
@@ -235,15 +257,11 @@ def _independent_columns(matrix: np.ndarray) -> np.ndarray:
         keep[cols[dependent[0]]] = False
 
 
-def _cov_arguments(prep: _Prepared, cov: str) -> dict:
-    """Keyword arguments of statsmodels' ``fit`` for the requested covariance."""
+def _cluster_index(prep: _Prepared) -> np.ndarray | None:
+    """Cluster index (0..G-1) of each active row, or None without clustering."""
     if prep.cluster is None:
-        return {"cov_type": cov}
-    groups = np.unique(prep.cluster_codes[prep.active], return_inverse=True)[1]
-    if groups.max() < 1:
-        raise InputError(f"cluster={prep.cluster} has a single cluster among the rows used; "
-                         "cluster-robust standard errors need at least two")
-    return {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+        return None
+    return _cluster_groups(prep.cluster_codes[prep.active], prep.cluster)
 
 
 def _dummies(codes: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ import pandas as pd
 from ..data.schema import require_columns
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
+from ._covariance import _Covariance, _inference
 from ._prepare import _Design, _Prepared
 
 #: Columns of :attr:`GravityResult.diagnostics`.
@@ -67,7 +68,17 @@ class GravityResult(Result):
     pseudo_r2 : float
         McFadden's ``1 - llf / llnull`` for PPML; the ordinary R-squared of ``log(flow)`` for OLS.
     cov_type : str
-        ``"HC1"``, ``"HC0"``, ``"nonrobust"`` or ``"cluster(<columns>)"``.
+        ``"HC1"``, ``"HC0"``, ``"nonrobust"`` or ``"cluster(<columns>)"`` (one-way clusters
+        defined by the combination of the columns).  Every type is computed by mixedmig from
+        the design and the fitted values (formulas in :func:`~mixedmig.gravity.fit_ppml`).
+    cov_factor : float
+        The small-sample factor that multiplies the variance: 1 (``HC0``, ``nonrobust``),
+        ``n / (n - k)`` (``HC1``) or ``G / (G - 1) * (n - 1) / (n - k)`` (cluster), with ``n``
+        the rows used, ``k`` the rank of the full design (intercept, fixed-effect dummies and
+        identified regressors) and ``G`` the number of clusters.  Standard errors carry its
+        square root.
+    cov_factor_formula : str
+        ``cov_factor`` as a formula with its numbers, e.g. ``"n/(n-k) = 210/178 = 1.17978"``.
     alpha : float
         Level of the ``1 - alpha`` confidence intervals.
     fitted : pandas.Series
@@ -104,6 +115,8 @@ class GravityResult(Result):
     dropped: pd.DataFrame = field(repr=False)
     pseudo_r2: float
     cov_type: str
+    cov_factor: float
+    cov_factor_formula: str
     alpha: float
     fitted: pd.Series = field(repr=False)
 
@@ -244,24 +257,23 @@ class GravityResult(Result):
         return out.reset_index(drop=True)
 
 
-def _coefficient_tables(res, design: _Design, prep: _Prepared, alpha: float) -> dict:
-    params = np.asarray(res.params, dtype=float)
-    bse = np.asarray(res.bse, dtype=float)
-    pvalues = np.asarray(res.pvalues, dtype=float)
-    ci = np.asarray(res.conf_int(alpha=alpha), dtype=float)
+def _coefficient_tables(params, covariance: _Covariance, design: _Design, prep: _Prepared,
+                        alpha: float) -> dict:
+    params = np.asarray(params, dtype=float)
+    bse, pvalues, ci_low, ci_high = _inference(params, covariance, alpha)
     out = {key: pd.Series(np.nan, index=list(prep.regressors), dtype=float)
            for key in ("params", "bse", "pvalues", "ci_low", "ci_high")}
     for name, col in design.regressor_columns.items():
         out["params"][name] = params[col]
         out["bse"][name] = bse[col]
         out["pvalues"][name] = pvalues[col]
-        out["ci_low"][name] = ci[col, 0]
-        out["ci_high"][name] = ci[col, 1]
+        out["ci_low"][name] = ci_low[col]
+        out["ci_high"][name] = ci_high[col]
     return out
 
 
 def _result(method, prep, design, coef, notes, caught, converged, iterations, pseudo_r2,
-            fitted, cov) -> GravityResult:
+            fitted, cov, covariance: _Covariance) -> GravityResult:
     """Assemble a :class:`GravityResult`; ``notes`` are (check, value, note) triples."""
     rows = list(notes)
     rows += [("warning", w.category.__name__, f"{w.category.__name__}: {w.message}")
@@ -294,6 +306,8 @@ def _result(method, prep, design, coef, notes, caught, converged, iterations, ps
         dropped=dropped,
         pseudo_r2=pseudo_r2,
         cov_type=cov_type,
+        cov_factor=covariance.factor,
+        cov_factor_formula=covariance.factor_text,
         alpha=prep.alpha,
         fitted=pd.Series(fitted, index=used_index, name="fitted"),
         converged=converged,

@@ -19,7 +19,11 @@ Conventions
 * Every function accepts a ``DiGraph``; a ``MultiDiGraph`` is first collapsed to a ``DiGraph``
   whose edge weight is the sum of the parallel edges' weights, and an undirected ``Graph`` becomes
   a ``DiGraph`` with both directions.  A missing ``weight`` attribute counts as 1 (networkx's
-  convention); negative, missing-but-set (NaN) or infinite weights raise
+  convention).  An edge whose (summed) weight is 0 is no tie: graphs built from flows
+  (:func:`od_graph`) omit zero flows, and every measure drops zero-weight edges first, so
+  unweighted measures (degree, unweighted reciprocity, hop betweenness, brokerage, the
+  unweighted E-I index, components in robustness curves) count only ties that carry a flow;
+  negative, missing-but-set (NaN) or infinite weights raise
   :class:`~mixedmig.errors.InputError`; bad OD tables raise
   :class:`~mixedmig.errors.SchemaError` naming the row and column.
 * Outputs are DataFrames sorted deterministically; node labels are ordered numbers first (by

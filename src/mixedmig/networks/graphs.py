@@ -2,7 +2,8 @@
 
 Holds :func:`od_graph` and the private helpers used by every measure of
 :mod:`mixedmig.networks`: the one graph normalisation (:func:`_weighted_digraph`: a ``DiGraph``
-with a float ``weight`` on every edge, parallel edges summed, missing weights = 1), the one
+with a float ``weight`` on every edge, parallel edges summed, missing weights = 1, edges whose
+(summed) weight is zero dropped, since a zero flow is no tie), the one
 edge-weight check, the one column check, the one flow-table validation, the one period logic
 and the one node-label sort key (numbers by value first, then everything else by ``str``).
 
@@ -87,7 +88,10 @@ def _check_weight(value, u, v, weight: str) -> float:
 def _weighted_digraph(G, weight: str = "weight", directed: bool = False) -> nx.DiGraph:
     """A DiGraph copy with a float ``weight`` on every edge (see the package conventions).
 
-    ``directed=True`` refuses undirected graphs instead of giving each edge both directions.
+    Parallel edges are summed first; an edge whose weight is then 0 is dropped (its nodes
+    stay), so that every measure, weighted or not, counts only ties that carry a flow: with
+    ``A -> B`` (5) and ``B -> A`` (0) there is one tie, unreciprocated.  ``directed=True``
+    refuses undirected graphs instead of giving each edge both directions.
     """
     if not isinstance(G, nx.Graph) or (directed and not G.is_directed()):
         kind = "a directed networkx graph" if directed else "a networkx graph"
@@ -110,6 +114,7 @@ def _weighted_digraph(G, weight: str = "weight", directed: bool = False) -> nx.D
                 H[a][b]["weight"] += w
             else:
                 H.add_edge(a, b, weight=w)
+    H.remove_edges_from([(u, v) for u, v, w in H.edges(data="weight") if w == 0])
     return H
 
 
@@ -247,7 +252,9 @@ def od_graph(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
     value : str
         Name of the flow column (persons; finite, non-negative).
     drop_zero : bool
-        Omit zero flows (no edge).  Default True.
+        Omit zero flows (no edge).  Default True: a zero flow is no tie.  With False the
+        zero-weight edges are kept in the graph (e.g. to draw every listed corridor), but
+        every measure of :mod:`mixedmig.networks` still ignores them.
     drop_self : bool
         Omit ``orig == dest`` rows (e.g. the diagonal of a stock matrix).  Default True.
 

@@ -98,7 +98,8 @@ def strength_table(G, weight: str = "weight") -> pd.DataFrame:
     pandas.DataFrame
         A plain measure table, one row per node: ``node``, ``in_strength`` (total weight
         received), ``out_strength`` (sent), ``net``, ``gross``, ``in_degree``, ``out_degree``,
-        ``degree``.  Sorted by gross strength (largest first), ties by node label.
+        ``degree`` (degrees count edges of positive weight only: a zero flow is no tie).
+        Sorted by gross strength (largest first), ties by node label.
 
     Raises
     ------
@@ -169,7 +170,8 @@ def reciprocity(G, weighted: bool = True, weight: str = "weight") -> float:
     Weighted (Squartini et al. 2013): ``r = sum_{i != j} min(w_ij, w_ji) / sum_{i != j} w_ij``,
     the share of the total flow volume matched by a flow in the opposite direction (1 for a
     symmetric matrix, 0 when no pair exchanges in both directions).  Unweighted: the share of
-    edges whose reverse edge exists (``networkx.reciprocity``).
+    edges whose reverse edge exists (``networkx.reciprocity``), counting only edges of
+    positive weight: ``A -> B`` (5) with ``B -> A`` (0) is one tie, unreciprocated, so 0.
 
     References
     ----------
@@ -226,7 +228,8 @@ def counterflow_share(G, weight: str = "weight") -> pd.DataFrame:
     Notes
     -----
     ``counterflow_share = min(w_ab, w_ba) / max(w_ab, w_ba)``: 1 = balanced exchange,
-    0 = one-way, NaN when both flows are zero.
+    0 = one-way.  Only pairs with a positive flow in at least one direction are listed
+    (zero-weight edges are no ties), so the share is always defined.
 
     Examples
     --------
@@ -440,7 +443,8 @@ def brokerage_roles(G, group) -> pd.DataFrame:
     Parameters
     ----------
     G : networkx.Graph
-        The network; a tie is any edge (weights are ignored), self-loops are ignored.
+        The network; a tie is any edge whose ``weight`` is positive or missing (the size of
+        the weight is ignored; zero-weight edges are no ties), self-loops are ignored.
     group : str or mapping
         A node-attribute name or a mapping node -> group.
 
@@ -531,7 +535,8 @@ def ei_index(G, group, weight: str | None = None) -> EIIndexResult:
         A node-attribute name or a mapping node -> group.
     weight : str, optional
         Edge attribute to count ties with their (summed) weight; default None: each directed
-        edge is one tie (parallel edges of a multigraph are merged first).
+        edge is one tie (parallel edges of a multigraph are merged first; an edge whose
+        ``weight`` attribute is 0 is no tie).
 
     Returns
     -------

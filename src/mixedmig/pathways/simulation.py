@@ -272,6 +272,32 @@ class _RowSampler:
         return np.minimum(position - current * self.n_states, self.last_positive[current])
 
 
+def _fewest_steps_to_absorption(model: PathwayModel, start: int, is_absorbing) -> int:
+    """Fewest transitions of positive probability from ``start`` to an absorbing state.
+
+    Breadth-first search; 0 when ``start`` is absorbing.  The model is absorbing (checked
+    when it is built), so some absorbing state is always reachable.
+    """
+    if is_absorbing[start]:
+        return 0
+    seen = {start}
+    frontier = [start]
+    steps = 0
+    while frontier:
+        steps += 1
+        nxt = []
+        for i in frontier:
+            for j in model._successors(i):
+                j = int(j)
+                if is_absorbing[j]:
+                    return steps
+                if j not in seen:
+                    seen.add(j)
+                    nxt.append(j)
+        frontier = nxt
+    return math.inf  # pragma: no cover - excluded by PathwayModel's absorbing check
+
+
 def simulate_pathways(model: PathwayModel, n_cases: int, seed, start: str | None = None,
                       max_steps: int = 1000, record_visits: bool = True, *,
                       strict: bool = False) -> PathwaySimulationResult:
@@ -309,7 +335,9 @@ def simulate_pathways(model: PathwayModel, n_cases: int, seed, start: str | None
     Raises
     ------
     InputError
-        For a non-positive ``n_cases`` or ``max_steps`` or an unknown ``start``.
+        For a non-positive ``n_cases`` or ``max_steps``, an unknown ``start``, or a
+        ``max_steps`` smaller than the fewest transitions from ``start`` to an absorbing
+        state (no case could ever be absorbed; checked before simulating).
     ConvergenceError
         With ``strict=True``, when some case is still transient after ``max_steps`` steps.
 
@@ -346,11 +374,17 @@ def simulate_pathways(model: PathwayModel, n_cases: int, seed, start: str | None
         raise InputError(f"max_steps must be a positive integer, got {max_steps!r}")
     start = model._resolve_start(start)
     start_index = model.index(start)
-    rng = np.random.default_rng(seed)
-    sampler = _RowSampler(model.transition_matrix())
     n_states = len(model.states)
     is_absorbing = np.zeros(n_states, dtype=bool)
     is_absorbing[[model.index(s) for s in model.absorbing_states]] = True
+    fewest = _fewest_steps_to_absorption(model, start_index, is_absorbing)
+    if fewest > max_steps:
+        raise InputError(
+            f"no pathway from '{start}' can be absorbed within max_steps={int(max_steps)}: "
+            f"the shortest route to an absorbing state takes {fewest} steps, so every case "
+            f"would end 'not absorbed'. Raise max_steps to at least {fewest}.")
+    rng = np.random.default_rng(seed)
+    sampler = _RowSampler(model.transition_matrix())
 
     n_cases = int(n_cases)
     final_state = np.full(n_cases, start_index, dtype=np.int64)
