@@ -35,6 +35,9 @@ lab: install
 bench: install
 	$(BIN)/python benchmarks/bench_ipf_flows.py
 	$(BIN)/python benchmarks/bench_pathways.py
+	$(BIN)/python benchmarks/bench_gravity_pyfixest.py
+	$(BIN)/python benchmarks/bench_validate.py
 
 clean:
-	rm -rf data/processed/* .pytest_cache
+	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +
+	rm -rf .pytest_cache

@@ -88,7 +88,19 @@ class DataError(InputError):
 
 
 class SchemaError(DataError):
-    """A table does not match its declared schema."""
+    """A table does not match its declared schema.
+
+    Attributes
+    ----------
+    problems : sequence of mixedmig.data.Problem
+        Every problem found in the file (up to the validator's ``max_problems``), in file order;
+        empty when the error was raised for a single problem.
+    problem_count : int
+        How many problems were found in all (may exceed ``len(problems)``).
+    """
+
+    problems: tuple = ()
+    problem_count: int = 0
 
 
 class ManifestError(DataError):
