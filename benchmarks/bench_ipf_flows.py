@@ -83,7 +83,7 @@ def main():
             lambda p=prior, r=rows, c=cols: ipf2(r, c, p, tol=TOL, max_iter=10_000), REPEATS_FAST)
         t_ipfn, (theirs, flag) = best_time(
             lambda p=prior, r=rows, c=cols: run_ipfn(p, r, c), REPEATS_IPFN)
-        rel_diff = float(np.max(np.abs(ours.fitted - theirs) / np.abs(theirs)))
+        rel_diff = float(np.max(np.abs(ours.fitted.to_numpy() - theirs) / np.abs(theirs)))
         print(f"IPF {N}x{N}, {label}, relative tolerance {TOL:g}")
         print(f"  mixedmig.flows.ipf2 : {t_ours * 1e3:9.2f} ms  ({ours.iterations} iterations, "
               f"converged={ours.converged}, max margin error {ours.max_margin_error:.2e})")

@@ -132,5 +132,31 @@ def main():
     print(f"speed-up, no visits, vs tuned loop:                 {rate_vec_nv / rate_tuned:6.1f}x")
 
 
+def bench_psa(n_draws: int = 200_000) -> None:
+    """PSA of the After Trafficking model: serial against a 2-worker local Dask cluster.
+
+    Prints draws per second and the ratio, and checks that both give identical draws.
+    """
+    import time
+
+    from mixedmig import pathways
+
+    model = pathways.after_trafficking_model()
+    dists = pathways.after_trafficking_distributions()
+    t0 = time.perf_counter()
+    serial = pathways.psa(model, n_draws, dists, seed=2013, scheduler="serial")
+    t_serial = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    local = pathways.psa(model, n_draws, dists, seed=2013, n_workers=2)  # includes cluster start-up
+    t_local = time.perf_counter() - t0
+    same = serial.outcome_draws.equals(local.outcome_draws)
+    print()
+    print(f"PSA, {n_draws:,} draws of {serial.parameter_draws.shape[1]} parameters (After Trafficking model)")
+    print(f"  serial:                          {t_serial:7.3f} s  {n_draws / t_serial:12,.0f} draws/s")
+    print(f"  LocalCluster, 2 workers (+start): {t_local:7.3f} s  {n_draws / t_local:12,.0f} draws/s")
+    print(f"  ratio serial / dask time: {t_serial / t_local:5.2f}x; identical draws: {same}")
+
+
 if __name__ == "__main__":
     main()
+    bench_psa()

@@ -162,13 +162,13 @@ def test_build_keeps_the_folder_readme(raw_copy):
 def test_load_argument_errors(raw_copy):
     with pytest.raises(DataError, match="data/processed has not been built"):
         data.load("gravity_pairs", processed=True)
-    with pytest.raises(DataError, match="no derived table named 'undesa_od/edition-1990/year-1'"):
+    with pytest.raises(InputError, match="no derived table named 'undesa_od/edition-1990/year-1'"):
         data.load("undesa_od/edition-1990/year-1")
     with pytest.raises(InputError, match="non-empty string"):
         data.load(3)
     with pytest.raises(InputError, match="derived tables only"):
         data.load("steam_cohort", processed=True)
-    with pytest.raises(DataError, match="no dataset named 'nope'.*gravity_pairs"):
+    with pytest.raises(InputError, match="no dataset named 'nope'.*gravity_pairs"):
         data.load("nope")
 
 

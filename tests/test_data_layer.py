@@ -191,8 +191,40 @@ def test_invalid_yaml_reports_line(folder):
 
 def test_unknown_dataset_lists_known_ones(folder):
     write_table(folder, GOOD_CSV)
-    with pytest.raises(DataError, match="no dataset named 'nope'; known datasets: toy"):
+    with pytest.raises(InputError, match="no dataset named 'nope'; known datasets: toy"):
         data.load("nope")
+
+
+def test_unknown_table_name_is_an_input_error_with_a_suggestion(folder):
+    # review finding B8: an unknown name is a bad argument, not a bad file; the message suggests
+    # the closest names (difflib) and lists them, and names no file the caller never passed
+    write_table(folder, GOOD_CSV)
+    with pytest.raises(InputError) as info:
+        data.load("toyy")
+    assert not isinstance(info.value, DataError)
+    message = str(info.value)
+    assert "no dataset named 'toyy'; did you mean 'toy'; known datasets: toy" in message
+    assert str(folder) not in message and ".csv" not in message
+    with pytest.raises(InputError, match="did you mean 'gravity_pairs'"):
+        data.load("gravity_pair")  # derived names are suggested too
+    with pytest.raises(InputError, match="give the name without '.csv': 'toy'"):
+        data.load("toy.csv")
+
+
+def test_validate_file_unknown_schema_is_an_input_error_naming_the_schema(folder, tmp_path_factory):
+    write_table(folder, GOOD_CSV)
+    own = tmp_path_factory.mktemp("own") / "my.csv"
+    own.write_text("year,orig,dest,stock,note\n2000,KHM,THA,1,\n")
+    for path in (own, own.parent / "absent.csv"):  # the schema is checked before the file
+        with pytest.raises(InputError) as info:
+            data.validate_file(path, "nonexistent")
+        assert not isinstance(info.value, DataError)
+        assert "no schema named 'nonexistent'; known schemas: toy" in str(info.value)
+        assert "nonexistent.csv" not in str(info.value)
+    with pytest.raises(InputError, match="did you mean 'toy'"):
+        data.validate_file(own, "tyo")
+    with pytest.raises(InputError, match="schema must be the name of a curated table"):
+        data.validate_file(own, None)
 
 
 def test_validate_file_applies_named_schema_without_hash(folder, tmp_path_factory):

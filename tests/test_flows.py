@@ -27,7 +27,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from mixedmig import flows
-from mixedmig.errors import ConvergenceError, DataError, InfeasibleError, InputError
+from mixedmig.errors import (
+    ConvergenceError,
+    DataError,
+    InfeasibleError,
+    InputError,
+    SchemaError,
+)
 from mixedmig.flows import (
     flows_demographic,
     flows_difference,
@@ -42,6 +48,16 @@ from mixedmig.flows import (
 )
 
 ABCD = ["A", "B", "C", "D"]
+
+
+def A(frame):
+    """The numbers of a labelled result frame as an array: a matrix, or the (layer, row,
+    column) cube of a frame whose rows are a MultiIndex (layer, row)."""
+    assert isinstance(frame, pd.DataFrame)
+    values = frame.to_numpy()
+    if isinstance(frame.index, pd.MultiIndex):
+        values = values.reshape(len(frame.index.levels[0]), -1, frame.shape[1])
+    return values
 
 
 def by_rows(values, labels=ABCD):
@@ -87,8 +103,12 @@ def test_to_matrix_duplicate_pair_is_an_error_naming_the_pair():
 
 
 def test_to_matrix_reports_missing_column_and_unknown_labels():
-    with pytest.raises(DataError, match="column 'value' is missing"):
+    # issue 8 / review B7, C10: the column check is mixedmig.data.require_columns (SchemaError)
+    with pytest.raises(SchemaError, match=r"column 'value'.*no column\(s\) \['value'\]") as err:
         to_matrix(pd.DataFrame({"orig": ["a"], "dest": ["b"]}))
+    assert err.value.column == "value"
+    with pytest.raises(SchemaError, match="expected a pandas DataFrame"):
+        to_matrix([("a", "b", 1.0)])
     long = pd.DataFrame({"orig": ["a"], "dest": ["z"], "value": [1.0]})
     with pytest.raises(DataError, match="'z'"):
         to_matrix(long, labels=["a", "b"])
@@ -107,12 +127,18 @@ def test_to_long_round_trip_and_drop_diagonal():
     assert off["value"].sum() == sum(range(16)) - (0 + 5 + 10 + 15)
 
 
-def test_to_long_rejects_matrix_with_different_axis_order():
+def test_to_long_reorders_columns_listed_in_another_order_and_rejects_other_regions():
+    # issue 8 / review C9: one OD validator (check_od_matrix): same regions in another column
+    # order are matched by label (cell B -> A is 4 in row-major range(16)), not by position.
     mat = by_rows(range(16))
-    with pytest.raises(DataError, match="different order"):
-        to_long(mat[["B", "A", "C", "D"]])
-    with pytest.raises(DataError, match="square"):
+    swapped = to_long(mat[["B", "A", "C", "D"]])
+    pd.testing.assert_frame_equal(swapped, to_long(mat))
+    assert swapped.query("orig == 'B' and dest == 'A'")["value"].item() == 4.0
+    with pytest.raises(SchemaError, match="square"):
         to_long(mat.iloc[:, :3])
+    other = mat.rename(columns={"D": "E"})
+    with pytest.raises(SchemaError, match=r"only in rows: \['D'\], only in columns: \['E'\]"):
+        to_long(other)
 
 
 # ------------------------------------------------------------------------------------------
@@ -123,7 +149,7 @@ def test_to_long_rejects_matrix_with_different_axis_order():
 def test_ipf2_uniform_prior_gives_independence_table():
     # With a prior of ones the fit is y_ij = r_i c_j / T: [[30*40, 30*60], [70*40, 70*60]] / 100.
     res = ipf2([30, 70], [40, 60])
-    np.testing.assert_allclose(res.fitted, [[12, 18], [28, 42]], rtol=1e-12)
+    np.testing.assert_allclose(A(res.fitted), [[12, 18], [28, 42]], rtol=1e-12)
     assert res.converged and res.iterations == 1
     assert res.max_margin_error < 1e-10
 
@@ -134,7 +160,7 @@ def test_ipf2_preserves_the_prior_odds_ratio():
     # x^2 / (10-x)^2 = 2/3 and x = 10*sqrt(2/3) / (1 + sqrt(2/3)).
     res = ipf2([10, 10], [10, 10], [[1, 2], [3, 4]])
     x = 10 * math.sqrt(2 / 3) / (1 + math.sqrt(2 / 3))
-    np.testing.assert_allclose(res.fitted, [[x, 10 - x], [10 - x, x]], rtol=1e-9)
+    np.testing.assert_allclose(A(res.fitted), [[x, 10 - x], [10 - x, x]], rtol=1e-9)
     assert res.converged
 
 
@@ -215,7 +241,7 @@ def test_ipf2_infeasible_structural_zeros_are_rejected_before_iterating():
         ipf2([5, 15], [5, 15], structural_zeros=zeros)
     # declaring the forced zero as the message says gives the table at once
     res = ipf2([5, 15], [5, 15], structural_zeros=[[False, True], [True, False]])
-    np.testing.assert_allclose(res.fitted, [[5, 0], [0, 15]], atol=1e-9)
+    np.testing.assert_allclose(A(res.fitted), [[5, 0], [0, 15]], atol=1e-9)
     assert res.converged and res.iterations <= 2
 
 
@@ -230,17 +256,21 @@ def test_ipf2_zero_pattern_needing_a_set_of_rows_is_rejected():
         ipf2([5, 4, 11], [9, 5, 6], prior)
     res = ipf2([5, 4, 11], [9, 5, 6], prior, structural_zeros=[[0, 0, 0], [0, 0, 0], [1, 0, 0]])
     assert res.converged
-    np.testing.assert_allclose(res.fitted[:2, 0], [5, 4], rtol=1e-9)
-    np.testing.assert_allclose(res.fitted[2], [0, 5, 6], rtol=1e-9)
+    np.testing.assert_allclose(A(res.fitted)[:2, 0], [5, 4], rtol=1e-9)
+    np.testing.assert_allclose(A(res.fitted)[2], [0, 5, 6], rtol=1e-9)
 
 
 def test_ipf2_labelled_margins_give_labelled_table():
     rows = pd.Series([30.0, 70.0], index=["KHM", "LAO"])
     cols = pd.Series([40.0, 60.0], index=["THA", "VNM"])
     res = ipf2(rows, cols)
-    assert list(res.table.index) == ["KHM", "LAO"]
-    assert list(res.table.columns) == ["THA", "VNM"]
-    assert res.table.loc["LAO", "VNM"] == pytest.approx(42.0)
+    # issue 8 / review A1: one labelled field, no array + table pair
+    assert not hasattr(res, "table")
+    assert list(res.fitted.index) == ["KHM", "LAO"]
+    assert list(res.fitted.columns) == ["THA", "VNM"]
+    assert res.fitted.loc["LAO", "VNM"] == pytest.approx(70 * 60 / 100)
+    unlabelled = ipf2([30.0, 70.0], [40.0, 60.0])
+    assert list(unlabelled.fitted.index) == [0, 1] and list(unlabelled.fitted.columns) == [0, 1]
 
 
 def test_ipf2_quasi_fixes_diagonal_at_maximum_and_fits_off_diagonal():
@@ -253,16 +283,16 @@ def test_ipf2_quasi_fixes_diagonal_at_maximum_and_fits_off_diagonal():
                          [250 / 35, 0, 0, 100 / 35],
                          [625 / 35, 0, 115, 250 / 35],
                          [0, 0, 0, 40]])
-    np.testing.assert_allclose(res.fitted, expected, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(A(res.fitted), expected, rtol=1e-12, atol=1e-12)
     same = ipf2([30, 10, 140, 40], [55, 0, 115, 50], diagonal="max")
-    np.testing.assert_array_equal(same.fitted, res.fitted)
+    np.testing.assert_array_equal(A(same.fitted), A(res.fitted))
 
 
 def test_ipf2_diagonal_zero_and_structural_zeros_stay_zero():
     res = ipf2([10, 20, 30], [30, 20, 10], diagonal="zero")
-    assert np.all(np.diag(res.fitted) == 0)
-    np.testing.assert_allclose(res.fitted.sum(axis=1), [10, 20, 30], rtol=1e-9)
-    np.testing.assert_allclose(res.fitted.sum(axis=0), [30, 20, 10], rtol=1e-9)
+    assert np.all(np.diag(A(res.fitted)) == 0)
+    np.testing.assert_allclose(A(res.fitted).sum(axis=1), [10, 20, 30], rtol=1e-9)
+    np.testing.assert_allclose(A(res.fitted).sum(axis=0), [30, 20, 10], rtol=1e-9)
 
 
 def test_ipf3_with_layer_margins_equals_one_ipf2_per_layer():
@@ -273,10 +303,10 @@ def test_ipf3_with_layer_margins_equals_one_ipf2_per_layer():
     res = ipf3(prior, {(0, 1): rows, (0, 2): cols})
     for k in range(3):
         single = ipf2(rows[k], cols[k], prior[k])
-        np.testing.assert_allclose(res.fitted[k], single.fitted, rtol=1e-9)
+        np.testing.assert_allclose(A(res.fitted)[k], A(single.fitted), rtol=1e-9)
     quasi = ipf3(prior, {(0, 1): rows, (0, 2): cols}, diagonal="max")
     for k in range(3):
-        np.testing.assert_allclose(np.diag(quasi.fitted[k]), np.minimum(rows[k], cols[k]))
+        np.testing.assert_allclose(np.diag(A(quasi.fitted)[k]), np.minimum(rows[k], cols[k]))
 
 
 def test_ipf3_all_three_margins_are_fitted():
@@ -288,9 +318,14 @@ def test_ipf3_all_three_margins_are_fitted():
     assert res.converged
     for (a, b), target in margins.items():
         other = ({0, 1, 2} - {a, b}).pop()
-        np.testing.assert_allclose(res.fitted.sum(axis=other), target, rtol=1e-9)
-    assert len(res.table) == 60
-    assert list(res.table.columns) == ["layer", "orig", "dest", "value"]
+        np.testing.assert_allclose(A(res.fitted).sum(axis=other), target, rtol=1e-9)
+    assert res.fitted.shape == (12, 5)
+    assert res.fitted.index.names == ["layer", "orig"] and res.fitted.columns.name == "dest"
+    # cell (layer y, orig C, dest w) of the labelled frame is y[1, 2, 1] of the cube
+    assert res.fitted.loc[("y", "C"), "w"] == A(res.fitted)[1, 2, 1]
+    long = res.to_frame()
+    assert list(long.columns) == ["layer", "orig", "dest", "flow"] and len(long) == 60
+    np.testing.assert_array_equal(long["flow"], A(res.fitted).reshape(-1))
 
 
 def test_ipf3_rejects_inconsistent_margins_and_bad_diagonal_request():
@@ -312,11 +347,11 @@ def test_ipf2_properties_margins_nonnegative_and_prior_scale_invariance(table, s
     rows, cols = table.sum(axis=1), table.sum(axis=0)
     res = ipf2(rows, cols, prior, max_iter=5000)
     assert res.converged
-    assert (res.fitted >= 0).all()
-    np.testing.assert_allclose(res.fitted.sum(axis=1), rows, rtol=1e-9)
-    np.testing.assert_allclose(res.fitted.sum(axis=0), cols, rtol=1e-9)
+    assert (A(res.fitted) >= 0).all()
+    np.testing.assert_allclose(A(res.fitted).sum(axis=1), rows, rtol=1e-9)
+    np.testing.assert_allclose(A(res.fitted).sum(axis=0), cols, rtol=1e-9)
     rescaled = ipf2(rows, cols, prior * scale, max_iter=5000)
-    np.testing.assert_allclose(rescaled.fitted, res.fitted, rtol=1e-7)
+    np.testing.assert_allclose(A(rescaled.fitted), A(res.fitted), rtol=1e-7)
 
 
 # ------------------------------------------------------------------------------------------
@@ -338,7 +373,7 @@ def test_demographic_abel_2013_example_without_births_and_deaths():
         [[80, 0, 0, 0], [10, 30, 0, 0], [0, 0, 800, 0], [0, 0, 0, 40]],      # born in C
         [[20, 0, 0, 0], [0, 25, 0, 0], [10, 10, 0, 0], [10, 10, 0, 180]],    # born in D
     ], dtype=float)
-    np.testing.assert_allclose(res.by_birthplace, expected, atol=1e-8)
+    np.testing.assert_allclose(A(res.by_birthplace), expected, atol=1e-8)
     # Published origin-destination flows (sum over birthplaces, stayers excluded).
     od = [[0, 0, 50, 0], [35, 0, 25, 0], [10, 10, 0, 0], [10, 10, 0, 0]]
     np.testing.assert_allclose(res.flows.to_numpy(), od, atol=1e-8)
@@ -360,7 +395,7 @@ def test_demographic_abel_cohen_2019_table_4_to_printed_precision():
         [[30, 0, 0, 0], [7.1, 0, 0, 2.9], [17.9, 0, 115, 7.1], [0, 0, 0, 40]],
         [[35, 0, 5.4, 19.6], [0, 25, 9.6, 35.4], [0, 0, 10, 0], [0, 0, 0, 160]],
     ])
-    np.testing.assert_array_equal(np.round(res.by_birthplace, 1), table_4)
+    np.testing.assert_array_equal(np.round(A(res.by_birthplace), 1), table_4)
     # The same example's OD table as printed by migest (six decimals).
     od = [[0, 5, 7.857143, 22.142857],
           [7.142857, 0, 12.142857, 40.714286],
@@ -392,9 +427,9 @@ def test_demographic_abel_sander_2014_example_with_births_and_deaths():
     np.testing.assert_allclose(res.flows.to_numpy(), od, atol=1e-3)
     assert res.flows.to_numpy().sum() == pytest.approx(127.693289, abs=3e-3)
     # Demographic accounting: adjusted stocks are consistent with every birthplace table.
-    np.testing.assert_allclose(res.by_birthplace.sum(axis=2), res.stock_start_adjusted,
+    np.testing.assert_allclose(A(res.by_birthplace).sum(axis=2), res.stock_start_adjusted,
                                rtol=1e-9)
-    np.testing.assert_allclose(res.by_birthplace.sum(axis=1), res.stock_end_adjusted,
+    np.testing.assert_allclose(A(res.by_birthplace).sum(axis=1), res.stock_end_adjusted,
                                rtol=1e-9)
     # Residence totals after removing deaths (start) and births (end) are kept.
     np.testing.assert_allclose(res.stock_start_adjusted.sum(axis=0),
@@ -553,10 +588,10 @@ def test_demographic_abel_2018_example_and_prior_effect_derived_by_hand():
     distance = by_rows([0, 5, 50, 500, 5, 0, 45, 495, 50, 45, 0, 450, 500, 495, 450, 0])
     with_prior = flows_demographic(IMR_START, IMR_END, prior=distance)
     x = 20 * math.sqrt(1.1) / (1 + math.sqrt(1.1))
-    born_d = with_prior.by_birthplace[3]
+    born_d = A(with_prior.by_birthplace)[3]
     np.testing.assert_allclose(born_d[2:, :2], [[x, 20 - x], [20 - x, x]], rtol=1e-9)
     # the other birthplaces are unchanged by the prior (one mover origin or destination each)
-    np.testing.assert_allclose(with_prior.by_birthplace[:3], res.by_birthplace[:3], atol=1e-8)
+    np.testing.assert_allclose(A(with_prior.by_birthplace)[:3], A(res.by_birthplace)[:3], atol=1e-8)
 
 
 def test_demographic_uniform_prior_has_closed_form():
@@ -568,7 +603,7 @@ def test_demographic_uniform_prior_has_closed_form():
         stay = np.minimum(s1[b], s2[b])
         r, c = s1[b] - stay, s2[b] - stay
         expected = np.outer(r, c) / r.sum() + np.diag(stay)
-        np.testing.assert_allclose(res.by_birthplace[b], expected, atol=1e-9)
+        np.testing.assert_allclose(A(res.by_birthplace)[b], expected, atol=1e-9)
 
 
 @st.composite
@@ -588,7 +623,7 @@ def test_demographic_flows_reproduce_stock_changes(stocks):
     start, end, prior = stocks
     res = flows_demographic(start, end, prior=prior, max_iter=5000)
     assert res.converged
-    cube = res.by_birthplace
+    cube = A(res.by_birthplace)
     assert (cube >= 0).all() and (res.flows.to_numpy() >= 0).all()
     assert np.all(np.diag(res.flows.to_numpy()) == 0)
     # for every birthplace: end - start in each region = inflow - outflow of that region
@@ -617,7 +652,7 @@ def test_difference_method_zero_and_return():
     np.testing.assert_array_equal(back.flows.to_numpy(),
                                   [[0, 15, 0, 25], [0, 0, 5, 5], [25, 0, 0, 15], [0, 25, 30, 0]])
     # D-born persons in A fell 20 -> 10: read as 10 returns A -> D, recorded under birthplace D
-    assert back.by_birthplace[3, 0, 3] == 10
+    assert A(back.by_birthplace)[3, 0, 3] == 10
     assert "Beine" in back.assumptions
 
 
@@ -639,12 +674,16 @@ def test_rates_method_dennett_shares_of_foreign_born_stock():
 
 
 def test_flows_from_stocks_validates_inputs():
-    with pytest.raises(DataError, match="different order"):
-        flows_from_stocks(DR_START, DR_END.loc[["B", "A", "C", "D"], ["B", "A", "C", "D"]])
+    # issue 8 / review C9: the same regions in another order are matched by label
+    shuffled = DR_END.loc[["B", "A", "C", "D"], ["D", "A", "C", "B"]]
+    for method, kw in (("demographic", {}), ("difference", {}), ("rates", {"total_flow": 9})):
+        np.testing.assert_array_equal(
+            A(flows_from_stocks(DR_START, shuffled, method, **kw).by_birthplace),
+            A(flows_from_stocks(DR_START, DR_END, method, **kw).by_birthplace))
     other = DR_END.rename(index={"D": "E"}, columns={"D": "E"})
-    with pytest.raises(DataError, match="different regions"):
+    with pytest.raises(SchemaError, match=r"stock_end must hold the regions .*missing: \['D'\]"):
         flows_from_stocks(DR_START, other)
-    with pytest.raises(DataError, match="square"):
+    with pytest.raises(SchemaError, match="square"):
         flows_from_stocks(DR_START.iloc[:, :3], DR_END)
     negative = DR_END.copy()
     negative.loc["A", "B"] = -1
@@ -678,7 +717,7 @@ def test_dispatcher_returns_the_same_numbers_as_each_method():
     ]
     for via, direct in pairs:
         assert via.method == direct.method
-        np.testing.assert_array_equal(via.by_birthplace, direct.by_birthplace)
+        np.testing.assert_array_equal(A(via.by_birthplace), A(direct.by_birthplace))
 
 
 def test_flows_result_to_frame_is_the_off_diagonal_long_table():
@@ -715,7 +754,8 @@ def test_net_matrix_migest_example_to_two_decimals():
                [62.05, 0.00, 48.48, 3.08],
                [69.11, 32.48, 0.00, 22.89],
                [40.25, 40.55, 34.95, 0.00]]
-    np.testing.assert_array_equal(res.table.round(2).to_numpy(), printed)
+    np.testing.assert_array_equal(res.flows.round(2).to_numpy(), printed)
+    assert list(res.flows.index) == ABCD and list(res.flows.columns) == ABCD
     in_minus_out = res.flows.sum(axis=0) - res.flows.sum(axis=1)
     np.testing.assert_allclose(in_minus_out, [30, 40, -15, -55], rtol=1e-9)
     assert res.converged
@@ -725,7 +765,8 @@ def test_net_matrix_two_regions_closed_form():
     # y_12 = alpha_2/alpha_1 = r and y_21 = 1/r with a prior of ones; net_1 = y_21 - y_12 = 1.5
     # gives 1/r - r = 1.5, r = (-1.5 + sqrt(1.5^2 + 4)) / 2 = 0.5.
     res = net_matrix([1.5, -1.5])
-    np.testing.assert_allclose(res.flows, [[0, 0.5], [2.0, 0]], rtol=1e-10)
+    np.testing.assert_allclose(A(res.flows), [[0, 0.5], [2.0, 0]], rtol=1e-10)
+    assert list(res.flows.index) == [0, 1]  # positional labels without input labels
 
 
 def test_net_matrix_rejects_totals_not_summing_to_zero_and_infeasible_patterns():
@@ -761,8 +802,9 @@ def test_net_matrix_reproduces_net_totals(data):
     net = net - net.mean()
     res = net_matrix(net, prior)
     assert res.converged
-    assert (res.flows >= 0).all() and np.all(np.diag(res.flows) == 0)
-    np.testing.assert_allclose(res.flows.sum(axis=0) - res.flows.sum(axis=1), net,
+    flows_ = A(res.flows)
+    assert (flows_ >= 0).all() and np.all(np.diag(flows_) == 0)
+    np.testing.assert_allclose(flows_.sum(axis=0) - flows_.sum(axis=1), net,
                                atol=1e-9 * max(1.0, np.abs(net).max()))
 
 
@@ -796,9 +838,9 @@ def test_ipf2_rescale_fits_both_margins_to_their_mean_and_records_it():
     res = ipf2(ISSUE_ROWS, ISSUE_COLS, rescale=True)
     assert res.converged
     mean = (12345678 + 12345679) / 2
-    np.testing.assert_allclose(res.fitted.sum(axis=1), np.multiply(ISSUE_ROWS, mean / 12345678),
+    np.testing.assert_allclose(A(res.fitted).sum(axis=1), np.multiply(ISSUE_ROWS, mean / 12345678),
                                rtol=1e-12)
-    np.testing.assert_allclose(res.fitted.sum(axis=0), np.multiply(ISSUE_COLS, mean / 12345679),
+    np.testing.assert_allclose(A(res.fitted).sum(axis=0), np.multiply(ISSUE_COLS, mean / 12345679),
                                rtol=1e-12)
     diag = res.diagnostics.iloc[0]
     assert bool(diag["rescaled"]) and diag["total_gap"] == -1.0
@@ -808,7 +850,7 @@ def test_ipf2_rescale_fits_both_margins_to_their_mean_and_records_it():
     # made-up 100 vs 102: independence table of [30.3, 70.7] and [40*101/102, 62*101/102]
     small = ipf2([30, 70], [40, 62], rescale=True)
     r, c = np.array([30, 70]) * 1.01, np.array([40, 62]) * 101 / 102
-    np.testing.assert_allclose(small.fitted, np.outer(r, c) / 101, rtol=1e-12)
+    np.testing.assert_allclose(A(small.fitted), np.outer(r, c) / 101, rtol=1e-12)
     with pytest.raises(InfeasibleError, match="cannot rescale"):
         ipf2([0, 0], [1, 2], rescale=True)
     # without a gap, rescale changes nothing
@@ -828,7 +870,7 @@ def test_ipf3_layers_are_checked_and_rescaled_like_ipf2():
     assert res.diagnostics["rescaled"].tolist() == [True, True]
     assert res.diagnostics["row_scale"].tolist()[0] == 1.0  # layer 0 already agreed
     mean = (12345678 + 12345679) / 2
-    np.testing.assert_allclose(res.fitted[1].sum(), mean, rtol=1e-12)
+    np.testing.assert_allclose(A(res.fitted)[1].sum(), mean, rtol=1e-12)
     # the general three-way fit checks shared totals the same way, and never rescales
     t12 = np.array([[2.0, 2.0], [3.0, 3.0]])  # axis-1 totals 4, 6 vs t01's 4, 7
     with pytest.raises(InputError, match="rescale=True is defined for the margins"):
@@ -855,7 +897,7 @@ def test_net_matrix_rejects_a_gap_the_fit_cannot_close_before_iterating():
                                rtol=1e-15)
     np.testing.assert_allclose(diag["net_target"], np.multiply(net, diag["scale"]), rtol=1e-15)
     np.testing.assert_allclose(diag["net_given"], net)
-    flows_ = res.flows
+    flows_ = A(res.flows)
     np.testing.assert_allclose(flows_.sum(axis=0) - flows_.sum(axis=1), diag["net_target"],
                                rtol=1e-9)
     # a rounding-level gap (1e-6 <= 0.5e-10 * 2e6) converges, judged against the totals given
@@ -875,7 +917,7 @@ def test_net_matrix_rejects_a_closed_group_that_cannot_balance():
     # balanced within each group it fits: y_AB = r, y_BA = 1/r with 1/r - r = -1
     res = net_matrix([-1.0, 1.0, -1.0, 1.0], prior)
     r = (1 + math.sqrt(5)) / 2
-    np.testing.assert_allclose(res.flows[0, 1], r, rtol=1e-9)
+    np.testing.assert_allclose(A(res.flows)[0, 1], r, rtol=1e-9)
 
 
 def test_flows_demographic_balances_any_world_gap_its_fits_cannot_absorb():
@@ -909,3 +951,143 @@ def test_flows_demographic_docstring_states_the_migest_seed_difference():
     assert "migest 2.0.5 ``ffs_demo`` does not" in doc
     assert "diag_zero" in doc and "only when ``stayer_assumption = FALSE``" in doc
     assert "Abel (2013" in doc and "e2 <- ffs_demo(..., seed = dd)" in doc
+
+
+# ------------------------------------------------------------------------------------------
+# issue 8 (review 7): labelled results, option checks, messages, one OD validator
+# ------------------------------------------------------------------------------------------
+
+
+def test_results_hold_one_labelled_frame_per_output():
+    # review A1: no bare arrays beside labels, no duplicate fields.
+    res = net_matrix(pd.Series([1.5, -1.5], index=["KHM", "THA"]))
+    assert not hasattr(res, "table")
+    assert res.flows.loc["THA", "KHM"] == pytest.approx(2.0)  # closed form r = 2 (see above)
+    stocks = flows_demographic(DR_START, DR_END)
+    assert not hasattr(stocks, "labels")
+    frame = stocks.by_birthplace
+    assert isinstance(frame, pd.DataFrame)
+    assert frame.index.names == ["birthplace", "orig"] and frame.columns.name == "dest"
+    # by_birthplace.loc[(b, i), j] agrees with the long table, cell by cell
+    long = stocks.by_birthplace_long().set_index(["birthplace", "orig", "dest"])["value"]
+    for b, i, j in [("D", "C", "A"), ("A", "A", "A"), ("B", "D", "C")]:
+        assert frame.loc[(b, i), j] == long.loc[(b, i, j)]
+    # summing over birthplaces gives the OD flows off the diagonal
+    od = frame.groupby(level="orig").sum().loc[ABCD, ABCD].to_numpy().copy()
+    np.fill_diagonal(od, 0)
+    np.testing.assert_allclose(od, stocks.flows.to_numpy())
+
+
+@pytest.mark.parametrize("bad", [-1, 0, float("nan"), float("inf"), "1e-10", True])
+def test_every_iterative_routine_rejects_a_bad_tol(bad):
+    # review B5: tol=-1 used to run every iteration; one option check for all routines.
+    for call in (lambda: ipf2([1, 2], [2, 1], tol=bad),
+                 lambda: ipf3(np.ones((1, 2, 2)), {(0, 1): [[1, 2]], (0, 2): [[2, 1]]}, tol=bad),
+                 lambda: net_matrix([1.0, -1.0], tol=bad),
+                 lambda: flows_demographic(DR_START, DR_END, tol=bad)):
+        with pytest.raises(InputError, match="tol must be a finite number > 0"):
+            call()
+
+
+@pytest.mark.parametrize("bad", [0, -3, "10", 10.0, True, None])
+def test_every_iterative_routine_rejects_a_bad_max_iter(bad):
+    # review B4 / B5: max_iter="10" raised a numpy TypeError, max_iter=0 was accepted.
+    for call in (lambda: ipf2([1, 2], [2, 1], max_iter=bad),
+                 lambda: ipf2_quasi([1, 2], [2, 1], max_iter=bad),
+                 lambda: ipf3(np.ones((1, 2, 2)), {(0, 1): [[1, 2]], (0, 2): [[2, 1]]},
+                              max_iter=bad),
+                 lambda: net_matrix([1.0, -1.0], max_iter=bad),
+                 lambda: flows.compare_methods(DR_START, DR_END, births=None, deaths=None,
+                                         max_iter=bad)):
+        with pytest.raises(InputError, match="max_iter must be an integer >= 1"):
+            call()
+
+
+@pytest.mark.parametrize("key", ["01", ("0", "1"), (0, 0), (0, 3), (0,), (0, 1, 2), 5,
+                                 (True, 1), (0.0, 1.0)])
+def test_ipf3_rejects_margin_keys_that_are_not_a_pair_of_int_axes(key):
+    # review B4: {"foo": t} raised ValueError at int(); "01" was read as (0, 1).
+    with pytest.raises(InputError, match="is not a pair of two different axes"):
+        ipf3(np.ones((2, 2, 2)), {key: np.ones((2, 2))})
+
+
+def test_ipf3_rejects_the_same_margin_twice():
+    with pytest.raises(InputError, match="given twice"):
+        ipf3(np.ones((2, 2, 2)), {(0, 1): np.ones((2, 2)), (1, 0): np.ones((2, 2))})
+
+
+def test_net_matrix_totals_with_gains_only_name_the_sign_problem_not_minus_zero():
+    # review B8: net_matrix([1., 2.]) said "net losses -0 ... multiply the gains by -0 / 3".
+    with pytest.raises(InfeasibleError) as err:
+        net_matrix([1.0, 2.0])
+    message = str(err.value)
+    assert "-0" not in message and "multiply" not in message
+    assert "all net gains" in message and "no region has net losses" in message
+    with pytest.raises(InfeasibleError, match="all net losses"):
+        net_matrix([-1.0, -2.0], rescale=True)
+
+
+def test_priors_in_another_label_order_are_matched_by_label():
+    # review C9: a labelled prior is reordered to the margins' (net totals', stocks') labels.
+    prior = by_rows([0, 100, 30, 70, 50, 0, 45, 5, 60, 35, 0, 40, 20, 25, 20, 0])
+    net = pd.Series([30, 40, -15, -55], index=ABCD)
+    shuffled = prior.loc[["C", "A", "D", "B"], ["B", "D", "A", "C"]]
+    pd.testing.assert_frame_equal(net_matrix(net, shuffled).flows, net_matrix(net, prior).flows)
+    rows = pd.Series([10.0, 20.0, 30.0, 40.0], index=ABCD)
+    cols = pd.Series([40.0, 30.0, 20.0, 10.0], index=ABCD)
+    pd.testing.assert_frame_equal(ipf2(rows, cols, shuffled + 1).fitted,
+                                  ipf2(rows, cols, prior + 1).fitted)
+    pd.testing.assert_frame_equal(
+        flows_demographic(DR_START, DR_END, prior=shuffled + 1).flows,
+        flows_demographic(DR_START, DR_END, prior=prior + 1).flows)
+    with pytest.raises(SchemaError, match="missing"):
+        net_matrix(net, prior.rename(index={"D": "E"}, columns={"D": "E"}))
+    with pytest.raises(SchemaError, match="differ from the labels of the row totals"):
+        ipf2(rows, cols, prior.rename(index={"D": "E"}))
+
+
+def test_same_bad_matrix_raises_the_same_class_in_flows_and_indices():
+    # review B7 / C9: a non-square matrix, a list instead of a frame, other regions on the
+    # columns: SchemaError from both rooms (one validator, check_od_matrix).
+    from mixedmig import indices
+
+    square = by_rows(range(16))
+    for bad in (square.iloc[:, :3], "not a table", square.rename(columns={"D": "E"})):
+        for call in (lambda b=bad: to_long(b), lambda b=bad: flows_difference(b, b),
+                     lambda b=bad: indices.migration_totals(b),
+                     lambda b=bad: flows.closed_system_natural_change(b, b)):
+            with pytest.raises(SchemaError):
+                call()
+
+
+def test_fast_ipf_core_matches_the_plain_alternating_scaling_loop_bit_for_bit():
+    # issue 12 item 2: the faster core (block-wise, cached margin sums, compaction) must give
+    # the same numbers as the textbook loop "scale rows, scale columns, check both margins".
+    rng = np.random.default_rng(3)
+    prior = rng.lognormal(0.0, 2.0, size=(30, 30))
+    rows = rng.uniform(10, 500, 30)
+    cols = rng.uniform(10, 500, 30)
+    cols *= rows.sum() / cols.sum()
+    y = prior.copy()
+    for it in range(1, 10_000):
+        y *= (rows / y.sum(axis=1))[:, None]
+        y *= (cols / y.sum(axis=0))[None, :]
+        if max((np.abs(y.sum(axis=1) - rows) / np.maximum(1, rows)).max(),
+               (np.abs(y.sum(axis=0) - cols) / np.maximum(1, cols)).max()) <= 1e-10:
+            break
+    res = ipf2(rows, cols, prior)
+    assert res.iterations == it
+    np.testing.assert_array_equal(A(res.fitted), y)
+    # layers converging at different cycles (compaction) still equal their own 2-D fits
+    priors = rng.lognormal(0.0, 2.0, size=(9, 12, 12))
+    priors[::3] = 1.0  # independence layers converge in one cycle
+    r3 = rng.uniform(10, 500, (9, 12))
+    c3 = rng.uniform(10, 500, (9, 12))
+    c3 *= (r3.sum(axis=1) / c3.sum(axis=1))[:, None]
+    layered = ipf3(priors, {(0, 1): r3, (0, 2): c3})
+    its = layered.diagnostics["iterations"].to_numpy()
+    assert len(set(its)) > 2
+    for k in range(9):
+        single = ipf2(r3[k], c3[k], priors[k])
+        np.testing.assert_array_equal(A(layered.fitted)[k], A(single.fitted))
+        assert its[k] == single.iterations

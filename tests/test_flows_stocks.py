@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mixedmig.errors import DataError, InputError
+from mixedmig.errors import DataError, InputError, SchemaError
 from mixedmig.flows import (
     VARIANTS,
     closed_system_natural_change,
@@ -107,10 +107,15 @@ def test_natural_change_is_change_in_birthplace_totals_split_by_sign():
     np.testing.assert_array_equal(out["deaths"].to_numpy(), [0.0, 7.0])
 
 
-def test_natural_change_rejects_mismatched_tables():
-    with pytest.raises(DataError, match="same economies"):
-        closed_system_natural_change(square([[1, 0], [0, 1]], ["A", "B"]),
-                                     square([[1, 0], [0, 1]], ["B", "A"]))
+def test_natural_change_rejects_other_economies_and_reorders_the_same_ones():
+    # issue 8 / review C9: labels, not positions, identify economies.  A-born: 1 + 2 = 3 at the
+    # start; the end table lists B first, so its A row is [4, 0] -> 4 A-born at the end.
+    start = square([[1, 2], [0, 1]], ["A", "B"])
+    end = square([[1, 0], [0, 4]], ["B", "A"])
+    out = closed_system_natural_change(start, end)
+    assert out.loc["A", "born_end"] == 4.0 and out.loc["A", "natural_change"] == 1.0
+    with pytest.raises(SchemaError, match=r"missing: \['B'\], extra: \['C'\]"):
+        closed_system_natural_change(start, square([[1, 0], [0, 1]], ["A", "C"]))
 
 
 # ------------------------------------------------------------------------------------------

@@ -413,7 +413,7 @@ def test_warnings_are_captured_not_printed(sim, monkeypatch):
             warnings.warn("synthetic statsmodels warning", RuntimeWarning)
             return super().fit(*args, **kwargs)
 
-    monkeypatch.setattr(gravity.ppml.sm, "GLM", NoisyGLM)
+    monkeypatch.setattr(sm, "GLM", NoisyGLM)  # fit_ppml imports statsmodels.api lazily
     with warnings.catch_warnings(record=True) as leaked:
         warnings.simplefilter("always")
         fit = fit_ppml(sim, "flow", REGRESSORS)
@@ -523,3 +523,132 @@ def test_distance_decay_default_is_the_hc1_sandwich_by_hand(small):
     se = np.sqrt(np.diag(n / (n - k) * bread @ meat @ bread))[-1]
     assert fit.elasticity == pytest.approx(beta.params["log_d"], rel=1e-8)
     assert fit.se == pytest.approx(se, rel=1e-6)
+
+
+# --- issue 12: absorbed fixed effects, sparse separation check --------------------------------
+
+
+def _panel(seed: int, n: int = 12, years: int = 3) -> pd.DataFrame:
+    """MADE-UP panel: Poisson flows with origin-year and destination-year effects."""
+    rng = np.random.default_rng(seed)
+    o, d, t = np.meshgrid(np.arange(n), np.arange(n), np.arange(years), indexing="ij")
+    keep = o != d
+    o, d, t = o[keep], d[keep], t[keep]
+    x1 = np.log1p(np.abs(o - d)).astype(float)
+    x2 = rng.normal(size=len(o))
+    eta = 1 + rng.normal(0, 1, (n, years))[o, t] + rng.normal(0, 1, (n, years))[d, t] \
+        - x1 + 0.3 * x2
+    return pd.DataFrame({"orig": o, "dest": d, "year": t, "x1": x1, "x2": x2,
+                         "flow": rng.poisson(np.exp(eta)).astype(float)})
+
+
+@pytest.mark.parametrize("fe", [(("orig", "year"), ("dest", "year")), ("orig", "dest", "year"),
+                                ("orig",), ()])
+@pytest.mark.parametrize("cov, cluster", [("HC1", None), ("HC0", None), ("nonrobust", None),
+                                          ("HC1", ("orig", "dest")), ("HC1", "orig")])
+def test_absorbed_backend_equals_dense_backend(fe, cov, cluster):
+    data = _panel(7)
+    kwargs = {"fe": fe, "cov": cov, "cluster": cluster, "tol": 1e-12, "maxiter": 200}
+    dense = fit_ppml(data, "flow", ["x1", "x2"], backend="statsmodels", **kwargs)
+    absorbed = fit_ppml(data, "flow", ["x1", "x2"], backend="pyfixest", **kwargs)
+    np.testing.assert_allclose(absorbed.params, dense.params, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(absorbed.bse, dense.bse, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(absorbed.fitted, dense.fitted, rtol=1e-8)
+    assert absorbed.cov_factor == pytest.approx(dense.cov_factor, rel=1e-15)
+    assert absorbed.pseudo_r2 == pytest.approx(dense.pseudo_r2, abs=1e-10)
+    assert absorbed.backend == "pyfixest" and absorbed.iterations == -1
+    assert dense.diagnostics["note"].tolist() == absorbed.diagnostics["note"].tolist()
+
+
+def test_absorbed_backend_matches_pyfixest_hc1_with_full_k():
+    """Independent reference: pyfixest's own fepois with fixest's small-sample settings that
+    count every fixed effect in k (orig + dest + year: pyfixest's k is the exact rank)."""
+    pf = pytest.importorskip("pyfixest")
+    data = _panel(3)
+    fit = fit_ppml(data, "flow", ["x1", "x2"], fe=("orig", "dest", "year"), backend="pyfixest",
+                   tol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = pf.fepois("flow ~ x1 + x2 | orig + dest + year", data=data, vcov="hetero",
+                        ssc=pf.ssc(k_adj=True, k_fixef="full", G_adj=True, G_df="min"),
+                        fixef_rm="none", iwls_tol=1e-12, iwls_maxiter=200)
+    np.testing.assert_allclose(fit.params, ref.coef()[["x1", "x2"]], atol=1e-8)
+    np.testing.assert_allclose(fit.bse, ref.se()[["x1", "x2"]], rtol=1e-6)
+
+
+def test_fixed_effect_rank_equals_dense_rank():
+    """_fe_rank (connected components / Gram) against numpy's rank of the dense dummies,
+    including a disconnected design (two blocks of levels that never share a row)."""
+    from mixedmig.gravity._absorbed import _compact, _fe_rank
+
+    rng = np.random.default_rng(0)
+    designs = [[rng.integers(0, 6, 40), rng.integers(0, 5, 40)],
+               [np.r_[np.zeros(10, int), np.ones(10, int)], np.r_[np.arange(10) % 3,
+                                                                   3 + np.arange(10) % 2]],
+               [rng.integers(0, 4, 30), rng.integers(0, 3, 30), rng.integers(0, 2, 30)],
+               [rng.integers(0, 7, 25)]]
+    for codes in designs:
+        codes = _compact(codes)
+        dense = np.hstack([np.ones((len(codes[0]), 1))]
+                          + [np.eye(int(c.max()) + 1)[c] for c in codes])
+        assert _fe_rank(codes) == (np.linalg.matrix_rank(dense), True)
+
+
+def test_separation_check_builds_no_dense_dummies(monkeypatch):
+    """The LP check and the absorbed fit never call the dense dummy builder."""
+    from mixedmig.gravity import _prepare
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("dense fixed-effect dummies were built")
+
+    monkeypatch.setattr(_prepare, "_dummies", refuse)
+    data = _panel(5)
+    data.loc[data["x1"] > 2.2, "flow"] = 0.0  # far pairs all zero: separated by x1 and FE
+    data["far"] = (data["x1"] > 2.2).astype(float)
+    fit = fit_ppml(data, "flow", ["x1", "far"], fe=(("orig", "year"), ("dest", "year")),
+                   backend="pyfixest")
+    assert (fit.dropped["reason"].str.contains("perfectly predicted")).any()
+    assert fit.nobs + fit.n_dropped == len(data)
+
+
+def test_rank_shortcut_agrees_with_the_lp():
+    """Where the positive rows have the full rank the LP is skipped; the LP run on the same
+    prepared rows must find nothing either (both sides computed)."""
+    from mixedmig.gravity import separation
+    from mixedmig.gravity._prepare import _prepare
+
+    data = _panel(11)
+    prep = _prepare(data, "flow", ["x1", "x2"], (("orig", "year"), ("dest", "year")), None,
+                    "HC1", 0.05)
+    separation._fe_check(prep)
+    act = np.flatnonzero(prep.active)
+    zero = prep.y[act] == 0
+    assert zero.any() and separation._no_separation_possible(prep, act, zero)
+    monkey = separation._no_separation_possible
+    try:
+        separation._no_separation_possible = lambda *a: False
+        assert separation._lp_check(prep, []) == 0
+    finally:
+        separation._no_separation_possible = monkey
+
+
+def test_unknown_backend_is_refused(small):
+    with pytest.raises(InputError, match="backend"):
+        fit_ppml(small, "flow", ["x1", "x2"], backend="numba")
+
+
+@pytest.mark.parametrize("bad", ["a", ["a", 1.0], pd.Series(["x"]), None])
+def test_percent_effect_refuses_non_numbers(bad):
+    with pytest.raises(InputError, match="numeric"):
+        gravity.percent_effect(bad)
+
+
+def test_import_does_not_load_statsmodels_or_pyfixest():
+    import subprocess
+    import sys
+
+    code = ("import sys, mixedmig.gravity; "
+            "print(sorted(m for m in ('statsmodels', 'pyfixest') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

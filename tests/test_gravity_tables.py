@@ -1,5 +1,5 @@
-"""Tests of mixedmig.gravity_analysis on a small real table: the six GMS economies in 2010 and
-2020, with UN DESA International Migrant Stock 2024 bilateral stocks, CEPII GeoDist distances
+"""Tests of mixedmig.gravity (model_frame, corridor_counts, fits and report tables) on a small
+real table: the six GMS economies in 2010 and 2020, with UN DESA International Migrant Stock 2024 bilateral stocks, CEPII GeoDist distances
 (distw), contiguity and common language (Mayer & Zignago 2011), UN WPP 2024 population and WDI
 GDP per capita, PPP (constant 2017 international $), as printed in
 /work/shared/research/migration_data_sources.md (sections 1.2, 3 and 4)."""
@@ -302,3 +302,32 @@ def test_fit_table_ols_retransforms(pairs):
         result.fit_table(frame.iloc[:5])
     with pytest.raises(SchemaError):
         result.fit_table(frame.drop(columns="orig"))
+
+
+@pytest.mark.parametrize("fe, cluster", [
+    (("orig", "dest"), None),
+    ((("orig", "year"), ("dest", "year")), ("orig", "dest")),
+    (("orig", "dest", "year"), ("orig",)),
+])
+def test_backends_agree_on_the_real_table(pairs, fe, cluster):
+    """statsmodels (dense dummies) and pyfixest (absorbed) backends: same coefficients,
+    standard errors, small-sample factor and dropped rows on real stocks."""
+    frame = gravity.model_frame(pairs, unlisted="zero")
+    kwargs = {"fe": fe, "cluster": cluster, "tol": 1e-12, "maxiter": 200}
+    dense = fit_ppml(frame, "stock", ["log_dist", "contig"], backend="statsmodels", **kwargs)
+    absorbed = fit_ppml(frame, "stock", ["log_dist", "contig"], backend="pyfixest", **kwargs)
+    assert (dense.backend, absorbed.backend) == ("statsmodels", "pyfixest")
+    np.testing.assert_allclose(absorbed.params, dense.params, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(absorbed.bse, dense.bse, rtol=1e-8, atol=1e-10)
+    assert absorbed.cov_factor_formula == dense.cov_factor_formula
+    assert absorbed.dropped.index.equals(dense.dropped.index)
+
+
+def test_column_checks_use_the_shared_check(pairs):
+    """Missing columns read as mixedmig.data.require_columns words them, listing all."""
+    with pytest.raises(SchemaError, match=r"has no column\(s\) \['stock_listed', 'contig'\]"):
+        gravity.model_frame(pairs.drop(columns=["stock_listed", "contig"]))
+    with pytest.raises(SchemaError, match=r"has no column\(s\) \['stock_status'\]"):
+        gravity.corridor_counts(pairs[["year"]])
+    with pytest.raises(SchemaError, match=r"has no column\(s\) \['nope', 'also'\]"):
+        fit_ppml(gravity.model_frame(pairs), "stock", ["log_dist", "nope"], fe=("also",))

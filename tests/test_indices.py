@@ -376,3 +376,63 @@ def test_migration_weighted_gini_states_and_reproduces_the_r_convention():
     assert "divides by the number of regions ``n``" in doc
     assert "swaps the weights" in doc
     assert "MWG^I_R = sum_j G^I_j O_j / (n M)" in doc and "0.1222222" in doc
+
+
+# ------------------------------------------------------------------------------------------
+# issue 8 (review 7): one OD validator with mixedmig.flows, messages, Raises
+# ------------------------------------------------------------------------------------------
+
+_L4 = ["A", "B", "C", "D"]
+_D4 = pd.DataFrame([[1, 2, 4, 8], [2, 1, 3, 5], [4, 3, 1, 2], [8, 5, 2, 1]], _L4, _L4,
+                   dtype=float)  # made-up distances
+
+
+def test_distance_decay_rejects_an_unknown_cov_without_mentioning_cluster():
+    # review B8: the message leaked fit_ppml's "pass cluster=", a parameter distance_decay lacks
+    od = pd.DataFrame(np.ones((4, 4)), _L4, _L4)
+    with pytest.raises(InputError, match=r"cov must be one of \['HC1', 'HC0', 'nonrobust'\]") \
+            as err:
+        ix.distance_decay(od, _D4, cov="HC9")
+    assert "cluster" not in str(err.value)
+
+
+def test_distance_decay_all_zero_flows_raise_model_error_as_documented():
+    # review D19: the ModelError from fit_ppml is part of the contract (Raises section)
+    from mixedmig.errors import ModelError
+
+    with pytest.raises(ModelError, match="every flow"):
+        ix.distance_decay(pd.DataFrame(np.zeros((4, 4)), _L4, _L4), _D4)
+    assert "ModelError" in ix.distance_decay.__doc__
+
+
+def test_distance_decay_recovers_the_exponent_of_exact_gravity_flows():
+    # flows a_i b_j d_ij^-2 (made up) give elasticity -2 whatever the label order of the inputs
+    a, b = np.array([10.0, 20, 30, 40]), np.array([5.0, 1, 2, 3])
+    od = pd.DataFrame(np.outer(a, b) / _D4.to_numpy() ** 2, _L4, _L4)
+    order = ["C", "A", "D", "B"]
+    res = ix.distance_decay(od.loc[:, order], _D4.loc[order[::-1], order])
+    assert res.elasticity == pytest.approx(-2.0, abs=1e-8)
+
+
+def test_od_checks_are_shared_with_flows():
+    # review C9 / B7: indices uses mixedmig.flows.check_od_matrix: same classes, same rule
+    # (columns in another order are matched by label; other regions are a SchemaError).
+    from mixedmig.flows import check_od_matrix, to_long
+
+    od = pd.DataFrame([[0, 5, 1], [2, 0, 3], [4, 6, 0]], ["A", "B", "C"], ["A", "B", "C"])
+    swapped = od.loc[:, ["C", "A", "B"]]
+    pd.testing.assert_frame_equal(ix.migration_totals(swapped), ix.migration_totals(od))
+    pd.testing.assert_frame_equal(check_od_matrix(swapped), od)
+    other = od.rename(columns={"C": "Z"})
+    for call in (lambda: ix.migration_totals(other), lambda: to_long(other),
+                 lambda: check_od_matrix(other)):
+        with pytest.raises(SchemaError, match=r"only in rows: \['C'\], only in columns: \['Z'\]"):
+            call()
+    with pytest.raises(SchemaError, match="distance must hold the regions"):
+        ix.mean_migration_distance(od, _D4)
+
+
+def test_dissimilarity_index_wrong_type_is_a_schema_error_like_every_table_check():
+    # review B7: a wrong-typed table is SchemaError in flows and indices alike
+    with pytest.raises(SchemaError, match="a must be a pandas Series"):
+        ix.dissimilarity_index([1, 2], pd.Series([1, 2]))

@@ -134,7 +134,7 @@ def test_strength_table_collapses_multigraph_edges():
     M = nx.MultiDiGraph()
     M.add_edge("X", "Y", weight=2)
     M.add_edge("X", "Y", weight=5)
-    M.add_edge("Y", "X")  # no weight attribute: counts as 1
+    M.add_edge("Y", "X", weight=1)
     table = strength_table(M).set_index("node")
     assert table.loc["X", "out_strength"] == 7.0
     assert table.loc["X", "in_strength"] == 1.0

@@ -1,5 +1,6 @@
-"""Tests of mixedmig.corridor_analysis: hand-computed small tables, exact invariants, property
-tests against independent formulas, and published UN DESA corridor figures."""
+"""Tests of the corridor and by-period summaries of mixedmig.networks (mixedmig.networks.corridors:
+network_summary_by_period, strength_by_period): hand-computed small tables, exact invariants,
+property tests against independent formulas, and published UN DESA corridor figures."""
 
 from __future__ import annotations
 

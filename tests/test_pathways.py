@@ -14,9 +14,13 @@ expected value is derived in the comments (or by an independent computation), no
 
 from __future__ import annotations
 
+import hashlib
 import math
+import re
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,7 +29,6 @@ from mixedmig.errors import ConvergenceError, InputError, MixedmigError, ModelEr
 from mixedmig.pathways import (
     AFTER_TRAFFICKING_STATES,
     COMPLEMENT,
-    THAILAND_2021_SERVICES_GIVEN_IDENTIFIED,
     AbsorptionResult,
     Parameter,
     PathwayModel,
@@ -34,6 +37,7 @@ from mixedmig.pathways import (
     scenario_comparison,
     sensitivity,
     simulate_pathways,
+    thailand_2021_services_given_identified,
 )
 
 
@@ -65,7 +69,8 @@ def test_three_state_chain_matches_hand_computation():
     assert result.expected_steps["A"] == pytest.approx(2.0, abs=1e-14)
     assert result.steps_variance["A"] == pytest.approx(2.0, abs=1e-13)
     assert model.absorption_probabilities("X")["X"] == 1.0  # absorbing start: absorbed at once
-    np.testing.assert_allclose(model.transition_matrix(), [[0.5, 0.3, 0.2], [0, 1, 0], [0, 0, 1]], atol=1e-15)
+    np.testing.assert_allclose(model.transition_matrix().to_numpy(), [[0.5, 0.3, 0.2], [0, 1, 0], [0, 0, 1]],
+                               atol=1e-15)
 
 
 def test_three_state_sensitivity_by_hand():
@@ -150,7 +155,7 @@ def test_steps_variance_matches_tail_sum():
     # E T^2 = sum_k (2k + 1) P(T > k).  The spectral radius of Q is 2 sqrt(pq) cos(pi/4) < 0.7,
     # so 400 terms leave a tail far below 1e-12.
     model = gambler_chain()
-    q, _ = model._blocks(model.transition_matrix())
+    q, _ = model._blocks(model.transition_matrix().to_numpy())
     survival = np.ones(3)
     mean = np.zeros(3)
     second = np.zeros(3)
@@ -265,7 +270,7 @@ def test_default_parameters_table_separates_sourced_from_assumed():
     assert len(assumed) == 12
     assert assumed["source"].isna().all()
     assert assumed["note"].str.contains("placeholder: no published estimate").all()
-    assert THAILAND_2021_SERVICES_GIVEN_IDENTIFIED.kind == "sourced"
+    assert thailand_2021_services_given_identified().kind == "sourced"
     row = table.set_index("name").loc["p_identified", "transitions"]
     assert row == "trafficked -> identified (remainder: trafficked -> not_identified)"
 
@@ -572,7 +577,7 @@ def test_absorption_probabilities_are_a_distribution(model):
     assert (absorption >= -1e-12).all() and (absorption <= 1 + 1e-12).all()
     assert (result.expected_steps >= 1 - 1e-12).all()  # at least one transition to absorb
     assert (np.diag(result.fundamental.to_numpy()) >= 1 - 1e-12).all()  # the starting visit counts
-    matrix = model.transition_matrix()
+    matrix = model.transition_matrix().to_numpy()
     np.testing.assert_allclose(matrix.sum(axis=1), 1.0, atol=1e-12)  # absorbing rows: P[a, a] = 1
     q, _ = model._blocks(matrix)
     np.testing.assert_allclose((np.eye(len(q)) - q) @ result.expected_steps.to_numpy(), 1.0, atol=1e-9)
@@ -606,3 +611,81 @@ def test_both_sampling_methods_agree_on_a_dense_chain():
     thresholds = _RowSampler(matrix, method="thresholds").next_states(current, u)
     np.testing.assert_array_equal(thresholds, _RowSampler(matrix, method="searchsorted").next_states(current, u))
     assert (matrix[current, thresholds] > 0).all()
+
+
+# ------------------------------------------------------------------ review 7: A1, B4, D18, E14
+def test_transition_matrix_and_direction_are_labelled_frames():
+    # A1: labelled outputs are DataFrames indexed by state, never bare arrays.  Expected values by
+    # hand: from A stay 0.5, to X 0.3, remainder 0.2 to Y; dP/ds = +1 on A->A and -1 on A->Y.
+    model = lazy_ruin_chain()
+    matrix = model.transition_matrix()
+    assert isinstance(matrix, pd.DataFrame)
+    assert matrix.index.name == "from" and matrix.columns.name == "to"
+    assert list(matrix.index) == list(matrix.columns) == ["A", "X", "Y"]
+    assert matrix.loc["A"].to_dict() == pytest.approx({"A": 0.5, "X": 0.3, "Y": 0.2}, abs=1e-15)
+    direction = model.direction("s")
+    assert isinstance(direction, pd.DataFrame)
+    assert direction.index.name == "from" and direction.columns.name == "to"
+    assert direction.loc["A"].to_dict() == {"A": 1.0, "X": 0.0, "Y": -1.0}
+    assert (direction.loc[["X", "Y"]] == 0).all().all()
+    matrix.iloc[0, 0] = 99.0  # a copy: the model is unchanged
+    assert model.transition_matrix().iloc[0, 0] == 0.5
+
+
+@pytest.mark.parametrize("seed", ["a", 1.5, True, -1, [1, "x"], object()])
+def test_simulate_pathways_rejects_a_bad_seed_with_input_error(seed):
+    # B4: a numpy TypeError/ValueError escaped before
+    with pytest.raises(InputError, match="seed must be a non-negative integer"):
+        simulate_pathways(lazy_ruin_chain(), 10, seed=seed)
+
+
+@pytest.mark.parametrize("seed", [0, 2013, np.random.SeedSequence(4), np.random.default_rng(5), [1, 2]])
+def test_simulate_pathways_accepts_every_numpy_seed(seed):
+    assert simulate_pathways(lazy_ruin_chain(), 10, seed=seed).n_cases == 10
+
+
+def test_scenario_comparison_docstring_prose_matches_its_code():
+    # D18: the example says +0.25, then +0.9 clipped at 1; the code must use those numbers
+    doc = scenario_comparison.__doc__
+    assert "by 0.25 (to 0.5), then by 0.9" in doc
+    assert '{"a": 0.25}' in doc and '{"a": 0.9}' in doc
+    assert "0.5 (clipped" not in doc
+
+
+def test_tip_2022_figure_is_read_from_data_raw(tmp_path, monkeypatch):
+    # E14: 354 / 414 lives in data/raw/tip_2022_thailand_services.csv and is read from there
+    from mixedmig import data
+    from mixedmig.pathways import after_trafficking
+
+    table = data.load("tip_2022_thailand_services").set_index("measure")
+    assert int(table.loc["victims_identified", "value"]) == 414  # TIP 2022, Thailand chapter
+    assert int(table.loc["victims_provided_services", "value"]) == 354
+    p = thailand_2021_services_given_identified()
+    assert p.value == 354 / 414 and p.kind == "sourced"
+    assert "state.gov/reports/2022-trafficking-in-persons-report/thailand" in p.source
+    assert after_trafficking_model().parameters["p_referred"] == p
+    import ast
+
+    tree = ast.parse(Path(after_trafficking.__file__).read_text(encoding="utf-8"))
+    literals = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)
+                and isinstance(node.value, (int, float)) and not isinstance(node.value, bool)}
+    assert not literals & {354, 414, 354 / 414}, "the TIP figure is hard-coded in after_trafficking.py"
+    # a changed table changes the parameter: the code holds no copy of the figure
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    root = Path(data.data_dir())
+    for name in ("tip_2022_thailand_services",):
+        csv = (root / f"{name}.csv").read_text(encoding="utf-8").replace(",354,", ",300,")
+        (raw / f"{name}.csv").write_text(csv, encoding="utf-8")
+        digest = hashlib.sha256((raw / f"{name}.csv").read_bytes()).hexdigest()
+        yml = (root / f"{name}.yml").read_text(encoding="utf-8")
+        yml = re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {digest}", yml)
+        (raw / f"{name}.yml").write_text(yml, encoding="utf-8")
+    monkeypatch.setenv("MIXEDMIG_DATA", str(raw))
+    after_trafficking._tip_2022_counts.cache_clear()
+    try:
+        assert thailand_2021_services_given_identified().value == 300 / 414
+    finally:
+        monkeypatch.undo()
+        after_trafficking._tip_2022_counts.cache_clear()
+    assert thailand_2021_services_given_identified().value == 354 / 414

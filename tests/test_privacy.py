@@ -362,3 +362,51 @@ def test_line_rule_alone_can_leave_a_cell_recoverable_and_the_audit_fixes_it():
     intervals = attacker_intervals(*attacker_view(audited))
     assert all(upper - lower >= 1 - 1e-7 for lower, upper in intervals.values())
     assert audited.suppressed.to_numpy().sum() >= 1
+
+
+# --- bad arguments are InputErrors, one check per kind (issue 8, review finding B4) ------------
+
+def _made_up_counts() -> pd.DataFrame:
+    return pd.DataFrame({"a": [1, 20], "b": [30, 40]}, index=["x", "y"])
+
+
+def test_disclosure_intervals_refuses_a_plain_dataframe():
+    # before (commit ba12894): AttributeError from deep inside the audit
+    with pytest.raises(InputError, match="result must be a SuppressionResult or LinkedSuppressionResult"):
+        disclosure_intervals(pd.DataFrame())
+    with pytest.raises(InputError, match="markers must be one of 'single', 'distinct'"):
+        disclosure_intervals(suppress_small_cells(_made_up_counts(), 5), markers=["single"])
+
+
+@pytest.mark.parametrize("flag", ["row_totals", "col_totals", "suppress_zeros", "audit"])
+@pytest.mark.parametrize("value", ["no", None, 0])
+def test_suppression_flags_must_be_true_or_false(flag, value):
+    # before: audit="no" counted as True and audit=0 silently switched the audit off
+    with pytest.raises(InputError, match=f"{flag} must be True or False"):
+        suppress_small_cells(_made_up_counts(), 5, **{flag: value})
+
+
+def test_linked_suppression_flags_must_be_true_or_false():
+    from mixedmig.privacy import suppress_linked
+
+    with pytest.raises(InputError, match="row_totals must be True or False"):
+        suppress_linked({"t": _made_up_counts()}, 5, row_totals="yes")
+
+
+@pytest.mark.parametrize("marker", ["5", "0", 7, "", "  ", "1,000"])
+def test_markers_that_read_as_counts_are_refused(marker):
+    # before: a hidden cell could be published as "5" or "0", indistinguishable from a count
+    result = suppress_small_cells(_made_up_counts(), 5)
+    with pytest.raises(InputError, match="must not look like a published count"):
+        result.as_published(primary_marker=marker)
+    with pytest.raises(InputError, match="must not look like a published count"):
+        result.as_published(secondary_marker=marker)
+    with pytest.raises(InputError, match="marker must be a non-empty text"):
+        suppress_small_cells(_made_up_counts(), 5, marker=marker)
+
+
+def test_text_and_missing_markers_are_accepted():
+    result = suppress_small_cells(_made_up_counts(), 5, marker=np.nan)
+    assert result.suppressed.to_numpy().sum() == 4  # x_a = 1 needs the whole 2x2 cycle
+    shown = suppress_small_cells(_made_up_counts(), 5).as_published(primary_marker="<5")
+    assert shown.loc["x", "a"] == "<5" and shown.loc["x", "b"] == "[c]"

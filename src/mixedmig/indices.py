@@ -45,6 +45,7 @@ import pandas as pd
 from .data.schema import require_columns
 from .errors import DataError, InputError, SchemaError
 from .flows import to_matrix
+from .flows.tables import check_od_matrix
 from .gravity import fit_ppml
 from .results import Result, diagnostics_frame
 
@@ -77,30 +78,14 @@ _FIELDS = ("in", "out")
 
 
 def _od_array(od, name: str = "od") -> tuple[np.ndarray, pd.Index]:
-    """Validated float array of the OD matrix with a zero diagonal, and its labels."""
-    if isinstance(od, np.ndarray):
-        od = pd.DataFrame(od)
-    if not isinstance(od, pd.DataFrame):
-        raise SchemaError(f"{name} must be a square pandas DataFrame (origins x destinations), "
-                          f"got {type(od).__name__}")
-    rows, cols = od.index, od.columns
-    if od.shape[0] != od.shape[1]:
-        raise SchemaError(f"{name} must be square (origins x destinations), got shape "
-                          f"{od.shape}; reshape a long table with DataFrame.pivot first")
-    if not rows.is_unique or not cols.is_unique:
-        raise SchemaError(f"{name} has duplicated region labels; each region must appear "
-                          "exactly once in the rows and once in the columns")
-    if set(rows) != set(cols):
-        only_rows = sorted(map(str, set(rows) - set(cols)))
-        only_cols = sorted(map(str, set(cols) - set(rows)))
-        raise SchemaError(f"{name} rows and columns must hold the same regions; only in rows: "
-                          f"{only_rows}, only in columns: {only_cols}")
-    od = od.reindex(columns=rows)
-    for label in rows:
-        column = od[label]
-        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
-            raise SchemaError(f"{name} column holds non-numeric values (dtype {column.dtype}); "
-                              "convert with pandas.to_numeric", column=label)
+    """Validated float array of the OD matrix with a zero diagonal, and its labels.
+
+    The structure is checked by :func:`mixedmig.flows.check_od_matrix`, the one OD-matrix
+    check of the package (SchemaError; columns in another order than the rows are reordered
+    to the rows); the values here (DataError).
+    """
+    od = check_od_matrix(od, name)
+    rows = od.index
     values = od.to_numpy(dtype=float, na_value=np.nan, copy=True)
     n = len(rows)
     off = ~np.eye(n, dtype=bool)
@@ -842,18 +827,7 @@ def aggregate_field_cv(od, field: str = "in") -> float:
 
 
 def _distance_array(distance, labels: pd.Index) -> np.ndarray:
-    if not isinstance(distance, pd.DataFrame):
-        raise SchemaError("distance must be a square DataFrame with the OD matrix's labels, "
-                          f"got {type(distance).__name__}")
-    missing = [label for label in labels
-               if label not in distance.index or label not in distance.columns]
-    if missing:
-        raise DataError(f"distance has no row/column for region(s) {missing}")
-    d = distance.loc[list(labels), list(labels)]
-    for label in labels:
-        if not pd.api.types.is_numeric_dtype(d[label]):
-            raise SchemaError(f"distance column holds non-numeric values (dtype "
-                              f"{d[label].dtype})", column=label)
+    d = check_od_matrix(distance, "distance", labels=list(labels))
     values = d.to_numpy(dtype=float, na_value=np.nan)
     off = ~np.eye(len(labels), dtype=bool)
     bad = off & ~(values > 0)  # also catches NaN
@@ -980,6 +954,9 @@ def _fit_diagnostics(diagnostics) -> pd.DataFrame:
     return diagnostics_frame([("note", None, str(text)) for text in (diagnostics or ())])
 
 
+_DECAY_COVS = ("HC1", "HC0", "nonrobust")
+
+
 def distance_decay(od, distance, cov: str = "HC1", alpha: float = 0.05) -> DistanceDecayResult:
     """Distance-decay parameter of a doubly-constrained spatial-interaction model.
 
@@ -1011,9 +988,13 @@ def distance_decay(od, distance, cov: str = "HC1", alpha: float = 0.05) -> Dista
     Raises
     ------
     InputError
-        Fewer than 3 regions.
+        Fewer than 3 regions, or ``cov`` not one of ``"HC1"``, ``"HC0"``, ``"nonrobust"``.
     SchemaError, DataError
         Malformed ``od`` or ``distance`` (see :func:`mean_migration_distance`).
+    ModelError
+        No estimate from the data, raised by :func:`mixedmig.gravity.fit_ppml`: e.g. an OD
+        matrix whose off-diagonal flows are all zero, or too few pairs left after dropping
+        origins and destinations without flows.
 
     Notes
     -----
@@ -1024,7 +1005,25 @@ def distance_decay(od, distance, cov: str = "HC1", alpha: float = 0.05) -> Dista
     ----------
     Santos Silva, J. M. C. & Tenreyro, S. (2006). The log of gravity. *Review of Economics and
     Statistics* 88(4):641-658.
+
+    Examples
+    --------
+    Made-up flows generated exactly by ``a_i b_j d_ij^-1`` (origin and destination factors
+    times inverse distance), so the fitted elasticity is -1:
+
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> labels = ["A", "B", "C", "D"]
+    >>> d = pd.DataFrame([[1, 2, 4, 8], [2, 1, 3, 5], [4, 3, 1, 2], [8, 5, 2, 1]],
+    ...                  labels, labels, dtype=float)
+    >>> a, b = np.array([10.0, 20, 30, 40]), np.array([5.0, 1, 2, 3])
+    >>> od = pd.DataFrame(np.outer(a, b) / d.to_numpy(), labels, labels)
+    >>> round(distance_decay(od, d).elasticity, 6)
+    -1.0
     """
+    if cov not in _DECAY_COVS:
+        raise InputError(f"cov must be one of {list(_DECAY_COVS)} for distance_decay, got "
+                         f"{cov!r}.")
     m, labels = _od_array(od)
     d = _distance_array(distance, labels)
     n = len(labels)
@@ -1174,7 +1173,7 @@ def dissimilarity_index(a: pd.Series, b: pd.Series) -> float:
     """
     for label, s in (("a", a), ("b", b)):
         if not isinstance(s, pd.Series):
-            raise DataError(f"{label} must be a pandas Series, got {type(s).__name__}")
+            raise SchemaError(f"{label} must be a pandas Series, got {type(s).__name__}")
         if not s.index.is_unique:
             raise DataError(f"{label} has a duplicated index label; give each item once")
     if not a.index.sort_values().equals(b.index.sort_values()):

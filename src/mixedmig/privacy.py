@@ -187,6 +187,12 @@ class SuppressionResult(Result):
         pandas.DataFrame
             All cells as strings: counts as integers, missing values as ``""``.
 
+        Raises
+        ------
+        InputError
+            A marker that is not a non-empty text or that reads as a number (``"5"``,
+            ``"0"``): a hidden cell must not look like a published count.
+
         Notes
         -----
         One marker for every hidden cell tells a reader only that the cell is hidden (a
@@ -204,8 +210,9 @@ class SuppressionResult(Result):
         y     [c]
         Total  23
         """
-        secondary_marker = str(secondary_marker)
-        primary_marker = secondary_marker if primary_marker is None else str(primary_marker)
+        secondary_marker = _check_marker(secondary_marker, "secondary_marker")
+        primary_marker = (secondary_marker if primary_marker is None
+                          else _check_marker(primary_marker, "primary_marker"))
         data_rows = list(self.primary.index)
         count_columns = list(self.primary.columns)
         out = pd.DataFrame(index=self.table.index, columns=self.table.columns, dtype=object)
@@ -273,6 +280,11 @@ class LinkedSuppressionResult(Result):
         -------
         dict of str to pandas.DataFrame
             The display table of each table, by name.
+
+        Raises
+        ------
+        InputError
+            A marker that is not a non-empty text or that reads as a number.
         """
         return {name: r.as_published(primary_marker, secondary_marker) for name, r in self.results.items()}
 
@@ -779,6 +791,49 @@ def _check_k(k) -> int:
     return int(k)
 
 
+def _check_bool(value, name: str) -> bool:
+    """The one flag check: True or False only (``audit="no"`` would otherwise mean True)."""
+    if not isinstance(value, bool | np.bool_):
+        raise InputError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _check_option(value, name: str, allowed) -> str:
+    """The one option check: ``value`` must be one of ``allowed`` (listed in the message)."""
+    if not isinstance(value, str) or value not in allowed:
+        raise InputError(f"{name} must be one of {', '.join(map(repr, allowed))}, got {value!r}")
+    return value
+
+
+def _looks_like_count(text: str) -> bool:
+    try:
+        float(text.replace(",", "").strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _check_marker(value, name: str, allow_missing: bool = False):
+    """The one marker check: a marker must not read as a count.
+
+    A hidden cell shown as ``5`` or ``""`` (or a missing marker, unless ``allow_missing``)
+    would be read as a published value or an empty cell; markers are non-empty strings that
+    are not numbers, such as ``"[c]"``, ``"<5"`` or ``"x"``.
+    """
+    if allow_missing and value is not None and not isinstance(value, str):
+        try:
+            if pd.isna(value):
+                return value
+        except (TypeError, ValueError):
+            pass
+    if not isinstance(value, str) or not value.strip() or _looks_like_count(value):
+        raise InputError(
+            f"{name} must be a non-empty text that is not a number (e.g. '[c]' or '<5'), got "
+            f"{value!r}: a hidden cell must not look like a published count"
+        )
+    return value
+
+
 def _prepare(df, value_columns, margins_name, what: str = "df"):
     """Checked counts: (table without margins, count columns, 2-D int64 values)."""
     if not isinstance(df, pd.DataFrame):
@@ -908,8 +963,9 @@ def suppress_small_cells(
         against them. Totals are never suppressed; a total below k is reported in
         ``diagnostics``.
     marker : scalar
-        Value put in hidden cells of ``table``; with the default ``pd.NA`` the count columns
-        are nullable integers (``Int64``), otherwise ``object``.
+        Value put in hidden cells of ``table``: a missing value (default ``pd.NA``; the count
+        columns are then nullable integers, ``Int64``) or a non-empty text that is not a
+        number, such as ``"x"`` (the count columns are then ``object``).
     suppress_zeros : bool
         Also treat zero counts as primary. Default False: a zero is usually not disclosive
         (it says nobody has the attribute) and hiding zeros costs information.  Zeros may
@@ -933,8 +989,10 @@ def suppress_small_cells(
     Raises
     ------
     InputError
-        Bad arguments: not a DataFrame, ``k`` not a whole number >= 1, duplicate labels,
-        unknown ``value_columns`` or no count cells.
+        Bad arguments: not a DataFrame, ``k`` not a whole number >= 1, a flag
+        (``row_totals``, ``col_totals``, ``suppress_zeros``, ``audit``) other than
+        True/False, a ``marker`` that reads as a count (a number or empty text), duplicate
+        labels, unknown ``value_columns`` or no count cells.
     DataError
         A bad table (naming the row and column): non-numeric, non-integer, negative or
         missing counts, or a total row / column in the input that does not add up.
@@ -987,6 +1045,9 @@ def suppress_small_cells(
     (1, 3)
     """
     k = _check_k(k)
+    row_totals, col_totals = _check_bool(row_totals, "row_totals"), _check_bool(col_totals, "col_totals")
+    suppress_zeros, audit = _check_bool(suppress_zeros, "suppress_zeros"), _check_bool(audit, "audit")
+    marker = _check_marker(marker, "marker", allow_missing=True)
     df, value_columns, values = _prepare(df, value_columns, margins_name)
     row_labels = list(df.index)
     primary = (values < k) & ((values > 0) | suppress_zeros)
@@ -1111,7 +1172,8 @@ def suppress_linked(
     ------
     InputError
         Bad arguments: not a dict of DataFrames, unknown table names in the links, a bad
-        ``k``.
+        ``k``, or a flag (``row_totals``, ``col_totals``, ``suppress_zeros``) other than
+        True/False.
     DataError
         A bad table or link (naming the table, row and column): bad counts, rows missing
         from the hierarchy mapping, tables that should add up to each other and do not.
@@ -1156,6 +1218,8 @@ def suppress_linked(
     Total    55   74   129
     """
     k = _check_k(k)
+    row_totals, col_totals = _check_bool(row_totals, "row_totals"), _check_bool(col_totals, "col_totals")
+    suppress_zeros = _check_bool(suppress_zeros, "suppress_zeros")
     if not isinstance(tables, Mapping) or not tables:
         raise InputError("tables must be a non-empty dict {name: DataFrame}")
     prepared = {name: _prepare(df, None, margins_name, what=f"table {name!r}") for name, df in tables.items()}
@@ -1293,8 +1357,7 @@ def disclosure_intervals(result, *, markers: str = "single") -> pd.DataFrame:
        lower  upper  protected
     0    1.0    4.0      False
     """
-    if markers not in ("single", "distinct"):
-        raise InputError(f"markers must be 'single' or 'distinct', got {markers!r}")
+    markers = _check_option(markers, "markers", ("single", "distinct"))
     if isinstance(result, LinkedSuppressionResult):
         named = list(result.results.items())
         hierarchy, shared = result.hierarchy, result.shared_margins

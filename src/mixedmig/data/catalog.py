@@ -19,6 +19,7 @@ Two kinds of table are loaded by name with :func:`load`:
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -202,8 +203,9 @@ def manifest(name: str) -> Manifest:
 
     Raises
     ------
-    mixedmig.errors.DataError
-        If there is no curated table ``name`` (the message lists the known ones).
+    mixedmig.errors.InputError
+        If ``name`` is not a non-empty string or there is no curated table ``name`` (the
+        message suggests the closest names and lists the known ones).
     mixedmig.errors.ManifestError
         If the manifest is missing or malformed.
 
@@ -230,16 +232,35 @@ def _check_name(name) -> None:
         raise InputError(f"a table name must be a non-empty string, got {name!r}")
 
 
-def _csv_path(name: str) -> Path:
+def _unknown_name(name: str, known: list[str], what: str, hint: str = "",
+                  also=()) -> InputError:
+    """The one unknown-name error: the name, a "did you mean" (difflib) and the known names.
+
+    An unknown table or schema name is a bad argument (InputError), not a bad file: the message
+    names no file the caller never passed.  ``also`` are further names offered as suggestions
+    only (the derived tables, for :func:`load`).
+    """
+    stem = name[:-4] if name.lower().endswith(".csv") else name
+    close = difflib.get_close_matches(stem, [*known, *also], n=3, cutoff=0.6)
+    parts = [f"no {what} named {name!r}"]
+    if stem != name and stem in known:
+        parts.append(f"give the name without '.csv': {stem!r}")
+    elif close:
+        parts.append("did you mean " + " or ".join(repr(c) for c in close))
+    parts.append(f"known {what}s: {', '.join(known) or '(none)'}")
+    if hint:
+        parts.append(hint)
+    return InputError("; ".join(parts))
+
+
+def _csv_path(name: str, what: str = "dataset", hint: str = _DERIVED_HINT) -> Path:
     _check_name(name)
-    directory = data_dir()
-    csv_path = directory / f"{name}.csv"
-    if "/" in name or not csv_path.is_file():
-        known = ", ".join(dataset_names()) or "(none)"
-        raise DataError(
-            f"no dataset named '{name}'; known datasets: {known}; {_DERIVED_HINT}",
-            path=csv_path,
-        )
+    csv_path = data_dir() / f"{name}.csv"
+    if any(sep in name for sep in ("/", "\\")) or name.startswith(".") or not csv_path.is_file():
+        from . import derived
+
+        also = derived._SINGLE_TABLES if what == "dataset" else ()
+        raise _unknown_name(name, dataset_names(), what, hint, also=also)
     return csv_path
 
 
@@ -350,10 +371,11 @@ def load(name: str, *, verify_hash: bool = True, processed: bool | None = None) 
     Raises
     ------
     mixedmig.errors.InputError
-        If ``name`` is not a non-empty string, or ``processed`` is given for a curated table.
+        If ``name`` is not a non-empty string, names no table (the message says "did you
+        mean" with the closest names and lists the known ones), or ``processed`` is given for
+        a curated table.
     mixedmig.errors.DataError
-        If there is no such table (the message lists the known ones), or ``processed=True``
-        and ``data/processed`` has not been built.
+        If ``processed=True`` and ``data/processed`` has not been built.
     mixedmig.errors.IntegrityError
         If a sha256 differs from the one recorded (curated CSV vs. its manifest; processed CSV
         vs. ``manifest.json``; current ``data/raw`` vs. the inputs of the build).
@@ -510,8 +532,11 @@ def validate_file(path: str | os.PathLike, schema: str, *,
 
     Raises
     ------
+    mixedmig.errors.InputError
+        If ``schema`` names no curated table (the message says "did you mean" with the
+        closest names and lists them; checked before the file).
     mixedmig.errors.DataError
-        If the file does not exist or ``schema`` names no curated table.
+        If the file does not exist.
     mixedmig.errors.SchemaError
         If anything in the file breaks the schema: wrong delimiter or header, a value of the
         wrong type (``inf``, ``1e999``, ``NaN`` in a number column; an integer beyond 64 bits),
@@ -543,6 +568,10 @@ def validate_file(path: str | os.PathLike, schema: str, *,
     2 victims negative value -3 (minimum 0)
     3 country unknown country code 'Laos'
     """
+    if not isinstance(schema, str) or not schema:
+        raise InputError(f"schema must be the name of a curated table (a non-empty str), got {schema!r}")
+    _csv_path(schema, what="schema",
+              hint="a schema is the name of a curated table (derived tables have none)")
     path = Path(path)
     if not path.is_file():
         raise DataError("file not found; check the path", path=path)

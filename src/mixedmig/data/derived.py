@@ -42,7 +42,7 @@ import io
 import pandas as pd
 
 from .. import countries
-from ..errors import DataError, InputError
+from ..errors import InputError
 from . import catalog
 
 __all__ = [
@@ -332,9 +332,9 @@ def build_table(name: str) -> pd.DataFrame:
     Raises
     ------
     mixedmig.errors.InputError
-        If ``name`` is not a string.
+        If ``name`` is not a string or not a derived table (the message lists them).
     mixedmig.errors.DataError
-        If ``name`` is not a derived table (the message lists them) or an input table fails.
+        If an input table fails its checks.
 
     Examples
     --------
@@ -352,7 +352,7 @@ def build_table(name: str) -> pd.DataFrame:
         tables = undesa_od_tables()
         if f"{name}.csv" in tables:
             return tables[f"{name}.csv"]
-    raise DataError(
+    raise InputError(
         f"no derived table named '{name}'; derived tables: {', '.join(_SINGLE_TABLES)}, "
         f"{_OD_PREFIX}edition-E/year-Y (see data.derived_names())"
     )

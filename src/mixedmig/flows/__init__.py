@@ -2,6 +2,8 @@
 
 Contents
 --------
+* :func:`check_od_matrix` - the one check of square OD (and stock) matrices, shared with
+  :mod:`mixedmig.indices`: same regions on both axes (another order is reordered by label).
 * :func:`to_matrix` / :func:`to_long` - tidy ``(orig, dest, value)`` tables <-> square labelled
   matrices (same label order on both axes); :func:`stock_table` - a birthplace x residence
   stock table from bilateral foreign-born stocks and populations.
@@ -19,13 +21,16 @@ Contents
   totals, by minimum discrimination information (Kullback-Leibler) with respect to a prior.
 
 Every estimator returns a frozen ``...Result`` dataclass (:class:`mixedmig.results.Result`):
-fitted values (labelled DataFrames when labels were given), ``converged``, ``iterations``,
+fitted values as DataFrames labelled by region (positions when the inputs had no labels;
+three-way tables with a ``(layer, orig)`` MultiIndex), ``converged``, ``iterations``,
 ``message``, a ``diagnostics`` DataFrame and ``to_frame()``, the tidy ``(orig, dest, flow)``
 table.  Non-convergence is reported there, never silently, and raises
 :class:`~mixedmig.errors.ConvergenceError` when the caller passes ``strict=True``.  Inputs that
 cannot be fitted at all raise before any iteration: margins whose sums disagree
 :class:`~mixedmig.errors.InfeasibleError` (naming both sums and the gap), negative or
-malformed counts :class:`~mixedmig.errors.DataError`, bad options
+malformed counts :class:`~mixedmig.errors.DataError`, a table of the wrong structure (not a
+DataFrame, not square, other regions, a missing column)
+:class:`~mixedmig.errors.SchemaError`, bad options (including ``tol`` and ``max_iter``)
 :class:`~mixedmig.errors.InputError`.  ``seed`` never names a table here: the IPF starting
 table is the ``prior``.
 
@@ -59,28 +64,29 @@ from .net import NetMatrixResult, net_matrix
 from .stocks import (
     VARIANTS,
     FlowsFromStocksResult,
+    FlowsOverPeriodsResult,
     closed_system_natural_change,
     compare_methods,
     flows_demographic,
     flows_difference,
     flows_from_stocks,
-    FlowsOverPeriodsResult,
     flows_over_periods,
     flows_rates,
 )
-from .tables import stock_table, to_long, to_matrix
+from .tables import check_od_matrix, stock_table, to_long, to_matrix
 
 __all__ = [
     "VARIANTS",
     "FlowsFromStocksResult",
+    "FlowsOverPeriodsResult",
     "IPFResult",
     "NetMatrixResult",
+    "check_od_matrix",
     "closed_system_natural_change",
     "compare_methods",
     "flows_demographic",
     "flows_difference",
     "flows_from_stocks",
-    "FlowsOverPeriodsResult",
     "flows_over_periods",
     "flows_rates",
     "ipf2",

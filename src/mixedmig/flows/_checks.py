@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import ConvergenceError, DataError, InfeasibleError
+from ..errors import ConvergenceError, DataError, InfeasibleError, InputError
 
 #: Relative tolerance of the data checks "deaths (births) do not exceed the population they
 #: come from" in :func:`mixedmig.flows.flows_demographic` (a rounding allowance on published
@@ -30,6 +30,23 @@ def _gap_limit(scale, tol: float):
     return GAP_SHARE * tol * np.maximum(1.0, scale)
 
 
+def _check_fit_options(tol, max_iter) -> tuple[float, int]:
+    """Validated ``tol`` (a finite number > 0) and ``max_iter`` (an integer >= 1).
+
+    The one option check of every iterative routine in :mod:`mixedmig.flows`: a string, a
+    bool, a negative or zero tolerance or iteration limit raise :class:`InputError` before any
+    work, instead of a numpy ``TypeError`` or a fit that silently runs every iteration.
+    """
+    if (isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (int, float, np.integer,
+                                                                   np.floating))
+            or not np.isfinite(tol) or tol <= 0):
+        raise InputError(f"tol must be a finite number > 0 (e.g. 1e-10), got {tol!r}.")
+    if (isinstance(max_iter, (bool, np.bool_))
+            or not isinstance(max_iter, (int, np.integer)) or max_iter < 1):
+        raise InputError(f"max_iter must be an integer >= 1 (e.g. 1000), got {max_iter!r}.")
+    return float(tol), int(max_iter)
+
+
 def _as_float_array(x, what: str, ndim: int | None = None) -> np.ndarray:
     try:
         arr = np.asarray(x, dtype=float)
@@ -37,6 +54,13 @@ def _as_float_array(x, what: str, ndim: int | None = None) -> np.ndarray:
         raise DataError(f"{what} must be numeric: {exc}") from None
     if ndim is not None and arr.ndim != ndim:
         raise DataError(f"{what} must be {ndim}-dimensional, got shape {arr.shape}.")
+    if arr.size == 0:
+        return arr
+    # fast path: two reductions without n-sized temporaries (min propagates NaN and finds
+    # -inf and negatives; a finite sum rules out +inf); the located checks run only on failure
+    low = arr.min()
+    if np.isfinite(low) and low >= 0 and np.isfinite(arr.sum()):
+        return arr
     if not np.isfinite(arr).all():
         raise DataError(f"{what} contains missing or infinite values; fill them first.")
     if (arr < 0).any():

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InfeasibleError, InputError
+from ..errors import DataError, InfeasibleError, InputError, SchemaError
 from ..results import Result
 from ._checks import (
     _as_float_array,
+    _check_fit_options,
     _check_sums,
     _gap_limit,
     _labels_of,
@@ -46,14 +47,13 @@ class IPFResult(Result):
 
     Parameters
     ----------
-    fitted : numpy.ndarray
-        The fitted table: shape (rows, columns) for two-way fits, (layer, rows, columns) for
-        three-way fits.
-    table : pandas.DataFrame or None
-        The fitted table with labels when the inputs carried them: for two-way fits a matrix
-        (rows = origin, columns = destination) indexed by the labels of the margins or prior;
-        for three-way fits a long table with columns ``names + ("value",)``.  ``None`` for
-        unlabelled inputs.
+    fitted : pandas.DataFrame
+        The fitted table, labelled: two-way fits a matrix, rows = origin (index ``orig``),
+        columns = destination (``dest``), indexed by the labels of the margins or prior
+        (positions ``0 .. n-1`` where the inputs had none).  Three-way fits: rows a
+        MultiIndex of the first two axes (``names[0]``, ``names[1]``), columns the third
+        (``names[2]``), so ``fitted.loc[(k, i), j]`` is cell ``y[k, i, j]``; the numpy cube
+        is ``fitted.to_numpy().reshape(K, n_rows, n_cols)``.
     max_margin_error : float
         Largest absolute difference between a fitted margin entry and its target.
     converged : bool
@@ -75,12 +75,16 @@ class IPFResult(Result):
     Examples
     --------
     >>> res = ipf2([30, 70], [40, 60])  # made-up margins, prior of ones
-    >>> res.converged, res.fitted.round(1).tolist()
-    (True, [[12.0, 18.0], [28.0, 42.0]])
+    >>> res.converged
+    True
+    >>> res.fitted.round(1)
+    dest     0     1
+    orig            
+    0     12.0  18.0
+    1     28.0  42.0
     """
 
-    fitted: np.ndarray
-    table: pd.DataFrame | None
+    fitted: pd.DataFrame
     max_margin_error: float
 
     def to_frame(self) -> pd.DataFrame:
@@ -90,9 +94,9 @@ class IPFResult(Result):
         -------
         pandas.DataFrame
             Two-way fits: columns ``orig``, ``dest``, ``flow``, one row per cell in row-major
-            order, labelled when the inputs were (else integer positions).  Three-way fits: the
-            labelled long ``table`` with its value column named ``flow`` (or, without labels,
-            columns ``layer``, ``orig``, ``dest``, ``flow`` with integer positions).
+            order, labelled when the inputs were (else integer positions).  Three-way fits:
+            columns ``names[0]``, ``names[1]``, ``names[2]`` (default ``layer``, ``orig``,
+            ``dest``) and ``flow``, layer-major.
 
         Examples
         --------
@@ -106,24 +110,23 @@ class IPFResult(Result):
         2    B    A  28.0
         3    B    B  42.0
         """
-        if self.fitted.ndim == 3:
-            if self.table is not None:
-                return self.table.rename(columns={"value": "flow"})
-            k, n_rows, n_cols = self.fitted.shape
-            return pd.DataFrame({"layer": np.repeat(np.arange(k), n_rows * n_cols),
-                                 "orig": np.tile(np.repeat(np.arange(n_rows), n_cols), k),
-                                 "dest": np.tile(np.arange(n_cols), k * n_rows),
-                                 "flow": self.fitted.reshape(-1)})
-        if self.table is not None:
-            return _long_frame(self.table.to_numpy(), self.table.index, self.table.columns)
-        return _long_frame(self.fitted, range(self.fitted.shape[0]), range(self.fitted.shape[1]))
+        index = self.fitted.index
+        if isinstance(index, pd.MultiIndex):
+            layers, rows = (np.asarray(level) for level in index.levels)
+            cols = np.asarray(self.fitted.columns)
+            k, n_rows, n_cols = len(layers), len(rows), len(cols)
+            return pd.DataFrame({index.names[0]: np.repeat(layers, n_rows * n_cols),
+                                 index.names[1]: np.tile(np.repeat(rows, n_cols), k),
+                                 self.fitted.columns.name: np.tile(cols, k * n_rows),
+                                 "flow": self.fitted.to_numpy(dtype=float).reshape(-1)})
+        return _long_frame(self.fitted.to_numpy(dtype=float), index, self.fitted.columns)
 
 
 _DIAGNOSTIC_COLUMNS = ["layer", "iterations", "max_margin_error", "converged", "total_gap",
                        "rescaled", "row_scale", "col_scale"]
 
 
-def _layer_diagnostics(fit: _LayerFit, totals: pd.DataFrame | None = None) -> pd.DataFrame:
+def _layer_diagnostics(fit: _LayerFit, totals: dict | None = None) -> pd.DataFrame:
     n = len(fit.iterations)
     if totals is None:
         totals = _no_rescale(n, np.full(n, np.nan))
@@ -131,16 +134,16 @@ def _layer_diagnostics(fit: _LayerFit, totals: pd.DataFrame | None = None) -> pd
                          "iterations": np.asarray(fit.iterations, dtype=int),
                          "max_margin_error": np.asarray(fit.max_error, dtype=float),
                          "converged": np.asarray(fit.converged, dtype=bool),
-                         "total_gap": totals["total_gap"].to_numpy(dtype=float),
-                         "rescaled": totals["rescaled"].to_numpy(dtype=bool),
-                         "row_scale": totals["row_scale"].to_numpy(dtype=float),
-                         "col_scale": totals["col_scale"].to_numpy(dtype=float)})
+                         "total_gap": np.asarray(totals["total_gap"], dtype=float),
+                         "rescaled": np.asarray(totals["rescaled"], dtype=bool),
+                         "row_scale": np.asarray(totals["row_scale"], dtype=float),
+                         "col_scale": np.asarray(totals["col_scale"], dtype=float)})
 
 
-def _no_rescale(n: int, gap: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({"total_gap": np.asarray(gap, dtype=float),
-                         "rescaled": np.zeros(n, dtype=bool),
-                         "row_scale": np.ones(n), "col_scale": np.ones(n)})
+def _no_rescale(n: int, gap: np.ndarray) -> dict:
+    """The per-layer record of totals (a dict of arrays; a frame only in diagnostics)."""
+    return {"total_gap": np.asarray(gap, dtype=float), "rescaled": np.zeros(n, dtype=bool),
+            "row_scale": np.ones(n), "col_scale": np.ones(n)}
 
 
 @dataclass(frozen=True)
@@ -151,56 +154,126 @@ class _LayerFit:
     converged: np.ndarray
 
 
+#: Bytes of the block of layers that :func:`_fit_layers` iterates at a time: small enough to
+#: stay in the CPU cache, so each cycle reads memory once per block instead of once per pass.
+_BLOCK_BYTES = 2 ** 21
+
+
 def _fit_layers(prior: np.ndarray, row_t: np.ndarray | None, col_t: np.ndarray | None,
-                tol: float, max_iter: int) -> _LayerFit:
+                tol: float, max_iter: int, *, inplace: bool = False) -> _LayerFit:
     """Fit y[k] ~ prior[k] to row targets row_t[k] and column targets col_t[k] for every k.
 
     Row and column scaling per cycle (Deming & Stephan 1940); layers that meet the tolerance
-    stop iterating, so each layer has its own iteration count.
+    stop iterating, so each layer has its own iteration count.  ``inplace=True`` fits in the
+    caller's (owned, writable, C-contiguous) ``prior`` instead of a copy.  The layers are
+    independent, so they are fitted in blocks of about ``_BLOCK_BYTES`` that stay in the CPU
+    cache while they iterate (:func:`_fit_block`); every value is the same as fitting all
+    layers at once.
     """
-    y = prior.copy()
+    y = prior if inplace else np.array(prior, dtype=float, order="C")
     n_layers = y.shape[0]
     iterations = np.zeros(n_layers, dtype=int)
     max_abs = np.zeros(n_layers)
     converged = np.zeros(n_layers, dtype=bool)
-
-    def errors(block, idx):
-        scaled = np.zeros(len(idx))
-        absolute = np.zeros(len(idx))
-        if row_t is not None:
-            diff = block.sum(axis=2)
-            scaled = np.maximum(scaled, _scaled_error(diff, row_t[idx]).max(axis=1, initial=0))
-            absolute = np.maximum(absolute, np.abs(diff - row_t[idx]).max(axis=1, initial=0))
-        if col_t is not None:
-            diff = block.sum(axis=1)
-            scaled = np.maximum(scaled, _scaled_error(diff, col_t[idx]).max(axis=1, initial=0))
-            absolute = np.maximum(absolute, np.abs(diff - col_t[idx]).max(axis=1, initial=0))
-        return scaled, absolute
-
-    active = np.arange(n_layers)
-    scaled, absolute = errors(y, active)
-    max_abs[:] = absolute
-    done = scaled <= tol
-    converged[done] = True
-    active = active[~done]
-    it = 0
-    while active.size and it < max_iter:
-        whole = active.size == n_layers
-        block = y if whole else y[active]
-        if row_t is not None:
-            block *= _safe_ratio(row_t[active], block.sum(axis=2))[:, :, None]
-        if col_t is not None:
-            block *= _safe_ratio(col_t[active], block.sum(axis=1))[:, None, :]
-        if not whole:
-            y[active] = block
-        it += 1
-        iterations[active] = it
-        scaled, absolute = errors(block, active)
-        max_abs[active] = absolute
-        done = scaled <= tol
-        converged[active[done]] = True
-        active = active[~done]
+    step = max(1, _BLOCK_BYTES // max(1, y[0].nbytes)) if n_layers else 1
+    for a in range(0, n_layers, step):
+        b = min(n_layers, a + step)
+        _fit_block(y[a:b], None if row_t is None else row_t[a:b],
+                   None if col_t is None else col_t[a:b], tol, max_iter,
+                   iterations[a:b], max_abs[a:b], converged[a:b])
     return _LayerFit(y, iterations, max_abs, converged)
+
+
+def _fit_block(y, row_t, col_t, tol, max_iter, iterations, max_abs, converged) -> None:
+    """Fit the layers of ``y`` in place; fill ``iterations``, ``max_abs``, ``converged``.
+
+    Work per cycle is one row sum, one column sum and the two scalings: the row sums that
+    judge convergence after a cycle are the ones the next cycle scales with, and the column
+    sums are summed again only for layers whose rows already meet ``tol`` (after a column
+    step the columns are met to rounding, so the column test decides only there).  Layers
+    that have converged get the factor 1.0 (an exact no-op) until at most half the layers
+    in the working block are live; the block is then compacted to the live layers.  Every
+    value, iteration count and error equals that of the plain loop "scale rows, scale
+    columns, check both margins".
+    """
+    n_layers = y.shape[0]
+
+    # the block worked on, the layer of each of its rows, its targets, which rows are live
+    work, ids, row_w, col_w = y, np.arange(n_layers), row_t, col_t
+    live = np.ones(n_layers, dtype=bool)
+    all_live = True
+    rs = work.sum(axis=2) if row_t is not None else None
+
+    def check():
+        """Mark the live layers that meet tol and record their errors."""
+        pos = slice(None) if all_live else np.flatnonzero(live)
+        layer = ids[pos]
+        ok = None
+        absolute = 0.0
+        if row_w is not None:
+            r, t = rs[pos], row_w[pos]
+            ok = _scaled_error(r, t).max(axis=1, initial=0) <= tol
+            absolute = np.abs(r - t).max(axis=1, initial=0)
+        if col_w is not None:
+            cand = np.arange(layer.size) if ok is None else np.flatnonzero(ok)
+            if ok is None:
+                ok = np.ones(layer.size, dtype=bool)
+            if cand.size:
+                whole = cand.size == len(ids)
+                rows_c = np.arange(len(ids))[pos][cand]
+                c = (work if whole else work[rows_c]).sum(axis=1)
+                t = col_w if whole else col_w[rows_c]
+                ok[cand] = _scaled_error(c, t).max(axis=1, initial=0) <= tol
+                col_abs = np.abs(c - t).max(axis=1, initial=0)
+                absolute = np.broadcast_to(absolute, ok.shape).copy()
+                absolute[cand] = np.maximum(absolute[cand], col_abs)
+        if ok.any():
+            absolute = np.broadcast_to(absolute, ok.shape)
+            max_abs[layer[ok]] = absolute[ok]
+            converged[layer[ok]] = True
+            live[np.arange(len(ids))[pos][ok]] = False
+            return False
+        return all_live
+
+    all_live = check()
+    it = 0
+    while it < max_iter and (all_live or live.any()):
+        if not all_live and 2 * int(live.sum()) <= len(ids) and len(ids) > 1:
+            if work is not y:
+                y[ids[~live]] = work[~live]
+            work, ids = work[live], ids[live]
+            rs = None if rs is None else rs[live]
+            row_w = None if row_t is None else row_t[ids]
+            col_w = None if col_t is None else col_t[ids]
+            live = np.ones(len(ids), dtype=bool)
+            all_live = True
+        if row_w is not None:
+            factor = _safe_ratio(row_w, rs)
+            if not all_live:
+                factor[~live] = 1.0  # converged layers: an exact no-op
+            work *= factor[:, :, None]
+        if col_w is not None:
+            factor = _safe_ratio(col_w, work.sum(axis=1))
+            if not all_live:
+                factor[~live] = 1.0
+            work *= factor[:, None, :]
+        it += 1
+        iterations[ids[live]] = it
+        if row_w is not None:
+            rs = work.sum(axis=2)
+        all_live = check()
+    if live.any():  # stopped by max_iter: the largest error of both margins
+        pos = np.flatnonzero(live)
+        block = work if pos.size == len(ids) else work[pos]
+        absolute = np.zeros(pos.size)
+        if row_w is not None:
+            absolute = np.abs(rs[pos] - row_w[pos]).max(axis=1, initial=0)
+        if col_w is not None:
+            absolute = np.maximum(absolute, np.abs(block.sum(axis=1) - col_w[pos])
+                                  .max(axis=1, initial=0))
+        max_abs[ids[pos]] = absolute
+    if work is not y:
+        y[ids] = work
 
 
 def _fit_table_newton(prior: np.ndarray, row_t: np.ndarray, col_t: np.ndarray, tol: float,
@@ -297,7 +370,12 @@ def _support_shortfall(prior: np.ndarray, row_t: np.ndarray, col_t: np.ndarray, 
     cols = np.flatnonzero(col_t > 0)
     if rows.size == 0 or cols.size == 0:
         return None  # one margin all zero: a question of totals, checked before
-    block = prior[np.ix_(rows, cols)] > 0
+    if rows.size == prior.shape[0] and cols.size == prior.shape[1]:
+        if prior.min(initial=np.inf) > 0:
+            return None
+        block = prior > 0
+    else:
+        block = prior[np.ix_(rows, cols)] > 0
     if block.all():
         return None
     import networkx as nx  # only for tables whose support has holes
@@ -408,7 +486,7 @@ def _quasi_split(row_t: np.ndarray, col_t: np.ndarray, prior: np.ndarray):
     """Stayer (minimum migration) split: diagonal = min(row_i, col_i), residual margins."""
     diag = np.minimum(row_t, col_t)  # (K, n)
     n = row_t.shape[1]
-    prior = prior.copy()
+    prior = np.array(prior, dtype=float, order="C")  # the one working copy (also of a view)
     idx = np.arange(n)
     prior[:, idx, idx] = 0.0
     return diag, row_t - diag, col_t - diag, prior
@@ -458,7 +536,8 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     Returns
     -------
     IPFResult
-        ``fitted`` array, labelled ``table`` (when labels were given), ``max_margin_error``,
+        ``fitted`` (a DataFrame labelled by the margins' or prior's labels, else by
+        positions), ``max_margin_error``,
         ``iterations``, ``converged``, ``message`` and ``diagnostics`` (one row, layer 0):
         ``iterations``, ``max_margin_error``, ``converged``, ``total_gap`` (``S_r - S_c`` of
         the margins as given; NaN with one margin), ``rescaled``, ``row_scale`` and
@@ -467,9 +546,13 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     Raises
     ------
     InputError
-        Neither margin given, one margin without a prior, or an unknown ``diagonal``.
+        Neither margin given, one margin without a prior, an unknown ``diagonal``, ``tol``
+        not a number > 0 or ``max_iter`` not an integer >= 1.
+    SchemaError
+        A prior DataFrame whose labels are not those of the margins (the same labels in
+        another order are reordered).
     DataError
-        Negative or non-finite counts, shapes or labels that do not match.
+        Negative or non-finite counts, or shapes that do not match.
     InfeasibleError
         Inputs no fit can meet, found before iterating: row and column sums whose gap exceeds
         ``tol / 2 * max(1, S)`` (``S`` the smaller sum; the movers' total with
@@ -511,23 +594,24 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     --------
     With a prior of ones the fit is the independence table ``r_i c_j / T`` (made-up margins):
 
-    >>> ipf2([30, 70], [40, 60]).fitted.round(6).tolist()
+    >>> ipf2([30, 70], [40, 60]).fitted.to_numpy().round(6).tolist()
     [[12.0, 18.0], [28.0, 42.0]]
 
     The prior's odds ratio ``1 * 4 / (2 * 3) = 2/3`` is kept:
 
-    >>> y = ipf2([10, 10], [10, 10], [[1, 2], [3, 4]]).fitted
+    >>> y = ipf2([10, 10], [10, 10], [[1, 2], [3, 4]]).fitted.to_numpy()
     >>> round(float(y[0, 0] * y[1, 1] / (y[0, 1] * y[1, 0])), 6)
     0.666667
 
     Made-up totals 100 and 102 cannot both be met; ``rescale=True`` fits both to 101:
 
     >>> res = ipf2([30, 70], [40, 62], rescale=True)
-    >>> round(float(res.fitted.sum()), 6), res.diagnostics["total_gap"].tolist()
+    >>> round(float(res.fitted.to_numpy().sum()), 6), res.diagnostics["total_gap"].tolist()
     (101.0, [-2.0])
     >>> res.diagnostics[["row_scale", "col_scale"]].round(6).values.tolist()
     [[1.01, 0.990196]]
     """
+    tol, max_iter = _check_fit_options(tol, max_iter)
     row_labels = _labels_of(row_totals)
     col_labels = _labels_of(col_totals)
     if row_totals is None and col_totals is None:
@@ -536,14 +620,8 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     col = None if col_totals is None else _as_float_array(col_totals, "col_totals", 1)
 
     if isinstance(prior, pd.DataFrame):
-        prior_rows, prior_cols = list(prior.index), list(prior.columns)
-        if row_labels is not None and row_labels != prior_rows:
-            raise DataError("prior row labels differ from the labels of row_totals (or their "
-                            "order); align them with prior.loc[row_labels, col_labels].")
-        if col_labels is not None and col_labels != prior_cols:
-            raise DataError("prior column labels differ from the labels of col_totals (or their "
-                            "order); align them with prior.loc[row_labels, col_labels].")
-        row_labels, col_labels = prior_rows, prior_cols
+        prior = _align_prior(prior, row_labels, col_labels)
+        row_labels, col_labels = list(prior.index), list(prior.columns)
     if prior is not None:
         m = _as_float_array(prior, "prior", 2)
         n_rows, n_cols = m.shape
@@ -560,20 +638,39 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     m = _apply_zeros(m, structural_zeros, diagonal)
     fit, extra, totals = _ipf2_core(m[None], None if row is None else row[None],
                                     None if col is None else col[None], diagonal, tol,
-                                    max_iter, rescale=rescale, labels=(row_labels, col_labels))
-    y = fit.fitted[0]
-    table = None
-    if row_labels is not None or col_labels is not None:
-        table = pd.DataFrame(y, index=pd.Index(row_labels if row_labels is not None
-                                               else range(n_rows), dtype=object),
-                             columns=pd.Index(col_labels if col_labels is not None
-                                              else range(n_cols), dtype=object))
+                                    max_iter, rescale=rescale, labels=(row_labels, col_labels),
+                                    owned=True)
+    fitted = pd.DataFrame(
+        fit.fitted[0], copy=False,
+        index=pd.Index(range(n_rows) if row_labels is None else row_labels, name="orig"),
+        columns=pd.Index(range(n_cols) if col_labels is None else col_labels, name="dest"))
     its, err, conv = int(fit.iterations[0]), float(fit.max_error[0]), bool(fit.converged[0])
     message = _fit_message(conv, its, err, tol, max_iter, extra)
     _raise_if_strict(strict, conv, "ipf2", message)
-    return IPFResult(fitted=y, table=table, max_margin_error=err, converged=conv,
+    return IPFResult(fitted=fitted, max_margin_error=err, converged=conv,
                      iterations=its, message=message,
                      diagnostics=_layer_diagnostics(fit, totals))
+
+
+def _align_prior(prior: pd.DataFrame, row_labels, col_labels) -> pd.DataFrame:
+    """The prior in the label order of the margins (reordered when it lists the same labels
+    in another order, as :func:`mixedmig.flows.check_od_matrix` does); SchemaError when the
+    labels differ."""
+    out = prior
+    for axis, given, what in ((0, row_labels, "row"), (1, col_labels, "column")):
+        have = list(out.axes[axis])
+        if len(set(have)) != len(have):
+            raise SchemaError(f"prior has a duplicated {what} label; each region must appear "
+                              f"once on each axis.")
+        if given is None or given == have:
+            continue
+        if len(given) != len(have) or set(given) != set(have):
+            raise SchemaError(
+                f"prior {what} labels differ from the labels of the {what} totals: missing "
+                f"{sorted(map(str, set(given) - set(have)))[:5]}, extra "
+                f"{sorted(map(str, set(have) - set(given)))[:5]}; give both the same regions.")
+        out = out.loc[given] if axis == 0 else out.loc[:, given]
+    return out
 
 
 def ipf2_quasi(row_totals, col_totals, prior=None, *, structural_zeros=None,
@@ -627,9 +724,11 @@ def ipf2_quasi(row_totals, col_totals, prior=None, *, structural_zeros=None,
 
     Examples
     --------
-    Made-up margins: 50 of 60 and 30 of 40 stay; the 10 movers each way fill the off-diagonal.
+    Made-up margins: region 0 has 60 at the start and 50 at the end, region 1 40 and 50.  The
+    stayers are ``min(60, 50) = 50`` and ``min(40, 50) = 40``; the other 10 of region 0 are
+    the only movers, all to region 1.
 
-    >>> ipf2_quasi([60, 40], [50, 50]).fitted.round(6).tolist()
+    >>> ipf2_quasi([60, 40], [50, 50]).fitted.to_numpy().round(6).tolist()
     [[50.0, 10.0], [0.0, 40.0]]
     """
     return ipf2(row_totals, col_totals, prior, structural_zeros=structural_zeros,
@@ -657,7 +756,7 @@ def _apply_zeros(m: np.ndarray, structural_zeros, diagonal) -> np.ndarray:
 
 
 def _ipf2_core(m3, row3, col3, diagonal, tol, max_iter, *, rescale: bool = False,
-               what=None, labels=None) -> tuple[_LayerFit, str, pd.DataFrame]:
+               what=None, labels=None, owned: bool = False) -> tuple[_LayerFit, str, dict]:
     """Fit stacked layers, with the quasi-independent split when diagonal == 'max'.
 
     Before iterating, every layer's row and column totals must agree to within what the fit
@@ -666,6 +765,9 @@ def _ipf2_core(m3, row3, col3, diagonal, tol, max_iter, *, rescale: bool = False
     must fit the prior's pattern of zeros (``_check_support``).  ``what(k)`` names the two
     margins of layer ``k`` in messages.  Returns the fit, an extra message and the per-layer
     record of totals (``total_gap``, ``rescaled``, ``row_scale``, ``col_scale``).
+    ``owned=True``: ``m3`` is the caller's private copy and may be fitted in place (the only
+    n^3 array then is the fit itself; with ``diagonal == 'max'`` the movers' prior is that
+    one copy and ``m3`` may be a read-only broadcast view).
     """
     if what is None:
         def what(_k):
@@ -682,8 +784,8 @@ def _ipf2_core(m3, row3, col3, diagonal, tol, max_iter, *, rescale: bool = False
             f_row, f_col = _rescale_factors(s_row, s_col, *what(0))
             row3 = row3 * f_row[:, None]
             col3 = col3 * f_col[:, None]
-            totals = pd.DataFrame({"total_gap": gap, "rescaled": np.ones(n_layers, dtype=bool),
-                                   "row_scale": f_row, "col_scale": f_col})
+            totals = {"total_gap": gap, "rescaled": np.ones(n_layers, dtype=bool),
+                      "row_scale": f_row, "col_scale": f_col}
         else:
             if diagonal == "max":  # the fit works on the movers: totals less the stayers
                 stay = np.minimum(row3, col3).sum(axis=1)
@@ -699,16 +801,16 @@ def _ipf2_core(m3, row3, col3, diagonal, tol, max_iter, *, rescale: bool = False
     if diagonal == "max":
         diag, row_r, col_r, prior_r = _quasi_split(row3, col3, m3)
         _check_support(prior_r, row_r, col_r, tol, labels)
-        fit = _fit_layers(prior_r, row_r, col_r, tol, max_iter)
+        fit = _fit_layers(prior_r, row_r, col_r, tol, max_iter, inplace=True)
         idx = np.arange(m3.shape[-1])
         y = fit.fitted
         y[:, idx, idx] = diag
     else:
         _check_support(m3, row3, col3, tol, labels)
-        fit = _fit_layers(m3, row3, col3, tol, max_iter)
+        fit = _fit_layers(m3, row3, col3, tol, max_iter, inplace=owned)
     extra = ""
     if totals["rescaled"].any():
-        changed = totals["total_gap"].to_numpy() != 0
+        changed = np.asarray(totals["total_gap"]) != 0
         extra = (f"Margins rescaled to their mean total (rescale=True) in {int(changed.sum())} "
                  f"of {n_layers} layer(s); factors in diagnostics.")
     return fit, extra, totals
@@ -744,9 +846,9 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
     max_iter : int, default 1000
         Largest number of cycles (one cycle scales to every margin in turn).
     labels : sequence of three sequences, optional
-        Labels of the three axes; gives a long labelled ``table``.
+        Labels of the three axes of ``fitted``; default positions.
     names : tuple of three str, default ("layer", "orig", "dest")
-        Column names of the three axes in ``table``.
+        Names of the three axes in ``fitted`` and ``to_frame()``.
     rescale : bool, default False
         Only for the margins ``(0, 1)`` and ``(0, 2)``: scale each layer's two margins to the
         mean of their sums, ``t01[k] (S01_k + S02_k) / (2 S01_k)`` and likewise for ``t02[k]``,
@@ -758,15 +860,17 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
     Returns
     -------
     IPFResult
-        ``fitted`` of shape (K, n_rows, n_cols); ``table`` with columns ``names + ("value",)``
-        when ``labels`` were given; ``diagnostics`` one row per layer (layered fits) or one
-        row for the whole table.
+        ``fitted``: a (K * n_rows, n_cols) DataFrame, rows a MultiIndex of axes 0 and 1
+        (named ``names[0]``, ``names[1]``; ``labels`` or positions), columns axis 2;
+        ``diagnostics`` one row per layer (layered fits) or one row for the whole table.
 
     Raises
     ------
     InputError
-        Empty or unknown margin keys, ``diagonal="max"`` with other margins, or
-        ``rescale=True`` with other margins.
+        Empty margins, a key that is not a pair of two different int axes among 0, 1, 2
+        (e.g. ``"01"`` or ``(0, 0)``) or a pair given twice, ``diagonal="max"`` or
+        ``rescale=True`` with other margins, ``tol`` not a number > 0 or ``max_iter`` not an
+        integer >= 1.
     DataError
         Negative counts, margins or labels of the wrong shape.
     InfeasibleError
@@ -794,17 +898,21 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
 
     >>> import numpy as np
     >>> res = ipf3(np.ones((2, 2, 2)), {(0, 1): [[1, 3], [2, 2]], (0, 2): [[2, 2], [1, 3]]})
-    >>> res.fitted.round(6).tolist()
+    >>> res.fitted.to_numpy().reshape(2, 2, 2).round(6).tolist()
     [[[0.5, 0.5], [1.5, 1.5]], [[0.5, 1.5], [0.5, 1.5]]]
+    >>> res.fitted.loc[(1, 0), 1]  # y[layer 1, orig 0, dest 1]
+    np.float64(1.5)
     """
+    tol, max_iter = _check_fit_options(tol, max_iter)
     m = _as_float_array(prior, "prior", 3)
     if not isinstance(margins, Mapping) or not margins:
         raise InputError("margins must be a non-empty mapping {(axis, axis): target}.")
     targets = {}
-    for key, target in margins.items():
-        key = tuple(sorted(int(a) for a in key))
-        if key not in ((0, 1), (0, 2), (1, 2)):
-            raise InputError(f"margin key {key} is not one of (0, 1), (0, 2), (1, 2).")
+    for raw_key, target in margins.items():
+        key = _margin_key(raw_key)
+        if key in targets:
+            raise InputError(f"margin {raw_key!r} is the margin {key} given twice; give each "
+                             f"pair of axes once.")
         t = _as_float_array(target, f"margin {key}", 2)
         expected = (m.shape[key[0]], m.shape[key[1]])
         if t.shape != expected:
@@ -826,7 +934,7 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
             return first, "margin (0, 2) totals"
 
         fit, extra, totals = _ipf2_core(m, targets.get((0, 1)), targets.get((0, 2)), diagonal,
-                                        tol, max_iter, rescale=rescale, what=what)
+                                        tol, max_iter, rescale=rescale, what=what, owned=True)
         y = fit.fitted
         its = int(fit.iterations.max(initial=0))
         err = float(fit.max_error.max(initial=0))
@@ -844,19 +952,35 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
                                     "converged": [bool(conv)], "total_gap": [largest_gap],
                                     "rescaled": [False], "row_scale": [np.nan],
                                     "col_scale": [np.nan]})
-    table = None
-    if labels is not None:
+    if labels is None:
+        labels = [range(k) for k in y.shape]
+    else:
         labels = [list(lab) for lab in labels]
         if [len(lab) for lab in labels] != list(y.shape):
             raise DataError(f"labels have lengths {[len(lab) for lab in labels]}; the table "
                             f"has shape {y.shape}.")
-        grid = np.meshgrid(*[np.asarray(lab, dtype=object) for lab in labels], indexing="ij")
-        table = pd.DataFrame({names[0]: grid[0].reshape(-1), names[1]: grid[1].reshape(-1),
-                              names[2]: grid[2].reshape(-1), "value": y.reshape(-1)})
+    k, n_rows, n_cols = y.shape
+    fitted = pd.DataFrame(
+        y.reshape(k * n_rows, n_cols), copy=False,
+        index=pd.MultiIndex.from_product([labels[0], labels[1]], names=list(names[:2])),
+        columns=pd.Index(labels[2], name=names[2]))
     message = _fit_message(conv, its, err, tol, max_iter, extra)
     _raise_if_strict(strict, conv, "ipf3", message)
-    return IPFResult(fitted=y, table=table, max_margin_error=err, converged=bool(conv),
+    return IPFResult(fitted=fitted, max_margin_error=err, converged=bool(conv),
                      iterations=int(its), message=message, diagnostics=diagnostics)
+
+
+def _margin_key(key) -> tuple[int, int]:
+    """A margin key of :func:`ipf3` as a sorted pair of axes, or InputError."""
+    valid = ((0, 1), (0, 2), (1, 2))
+    if (isinstance(key, tuple) and len(key) == 2
+            and all(isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_))
+                    for a in key)):
+        pair = tuple(sorted(int(a) for a in key))
+        if pair in valid:
+            return pair
+    raise InputError(f"margin key {key!r} is not a pair of two different axes; use one of "
+                     f"{list(valid)} (tuples of ints, e.g. {{(0, 1): t01, (0, 2): t02}}).")
 
 
 def _check_shared_totals(targets: dict, tol: float) -> float:

@@ -22,6 +22,7 @@ from ..errors import DataError, InfeasibleError
 from ..results import Result
 from ._checks import (
     _as_float_array,
+    _check_fit_options,
     _gap_limit,
     _labels_of,
     _long_frame,
@@ -29,6 +30,7 @@ from ._checks import (
     _rescale_factors,
     _scaled_error,
 )
+from .tables import check_od_matrix
 
 __all__ = ["NetMatrixResult", "net_matrix"]
 
@@ -39,11 +41,10 @@ class NetMatrixResult(Result):
 
     Parameters
     ----------
-    flows : numpy.ndarray, shape (n, n)
-        Estimated flows, rows = origin, columns = destination.
-    table : pandas.DataFrame or None
-        ``flows`` labelled by region (index ``orig``, columns ``dest``) when the net totals
-        (Series) or the prior (DataFrame) carried labels, else ``None``.
+    flows : pandas.DataFrame, shape (n, n)
+        Estimated flows, rows = origin (index ``orig``), columns = destination (``dest``),
+        labelled by region when the net totals (Series) or the prior (DataFrame) carried
+        labels, else by positions ``0 .. n-1``.
     max_net_error : float
         Largest absolute difference between the achieved ``in - out`` and the net target.
     converged : bool
@@ -62,12 +63,16 @@ class NetMatrixResult(Result):
     Examples
     --------
     >>> res = net_matrix([-1.5, 1.5])  # made-up net totals of two regions, prior of ones
-    >>> res.converged, res.flows.round(4).tolist()
-    (True, [[0.0, 2.0], [0.5, 0.0]])
+    >>> res.converged
+    True
+    >>> res.flows.round(4)
+    dest    0    1
+    orig          
+    0     0.0  2.0
+    1     0.5  0.0
     """
 
-    flows: np.ndarray
-    table: pd.DataFrame | None
+    flows: pd.DataFrame
     max_net_error: float
 
     def to_frame(self) -> pd.DataFrame:
@@ -88,10 +93,8 @@ class NetMatrixResult(Result):
         2     1     0   0.5
         3     1     1   0.0
         """
-        if self.table is not None:
-            return _long_frame(self.flows, self.table.index, self.table.columns)
-        n = self.flows.shape[0]
-        return _long_frame(self.flows, range(n), range(n))
+        return _long_frame(self.flows.to_numpy(dtype=float), self.flows.index,
+                           self.flows.columns)
 
 
 def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e-10,
@@ -131,19 +134,25 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     Returns
     -------
     NetMatrixResult
-        ``flows``, labelled ``table``, ``max_net_error``, ``iterations``, ``converged``,
+        ``flows`` (labelled DataFrame), ``max_net_error``, ``iterations``, ``converged``,
         ``message`` and per-region ``diagnostics``.
 
     Raises
     ------
+    InputError
+        ``tol`` not a number > 0 or ``max_iter`` not an integer >= 1.
+    SchemaError
+        A prior DataFrame that is not square or holds other regions than ``net_totals``
+        (the same regions in another order are reordered; see
+        :func:`mixedmig.flows.check_od_matrix`).
     DataError
-        ``net_totals`` not a finite vector, or a prior or mask of the wrong shape or labels.
+        ``net_totals`` not a finite vector, or a prior or mask of the wrong shape.
     InfeasibleError
         Found before iterating: net totals whose sum ``g`` is further from zero than
         ``tol / 2 * max(1, sum |net|)`` (the gains and the losses are named, with the gap
         and how to rescale); a region whose net total needs a flow that the prior forbids;
         or a group of regions that no allowed flow leaves whose net losses exceed their net
-        gains.
+        gains.  Totals that are all gains (or all losses) are named as such.
     ConvergenceError
         ``strict=True`` and the fit did not converge within ``max_iter`` sweeps.
 
@@ -173,7 +182,7 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     Two made-up regions with a prior of ones: ``y_12 = r``, ``y_21 = 1/r`` and
     ``1/r - r = -1.5`` give ``r = 2``.
 
-    >>> net_matrix([-1.5, 1.5]).flows.round(6).tolist()
+    >>> net_matrix([-1.5, 1.5]).flows.to_numpy().round(6).tolist()
     [[0.0, 2.0], [0.5, 0.0]]
 
     Made-up totals that sum to -1: gains 1 and losses 2 are both scaled to 1.5.
@@ -182,14 +191,28 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     >>> res.diagnostics[["net_given", "scale", "net_target"]].values.tolist()
     [[-2.0, 0.75, -1.5], [1.0, 1.5, 1.5]]
     """
+    tol, max_iter = _check_fit_options(tol, max_iter)
     labels = _labels_of(net_totals)
-    net = np.asarray(net_totals, dtype=float)
+    try:
+        net = np.asarray(net_totals, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"net_totals must be numeric: {exc}") from None
     if net.ndim != 1 or not np.isfinite(net).all():
         raise DataError("net_totals must be a one-dimensional vector of finite numbers.")
     n = len(net)
     given = net.copy()
-    gains, losses = float(net[net > 0].sum()), float(-net[net < 0].sum())
+    # + 0.0 turns the -0.0 of an empty sum of losses into 0.0 ("-0" in messages)
+    gains, losses = float(net[net > 0].sum()) + 0.0, float(-net[net < 0].sum()) + 0.0
     factor = np.ones(n)
+    if (gains == 0) != (losses == 0) and (abs(gains - losses)
+                                          > _gap_limit(max(1.0, gains + losses), tol)):
+        side, other = ("gains", "losses") if losses == 0 else ("losses", "gains")
+        raise InfeasibleError(
+            f"net migration totals are all net {side} (sum {net.sum():.10g}) and no region "
+            f"has net {other}; every move out of one region is a move into another, so net "
+            f"totals must sum to zero and no flows can produce these (rescaling cannot "
+            f"help). Check the signs: net = in - out, negative for regions that lose "
+            f"migrants.")
     if rescale:
         f_gain, f_loss = _rescale_factors(np.array([gains]), np.array([losses]),
                                           "net gains", "net losses")
@@ -211,8 +234,7 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     # targets sum to zero; convergence is still judged against ``net`` itself.
     fit_net = net - gap * np.abs(net) / np.abs(net).sum() if gap else net
     if isinstance(prior, pd.DataFrame):
-        if labels is not None and (list(prior.index) != labels or list(prior.columns) != labels):
-            raise DataError("prior labels must equal the labels of net_totals, in the same order.")
+        prior = check_od_matrix(prior, "prior", labels=labels)
         labels = list(prior.index)
     m = np.ones((n, n)) if prior is None else _as_float_array(prior, "prior", 2)
     if m.shape != (n, n):
@@ -292,10 +314,8 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
         message += (f" Regions {isolated[:10]} have zero net migration and could only send or "
                     f"only receive, so all their flows were set to zero.")
     _raise_if_strict(strict, bool(converged), "net_matrix", message)
-    table = None
-    if labels is not None:
-        table = pd.DataFrame(y, index=pd.Index(labels, name="orig", dtype=object),
-                             columns=pd.Index(labels, name="dest", dtype=object))
+    index = pd.Index(range(n) if labels is None else labels)
+    flows = pd.DataFrame(y, index=index.rename("orig"), columns=index.rename("dest"))
     achieved = y.sum(axis=0) - y.sum(axis=1)
     isolated_set = set(isolated)
     region = list(labels) if labels is not None else list(range(n))
@@ -308,7 +328,7 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
         "abs_error": np.abs(achieved - net),
         "isolated": [r in isolated_set for r in region],
     })
-    return NetMatrixResult(flows=y, table=table, max_net_error=absolute,
+    return NetMatrixResult(flows=flows, max_net_error=absolute,
                            converged=bool(converged), iterations=it, message=message,
                            diagnostics=diagnostics)
 

@@ -37,11 +37,17 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InfeasibleError, InputError
+from ..errors import DataError, InfeasibleError, InputError, SchemaError
 from ..results import Result
-from ._checks import _as_float_array, _gap_limit, _raise_if_strict, _safe_ratio
+from ._checks import (
+    _as_float_array,
+    _check_fit_options,
+    _gap_limit,
+    _raise_if_strict,
+    _safe_ratio,
+)
 from .ipf import _fit_table_newton, _ipf2_core
-from .tables import _square_frame, to_long
+from .tables import check_od_matrix, to_long
 
 __all__ = [
     "VARIANTS",
@@ -70,11 +76,13 @@ class FlowsFromStocksResult(Result):
     flows : pandas.DataFrame
         Origin (rows) x destination (columns) flows over the period, summed over birthplaces,
         stayers excluded (diagonal 0); indexed by the stock tables' labels.
-    by_birthplace : numpy.ndarray, shape (n, n, n)
-        Flows ``[birthplace, origin, destination]``; for the demographic method its diagonals
-        ``[b, i, i]`` hold the estimated stayers.
-    labels : tuple
-        The common label order of all three axes.
+    by_birthplace : pandas.DataFrame, shape (n * n, n)
+        Flows by the mover's place of birth: rows a MultiIndex ``(birthplace, orig)``, columns
+        ``dest``, all three in the label order of ``flows``; ``by_birthplace.loc[(b, i), j]``
+        is the number of ``b``-born who moved from ``i`` to ``j``.  For the demographic method
+        the cells ``(b, i), i`` hold the estimated stayers.  The numpy cube
+        ``[birthplace, orig, dest]`` is ``by_birthplace.to_numpy().reshape(n, n, n)``;
+        :meth:`by_birthplace_long` gives a tidy table.
     method : str
         ``"demographic"``, ``"difference"`` or ``"rates"``.
     assumptions : str
@@ -111,8 +119,7 @@ class FlowsFromStocksResult(Result):
     """
 
     flows: pd.DataFrame
-    by_birthplace: np.ndarray
-    labels: tuple
+    by_birthplace: pd.DataFrame
     method: str
     assumptions: str
     notes: tuple = ()
@@ -165,14 +172,14 @@ class FlowsFromStocksResult(Result):
           birthplace orig dest  value
         0          A    A    B   10.0
         """
-        n = len(self.labels)
-        labels = np.asarray(self.labels, dtype=object)
+        labels = np.asarray(list(self.flows.index), dtype=object)
+        n = len(labels)
         out = pd.DataFrame(
             {
                 "birthplace": np.repeat(labels, n * n),
                 "orig": np.tile(np.repeat(labels, n), n),
                 "dest": np.tile(labels, n * n),
-                "value": self.by_birthplace.reshape(-1),
+                "value": self.by_birthplace.to_numpy(dtype=float).reshape(-1),
             }
         )
         if drop_zero:
@@ -209,10 +216,13 @@ class FlowsFromStocksResult(Result):
         return       10.0   40.0
         onward        5.0   20.0
         """
-        cube = np.asarray(self.by_birthplace, dtype=float)
-        n = cube.shape[0]
-        b, i, j = np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij")
-        moves = i != j
+        n = self.flows.shape[0]
+        cube = self.by_birthplace.to_numpy(dtype=float).reshape(n, n, n)
+        # broadcast index grids: n^3 booleans, no n^3 integer arrays
+        b = np.arange(n)[:, None, None]
+        i = np.arange(n)[None, :, None]
+        j = np.arange(n)[None, None, :]
+        moves = np.broadcast_to(i != j, cube.shape)
         totals = {
             "emigration": float(cube[moves & (i == b)].sum()),
             "return": float(cube[moves & (j == b)].sum()),
@@ -279,31 +289,30 @@ _ASSUMPTIONS = {
 
 
 def _validate_stocks(stock_start, stock_end):
-    frames = []
-    for what, s in (("stock_start", stock_start), ("stock_end", stock_end)):
-        if isinstance(s, pd.DataFrame):
-            s = _square_frame(s, what)
-        else:
-            arr = np.asarray(s)
-            if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
-                raise DataError(f"{what} must be a square birthplace x residence table, got "
-                                f"shape {arr.shape}.")
-            s = pd.DataFrame(arr, index=pd.Index(range(arr.shape[0]), dtype=object),
-                             columns=pd.Index(range(arr.shape[0]), dtype=object))
-        frames.append(s)
-    start, end = frames
-    if list(start.index) != list(end.index):
-        if set(start.index) == set(end.index):
-            raise DataError("stock_start and stock_end list the same regions in a different "
-                            "order; reorder stock_end with stock_end.loc[labels, labels].")
-        raise DataError(
-            f"stock_start and stock_end have different regions: only in start "
-            f"{sorted(map(str, set(start.index) - set(end.index)))[:5]}, only in end "
-            f"{sorted(map(str, set(end.index) - set(start.index)))[:5]}.")
+    """Both stock tables through the one OD-matrix check, ``stock_end`` in the label order of
+    ``stock_start`` (reordered when it lists the same regions in another order)."""
+    start = check_od_matrix(_as_frame(stock_start, "stock_start"), "stock_start")
     labels = list(start.index)
+    end = check_od_matrix(_as_frame(stock_end, "stock_end"), "stock_end", labels=labels)
     s1 = _as_float_array(start.to_numpy(dtype=float), "stock_start", 2)
     s2 = _as_float_array(end.to_numpy(dtype=float), "stock_end", 2)
     return labels, s1, s2
+
+
+def _as_frame(s, what):
+    """A DataFrame as is; an array_like as a frame with positional labels ``0 .. n-1``."""
+    if isinstance(s, pd.DataFrame):
+        return s
+    try:
+        arr = np.asarray(s, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise SchemaError(f"{what} must be a square table (a DataFrame or a 2-D array of "
+                          f"numbers), got {type(s).__name__}: {exc}") from None
+    if arr.ndim != 2:
+        raise SchemaError(f"{what} must be a square birthplace x residence table, got shape "
+                          f"{arr.shape}.")
+    return pd.DataFrame(arr, index=pd.Index(range(arr.shape[0]), dtype=object),
+                        columns=pd.Index(range(arr.shape[1]), dtype=object))
 
 
 def _vector(x, labels, what) -> np.ndarray:
@@ -322,18 +331,18 @@ def _vector(x, labels, what) -> np.ndarray:
 
 
 def _prior3(prior, labels) -> np.ndarray:
+    """The prior as a read-only (n, n, n) array: a broadcast view of an (n, n) prior (no n^3
+    copy; the fit makes the one working copy)."""
     n = len(labels)
     if prior is None:
-        return np.ones((n, n, n))
-    if isinstance(prior, pd.DataFrame) and (list(prior.index) != labels
-                                            or list(prior.columns) != labels):
-        raise DataError("prior must be an origin x destination table with the stock tables' "
-                            "labels in the same order on both axes.")
+        return np.broadcast_to(np.ones((1, 1, 1)), (n, n, n))
+    if isinstance(prior, pd.DataFrame):
+        prior = check_od_matrix(prior, "prior", labels=labels)
     arr = _as_float_array(prior, "prior")
     if arr.shape == (n, n):
-        return np.broadcast_to(arr, (n, n, n)).copy()
+        return np.broadcast_to(arr, (n, n, n))
     if arr.shape == (n, n, n):
-        return arr.copy()
+        return arr
     raise DataError(f"prior must have shape ({n}, {n}) (origin x destination) or ({n}, {n}, {n}) "
                     f"(birthplace x origin x destination), got {arr.shape}.")
 
@@ -378,10 +387,16 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
 
     Raises
     ------
+    SchemaError
+        Stock tables that are not square or list different regions (see
+        :func:`mixedmig.flows.check_od_matrix`; the same regions in another order are
+        reordered to the order of ``stock_start``), or a prior with other labels.
     DataError
-        Stock tables that are not square, differ in labels or order, hold negative values;
+        Stock tables that hold negative or missing values;
         births or deaths of the wrong length, or exceeding the population they come from; or
         a world-total gap that no native-born stock can absorb.
+    InputError
+        ``tol`` not a number > 0 or ``max_iter`` not an integer >= 1.
     InfeasibleError
         Adjusted start and end tables that hold different numbers of people (see Notes), or
         a prior whose zeros no birthplace table can fit.
@@ -444,6 +459,7 @@ def flows_demographic(stock_start, stock_end, births=None, deaths=None, prior=No
     B      0.0   0.0  0.0
     C      0.0   0.0  0.0
     """
+    tol, max_iter = _check_fit_options(tol, max_iter)
     labels, s1, s2 = _validate_stocks(stock_start, stock_end)
     n = len(labels)
     idx = np.arange(n)
@@ -589,8 +605,11 @@ def flows_difference(stock_start, stock_end, *, negative: str = "zero") -> Flows
     ------
     InputError
         ``negative`` not ``"zero"`` or ``"return"``.
+    SchemaError
+        Stock tables that are not square or list different regions (the same regions in
+        another order are reordered to the order of ``stock_start``).
     DataError
-        Stock tables that are not square, differ in labels or order, or hold negative values.
+        Stock tables that hold negative or missing values.
 
     Notes
     -----
@@ -660,9 +679,12 @@ def flows_rates(stock_start, stock_end, total_flow: float | None = None) -> Flow
     ------
     InputError
         ``total_flow`` missing, negative or not finite.
+    SchemaError
+        Stock tables that are not square or list different regions (the same regions in
+        another order are reordered to the order of ``stock_start``).
     DataError
-        Stock tables that are not square, differ in labels or order, hold negative values, or
-        a start table without foreign-born population.
+        Stock tables that hold negative or missing values, or a start table without
+        foreign-born population.
 
     Notes
     -----
@@ -781,10 +803,15 @@ def _flows_result(cube, labels, method, diagnostics, message, notes, *, converge
     n = len(labels)
     od = cube.sum(axis=0)
     od[np.arange(n), np.arange(n)] = 0.0
-    flows = pd.DataFrame(od, index=pd.Index(labels, name="orig", dtype=object),
-                         columns=pd.Index(labels, name="dest", dtype=object))
+    index = pd.Index(labels, dtype=object)
+    flows = pd.DataFrame(od, index=index.rename("orig"), columns=index.rename("dest"))
+    # the (n, n, n) cube as an (n * n, n) frame without copying it
+    by_birthplace = pd.DataFrame(
+        cube.reshape(n * n, n), copy=False,
+        index=pd.MultiIndex.from_product([index, index], names=["birthplace", "orig"]),
+        columns=index.rename("dest"))
     return FlowsFromStocksResult(
-        flows=flows, by_birthplace=cube, labels=tuple(labels), method=method,
+        flows=flows, by_birthplace=by_birthplace, method=method,
         assumptions=_ASSUMPTIONS[method], notes=tuple(notes), stock_start_adjusted=adj1,
         stock_end_adjusted=adj2, converged=bool(converged), iterations=int(iterations),
         message=message, diagnostics=diagnostics)
@@ -822,8 +849,9 @@ def closed_system_natural_change(stock_start: pd.DataFrame,
 
     Raises
     ------
-    DataError
-        Tables that are not square or do not list the same economies in the same order.
+    SchemaError
+        Tables that are not square or do not list the same economies (the same economies in
+        another order are reordered to the order of ``stock_start``).
 
     Notes
     -----
@@ -844,11 +872,8 @@ def closed_system_natural_change(stock_start: pd.DataFrame,
     A           5.0     0.0
     B           0.0     5.0
     """
-    start = _square_frame(stock_start, "stock_start")
-    end = _square_frame(stock_end, "stock_end")
-    if list(start.index) != list(end.index):
-        raise DataError("stock_start and stock_end must list the same economies in the same "
-                        "order.")
+    start = check_od_matrix(stock_start, "stock_start")
+    end = check_od_matrix(stock_end, "stock_end", labels=list(start.index))
     born_start = start.sum(axis=1)
     born_end = end.sum(axis=1)
     change = born_end - born_start

@@ -13,11 +13,92 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..data.schema import require_columns
 from ..data.schema import sorted_labels as _sorted_labels
-from ..errors import DataError
+from ..errors import DataError, SchemaError
 
-__all__ = ["stock_table", "to_long", "to_matrix"]
+__all__ = ["check_od_matrix", "stock_table", "to_long", "to_matrix"]
 
+
+def check_od_matrix(matrix, what: str = "matrix", labels=None) -> pd.DataFrame:
+    """Check a square labelled origin x destination matrix and put its axes in one order.
+
+    The package's one check of OD (and stock) matrices: :mod:`mixedmig.flows` and
+    :mod:`mixedmig.indices` both call it, so the same bad matrix raises the same error
+    everywhere.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame or numpy.ndarray, shape (n, n)
+        Rows = origin (or place of birth), columns = destination (or residence).  A 2-D numpy
+        array gets the positional labels ``0 .. n-1`` on both axes.
+    what : str, default "matrix"
+        How messages name the matrix (e.g. ``"stock_start"``).
+    labels : sequence, optional
+        Labels the matrix must hold on both axes, in this order (e.g. those of a companion
+        table); default the matrix's own row labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matrix with rows and columns in the same order: the order of ``labels`` when
+        given, else the row order.  Values are not checked (callers check counts).
+
+    Raises
+    ------
+    SchemaError
+        Not a DataFrame or 2-D array, not square, a duplicated label, rows and columns (or
+        ``labels``) naming different regions, or a non-numeric column.
+
+    Notes
+    -----
+    Label ORDER is not an error: the labels name the regions, so columns listed in another
+    order than the rows (or axes in another order than ``labels``) are reordered, never
+    matched by position.  Label SETS that differ are rejected, naming what is missing on
+    each side.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame([[0, 5], [2, 0]], index=["A", "B"], columns=["B", "A"])  # made up
+    >>> check_od_matrix(m)
+       A  B
+    A  5  0
+    B  0  2
+    """
+    if isinstance(matrix, np.ndarray) and matrix.ndim == 2:
+        matrix = pd.DataFrame(matrix)
+    if not isinstance(matrix, pd.DataFrame):
+        raise SchemaError(f"{what} must be a square pandas DataFrame (rows = origins, columns "
+                          f"= destinations), got {type(matrix).__name__}.")
+    if matrix.shape[0] != matrix.shape[1]:
+        raise SchemaError(f"{what} must be square, got {matrix.shape[0]} rows x "
+                          f"{matrix.shape[1]} columns; reshape a long table with "
+                          f"mixedmig.flows.to_matrix first.")
+    rows, cols = matrix.index, matrix.columns
+    for axis, index in (("row", rows), ("column", cols)):
+        if not index.is_unique:
+            dup = index[index.duplicated()][0]
+            raise SchemaError(f"{what} has the {axis} label {dup!r} more than once; each region "
+                              f"must appear exactly once on each axis.")
+    if set(rows) != set(cols):
+        raise SchemaError(
+            f"{what} rows and columns must hold the same regions; only in rows: "
+            f"{sorted(map(str, set(rows) - set(cols)))[:5]}, only in columns: "
+            f"{sorted(map(str, set(cols) - set(rows)))[:5]}.")
+    order = list(rows) if labels is None else list(labels)
+    if labels is not None and (len(order) != len(rows) or set(order) != set(rows)):
+        raise SchemaError(
+            f"{what} must hold the regions {order[:5]}{' ...' if len(order) > 5 else ''}; "
+            f"missing: {sorted(map(str, set(order) - set(rows)))[:5]}, extra: "
+            f"{sorted(map(str, set(rows) - set(order)))[:5]}.")
+    if list(cols) != order or list(rows) != order:
+        matrix = matrix.loc[order, order]
+    for label, dtype in zip(matrix.columns, matrix.dtypes):
+        if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            raise SchemaError(f"{what} column {label!r} holds non-numeric values (dtype "
+                              f"{dtype}); convert with pandas.to_numeric.", column=label)
+    return matrix
 
 
 def to_matrix(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
@@ -43,9 +124,11 @@ def to_matrix(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
 
     Raises
     ------
+    SchemaError
+        Not a DataFrame, or a missing column (:func:`mixedmig.data.require_columns`).
     DataError
-        Not a DataFrame, a missing column, a missing or non-numeric value, a pair that occurs
-        twice, duplicated ``labels`` or a label outside ``labels``.
+        A missing or non-numeric value, a pair that occurs twice, duplicated ``labels`` or a
+        label outside ``labels``.
 
     Examples
     --------
@@ -58,15 +141,8 @@ def to_matrix(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
     B     0.0  0.0  7.0
     C     0.0  0.0  0.0
     """
-    if not isinstance(long_df, pd.DataFrame):
-        raise DataError(f"to_matrix expects a pandas DataFrame, got {type(long_df).__name__}.")
-    for col in (orig, dest, value):
-        if col not in long_df.columns:
-            raise DataError(
-                f"column '{col}' is missing; the table has columns {list(long_df.columns)}. "
-                f"Pass orig=, dest=, value= to name the columns to use.",
-                column=col,
-            )
+    require_columns(long_df, (orig, dest, value),
+                    "OD table (orig=, dest=, value= name its columns)")
     o = long_df[orig].to_numpy(dtype=object)
     d = long_df[dest].to_numpy(dtype=object)
     v = pd.to_numeric(long_df[value], errors="coerce").to_numpy(dtype=float)
@@ -131,8 +207,9 @@ def to_long(matrix_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
 
     Raises
     ------
-    DataError
-        Not a square DataFrame, or labels that differ (or differ in order) between the axes.
+    SchemaError
+        Not a square DataFrame, or rows and columns naming different regions (see
+        :func:`check_od_matrix`; columns in another order than the rows are reordered).
 
     Examples
     --------
@@ -143,7 +220,7 @@ def to_long(matrix_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
     0    A    B    5.0
     1    B    A    2.0
     """
-    mat = _square_frame(matrix_df, "matrix")
+    mat = check_od_matrix(matrix_df, "matrix")
     labels = np.asarray(mat.index, dtype=object)
     n = len(labels)
     out = pd.DataFrame({
@@ -155,26 +232,6 @@ def to_long(matrix_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
         keep = ~np.eye(n, dtype=bool).reshape(-1)
         out = out.loc[keep].reset_index(drop=True)
     return out
-
-
-def _square_frame(df, what: str) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise DataError(f"{what} must be a pandas DataFrame, got {type(df).__name__}.")
-    if df.shape[0] != df.shape[1]:
-        raise DataError(f"{what} must be square, got {df.shape[0]} rows x {df.shape[1]} columns.")
-    rows, cols = list(df.index), list(df.columns)
-    if rows != cols:
-        if set(rows) == set(cols):
-            raise DataError(
-                f"{what} has the same labels on both axes but in a different order; reorder "
-                f"with df.loc[labels, labels] so that row k and column k are the same region."
-            )
-        raise DataError(
-            f"{what} row labels {sorted(map(str, set(rows) - set(cols)))[:5]} are not columns "
-            f"and column labels {sorted(map(str, set(cols) - set(rows)))[:5]} are not rows; "
-            f"rows and columns must list the same regions in the same order."
-        )
-    return df
 
 
 def stock_table(bilateral: pd.DataFrame, population: pd.Series, *, orig: str = "orig",
@@ -204,10 +261,11 @@ def stock_table(bilateral: pd.DataFrame, population: pd.Series, *, orig: str = "
 
     Raises
     ------
+    SchemaError
+        ``bilateral`` not a DataFrame or without a named column; ``population`` not a Series.
     DataError
-        A self-pair in ``bilateral``, a pair outside ``labels``, a missing column or
-        population, a negative ``unlisted``, or a population smaller than its listed
-        foreign-born.
+        A self-pair in ``bilateral``, a pair outside ``labels``, a missing population, a
+        negative ``unlisted``, or a population smaller than its listed foreign-born.
 
     Notes
     -----
@@ -226,8 +284,8 @@ def stock_table(bilateral: pd.DataFrame, population: pd.Series, *, orig: str = "
     B           0.0  16.0
     """
     if not isinstance(population, pd.Series):
-        raise DataError(f"population must be a pandas Series indexed by economy, got "
-                        f"{type(population).__name__}.")
+        raise SchemaError(f"population must be a pandas Series indexed by economy, got "
+                          f"{type(population).__name__}.")
     if population.index.has_duplicates:
         raise DataError("population lists an economy twice; give one population per economy.")
     labels = _sorted_labels(population.index) if labels is None else list(labels)
@@ -235,11 +293,8 @@ def stock_table(bilateral: pd.DataFrame, population: pd.Series, *, orig: str = "
     if missing:
         raise DataError(f"population has no value for {missing}; every economy of the table "
                         f"needs its resident population.")
-    for col in (orig, dest):
-        if col not in bilateral.columns:
-            raise DataError(f"bilateral has no column '{col}' (columns: "
-                            f"{list(bilateral.columns)}); pass orig=, dest=, value=.",
-                            column=col)
+    require_columns(bilateral, (orig, dest, value),
+                    "bilateral stock table (orig=, dest=, value= name its columns)")
     self_pairs = bilateral[orig].to_numpy(dtype=object) == bilateral[dest].to_numpy(dtype=object)
     if self_pairs.any():
         row = int(np.flatnonzero(self_pairs)[0])

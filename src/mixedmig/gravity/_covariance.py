@@ -32,7 +32,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from ..errors import InputError, ModelError
 
@@ -54,14 +53,23 @@ def _cluster_groups(codes: np.ndarray, cluster: tuple[str, ...]) -> np.ndarray:
 
 
 def _covariance(x: np.ndarray, resid: np.ndarray, weights: np.ndarray | None, cov: str,
-                groups: np.ndarray | None, t_inference: bool) -> _Covariance:
+                groups: np.ndarray | None, t_inference: bool,
+                k: int | None = None) -> _Covariance:
     """Covariance ``c * B M B`` of the coefficients of the design ``x``.
 
     ``weights`` is the Poisson mean ``mu`` (PPML) or None (OLS); ``resid`` is ``y - mu``
     (PPML) or the OLS residual; ``groups`` the cluster index of each row (None: no clustering,
     ``cov`` applies).  ``t_inference`` selects t distributions (OLS: n - k degrees of freedom,
-    G - 1 when clustered) instead of the normal (PPML)."""
-    n, k = x.shape
+    G - 1 when clustered) instead of the normal (PPML).
+
+    ``k`` (default ``x.shape[1]``) is the rank of the full design.  The absorbed-fixed-effect
+    backend passes as ``x`` only the regressors residualised on the fixed effects with
+    weights ``mu`` (``Z~``) and ``k`` the rank of the full design: by Frisch-Waugh-Lovell the
+    regressor block of ``B X' diag(e^2) X B`` is ``A Z~' diag(e^2) Z~ A`` with
+    ``A = (Z~' diag(mu) Z~)^-1`` (and likewise for the cluster meat), so this returns the
+    regressor block of the full-design covariance exactly."""
+    n = x.shape[0]
+    k = x.shape[1] if k is None else int(k)
     xw = x if weights is None else x * weights[:, None]
     hessian = x.T @ xw
     try:
@@ -73,7 +81,7 @@ def _covariance(x: np.ndarray, resid: np.ndarray, weights: np.ndarray | None, co
     df: float | None = float(n - k) if t_inference else None
     if groups is not None:
         n_groups = int(groups.max()) + 1
-        scores = np.zeros((n_groups, k))
+        scores = np.zeros((n_groups, x.shape[1]))
         np.add.at(scores, groups, x * resid[:, None])
         meat = scores.T @ scores
         factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)
@@ -101,6 +109,8 @@ def _covariance(x: np.ndarray, resid: np.ndarray, weights: np.ndarray | None, co
 
 def _inference(params: np.ndarray, covariance: _Covariance, alpha: float):
     """Standard errors, two-sided p-values and ``1 - alpha`` intervals (normal or t)."""
+    from scipy import stats
+
     bse = np.sqrt(np.clip(np.diag(covariance.matrix), 0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = params / bse

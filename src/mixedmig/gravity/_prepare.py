@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..data.schema import require_columns
 from ..errors import DataError, InputError, ModelError, SchemaError
 from ._covariance import _cluster_groups
 
@@ -80,16 +81,10 @@ def _prepare(df, flow, regressors, fe, cluster, cov, alpha) -> _Prepared:
     if not 0 < alpha < 1:
         raise InputError(f"alpha={alpha!r} must lie strictly between 0 and 1")
 
-    roles = [(flow, "flow")] + [(r, "regressor") for r in regs]
-    roles += [(c, "fixed effect") for spec in fe_specs for c in spec]
-    roles += [(c, "cluster") for c in (clusters or ())]
-    for column, role in roles:
-        if column not in df.columns:
-            raise SchemaError(
-                f"column '{column}' ({role}) is not in the data frame; available columns: "
-                f"{', '.join(map(str, df.columns))}",
-                column=column,
-            )
+    columns = [flow, *regs, *(c for spec in fe_specs for c in spec), *(clusters or ())]
+    require_columns(df, list(dict.fromkeys(columns)),
+                    "data frame given to the gravity fit (flow, regressor, fixed-effect and "
+                    "cluster columns)")
     if len(df) == 0:
         raise InputError("the data frame has no rows")
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from ..errors import ModelError
 from ._covariance import _covariance
@@ -125,6 +124,8 @@ def fit_loglinear_ols(
     design = _build_design(prep, notes)
     groups = _cluster_index(prep)
     log_y = np.log(prep.y[prep.active])
+
+    import statsmodels.api as sm
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -15,19 +15,36 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from ..errors import ConvergenceError, InputError, ModelError
+from ._absorbed import _fit_absorbed, _pyfixest_available
 from ._covariance import _covariance
 from ._prepare import (
+    _COLLINEAR_TOL,
     SEPARATION_CHECKS,
     _build_design,
     _cluster_index,
+    _Design,
     _prepare,
     _require_positive_flow,
 )
 from .result import GravityResult, _coefficient_tables, _result
 from .separation import _drop_separated
+
+#: Fitting engines of :func:`fit_ppml`: ``"auto"`` picks ``"statsmodels"`` (dense dummies)
+#: for small designs and ``"pyfixest"`` (fixed effects absorbed) for large ones.
+BACKENDS: tuple[str, ...] = ("auto", "statsmodels", "pyfixest")
+
+#: ``backend="auto"`` uses pyfixest when the dense design (rows x columns, intercept,
+#: regressors and fixed-effect dummies) would hold more cells than this (40 MB of float64).
+AUTO_DENSE_CELLS = 5_000_000
+
+
+def _dense_cells(prep) -> int:
+    act = prep.active
+    n = int(act.sum())
+    levels = sum(len(np.unique(c[act])) - 1 for c in prep.fe_codes)
+    return n * (1 + len(prep.regressors) + levels)
 
 
 def fit_ppml(
@@ -43,11 +60,14 @@ def fit_ppml(
     maxiter: int = 100,
     tol: float = 1e-8,
     strict: bool = False,
+    backend: str = "auto",
 ) -> GravityResult:
     """Poisson pseudo-maximum-likelihood gravity model with fixed effects.
 
-    Fits ``E[flow_ij | x] = exp(x_ij' b + sum of fixed effects)`` by statsmodels' GLM Poisson
-    (IRLS) with explicit fixed-effect dummies.  Zero flows stay in the sample.  Before the fit,
+    Fits ``E[flow_ij | x] = exp(x_ij' b + sum of fixed effects)`` by IRLS: statsmodels' GLM
+    Poisson with explicit fixed-effect dummies for small problems, pyfixest's ``fepois`` with
+    the fixed effects absorbed (no dummy columns) for large ones (``backend``); both give the
+    same coefficients and standard errors.  Zero flows stay in the sample.  Before the fit,
     rows with a missing value in a model column are dropped, then (by default) the rows for which
     the Poisson ML estimate does not exist (separation; see :mod:`mixedmig.gravity`).  Every
     dropped row is reported in ``result.dropped`` with a reason.
@@ -77,12 +97,22 @@ def fit_ppml(
     alpha : float, default 0.05
         Level of the ``1 - alpha`` confidence intervals.
     maxiter : int, default 100
-        Maximum IRLS iterations (``statsmodels.GLM.fit``), at least 1.
+        Maximum IRLS iterations, at least 1.
     tol : float, default 1e-8
-        IRLS convergence tolerance on the deviance (``statsmodels.GLM.fit``), positive.
+        IRLS convergence tolerance on the deviance, positive (statsmodels: change in deviance;
+        pyfixest: ``|dev - dev_old| / (0.1 + |dev_old|)``, also used as the tolerance of its
+        fixed-effect demeaning, capped at 1e-8).
     strict : bool, default False
         Raise :class:`~mixedmig.errors.ConvergenceError` when IRLS does not converge, instead of
         returning ``converged=False`` with a diagnostic.
+    backend : {"auto", "statsmodels", "pyfixest"}, default "auto"
+        Fitting engine (:data:`BACKENDS`).  ``"statsmodels"`` builds the dense design with
+        fixed-effect dummies (memory ``8 n k`` bytes; fine for a few thousand rows);
+        ``"pyfixest"`` absorbs the fixed effects with pyfixest's ``fepois`` (install
+        ``pyfixest``; imported only here), for global panels with origin-year and
+        destination-year effects; ``"auto"`` uses pyfixest when installed and the dense
+        design would exceed :data:`AUTO_DENSE_CELLS` cells.  The separation checks, the
+        dropped rows and the covariance conventions are mixedmig's in both.
 
     Returns
     -------
@@ -90,8 +120,10 @@ def fit_ppml(
         Coefficients of the regressors (fixed effects are not reported), rows dropped with
         reasons, diagnostics; ``method == "ppml"``, ``pseudo_r2`` is McFadden's
         ``1 - llf / llnull``, ``fitted`` the fitted mean flow; ``cov_type``, ``cov_factor``
-        and ``cov_factor_formula`` record the covariance and its small-sample factor.
-        p-values and intervals use the standard normal distribution (z statistics).
+        and ``cov_factor_formula`` record the covariance and its small-sample factor;
+        ``backend`` the engine used (``iterations`` is -1 for pyfixest, which does not
+        report its iteration count).  p-values and intervals use the standard normal
+        distribution (z statistics).
 
     Raises
     ------
@@ -101,8 +133,9 @@ def fit_ppml(
         A flow is negative or infinite, or a regressor is infinite.
     InputError
         An inconsistent specification (empty regressors, a column in two roles, an unknown
-        ``cov`` or ``separation``, ``alpha`` outside (0, 1), a single cluster, ``maxiter``
-        below 1 or ``tol`` not positive).
+        ``cov``, ``separation`` or ``backend``, ``alpha`` outside (0, 1), a single cluster,
+        ``maxiter`` below 1 or ``tol`` not positive), or ``backend="pyfixest"`` without
+        pyfixest installed.
     ModelError
         Every flow left (after dropping rows with missing values) is zero, so no estimate
         exists; too few rows remain for the parameters; or the fit fails numerically.
@@ -126,6 +159,14 @@ def fit_ppml(
       ``s_g = X_g' e_g`` the score of cluster g and G the number of clusters (one-way CRV1,
       Cameron & Miller 2015, section VI.C), with ``k`` counting every fixed effect, also
       those nested in the clusters.
+
+    With ``backend="pyfixest"`` the covariance of the regressors is computed from ``Z~``, the
+    regressors residualised on the fixed effects with weights ``mu`` (alternating projections):
+    by Frisch-Waugh-Lovell the regressor block of ``B`` is ``(Z~' diag(mu) Z~)^-1`` and that
+    of the sandwich ``A Z~' diag(e^2) Z~ A``, exactly the block of the full-design formulas
+    above; ``k`` is the rank of the full design, the fixed-effect part counted as
+    ``L_1 + L_2 - C`` for two fixed effects (``C`` connected components of the graph of
+    levels sharing a row).
 
     The factor applied is returned as ``cov_factor``.  The estimator is consistent whenever
     the conditional mean is right, whatever the variance (Santos Silva & Tenreyro 2006), hence
@@ -164,6 +205,15 @@ def fit_ppml(
     ['coef', 'se', 'statistic', 'p_value', 'ci_low', 'ci_high']
     >>> fit.cov_type, fit.cov_factor_formula  # n = 6 rows, k = 2 (intercept, dist)
     ('HC1', 'n/(n-k) = 6/4 = 1.5')
+
+    The same made-up model with origin effects, fitted by both engines:
+
+    >>> dense = fit_ppml(toy, "flow", ["dist"], fe=("orig",), backend="statsmodels", tol=1e-12)
+    >>> absorbed = fit_ppml(toy, "flow", ["dist"], fe=("orig",), backend="pyfixest", tol=1e-12)
+    >>> absorbed.backend, bool(abs(dense.params["dist"] - absorbed.params["dist"]) < 1e-8)
+    ('pyfixest', True)
+    >>> bool(abs(dense.bse["dist"] - absorbed.bse["dist"]) < 1e-8)
+    True
     """
     if separation not in SEPARATION_CHECKS:
         raise InputError(
@@ -174,39 +224,64 @@ def fit_ppml(
         raise InputError(f"maxiter={maxiter!r} must be a positive integer (IRLS iterations)")
     if not (isinstance(tol, (int, float, np.floating)) and np.isfinite(tol) and tol > 0):
         raise InputError(f"tol={tol!r} must be a positive finite number (IRLS tolerance)")
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise InputError(f"backend={backend!r} is not one of {BACKENDS}; 'auto' picks "
+                         "statsmodels for small designs and pyfixest for large ones")
     prep = _prepare(df, flow, regressors, fe, cluster, cov, alpha)
     _require_positive_flow(prep, "ppml", "after dropping rows with missing values")
     notes: list[tuple] = []
     if separation != "none":
         _drop_separated(prep, lp=(separation == "fe+lp"), notes=notes)
         _require_positive_flow(prep, "ppml", "after the separation checks")
-    design = _build_design(prep, notes)
-    groups = _cluster_index(prep)
     y = prep.y[prep.active]
+    engine = backend
+    if backend == "auto":
+        large = _dense_cells(prep) > AUTO_DENSE_CELLS
+        engine = "pyfixest" if large and _pyfixest_available() else "statsmodels"
+        if large and engine == "statsmodels":
+            notes.append(("backend", "statsmodels",
+                          (f"the dense design has {_dense_cells(prep):,} cells; install "
+                           "pyfixest to absorb the fixed effects instead (backend='pyfixest')")))
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = sm.GLM(y, design.matrix, family=sm.families.Poisson())
-        try:
-            res = model.fit(maxiter=maxiter, tol=tol)
-        except (ValueError, np.linalg.LinAlgError) as exc:
-            raise ModelError(f"the PPML fit failed: {exc}") from exc
-        converged = bool(res.converged)
-        iterations = int(res.fit_history["iteration"])
-        pseudo_r2 = float(1.0 - res.llf / res.llnull)
-        fitted = np.asarray(res.fittedvalues, dtype=float)
-        if not np.all(np.isfinite(fitted)):
-            raise ModelError("the PPML fit failed: the fitted means are not finite (the IRLS "
-                             "iterations diverged); check the scale of the regressors and for "
-                             "separation")
-        covariance = _covariance(design.matrix, y - fitted, fitted, cov, groups,
-                                 t_inference=False)
-        coef = _coefficient_tables(res.params, covariance, design, prep, alpha)
+        if engine == "pyfixest":
+            (params, z_resid, fitted, k, converged, llf, llnull,
+             columns) = _fit_absorbed(prep, notes, maxiter, tol, _COLLINEAR_TOL)
+            groups = _cluster_index(prep)
+            iterations = -1
+            pseudo_r2 = float(1.0 - llf / llnull)
+            design = _Design(z_resid, columns)
+            covariance = _covariance(z_resid, y - fitted, fitted, cov, groups,
+                                     t_inference=False, k=k)
+        else:
+            import statsmodels.api as sm
+
+            design = _build_design(prep, notes)
+            groups = _cluster_index(prep)
+            model = sm.GLM(y, design.matrix, family=sm.families.Poisson())
+            try:
+                res = model.fit(maxiter=maxiter, tol=tol)
+            except (ValueError, np.linalg.LinAlgError) as exc:
+                raise ModelError(f"the PPML fit failed: {exc}") from exc
+            converged = bool(res.converged)
+            iterations = int(res.fit_history["iteration"])
+            pseudo_r2 = float(1.0 - res.llf / res.llnull)
+            params = res.params
+            fitted = np.asarray(res.fittedvalues, dtype=float)
+            if not np.all(np.isfinite(fitted)):
+                raise ModelError("the PPML fit failed: the fitted means are not finite (the "
+                                 "IRLS iterations diverged); check the scale of the regressors "
+                                 "and for separation")
+            covariance = _covariance(design.matrix, y - fitted, fitted, cov, groups,
+                                     t_inference=False)
+        coef = _coefficient_tables(params, covariance, design, prep, alpha)
     if not converged:
-        text = (f"IRLS did not converge in {maxiter} iterations (deviance tolerance {tol}); "
+        by = " (pyfixest backend)" if engine == "pyfixest" else ""
+        text = (f"IRLS{by} did not converge in {maxiter} iterations (deviance tolerance {tol}); "
                 "coefficients may be unreliable -- check for separation or raise maxiter")
         if strict:
             raise ConvergenceError(text)
         notes.append(("convergence", iterations, text))
     return _result("ppml", prep, design, coef, notes, caught, converged, iterations,
-                   pseudo_r2, fitted, cov, covariance)
+                   pseudo_r2, fitted, cov, covariance, backend=engine)

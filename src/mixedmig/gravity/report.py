@@ -33,6 +33,11 @@ def percent_effect(coef):
     float ndarray or pandas.Series
         ``100 (exp(b) - 1)``, a Series when ``coef`` is one (same index), else an array.
 
+    Raises
+    ------
+    InputError
+        ``coef`` is not numeric (e.g. a string), or a Series of non-numeric values.
+
     Notes
     -----
     For a 0/1 dummy such as contiguity it is the effect of switching the dummy on
@@ -50,9 +55,16 @@ def percent_effect(coef):
     >>> percent_effect([0.0, np.log(0.5)]).round(6).tolist()
     [0.0, -50.0]
     """
-    if isinstance(coef, pd.Series):
-        return 100.0 * np.expm1(coef.astype(float))
-    return 100.0 * np.expm1(np.asarray(coef, dtype=float))
+    try:
+        if isinstance(coef, pd.Series):
+            return 100.0 * np.expm1(coef.astype(float))
+        values = np.asarray(coef)
+        if values.dtype.kind not in "biuf":
+            raise TypeError(f"dtype {values.dtype}")
+        return 100.0 * np.expm1(values.astype(float))
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"percent_effect needs numeric coefficients (log points), got "
+                         f"{coef!r} ({exc}); pass e.g. result.params") from None
 
 
 def _check_results(results) -> None:

@@ -84,10 +84,14 @@ class GravityResult(Result):
     fitted : pandas.Series
         Fitted mean flow (PPML) or fitted log flow (OLS) for the rows used, indexed like the
         input.
+    backend : str
+        The engine that fitted the model: ``"statsmodels"`` (dense fixed-effect dummies; OLS
+        always) or ``"pyfixest"`` (fixed effects absorbed by ``pyfixest.fepois``).
     converged : bool
         Whether IRLS met its deviance tolerance (always True for OLS).
     iterations : int
-        IRLS iterations (0 for OLS).
+        IRLS iterations (0 for OLS; -1 with the pyfixest backend, which does not report
+        them).
     message : str
         One line: method, rows used and dropped, convergence.
     diagnostics : pandas.DataFrame
@@ -119,6 +123,7 @@ class GravityResult(Result):
     cov_factor_formula: str
     alpha: float
     fitted: pd.Series = field(repr=False)
+    backend: str = "statsmodels"
 
     @property
     def n_dropped(self) -> int:
@@ -273,7 +278,7 @@ def _coefficient_tables(params, covariance: _Covariance, design: _Design, prep: 
 
 
 def _result(method, prep, design, coef, notes, caught, converged, iterations, pseudo_r2,
-            fitted, cov, covariance: _Covariance) -> GravityResult:
+            fitted, cov, covariance: _Covariance, backend: str = "statsmodels") -> GravityResult:
     """Assemble a :class:`GravityResult`; ``notes`` are (check, value, note) triples."""
     rows = list(notes)
     rows += [("warning", w.category.__name__, f"{w.category.__name__}: {w.message}")
@@ -286,7 +291,10 @@ def _result(method, prep, design, coef, notes, caught, converged, iterations, ps
     conf = pd.DataFrame({"ci_low": coef["ci_low"], "ci_high": coef["ci_high"]})
     nobs = int(prep.active.sum())
     label = {"ppml": "PPML", "ols-log": "log-linear OLS"}[method]
-    if method == "ppml":
+    if method == "ppml" and iterations < 0:
+        status = ("converged (IRLS by pyfixest, fixed effects absorbed)" if converged
+                  else "did NOT converge (IRLS by pyfixest, fixed effects absorbed)")
+    elif method == "ppml":
         status = (f"converged in {iterations} IRLS iterations" if converged
                   else f"did NOT converge in {iterations} IRLS iterations")
     else:
@@ -310,6 +318,7 @@ def _result(method, prep, design, coef, notes, caught, converged, iterations, ps
         cov_factor_formula=covariance.factor_text,
         alpha=prep.alpha,
         fitted=pd.Series(fitted, index=used_index, name="fitted"),
+        backend=backend,
         converged=converged,
         iterations=iterations,
         message=message,

@@ -7,8 +7,12 @@ Two checks, repeated until nothing more is dropped (see :mod:`mixedmig.gravity`)
 2. linear-programming check: a zero-flow observation is separated when some combination
    ``z = X g`` of the intercept, regressors and fixed-effect dummies is zero on every positive
    flow, non-negative on every zero flow and positive on that one.  It solves
-   ``max sum(z_0)  s.t.  X_+ g = 0,  0 <= X_0 g <= 1`` with scipy's HiGHS solver and drops the
-   zero-flow rows with ``z > 0``.
+   ``max sum(z_0)  s.t.  X_+ g = 0,  0 <= X_0 g <= 1`` with scipy's HiGHS solver (sparse
+   constraint matrices, no dense ``n x k`` array) and drops the zero-flow rows with ``z > 0``.
+   The LP is skipped when the positive-flow rows alone have the rank of the whole design
+   (then ``X_+ g = 0`` implies ``X g = 0`` and nothing can be separated); that rank is found
+   without dummies (connected components of the fixed-effect levels, regressors residualised
+   on the fixed effects by alternating projections).
 
 References
 ----------
@@ -23,9 +27,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import optimize
 
-from ._prepare import _dummies, _Prepared
+from ._prepare import _Prepared
 
 _SEPARATION_TOL = 1e-6
 
@@ -53,52 +56,104 @@ def _drop_separated(prep: _Prepared, lp: bool, notes: list[tuple]) -> None:
 
 
 def _fe_check(prep: _Prepared) -> int:
+    """Drop the active rows of fixed-effect groups whose active flows are all zero.
+
+    Vectorised with ``numpy.bincount`` per fixed effect: time and memory grow as ``n``."""
     dropped = 0
-    for spec, codes, labels in zip(prep.fe, prep.fe_codes, prep.fe_labels):
+    for codes, labels in zip(prep.fe_codes, prep.fe_labels):
         act = prep.active
         totals = np.bincount(codes[act], weights=prep.y[act], minlength=len(labels))
         counts = np.bincount(codes[act], minlength=len(labels))
-        empty_groups = np.flatnonzero((counts > 0) & (totals == 0))
-        for g in empty_groups:
-            rows = np.flatnonzero(act & (codes == g))
-            for pos in rows:
-                prep.reasons[int(pos)] = (
-                    f"all flows are zero in fixed-effect group {labels[g]} "
-                    "(its fixed effect would diverge; no information)"
-                )
-            prep.active[rows] = False
-            dropped += len(rows)
+        empty = (counts > 0) & (totals == 0)
+        if not empty.any():
+            continue
+        rows = np.flatnonzero(act & empty[np.maximum(codes, 0)] & (codes >= 0))
+        for pos, g in zip(rows.tolist(), codes[rows].tolist()):
+            prep.reasons[pos] = (
+                f"all flows are zero in fixed-effect group {labels[g]} "
+                "(its fixed effect would diverge; no information)"
+            )
+        prep.active[rows] = False
+        dropped += len(rows)
     return dropped
 
 
+def _sparse_design(prep: _Prepared, act: np.ndarray):
+    """Sparse CSR design of the rows ``act``: intercept, regressors scaled to max |x| = 1,
+    then one 0/1 column per fixed-effect level present (the first level of each dropped).
+
+    Holds about ``n * (1 + p + number of fixed effects)`` non-zeros: no dense ``n x k``
+    array is formed."""
+    from scipy import sparse
+
+    n = len(act)
+    x = prep.x[act]
+    scale = np.abs(x).max(axis=0) if n else np.ones(x.shape[1])
+    scale[scale == 0] = 1.0
+    blocks = [sparse.csr_matrix(np.ones((n, 1))), sparse.csr_matrix(x / scale)]
+    for codes in prep.fe_codes:
+        blocks.append(_sparse_dummies(codes[act]))
+    return sparse.hstack(blocks, format="csr")
+
+
+def _sparse_dummies(codes: np.ndarray):
+    """Sparse one-hot columns for the levels present in ``codes``, first level dropped."""
+    from scipy import sparse
+
+    _, inverse = np.unique(codes, return_inverse=True)
+    n_levels = int(inverse.max()) + 1 if len(inverse) else 0
+    onehot = sparse.csr_matrix((np.ones(len(codes)), (np.arange(len(codes)), inverse)),
+                               shape=(len(codes), n_levels))
+    return onehot[:, 1:]
+
+
+def _no_separation_possible(prep: _Prepared, act: np.ndarray, zero: np.ndarray) -> bool:
+    """True when the positive-flow rows alone have the rank of the whole design.
+
+    Then the null spaces of ``X_+`` and ``X`` are equal, so ``X_+ g = 0`` forces ``X g = 0``
+    and no zero-flow row can be separated: the LP is not needed.  The rank is computed without
+    dummies: fixed effects by :func:`~mixedmig.gravity._absorbed._fe_rank` (on all rows and on
+    the positive ones), regressors by the QR of their residuals on the fixed effects of the
+    positive rows, counted as full only when every ``|R_jj| / ||x_j||`` exceeds 1e-6.  False
+    (run the LP) whenever this is not clear-cut."""
+    from ._absorbed import _compact, _demean, _fe_rank, _identified
+
+    all_codes = [c[act] for c in prep.fe_codes]
+    pos_codes = [c[~zero] for c in all_codes]
+    rank_all, exact_all = _fe_rank(_compact(all_codes))
+    compact_pos = _compact(pos_codes)
+    rank_pos, exact_pos = _fe_rank(compact_pos)
+    if not (exact_all and exact_pos) or rank_pos != rank_all:
+        return False
+    x_pos = prep.x[act][~zero]
+    resid, converged = _demean(x_pos, compact_pos or [np.zeros(len(x_pos), dtype=np.int64)],
+                               tol=1e-13)
+    return bool(converged and _identified(x_pos, resid, 1e-6).all())
+
+
 def _lp_check(prep: _Prepared, notes: list[tuple]) -> int:
+    from scipy import optimize
+
     act = np.flatnonzero(prep.active)
     zero = prep.y[act] == 0
     if not zero.any() or zero.all():
         return 0
-    x = prep.x[act]
-    scale = np.abs(x).max(axis=0)
-    scale[scale == 0] = 1.0
-    blocks = [np.ones((len(act), 1)), x / scale]
-    for codes in prep.fe_codes:
-        blocks.append(_dummies(codes[act]))
-    design = np.hstack(blocks)
+    if _no_separation_possible(prep, act, zero):
+        return 0
+    design = _sparse_design(prep, act)
     x_zero, x_pos = design[zero], design[~zero]
     n_zero = x_zero.shape[0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        lp = optimize.linprog(
-            c=-x_zero.sum(axis=0),
-            A_ub=np.vstack([x_zero, -x_zero]),
-            b_ub=np.concatenate([np.ones(n_zero), np.zeros(n_zero)]),
-            A_eq=x_pos,
-            b_eq=np.zeros(x_pos.shape[0]),
-            bounds=(None, None),
-            method="highs",
+        lp = optimize.milp(
+            c=-np.asarray(x_zero.sum(axis=0)).ravel(),
+            constraints=[optimize.LinearConstraint(x_zero, np.zeros(n_zero), np.ones(n_zero)),
+                         optimize.LinearConstraint(x_pos, 0.0, 0.0)],
+            bounds=optimize.Bounds(-np.inf, np.inf),
         )
     notes.extend(("warning", w.category.__name__,
                   f"separation LP: {w.category.__name__}: {w.message}") for w in caught)
-    if lp.status != 0:
+    if lp.status != 0 or lp.x is None:
         notes.append(("separation", lp.status,
                       (f"separation LP check could not be completed ({lp.message}); "
                       "only the fixed-effect check was applied")))

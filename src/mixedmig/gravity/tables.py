@@ -20,7 +20,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InputError, SchemaError
+from ..data.schema import require_columns
+from ..errors import DataError, InputError
 
 #: What a pair absent from the source means: ``"zero"`` (no migrants recorded, kept as 0) or
 #: ``"missing"`` (unknown, left out of every fit).
@@ -105,14 +106,8 @@ def model_frame(pairs: pd.DataFrame, *, years: Sequence[int] | int | None = None
     if unlisted not in UNLISTED_CHOICES:
         raise InputError(f"unlisted={unlisted!r} is not one of {UNLISTED_CHOICES}: say whether "
                          "a pair the source does not list counts as a zero or as missing")
-    for column in (*_REQUIRED, distance, language):
-        if column not in pairs.columns:
-            raise SchemaError(
-                f"column '{column}' is not in the pairs table; build it with "
-                "mixedmig.data.gravity_pairs() (available: "
-                f"{', '.join(map(str, pairs.columns))})",
-                column=column,
-            )
+    require_columns(pairs, list(dict.fromkeys((*_REQUIRED, distance, language))),
+                    "pairs table (build it with mixedmig.data.gravity_pairs())")
     frame = pairs
     if years is not None:
         wanted = [int(years)] if np.isscalar(years) else [int(y) for y in years]
@@ -176,7 +171,7 @@ def corridor_counts(frame: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     SchemaError
-        ``stock_status`` is missing.
+        ``frame`` is not a DataFrame, or ``year`` or ``stock_status`` is missing.
 
     Examples
     --------
@@ -186,9 +181,7 @@ def corridor_counts(frame: pd.DataFrame) -> pd.DataFrame:
     >>> corridor_counts(toy).loc[2020].to_dict()
     {'positive': 2, 'listed zero': 0, 'unlisted': 1, 'total': 3}
     """
-    if "stock_status" not in frame.columns:
-        raise SchemaError("column 'stock_status' is missing; build the frame with model_frame()",
-                          column="stock_status")
+    require_columns(frame, ("year", "stock_status"), "model frame (build it with model_frame())")
     table = pd.crosstab(frame["year"], frame["stock_status"])
     columns = list(STATUSES) + sorted(set(table.columns) - set(STATUSES))
     table = table.reindex(columns=columns, fill_value=0)

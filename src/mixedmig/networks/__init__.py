@@ -18,8 +18,14 @@ Conventions
 -----------
 * Every function accepts a ``DiGraph``; a ``MultiDiGraph`` is first collapsed to a ``DiGraph``
   whose edge weight is the sum of the parallel edges' weights, and an undirected ``Graph`` becomes
-  a ``DiGraph`` with both directions.  A missing ``weight`` attribute counts as 1 (networkx's
-  convention).  An edge whose (summed) weight is 0 is no tie: graphs built from flows
+  a ``DiGraph`` with both directions.  A graph whose edges carry no ``weight`` attribute at
+  all counts every edge as 1 (networkx's convention); a weight attribute carried by some edges
+  but not others, or any other attribute name carried by no edge (``ei_index(G, g,
+  weight="w")``), raises :class:`~mixedmig.errors.InputError` instead of counting the others
+  as 1 (measures that only count ties, such as brokerage, do not read the weight).  Flags must
+  be True/False, options one of the listed values, seeds whole numbers >= 0 and
+  ``pagerank_alpha`` and ``band`` strictly between 0 and 1 (one check of each kind in
+  :mod:`mixedmig.networks.graphs`).  An edge whose (summed) weight is 0 is no tie: graphs built from flows
   (:func:`od_graph`) omit zero flows, and every measure drops zero-weight edges first, so
   unweighted measures (degree, unweighted reciprocity, hop betweenness, brokerage, the
   unweighted E-I index, components in robustness curves) count only ties that carry a flow;

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 
 from ..data.schema import require_columns
-from ..errors import InputError
 from .graphs import (
     _TIE_DECIMALS,
+    _check_bool,
     _check_int,
+    _check_option,
     _flow_table,
     _label_key,
     _periods,
@@ -58,7 +59,7 @@ def corridor_ranking(long_df: pd.DataFrame, orig: str = "orig", dest: str = "des
     Raises
     ------
     InputError
-        A bad ``top``.
+        A bad ``top``, or ``drop_self`` not True/False.
     SchemaError
         A missing column, a missing label or value, a negative flow or a duplicate corridor.
 
@@ -77,6 +78,7 @@ def corridor_ranking(long_df: pd.DataFrame, orig: str = "orig", dest: str = "des
     1     2  KHM  THA   20.0    0.2               0.9
     """
     top = _check_int(top, "top", 1, allow_none=True)
+    drop_self = _check_bool(drop_self, "drop_self")
     table = _flow_table(long_df, orig, dest, value)
     if drop_self:
         table = table[(table["orig"] != table["dest"]).to_numpy()]
@@ -127,6 +129,8 @@ def corridor_change(long_df: pd.DataFrame, year_col: str = "year", orig: str = "
 
     Raises
     ------
+    InputError
+        ``absent_as_zero`` or ``drop_self`` not True/False.
     SchemaError
         A missing column, a missing label or period, a bad value, a duplicate corridor within
         a period, or periods that cannot be ordered.
@@ -144,6 +148,8 @@ def corridor_change(long_df: pd.DataFrame, year_col: str = "year", orig: str = "
        period_from  period_to  abs_change  rel_change
     0         2010       2015        10.0        0.25
     """
+    absent_as_zero = _check_bool(absent_as_zero, "absent_as_zero")
+    drop_self = _check_bool(drop_self, "drop_self")
     table = _flow_table(long_df, orig, dest, value, keys=(year_col,))
     if drop_self:
         table = table[(table["orig"] != table["dest"]).to_numpy()]
@@ -310,8 +316,7 @@ def strength_by_period(long_df: pd.DataFrame, measure: str = "net", *, period: s
     a    -20.0  -5.0
     b     20.0   5.0
     """
-    if measure not in STRENGTH_MEASURES:
-        raise InputError(f"measure must be one of {STRENGTH_MEASURES}, got {measure!r}")
+    measure = _check_option(measure, "measure", STRENGTH_MEASURES)
     require_columns(long_df, (period, orig, dest, value))
     columns = {}
     for p in _periods(long_df, period):

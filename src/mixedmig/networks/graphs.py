@@ -54,6 +54,82 @@ def _check_int(value, name: str, minimum: int = 0, allow_none: bool = False):
     return int(value)
 
 
+def _check_seed(seed) -> int:
+    """A random seed: a whole number >= 0 (what ``numpy.random.default_rng`` accepts as one int).
+
+    The one seed check of :mod:`mixedmig.networks`; strings, floats, booleans, negative numbers
+    and None are refused (None would draw fresh entropy and make the result irreproducible).
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise InputError(
+            f"seed must be a whole number >= 0 (e.g. seed=0), got {seed!r}; the same seed "
+            "gives the same random draws"
+        )
+    return int(seed)
+
+
+def _check_bool(value, name: str) -> bool:
+    """``value`` as a bool; anything but True/False (or a numpy bool) is refused.
+
+    The one flag check of :mod:`mixedmig.networks`: ``recompute="no"`` would otherwise count as
+    True.
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise InputError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _check_option(value, name: str, allowed) -> str:
+    """``value`` if it is one of ``allowed``, else an InputError listing them (the one option check)."""
+    if not isinstance(value, str) or value not in allowed:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise InputError(f"{name} must be one of {shown}, got {value!r}")
+    return value
+
+
+def _check_open_unit(value, name: str) -> float:
+    """``value`` as a float strictly between 0 and 1 (a damping factor, a probability band)."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
+            or not 0 < float(value) < 1):
+        raise InputError(f"{name} must be a number strictly between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def _check_weight_name(G, weight) -> None:
+    """Refuse a ``weight`` attribute that no edge, or only some edges, of ``G`` carry.
+
+    ``"weight"`` carried by no edge is an unweighted graph: every edge counts 1 (networkx's
+    convention, documented in the package).  Any other name carried by no edge is a typo, and
+    an attribute carried by some edges but not others would silently count the others as 1:
+    both raise InputError naming the attribute (and the first edges without it).
+    """
+    if not isinstance(weight, str) or not weight:
+        raise InputError(
+            f"weight must be the name of an edge attribute (a non-empty str), got {weight!r}"
+        )
+    if G.is_multigraph():
+        edges = [(u, v, d) for u, v, _k, d in G.edges(keys=True, data=True)]
+    else:
+        edges = list(G.edges(data=True))
+    if not edges:
+        return
+    lacking = [(u, v) for u, v, d in edges if weight not in d]
+    if not lacking or (weight == "weight" and len(lacking) == len(edges)):
+        return
+    if len(lacking) == len(edges):
+        carried = sorted({str(k) for _u, _v, d in edges for k in d})
+        raise InputError(
+            f"no edge has the attribute {weight!r}; the edges carry "
+            f"{carried if carried else 'no attributes'}. Pass one of those as weight"
+            " (or leave weight out to count every tie as 1)."
+        )
+    shown = ", ".join(f"{u!r} -> {v!r}" for u, v in lacking[:3])
+    raise InputError(
+        f"{len(lacking)} of {len(edges)} edges have no attribute {weight!r} (e.g. {shown}); "
+        f"give every edge a {weight!r} value (a missing value is not 1 tie's worth)."
+    )
+
+
 def _periods(frame: pd.DataFrame, period: str) -> list:
     """The sorted distinct periods of column ``period`` (missing or unorderable: SchemaError)."""
     if frame[period].isna().any():
@@ -85,7 +161,8 @@ def _check_weight(value, u, v, weight: str) -> float:
     return value
 
 
-def _weighted_digraph(G, weight: str = "weight", directed: bool = False) -> nx.DiGraph:
+def _weighted_digraph(G, weight: str = "weight", directed: bool = False,
+                      weights_used: bool = True) -> nx.DiGraph:
     """A DiGraph copy with a float ``weight`` on every edge (see the package conventions).
 
     Parallel edges are summed first; an edge whose weight is then 0 is dropped (its nodes
@@ -99,6 +176,8 @@ def _weighted_digraph(G, weight: str = "weight", directed: bool = False) -> nx.D
             f"expected {kind}, got {type(G).__name__}; build one with od_graph() "
             "or mixedmig.referral.referral_network()."
         )
+    if weights_used:
+        _check_weight_name(G, weight)
     H = nx.DiGraph()
     H.add_nodes_from(G.nodes(data=True))
     if G.is_multigraph():
@@ -265,6 +344,8 @@ def od_graph(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
 
     Raises
     ------
+    InputError
+        ``drop_zero`` or ``drop_self`` not True/False.
     SchemaError
         A missing column, a missing label, a missing, non-finite or negative value (a missing
         flow is not a zero flow), or a duplicate corridor (filter or aggregate several periods
@@ -278,6 +359,8 @@ def od_graph(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
     >>> sorted(G.nodes), list(G.edges(data="weight"))
     (['KHM', 'LAO', 'THA'], [('KHM', 'THA', 30.0)])
     """
+    drop_zero = _check_bool(drop_zero, "drop_zero")
+    drop_self = _check_bool(drop_self, "drop_self")
     table = _flow_table(long_df, orig, dest, value)
     G = nx.DiGraph()
     G.add_nodes_from(_sorted_nodes(set(table["orig"]) | set(table["dest"])))

@@ -33,6 +33,8 @@ from .graphs import (
     _DENSE_EIGEN_MAX_NODES,
     _TIE_DECIMALS,
     BROKERAGE_ROLES,
+    _check_bool,
+    _check_open_unit,
     _label_key,
     _node_groups,
     _rank_key,
@@ -104,7 +106,8 @@ def strength_table(G, weight: str = "weight") -> pd.DataFrame:
     Raises
     ------
     InputError
-        Not a networkx graph, or a negative, missing (NaN) or infinite weight.
+        Not a networkx graph, a negative, missing (NaN) or infinite weight, or a ``weight``
+        attribute that some edges lack (see the package conventions).
 
     Notes
     -----
@@ -163,7 +166,8 @@ def reciprocity(G, weighted: bool = True, weight: str = "weight") -> float:
     Raises
     ------
     InputError
-        Not a networkx graph, or a bad weight.
+        Not a networkx graph, a bad weight, or a ``weight`` attribute that some edges lack
+        (see the package conventions), or ``weighted`` not True/False.
 
     Notes
     -----
@@ -186,7 +190,8 @@ def reciprocity(G, weighted: bool = True, weight: str = "weight") -> float:
     >>> reciprocity(G), reciprocity(G, weighted=False)
     (0.5, 1.0)
     """
-    H = _weighted_digraph(G, weight)
+    weighted = _check_bool(weighted, "weighted")
+    H = _weighted_digraph(G, weight, weights_used=weighted)
     H.remove_edges_from(list(nx.selfloop_edges(H)))
     if not weighted:
         if H.number_of_edges() == 0:
@@ -223,7 +228,8 @@ def counterflow_share(G, weight: str = "weight") -> pd.DataFrame:
     Raises
     ------
     InputError
-        Not a networkx graph, or a bad weight.
+        Not a networkx graph, a bad weight, or a ``weight`` attribute that some edges lack
+        (see the package conventions).
 
     Notes
     -----
@@ -347,7 +353,8 @@ def centrality(G, weight: str = "weight", pagerank_alpha: float = 0.85) -> Centr
     weight : str
         Edge attribute holding the weight (missing = 1).
     pagerank_alpha : float
-        PageRank damping factor (default 0.85).
+        PageRank damping factor, strictly between 0 and 1 (default 0.85): the probability
+        that the random walker follows an edge rather than jumps to a random node.
 
     Returns
     -------
@@ -359,7 +366,10 @@ def centrality(G, weight: str = "weight", pagerank_alpha: float = 0.85) -> Centr
     Raises
     ------
     InputError
-        Not a networkx graph, or a bad weight.
+        Not a networkx graph, a bad weight, a ``weight`` attribute that some edges (or, for a
+        name other than ``"weight"``, all edges) lack, or ``pagerank_alpha`` not strictly
+        between 0 and 1 (at 0 every node gets 1/n, at 1 or above the walk has no damping and
+        PageRank is not a stationary distribution of a damped walk).
 
     Notes
     -----
@@ -387,6 +397,7 @@ def centrality(G, weight: str = "weight", pagerank_alpha: float = 0.85) -> Centr
     1    b       2          0.5
     2    c       1          0.0
     """
+    pagerank_alpha = _check_open_unit(pagerank_alpha, "pagerank_alpha")
     H = _weighted_digraph(G, weight)
     diagnostics: list[tuple[str, str, str]] = []
     nodes = _sorted_nodes(H.nodes)
@@ -488,7 +499,7 @@ def brokerage_roles(G, group) -> pd.DataFrame:
     >>> table.loc[table["node"] == "b", ["gatekeeper", "total"]].to_numpy().tolist()
     [[1, 1]]
     """
-    H = _weighted_digraph(G)
+    H = _weighted_digraph(G, weights_used=False)
     groups = _node_groups(H, group)
     counts = {node: dict.fromkeys(BROKERAGE_ROLES, 0) for node in H.nodes}
     for b in H.nodes:
@@ -534,9 +545,10 @@ def ei_index(G, group, weight: str | None = None) -> EIIndexResult:
     group : str or mapping
         A node-attribute name or a mapping node -> group.
     weight : str, optional
-        Edge attribute to count ties with their (summed) weight; default None: each directed
-        edge is one tie (parallel edges of a multigraph are merged first; an edge whose
-        ``weight`` attribute is 0 is no tie).
+        Edge attribute to count ties with their (summed) weight; every edge must carry it (a
+        name that no edge, or only some edges, carry raises InputError instead of counting
+        the others as 1).  Default None: each directed edge is one tie (parallel edges of a
+        multigraph are merged first; an edge whose ``weight`` attribute is 0 is no tie).
 
     Returns
     -------
@@ -547,7 +559,8 @@ def ei_index(G, group, weight: str | None = None) -> EIIndexResult:
     Raises
     ------
     InputError
-        Not a networkx graph, a bad weight, or a node without a group.
+        Not a networkx graph, a bad weight, a ``weight`` attribute missing from some or all
+        edges, or a node without a group.
 
     Notes
     -----
@@ -570,7 +583,8 @@ def ei_index(G, group, weight: str | None = None) -> EIIndexResult:
     >>> result.overall, result.external, result.internal
     (0.5, 3.0, 1.0)
     """
-    H = _weighted_digraph(G, weight if weight is not None else "weight")
+    H = _weighted_digraph(G, weight if weight is not None else "weight",
+                          weights_used=weight is not None)
     groups = _node_groups(H, group)
     labels = sorted(set(groups.values()), key=_label_key)
     external = dict.fromkeys(labels, 0.0)

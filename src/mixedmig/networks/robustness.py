@@ -16,7 +16,6 @@ and centrality. *Physical Review E* 64, 016132 (distance = 1 / tie strength).
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 
 import networkx as nx
@@ -26,7 +25,11 @@ import pandas as pd
 from ..errors import InputError
 from .graphs import (
     ROBUSTNESS_ORDERS,
+    _check_bool,
     _check_int,
+    _check_open_unit,
+    _check_option,
+    _check_seed,
     _rank_key,
     _sorted_nodes,
     _weighted_betweenness,
@@ -119,8 +122,9 @@ def robustness(G, order: str = "betweenness", steps: int | None = None,
     Raises
     ------
     InputError
-        An unknown ``order``, a bad ``steps``, something other than a networkx graph, or a
-        negative, missing (NaN) or infinite edge weight.
+        An unknown ``order``, a bad ``steps``, a ``recompute`` other than True/False,
+        something other than a networkx graph, a negative, missing (NaN) or infinite edge
+        weight, or a ``weight`` attribute that some edges lack.
 
     Notes
     -----
@@ -152,8 +156,8 @@ def robustness(G, order: str = "betweenness", steps: int | None = None,
     0     0    None            4           1.0
     1     1       c            1           0.0
     """
-    if order not in ROBUSTNESS_ORDERS:
-        raise InputError(f"order must be one of {ROBUSTNESS_ORDERS}, got {order!r}")
+    order = _check_option(order, "order", ROBUSTNESS_ORDERS)
+    recompute = _check_bool(recompute, "recompute")
     H = _weighted_digraph(G, weight)
     steps = _check_int(steps, "steps", 0, allow_none=True)
     steps = H.number_of_nodes() if steps is None else min(steps, H.number_of_nodes())
@@ -191,8 +195,8 @@ def removal_curve(G, order: Sequence, weight: str = "weight") -> pd.DataFrame:
     Raises
     ------
     InputError
-        An undirected graph, a node not in the graph or listed twice, or a negative, missing
-        or infinite weight.
+        An undirected graph, a node not in the graph or listed twice, a negative, missing
+        or infinite weight, or a ``weight`` attribute that some edges lack.
 
     Examples
     --------
@@ -228,7 +232,8 @@ def random_removal(G, steps: int, n_draws: int = 200, seed: int = 0,
     n_draws : int
         Number of random orders (>= 1).  Default 200.
     seed : int
-        Seed of ``numpy.random.default_rng``.
+        Seed of ``numpy.random.default_rng``: a whole number >= 0 (the same seed gives the
+        same orders).
     weight : str
         Edge attribute holding the weight.
     band : float
@@ -245,8 +250,9 @@ def random_removal(G, steps: int, n_draws: int = 200, seed: int = 0,
     Raises
     ------
     InputError
-        A bad ``steps``, ``n_draws`` or ``band``, ``steps`` above the number of nodes, an
-        undirected graph or a bad weight.
+        A bad ``steps``, ``n_draws``, ``seed`` (not a whole number >= 0) or ``band``,
+        ``steps`` above the number of nodes, an undirected graph, a bad weight or a
+        ``weight`` attribute that some edges lack.
 
     Notes
     -----
@@ -272,8 +278,8 @@ def random_removal(G, steps: int, n_draws: int = 200, seed: int = 0,
     """
     steps = _check_int(steps, "steps", 0)
     n_draws = _check_int(n_draws, "n_draws", 1)
-    if isinstance(band, bool) or not isinstance(band, numbers.Real) or not 0 < band < 1:
-        raise InputError(f"band must be a number strictly between 0 and 1, got {band!r}")
+    seed = _check_seed(seed)
+    band = _check_open_unit(band, "band")
     H0 = _weighted_digraph(G, weight, directed=True)
     nodes = _sorted_nodes(H0.nodes)
     if steps > len(nodes):

@@ -20,6 +20,9 @@ gives
 * a vectorised Monte Carlo simulation of individual case pathways (:func:`simulate_pathways`,
   a :class:`PathwaySimulationResult`), and the staging of the simulated routes for an
   alluvial plot (:func:`stage_pathways`);
+* probabilistic sensitivity analysis (:func:`psa`, a :class:`PSAResult`): every parameter
+  drawn from a distribution (a Beta posterior from published counts, a labelled range for an
+  assumption), the chain solved per draw on Dask, with intervals and rank-correlation drivers;
 * scenario comparisons: what a given absolute change in, say, identification does to the
   share of cases that end reintegrated (:func:`scenario_comparison`, a DataFrame indexed by
   quantity).
@@ -50,8 +53,9 @@ from __future__ import annotations
 
 from .after_trafficking import (
     AFTER_TRAFFICKING_STATES,
-    THAILAND_2021_SERVICES_GIVEN_IDENTIFIED,
+    after_trafficking_distributions,
     after_trafficking_model,
+    thailand_2021_services_given_identified,
 )
 from .chain import (
     COMPLEMENT,
@@ -64,20 +68,46 @@ from .chain import (
 from .sensitivity import scenario_comparison, sensitivity
 from .simulation import PathwaySimulationResult, simulate_pathways
 from .staging import stage_pathways
+from .uncertainty import (
+    DISTRIBUTION_FAMILIES,
+    DISTRIBUTION_KINDS,
+    ParameterDistribution,
+    PSAResult,
+    beta_from_counts,
+    dirichlet_row,
+    psa,
+    uniform_range,
+)
 
 __all__ = [
     "AFTER_TRAFFICKING_STATES",
     "COMPLEMENT",
+    "DISTRIBUTION_FAMILIES",
+    "DISTRIBUTION_KINDS",
     "PARAMETER_KINDS",
     "ROW_SUM_TOLERANCE",
-    "THAILAND_2021_SERVICES_GIVEN_IDENTIFIED",
     "AbsorptionResult",
+    "PSAResult",
     "Parameter",
+    "ParameterDistribution",
     "PathwayModel",
     "PathwaySimulationResult",
+    "after_trafficking_distributions",
     "after_trafficking_model",
+    "beta_from_counts",
+    "dirichlet_row",
+    "psa",
     "scenario_comparison",
     "sensitivity",
     "simulate_pathways",
     "stage_pathways",
+    "thailand_2021_services_given_identified",
+    "uniform_range",
 ]
+
+
+def __getattr__(name: str):
+    # the former constant, now read from data/raw on first use (not at import)
+    if name == "THAILAND_2021_SERVICES_GIVEN_IDENTIFIED":
+        return thailand_2021_services_given_identified()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,7 +5,8 @@ exploitation: identified or not, referred or not, assistance accepted or decline
 through official channels or on their own, with or without reintegration assistance, and with
 an outcome (reintegrated, re-migrated, re-trafficked).  :func:`after_trafficking_model` writes
 this pathway as a :class:`PathwayModel` whose parameters are one sourced figure
-(:data:`THAILAND_2021_SERVICES_GIVEN_IDENTIFIED`) and labelled placeholder assumptions.
+(354 of 414, read from ``data/raw/tip_2022_thailand_services.csv`` by
+:func:`thailand_2021_services_given_identified`) and labelled placeholder assumptions.
 
 References
 ----------
@@ -16,27 +17,81 @@ U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
 
 from __future__ import annotations
 
+import functools
+
+from .. import data
+from ..errors import DataError
 from .chain import COMPLEMENT, Parameter, PathwayModel, _as_parameter
 
-_TIP_2022_THAILAND = (
-    "U.S. Department of State (2022). 2022 Trafficking in Persons Report: Thailand. "
-    "https://www.state.gov/reports/2022-trafficking-in-persons-report/thailand/ "
-    "(of the 414 victims identified in 2021 the government reported providing services to 354)"
-)
+_TIP_2022_TABLE = "tip_2022_thailand_services"
 
 
-#: Thailand 2021: victims given services / victims identified = 354 / 414 (US TIP Report 2022).
-THAILAND_2021_SERVICES_GIVEN_IDENTIFIED = Parameter(
-    "p_referred",
-    354 / 414,
-    _TIP_2022_THAILAND,
-    "sourced",
-    "Thailand, 2021 only. The report counts identified victims PROVIDED services (shelter, "
-    "reintegration support, legal and financial assistance, other), which is referral followed by "
-    "acceptance; it is used here as P(referred | identified). With p_assistance_accepted < 1 the "
-    "modelled share assisted falls below 354/414; set p_assistance_accepted=1 to reproduce it. "
-    "Later TIP editions may revise the 2021 counts; check before publishing.",
-)
+@functools.lru_cache(maxsize=1)
+def _tip_2022_counts() -> tuple[int, int, str]:
+    """(provided services, identified, citation) for Thailand 2021, read from data/raw."""
+    table = data.load(_TIP_2022_TABLE)
+    rows = table[(table["year"] == 2021) & (table["country"] == "THA")].set_index("measure")
+    try:
+        given = int(rows.loc["victims_provided_services", "value"])
+        identified = int(rows.loc["victims_identified", "value"])
+    except KeyError as exc:
+        raise DataError(
+            f"data/raw/{_TIP_2022_TABLE}.csv has no 2021 THA row for {exc.args[0]!r}; the pathway model "
+            "needs victims_identified and victims_provided_services"
+        ) from None
+    source = data.manifest(_TIP_2022_TABLE).sources[0]
+    citation = (f"{source['citation']} {source['url']} (of the {identified} victims identified in 2021 "
+                f"the government reported providing services to {given}; data/raw/{_TIP_2022_TABLE}.csv)")
+    return given, identified, citation
+
+
+def thailand_2021_services_given_identified() -> Parameter:
+    """The sourced proxy for P(referred | identified): Thailand 2021, 354 of 414 (US TIP Report 2022).
+
+    Read from the curated table ``tip_2022_thailand_services`` (``data/raw``, with its manifest)
+    on first use and cached.
+
+    Returns
+    -------
+    Parameter
+        ``p_referred`` = victims provided services / victims identified, kind ``sourced``, with
+        the citation of the manifest and a note on what the figure counts.
+
+    Raises
+    ------
+    DataError
+        If the table or its 2021 Thailand rows are missing or fail their manifest check.
+
+    References
+    ----------
+    U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
+        https://www.state.gov/reports/2022-trafficking-in-persons-report/thailand/
+
+    Examples
+    --------
+    >>> p = thailand_2021_services_given_identified()
+    >>> p.name, p.kind, round(p.value, 4)  # 354 / 414
+    ('p_referred', 'sourced', 0.8551)
+    """
+    given, identified, citation = _tip_2022_counts()
+    return Parameter(
+        "p_referred",
+        given / identified,
+        citation,
+        "sourced",
+        "Thailand, 2021 only. The report counts identified victims PROVIDED services (shelter, "
+        "reintegration support, legal and financial assistance, other), which is referral followed by "
+        "acceptance; it is used here as P(referred | identified). With p_assistance_accepted < 1 the "
+        "modelled share assisted falls below the TIP ratio; set p_assistance_accepted=1 to reproduce it. "
+        "Later TIP editions may revise the 2021 counts; check before publishing.",
+    )
+
+
+def __getattr__(name: str):
+    # THAILAND_2021_SERVICES_GIVEN_IDENTIFIED is read from data/raw when first asked for, not at import
+    if name == "THAILAND_2021_SERVICES_GIVEN_IDENTIFIED":
+        return thailand_2021_services_given_identified()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _PLACEHOLDER_BINARY = "placeholder: no published estimate; 0.5 is the maximum-uncertainty midpoint, not an estimate"
@@ -63,7 +118,7 @@ def after_trafficking_model(
     *,
     p_identified: Parameter | float = _assume(
         "p_identified", 0.5, "P(identified as a trafficked person | trafficked)"),
-    p_referred: Parameter | float = THAILAND_2021_SERVICES_GIVEN_IDENTIFIED,
+    p_referred: Parameter | float | None = None,
     p_assistance_accepted: Parameter | float = _assume(
         "p_assistance_accepted", 0.5, "P(accepts the assistance offered | referred)"),
     p_official_return_accepted: Parameter | float = _assume(
@@ -137,9 +192,10 @@ def after_trafficking_model(
     ----------
     p_identified : Parameter or float
         P(identified as a trafficked person | trafficked).  Default: assumption, 0.5.
-    p_referred : Parameter or float
-        P(referred to assistance | identified).  Default: sourced, 354/414 (Thailand 2021,
-        US TIP Report 2022), :data:`THAILAND_2021_SERVICES_GIVEN_IDENTIFIED`.
+    p_referred : Parameter or float, optional
+        P(referred to assistance | identified).  Default (None): sourced, 354/414 (Thailand
+        2021, US TIP Report 2022), read from ``data/raw/tip_2022_thailand_services.csv`` by
+        :func:`thailand_2021_services_given_identified`.
     p_assistance_accepted : Parameter or float
         P(accepts the assistance offered | referred).  Default: assumption, 0.5.
     p_official_return_accepted, p_official_return_declined : Parameter or float
@@ -164,6 +220,8 @@ def after_trafficking_model(
 
     Raises
     ------
+    DataError
+        If ``p_referred`` is left at its default and the TIP 2022 table cannot be read.
     InputError
         If a Parameter's name differs from its keyword, a value is not a probability, or the
         two explicit outcome probabilities of a row sum to more than 1.
@@ -193,6 +251,8 @@ def after_trafficking_model(
     >>> round(float(model.absorption_probabilities()["reintegrated"]), 4)  # 0.5 * 0.7 + 0.5 * 0.4
     0.55
     """
+    if p_referred is None:
+        p_referred = thailand_2021_services_given_identified()
     p = {
         name: _as_parameter(name, value)
         for name, value in {
@@ -231,3 +291,103 @@ def after_trafficking_model(
                                         "re_migrated": COMPLEMENT},
     }
     return PathwayModel(transitions, start="trafficked", states=AFTER_TRAFFICKING_STATES)
+
+
+_LAUNCH_TABLE = "after_trafficking_launch_figures"
+
+
+def _launch_figure(table, measure: str, outlet: str = "Cambodia Daily 2013") -> float:
+    rows = table[(table["measure"] == measure) & (table["outlet"] == outlet)]
+    if len(rows) != 1:
+        raise DataError(f"data/raw/{_LAUNCH_TABLE}.csv needs one row measure={measure!r}, outlet={outlet!r}; "
+                        f"found {len(rows)}")
+    return float(rows["value"].iloc[0])
+
+
+def after_trafficking_distributions(*, secondary_weight: float = 0.1, assumption_range: tuple = (0.1, 0.9)):
+    """PSA distributions for every parameter of :func:`after_trafficking_model`.
+
+    * ``p_referred``: **sourced**, the Beta posterior of 354 of 414 (Thailand 2021, US TIP
+      Report 2022, read from ``data/raw/tip_2022_thailand_services.csv``): ``Beta(355, 61)``.
+    * ``p_identified``: **secondary**.  Press coverage of *After Trafficking*'s launch says
+      about half of the 252 interviewees got no assistance in the destination country
+      (``data/raw/after_trafficking_launch_figures.csv``).  Assistance there needs
+      identification, so P(identified) is at least about the share assisted: a *lower bound*,
+      not an estimate.  Range ``U(share assisted - 0.1, 1) = U(0.4, 1)``; the 0.1 allows for
+      "more than half" not assisted and for the purposive sample.
+    * ``p_reintegration_assistance_official`` and ``_self``: **secondary**.  The same coverage
+      says about one fifth got no reintegration services at home, so about 0.8 did; the
+      denominator is unclear and the figure does not depend on the mode of return.  Both get
+      the Beta posterior of ``round(0.8 * 252) = 202`` of 252 with the counts weighted by
+      ``secondary_weight`` (0.1: an effective sample of about 25), i.e. about ``Beta(21.2, 6)``.
+    * ``p_assistance_accepted`` and the four ``p_official_return_*``: **assumptions**, no
+      figure: uniform over ``assumption_range`` (default 0.1-0.9).
+    * the two outcome rows (reintegrated, re-trafficked, remainder re-migrated):
+      **assumptions**, no figure: ``Dirichlet(1, 1, 1)``, uniform over the simplex.
+
+    Parameters
+    ----------
+    secondary_weight : float, default 0.1
+        Weight of the secondary counts in the reintegration-assistance Beta (0 < w <= 1).
+    assumption_range : tuple of float, default (0.1, 0.9)
+        The range of the binary branches that have no figure.
+
+    Returns
+    -------
+    list of ParameterDistribution
+        Thirteen parameters in eleven distributions, each with its kind and basis.
+
+    Raises
+    ------
+    DataError
+        If a curated table cannot be read or lacks a row used here.
+    InputError
+        For a weight outside (0, 1] or a range outside [0, 1].
+
+    References
+    ----------
+    Surtees R (2013). *After Trafficking.* Bangkok: UNIAP / NEXUS Institute (figures as
+        reported by The Cambodia Daily and AsiaOne at the launch, October 2013).
+    U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
+
+    Examples
+    --------
+    >>> dists = after_trafficking_distributions()
+    >>> {d.names[0]: d.describe() for d in dists if d.kind != "assumption"}
+    {'p_identified': 'U(0.4, 1)', 'p_referred': 'Beta(355, 61)', 'p_reintegration_assistance_official': 'Beta(21.2, 6)', 'p_reintegration_assistance_self': 'Beta(21.2, 6)'}
+    """
+    from .uncertainty import beta_from_counts, dirichlet_row, uniform_range
+
+    given, identified, citation = _tip_2022_counts()
+    launch = data.load(_LAUNCH_TABLE)
+    interviewed = int(_launch_figure(launch, "interviewed"))
+    not_assisted_abroad = _launch_figure(launch, "share_not_assisted_destination")
+    not_assisted_home = _launch_figure(launch, "share_not_assisted_home")
+    low_identified = round(max(0.0, 1.0 - not_assisted_abroad - 0.1), 6)
+    assisted_home = round((1.0 - not_assisted_home) * interviewed)
+    press = (f"SECONDARY: press coverage of After Trafficking's launch (Cambodia Daily, AsiaOne, Oct 2013; "
+             f"data/raw/{_LAUNCH_TABLE}.csv), purposive sample of {interviewed}")
+    low, high = assumption_range
+    placeholder = "ASSUMPTION: no published figure; a wide placeholder range, not an estimate"
+    dists = [
+        uniform_range("p_identified", low_identified, 1.0,
+                      f"{press}: about {not_assisted_abroad:.0%} not assisted in the destination country, so "
+                      f"P(identified) >= ~{1 - not_assisted_abroad:.1f} (a lower bound, widened by 0.1)",
+                      kind="secondary"),
+        beta_from_counts("p_referred", given, identified, citation),
+        uniform_range("p_assistance_accepted", low, high, placeholder),
+    ]
+    for name in ("p_official_return_accepted", "p_official_return_declined", "p_official_return_not_referred",
+                 "p_official_return_not_identified"):
+        dists.append(uniform_range(name, low, high, placeholder))
+    for name in ("p_reintegration_assistance_official", "p_reintegration_assistance_self"):
+        dists.append(beta_from_counts(
+            name, assisted_home, interviewed,
+            f"{press}: about {not_assisted_home:.0%} without reintegration services at home, read as "
+            f"{assisted_home} of {interviewed} assisted; counts weighted by {secondary_weight} for the unclear "
+            "denominator and the sample; not specific to the mode of return",
+            kind="secondary", weight=secondary_weight))
+    outcome = "ASSUMPTION: no published figure; uniform over the simplex (reintegrated, re-trafficked, re-migrated)"
+    dists.append(dirichlet_row(["p_reintegrated_assisted", "p_re_trafficked_assisted"], [1, 1, 1], outcome))
+    dists.append(dirichlet_row(["p_reintegrated_unassisted", "p_re_trafficked_unassisted"], [1, 1, 1], outcome))
+    return dists

@@ -150,6 +150,28 @@ def _as_parameter(name: str, value) -> Parameter:
     return Parameter(name, value, None, "assumption", "value supplied by the caller without a source")
 
 
+def _check_seed(seed, what: str = "seed"):
+    """``seed`` if ``numpy.random.default_rng`` accepts it, else InputError saying what does.
+
+    The one seed check of the pathways room (``simulate_pathways``, ``psa``): a non-negative
+    integer, a sequence of them, a ``numpy.random.SeedSequence``, ``BitGenerator`` or
+    ``Generator`` (None draws fresh entropy).  Booleans, floats and strings are refused.
+    """
+    if isinstance(seed, (bool, np.bool_, str, bytes, float, np.floating)):
+        raise InputError(
+            f"{what} must be a non-negative integer (or a numpy SeedSequence/Generator), got {seed!r}; "
+            "pass e.g. seed=2013"
+        )
+    try:
+        np.random.default_rng(seed)
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"{what} must be a non-negative integer (or a numpy SeedSequence/Generator), got {seed!r} "
+            f"({exc}); pass e.g. seed=2013"
+        ) from None
+    return seed
+
+
 @dataclass(frozen=True, eq=False)
 class AbsorptionResult(Result):
     """Exact results for an absorbing Markov chain (Kemeny & Snell 1960, ch. 3).
@@ -544,36 +566,30 @@ class PathwayModel:
         """
         return self._check_state(state)
 
-    def transition_matrix(self, as_frame: bool = False):
-        """The row-stochastic transition matrix ``P``.
-
-        Parameters
-        ----------
-        as_frame : bool, default False
-            Return a labelled DataFrame instead of a bare array.
+    def transition_matrix(self) -> pd.DataFrame:
+        """The row-stochastic transition matrix ``P``, labelled by state.
 
         Returns
         -------
-        numpy.ndarray or pandas.DataFrame
-            ``P`` of shape (n_states, n_states) in ``states`` order, rows = from, columns = to;
-            ``P[i, j]`` is the probability of moving from state i to state j in one step.
-            Absorbing states have ``P[a, a] = 1``.  A copy: editing it does not change the model.
+        pandas.DataFrame
+            ``P`` of shape (n_states, n_states) in ``states`` order: index ``from``, columns
+            ``to``; ``P.loc[i, j]`` is the probability of moving from state i to state j in one
+            step.  Absorbing states have ``P[a, a] = 1``.  A copy: editing it does not change
+            the model.
 
         Examples
         --------
         >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
         ...                             "Y": COMPLEMENT}})
-        >>> model.transition_matrix(as_frame=True)
+        >>> model.transition_matrix()
         to       A     X     Y
         from
         A      0.0  0.25  0.75
         X      0.0  1.00  0.00
         Y      0.0  0.00  1.00
         """
-        if as_frame:
-            return pd.DataFrame(self._matrix.copy(), index=pd.Index(self.states, name="from"),
-                                columns=pd.Index(self.states, name="to"))
-        return self._matrix.copy()
+        return pd.DataFrame(self._matrix.copy(), index=pd.Index(self.states, name="from"),
+                            columns=pd.Index(self.states, name="to"))
 
     def transitions_of(self, name: str) -> list[tuple[str, str]]:
         """The transitions whose probability parameter ``name`` sets.
@@ -724,7 +740,7 @@ class PathwayModel:
                 "branch, so changing it would break the row sum; mark one branch of that row as COMPLEMENT"
             )
 
-    def direction(self, name: str) -> np.ndarray:
+    def direction(self, name: str) -> pd.DataFrame:
         """The derivative of the transition matrix with respect to one parameter.
 
         Parameters
@@ -734,10 +750,10 @@ class PathwayModel:
 
         Returns
         -------
-        numpy.ndarray
-            ``D = dP / d(theta)``, shape (n_states, n_states) in ``states`` order (rows = from,
-            columns = to): +1 on each transition the parameter sets, -1 on the complement
-            branch of the same row; each row of ``D`` sums to 0.
+        pandas.DataFrame
+            ``D = dP / d(theta)``, shape (n_states, n_states) in ``states`` order, index
+            ``from`` and columns ``to``: +1 on each transition the parameter sets, -1 on the
+            complement branch of the same row; each row of ``D`` sums to 0.
 
         Raises
         ------
@@ -748,9 +764,14 @@ class PathwayModel:
         --------
         >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
         ...                             "Y": COMPLEMENT}})
-        >>> model.direction("a")[0].tolist()
-        [0.0, 1.0, -1.0]
+        >>> model.direction("a").loc["A"].to_dict()
+        {'A': 0.0, 'X': 1.0, 'Y': -1.0}
         """
+        return pd.DataFrame(self._direction_array(name), index=pd.Index(self.states, name="from"),
+                            columns=pd.Index(self.states, name="to"))
+
+    def _direction_array(self, name: str) -> np.ndarray:
+        """``D = dP / d(theta)`` as a bare array in ``states`` order (see :meth:`direction`)."""
         self._check_parameter(name)
         self._check_variable(name)
         d = np.zeros_like(self._matrix)

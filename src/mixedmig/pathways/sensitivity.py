@@ -119,7 +119,7 @@ def sensitivity(model: PathwayModel, target: str = "reintegrated", start: str | 
         uses = model.transitions_of(name)
         remainder = [f"{s} -> {model.complement_branch(s)}" for s, _ in uses if model.complement_branch(s)]
         try:
-            d = model.direction(name)
+            d = model._direction_array(name)
         except InputError:
             records.append({"parameter": name, "value": p.value, "kind": p.kind, "derivative": np.nan,
                             "elasticity": np.nan, "remainder_branch": "none: row has no COMPLEMENT"})
@@ -192,7 +192,7 @@ def scenario_comparison(model: PathwayModel, changes: Mapping[str, float], targe
     Examples
     --------
     A made-up chain (not data): from ``A`` go to ``X`` with 0.25, else to ``Y``; raise the
-    probability by 0.5 (clipped at 1) and by 0.25.
+    probability by 0.25 (to 0.5), then by 0.9 (0.25 + 0.9 = 1.15 is clipped at 1).
 
     >>> from mixedmig.pathways import COMPLEMENT, Parameter, PathwayModel
     >>> model = PathwayModel({"A": {"X": Parameter("a", 0.25, None, "assumption", "made up"),
@@ -219,7 +219,7 @@ def scenario_comparison(model: PathwayModel, changes: Mapping[str, float], targe
         baseline = model._check_parameter(name).value
         current = scenario.parameters[name].value
         scenario._check_variable(name)
-        matrix = scenario.transition_matrix()
+        matrix = scenario._matrix
         upper = min(
             [1.0] + [current + matrix[scenario.index(s), scenario.index(scenario.complement_branch(s))]
                      for s, _ in scenario.transitions_of(name)]

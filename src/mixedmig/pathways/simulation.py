@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import ConvergenceError, InputError
 from ..results import Result, diagnostics_frame
-from .chain import PathwayModel
+from .chain import PathwayModel, _check_seed
 
 
 @dataclass(frozen=True, eq=False)
@@ -335,7 +335,8 @@ def simulate_pathways(model: PathwayModel, n_cases: int, seed, start: str | None
     Raises
     ------
     InputError
-        For a non-positive ``n_cases`` or ``max_steps``, an unknown ``start``, or a
+        For a non-positive ``n_cases`` or ``max_steps``, a ``seed`` that is not a random seed
+        (a string, float or bool, a negative integer), an unknown ``start``, or a
         ``max_steps`` smaller than the fewest transitions from ``start`` to an absorbing
         state (no case could ever be absorbed; checked before simulating).
     ConvergenceError
@@ -372,6 +373,7 @@ def simulate_pathways(model: PathwayModel, n_cases: int, seed, start: str | None
         raise InputError(f"n_cases must be a positive integer, got {n_cases!r}")
     if isinstance(max_steps, bool) or not isinstance(max_steps, numbers.Integral) or max_steps < 1:
         raise InputError(f"max_steps must be a positive integer, got {max_steps!r}")
+    _check_seed(seed)
     start = model._resolve_start(start)
     start_index = model.index(start)
     n_states = len(model.states)
@@ -384,7 +386,7 @@ def simulate_pathways(model: PathwayModel, n_cases: int, seed, start: str | None
             f"the shortest route to an absorbing state takes {fewest} steps, so every case "
             f"would end 'not absorbed'. Raise max_steps to at least {fewest}.")
     rng = np.random.default_rng(seed)
-    sampler = _RowSampler(model.transition_matrix())
+    sampler = _RowSampler(model._matrix)
 
     n_cases = int(n_cases)
     final_state = np.full(n_cases, start_index, dtype=np.int64)
