@@ -124,6 +124,19 @@ def _identified(x: np.ndarray, x_resid: np.ndarray, tol: float) -> np.ndarray:
     return keep
 
 
+def _demean_fast(x: np.ndarray, codes_list: list[np.ndarray], weights: np.ndarray | None,
+                 tol: float = 1e-12) -> tuple[np.ndarray, bool]:
+    """:func:`_demean` by pyfixest's compiled alternating projections when available."""
+    try:
+        from pyfixest.estimation import demean
+    except ImportError:  # pragma: no cover - depends on the environment
+        return _demean(x, codes_list, weights, tol=tol)
+    flist = np.column_stack(codes_list).astype(np.uint64)
+    w = np.ones(x.shape[0]) if weights is None else np.asarray(weights, dtype=float)
+    out, ok = demean(np.ascontiguousarray(x, dtype=float), flist, w, tol=tol, maxiter=100_000)
+    return np.asarray(out, dtype=float), bool(ok)
+
+
 def _require_pyfixest():
     try:
         import pyfixest
@@ -161,7 +174,7 @@ def _fit_absorbed(prep, notes: list[tuple], maxiter: int, tol: float, collinear_
     # no fixed effect: the intercept is absorbed as a single group
     codes = _compact([c[act] for c in prep.fe_codes]) or [np.zeros(n, dtype=np.int64)]
 
-    x_resid, _ = _demean(x, codes)
+    x_resid, _ = _demean_fast(x, codes, None)
     keep = _identified(x, x_resid, collinear_tol)
     for name in np.asarray(prep.regressors)[~keep]:
         notes.append((
@@ -208,8 +221,9 @@ def _fit_absorbed(prep, notes: list[tuple], maxiter: int, tol: float, collinear_
     frame.update(dict(zip(fe_names, codes)))
     formula = f"y ~ {' + '.join(names)} | {' + '.join(fe_names)}"
     demeaner = getattr(pf, "MapDemeaner", None)
-    settings = ({"demeaner": demeaner(fixef_tol=min(tol, 1e-8))} if demeaner is not None
-                else {"fixef_tol": min(tol, 1e-8)})
+    fixef_tol = min(1e-6, 100 * tol)  # pyfixest's default 1e-6 at the default tol 1e-8
+    settings = ({"demeaner": demeaner(fixef_tol=fixef_tol)} if demeaner is not None
+                else {"fixef_tol": fixef_tol})
     try:
         with warnings.catch_warnings():
             # pyfixest's own deprecation notices (its use of pandas) say nothing about the fit
@@ -231,7 +245,7 @@ def _fit_absorbed(prep, notes: list[tuple], maxiter: int, tol: float, collinear_
                          "iterations diverged); check the scale of the regressors and for "
                          "separation")
     converged = bool(getattr(fit, "convergence", False))
-    z_resid, ok = _demean(x[:, keep], codes, weights=mu)
+    z_resid, ok = _demean_fast(x[:, keep], codes, mu)
     if not ok:
         notes.append(("convergence", "demeaning",
                       ("the weighted demeaning of the regressors for the standard errors did "

@@ -167,11 +167,14 @@ def _group_codes(df: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray
     codes = codes.to_numpy(dtype=float, na_value=np.nan)
     codes = np.where(np.isnan(codes), -1, codes).astype(np.int64)
     n_groups = int(codes.max()) + 1 if len(codes) else 0
-    labels = [""] * n_groups
     present = np.flatnonzero(codes >= 0)
     _, first = np.unique(codes[present], return_index=True)
-    for pos in present[first]:
-        labels[codes[pos]] = ", ".join(f"{c}={df[c].iloc[pos]}" for c in columns)
+    rows = df.iloc[present[first]]
+    text = None
+    for c in columns:
+        part = f"{c}=" + rows[c].astype(str).to_numpy(dtype=object)
+        text = part if text is None else text + ", " + part
+    labels = [""] * n_groups if text is None else list(text)
     return codes, labels
 
 

@@ -100,8 +100,8 @@ def fit_ppml(
         Maximum IRLS iterations, at least 1.
     tol : float, default 1e-8
         IRLS convergence tolerance on the deviance, positive (statsmodels: change in deviance;
-        pyfixest: ``|dev - dev_old| / (0.1 + |dev_old|)``, also used as the tolerance of its
-        fixed-effect demeaning, capped at 1e-8).
+        pyfixest: ``|dev - dev_old| / (0.1 + |dev_old|)``, with ``min(1e-6, 100 tol)`` as the
+        tolerance of its fixed-effect demeaning, pyfixest's default 1e-6 at the default tol).
     strict : bool, default False
         Raise :class:`~mixedmig.errors.ConvergenceError` when IRLS does not converge, instead of
         returning ``converged=False`` with a diagnostic.

@@ -55,16 +55,13 @@ def percent_effect(coef):
     >>> percent_effect([0.0, np.log(0.5)]).round(6).tolist()
     [0.0, -50.0]
     """
-    try:
-        if isinstance(coef, pd.Series):
-            return 100.0 * np.expm1(coef.astype(float))
-        values = np.asarray(coef)
-        if values.dtype.kind not in "biuf":
-            raise TypeError(f"dtype {values.dtype}")
-        return 100.0 * np.expm1(values.astype(float))
-    except (TypeError, ValueError) as exc:
+    values = coef.to_numpy() if isinstance(coef, pd.Series) else np.asarray(coef)
+    if values.dtype.kind not in "biuf":
         raise InputError(f"percent_effect needs numeric coefficients (log points), got "
-                         f"{coef!r} ({exc}); pass e.g. result.params") from None
+                         f"{coef!r} (dtype {values.dtype}); pass e.g. result.params")
+    if isinstance(coef, pd.Series):
+        return 100.0 * np.expm1(coef.astype(float))
+    return 100.0 * np.expm1(values.astype(float))
 
 
 def _check_results(results) -> None:
