@@ -103,7 +103,7 @@ def test_to_matrix_duplicate_pair_is_an_error_naming_the_pair():
 
 
 def test_to_matrix_reports_missing_column_and_unknown_labels():
-    # issue 8 / review B7, C10: the column check is mixedmig.data.require_columns (SchemaError)
+    # issue 8 / review B7, C10: the column check is mixedmig.checks.require_columns (SchemaError)
     with pytest.raises(SchemaError, match=r"column 'value'.*no column\(s\) \['value'\]") as err:
         to_matrix(pd.DataFrame({"orig": ["a"], "dest": ["b"]}))
     assert err.value.column == "value"

@@ -324,7 +324,7 @@ def test_backends_agree_on_the_real_table(pairs, fe, cluster):
 
 
 def test_column_checks_use_the_shared_check(pairs):
-    """Missing columns read as mixedmig.data.require_columns words them, listing all."""
+    """Missing columns read as mixedmig.checks.require_columns words them, listing all."""
     with pytest.raises(SchemaError, match=r"has no column\(s\) \['stock_listed', 'contig'\]"):
         gravity.model_frame(pairs.drop(columns=["stock_listed", "contig"]))
     with pytest.raises(SchemaError, match=r"has no column\(s\) \['stock_status'\]"):

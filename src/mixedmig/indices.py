@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .data.schema import require_columns
+from .checks import require_columns
 from .errors import DataError, InputError, SchemaError
 from .flows import to_matrix
 from .flows.tables import check_od_matrix

@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from .data.schema import require_columns, require_counts
+from .checks import require_columns, require_counts
 from .errors import DataError, InfeasibleError, InputError
 from .results import Result, diagnostics_frame
 

@@ -51,19 +51,16 @@ back typed and to refuse a table that was altered or built from other inputs.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import json
 import numbers
 import os
 import re
-import secrets
 import shutil
 import stat
 import sys
 from pathlib import Path
 
-import filelock
 
 from ..errors import DataError, InputError
 from . import catalog, derived
@@ -164,6 +161,7 @@ def build(
     refused: True
     ['notes.txt']
     """
+    import filelock
     if (isinstance(lock_timeout, bool) or not isinstance(lock_timeout, numbers.Real)
             or not lock_timeout >= 0):
         raise InputError(f"lock_timeout must be a number of seconds >= 0, got {lock_timeout!r}")
@@ -371,6 +369,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _write_staging(target, outputs, validation, raw_dir, readme) -> Path:
     """Write everything the new folder holds into a fresh staging folder beside ``target``."""
+    import secrets
     for _ in range(100):
         staging = target.parent / f".{target.name}.build-{secrets.token_hex(4)}"
         try:
@@ -424,6 +423,7 @@ def _write_staging(target, outputs, validation, raw_dir, readme) -> Path:
 
 def _exchange(first: Path, second: Path) -> bool:
     """Swap two directory entries in one system call; False if the system cannot."""
+    import ctypes
     if sys.platform.startswith("linux"):
         name, args = "renameat2", (_AT_FDCWD, os.fsencode(first), _AT_FDCWD,
                                    os.fsencode(second), _RENAME_EXCHANGE)
@@ -448,6 +448,7 @@ def _exchange(first: Path, second: Path) -> bool:
 
 def _swap(staging: Path, target: Path) -> None:
     """Put ``staging`` in the place of ``target`` atomically, then delete the previous set."""
+    import secrets
     parent = target.parent
     old = None
     try:

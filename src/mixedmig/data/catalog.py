@@ -20,7 +20,6 @@ Two kinds of table are loaded by name with :func:`load`:
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -169,6 +168,7 @@ def sha256_file(path: str | os.PathLike) -> str:
     ...     data.sha256_file(path)[:16]
     'e3b0c44298fc1c14'
     """
+    import hashlib
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as handle:

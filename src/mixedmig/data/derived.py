@@ -36,7 +36,6 @@ World Bank (2024). *World Development Indicators*: NY.GDP.PCAP.PP.KD.
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 import pandas as pd
@@ -76,6 +75,7 @@ def _parse_csv(text: str, dtypes: dict[str, str]) -> pd.DataFrame:
 
 
 def _sha256_text(text: str) -> str:
+    import hashlib
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

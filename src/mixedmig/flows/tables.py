@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..data.schema import require_columns
-from ..data.schema import sorted_labels as _sorted_labels
+from ..checks import require_columns
+from ..checks import sorted_labels as _sorted_labels
 from ..errors import DataError, SchemaError
 
 __all__ = ["check_od_matrix", "stock_table", "to_long", "to_matrix"]
@@ -125,7 +125,7 @@ def to_matrix(long_df: pd.DataFrame, orig: str = "orig", dest: str = "dest",
     Raises
     ------
     SchemaError
-        Not a DataFrame, or a missing column (:func:`mixedmig.data.require_columns`).
+        Not a DataFrame, or a missing column (:func:`mixedmig.checks.require_columns`).
     DataError
         A missing or non-numeric value, a pair that occurs twice, duplicated ``labels`` or a
         label outside ``labels``.

@@ -5,9 +5,10 @@ The workhorse is Poisson pseudo-maximum likelihood (PPML; Santos Silva & Tenreyr
 
     E[flow_ij | x] = exp(x_ij' b + alpha_i + gamma_j)
 
-fitted with statsmodels' GLM Poisson (IRLS) and explicit fixed-effect dummies, which is fast
-enough at the scale of the GMS and wider-Asia systems (15 economies, 210 directed pairs per
-period).  Zero flows stay in the sample; the estimator is consistent whenever the conditional
+fitted by IRLS: statsmodels' GLM Poisson with explicit fixed-effect dummies for small designs
+(the GMS and wider-Asia systems: 15 economies, 210 directed pairs per period), pyfixest's
+``fepois`` with the fixed effects absorbed for global panels (``fit_ppml(..., backend=...)``;
+pyfixest is optional and imported only when used, as is statsmodels).  Zero flows stay in the sample; the estimator is consistent whenever the conditional
 mean is right, whatever the variance (hence robust standard errors by default).
 
 Before fitting, :func:`fit_ppml` removes the observations for which the Poisson ML estimate does
@@ -22,7 +23,8 @@ arXiv:1903.01633, the ppmlhdfe notes):
    combination ``z = X g`` of the regressors, the fixed-effect dummies and the intercept is zero
    on every positive-flow observation, non-negative on every zero-flow observation and positive
    on that one (then the likelihood keeps rising along ``b - t g`` as ``t`` grows, so no
-   maximum exists).  This solves ``max sum(z_0)  s.t.  X_+ g = 0,  0 <= X_0 g <= 1`` (a
+   maximum exists).  It is skipped when the positive-flow rows alone have the rank of the
+   whole design (nothing can then be separated); otherwise it solves ``max sum(z_0)  s.t.  X_+ g = 0,  0 <= X_0 g <= 1`` (a
    linear-programming form of the separation certificate of Correia et al. 2019) with scipy's
    HiGHS solver and drops the observations with ``z > 0``.  It covers the textbook case of a binary regressor whose one
    value has only zero flows, and combinations that no one-regressor check would find.

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..data.schema import require_columns
+from ..checks import require_columns
 from ..errors import DataError, InputError, ModelError, SchemaError
 from ._covariance import _cluster_groups
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..data.schema import require_columns
+from ..checks import require_columns
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
 from ._covariance import _Covariance, _inference

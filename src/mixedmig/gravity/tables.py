@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..data.schema import require_columns
+from ..checks import require_columns
 from ..errors import DataError, InputError
 
 #: What a pair absent from the source means: ``"zero"`` (no migrants recorded, kept as 0) or

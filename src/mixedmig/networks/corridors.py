@@ -18,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from ..data.schema import require_columns
+from ..checks import require_columns
 from .graphs import (
     _TIE_DECIMALS,
     _check_bool,

@@ -23,9 +23,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..data.schema import label_sort_key as _label_key
-from ..data.schema import require_columns
-from ..data.schema import sorted_labels as _sorted_nodes
+from ..checks import label_sort_key as _label_key
+from ..checks import require_columns
+from ..checks import sorted_labels as _sorted_nodes
 from ..errors import InputError, SchemaError
 
 #: Gould & Fernandez (1989) brokerage roles, in the order of their paper's table.

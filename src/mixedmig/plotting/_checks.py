@@ -1,7 +1,7 @@
 """Input checks shared by the drawing functions of :mod:`mixedmig.plotting` (private).
 
 The one numeric check (:func:`_numeric`) every drawing function uses (columns are checked
-with :func:`mixedmig.data.require_columns`, the package's one column check), raising :class:`mixedmig.errors.InputError` with the column and
+with :func:`mixedmig.checks.require_columns`, the package's one column check), raising :class:`mixedmig.errors.InputError` with the column and
 row at fault.
 """
 

@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from ..data.schema import label_sort_key, require_columns
+from ..checks import label_sort_key, require_columns
 from ..errors import InputError
 from ._checks import _numeric
 from .style import _colour_for, _display_name, _format_value, _halo, _new_axes

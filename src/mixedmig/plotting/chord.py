@@ -25,7 +25,7 @@ import pandas as pd
 from matplotlib.patches import PathPatch, Wedge
 from matplotlib.path import Path as MplPath
 
-from ..data.schema import require_columns
+from ..checks import require_columns
 from ..errors import InputError
 from ._checks import _numeric
 from .style import _colour_for, _display_name, _new_axes

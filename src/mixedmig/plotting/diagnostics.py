@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data.schema import require_columns
+from ..checks import require_columns
 from ..errors import InputError
 from ._checks import _numeric
 from .style import PALETTE, _new_axes

@@ -25,7 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import ArrowStyle, FancyArrowPatch
 
 from .. import countries
-from ..data.schema import require_columns
+from ..checks import require_columns
 from ..errors import InputError
 from ._checks import _numeric
 from .maps import REGIONS, _extent, _inside, _mark_capital, gms_map

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..data.schema import label_sort_key, require_columns, sorted_labels
+from ..checks import label_sort_key, require_columns, sorted_labels
 from ..errors import InputError
 from ._checks import _numeric
 from .style import GREY, PALETTE, _display_name, _new_axes

@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from .. import countries
-from ..data.schema import require_columns
+from ..checks import require_columns
 from ..errors import InputError
 from ._checks import _numeric
 from .style import GREY, _codes_or_none, _colour_for, _display_name, country_colour

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import countries as _countries
-from ..data.schema import require_columns
+from ..checks import require_columns
 from ..errors import InputError, SchemaError, UnknownCountryError
 
 #: Sectors of referral actors.

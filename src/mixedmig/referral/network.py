@@ -21,7 +21,7 @@ import networkx as nx
 import pandas as pd
 
 from .. import networks as _networks
-from ..data.schema import label_sort_key
+from ..checks import label_sort_key
 from ..errors import SchemaError
 from ..results import Result
 from .events import is_cross_sector, validate_actors, validate_events

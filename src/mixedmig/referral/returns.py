@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import countries as _countries
 from .. import networks as _networks
-from ..data.schema import require_columns, sorted_labels
+from ..checks import require_columns, sorted_labels
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
 from .events import (

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ..data.schema import require_counts
+from ..checks import require_counts
 from ..errors import InputError
 
 PROPORTION_METHODS = ("wilson", "normal", "exact")
@@ -65,5 +65,5 @@ def _check_k_n(k, n, k_name: str = "k", n_name: str = "n") -> tuple[int, int]:
 
 
 def _count_column(df: pd.DataFrame, column: str) -> np.ndarray:
-    """A column of whole non-negative counts as floats (see mixedmig.data.require_counts)."""
+    """A column of whole non-negative counts as floats (see mixedmig.checks.require_counts)."""
     return require_counts(df, [column], "table of counts")[:, 0]
