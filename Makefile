@@ -37,6 +37,9 @@ bench: install
 	$(BIN)/python benchmarks/bench_pathways.py
 	$(BIN)/python benchmarks/bench_gravity_pyfixest.py
 	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/bench_imports.py
+	$(BIN)/python benchmarks/bench_flows_scale.py
+	$(BIN)/python benchmarks/bench_gravity_scale.py
 
 clean:
 	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -73,7 +73,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from .checks import require_columns, require_counts
 from .errors import DataError, InfeasibleError, InputError
@@ -408,6 +407,8 @@ class _Audit:
         integrality = None
         if self.integer or gaps:
             integrality = np.ones(n_var) if self.integer else np.r_[np.zeros(n), np.ones(len(gaps))]
+        from scipy.optimize import linprog
+
         result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=self.b_eq, bounds=bounds,
                          integrality=integrality, method="highs")
         return result

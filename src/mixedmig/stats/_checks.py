@@ -7,13 +7,19 @@ import numbers
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from ..checks import require_counts
 from ..errors import InputError
 
 PROPORTION_METHODS = ("wilson", "normal", "exact")
 
+
+
+def _scipy_stats():
+    """scipy.stats, imported on first use (it takes about half a second to import)."""
+    from scipy import stats
+
+    return stats
 
 def _check_level(level) -> float:
     """A confidence level strictly between 0 and 1, as a float."""
@@ -36,7 +42,7 @@ def _check_method(method, allowed=PROPORTION_METHODS) -> str:
 
 def _critical_value(level: float) -> float:
     """Two-sided standard-normal quantile z with P(|Z| > z) = 1 - level."""
-    return float(sps.norm.isf((1.0 - level) / 2.0))
+    return float(_scipy_stats().norm.isf((1.0 - level) / 2.0))
 
 
 def _as_count(value, name: str) -> int:

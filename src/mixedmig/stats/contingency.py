@@ -21,11 +21,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
-from ._checks import _as_count, _check_k_n, _check_level, _check_method, _critical_value
+from ._checks import (
+    _as_count,
+    _check_k_n,
+    _check_level,
+    _check_method,
+    _critical_value,
+    _scipy_stats,
+)
 from .proportions import proportion_ci
 
 
@@ -178,7 +184,7 @@ def chi_square_test(table, *, correction: bool = False) -> ChiSquareResult:
     if applied:
         deviation = deviation - np.minimum(0.5, deviation)
     statistic = float(np.sum(deviation**2 / expected))
-    p_value = float(sps.chi2.sf(statistic, dof))
+    p_value = float(_scipy_stats().chi2.sf(statistic, dof))
     n_small = int(np.sum(expected < 5))
     rows_diag = []
     if n_small:
@@ -289,7 +295,7 @@ def fisher_exact_test(table_2x2, *, alternative: str = "two-sided") -> FisherExa
     if observed.shape != (2, 2):
         raise InputError(f"fisher_exact_test needs a 2 x 2 table, got shape {observed.shape}")
     with np.errstate(divide="ignore", invalid="ignore"):
-        result = sps.fisher_exact(observed, alternative=alternative)
+        result = _scipy_stats().fisher_exact(observed, alternative=alternative)
     odds, p_value = float(result.statistic), float(result.pvalue)
     return FisherExactResult(
         odds, p_value, alternative,

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from ..errors import InputError
 from ..results import Result
@@ -26,6 +25,7 @@ from ._checks import (
     _check_method,
     _count_column,
     _critical_value,
+    _scipy_stats,
 )
 
 
@@ -50,8 +50,8 @@ def _proportion_bounds(k: np.ndarray, n: np.ndarray, method: str, level: float):
         upper = np.ones_like(estimate)
         has_events = k > 0
         not_all = k < n
-        lower[has_events] = sps.beta.ppf(tail, k[has_events], n[has_events] - k[has_events] + 1)
-        upper[not_all] = sps.beta.isf(tail, k[not_all] + 1, n[not_all] - k[not_all])
+        lower[has_events] = _scipy_stats().beta.ppf(tail, k[has_events], n[has_events] - k[has_events] + 1)
+        upper[not_all] = _scipy_stats().beta.isf(tail, k[not_all] + 1, n[not_all] - k[not_all])
     return estimate, lower, upper
 
 @dataclass(frozen=True, eq=False)
