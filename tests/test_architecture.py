@@ -26,7 +26,7 @@ ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
 #: Layer of every room, lowest first: a module may import only from its own layer or lower ones.
 LAYERS = {
-    "errors": 0, "results": 0, "checks": 0,
+    "errors": 0, "results": 0, "checks": 0, "sweeps": 0,
     "countries": 1,
     "data": 2,
     "flows": 3, "indices": 3, "gravity": 3, "networks": 3, "referral": 3, "pathways": 3,

@@ -626,3 +626,308 @@ def test_count_parser_missing_marks_and_refusals():
     for cell in ("1,10", "1.104", "12 345 67", "1e3", "ten", float("inf"), "1,104.5"):
         with pytest.raises(DataError):
             _parse_count(cell)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 8, item 4, hostile review of the readers: formula cells without a stored value, the
+# ambiguous ".000", UNHCR column/row/key faults, exact totals, and error attributes. Every value
+# below that is not one of the real figures above is MADE-UP and marked where it is set.
+# ---------------------------------------------------------------------------------------------
+
+NO_VALUE = "formula without a stored value; open and save the file in Excel or LibreOffice"
+
+
+def store_formula_values(path, values):
+    """Give formula cells a stored value, as a spreadsheet program does when it saves the file.
+
+    openpyxl writes ``<f>...</f><v></v>`` (no value); ``values`` maps a formula text (without
+    ``=``) to the value to store in its ``<v>``.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    for name, content in members.items():
+        if name.startswith("xl/worksheets/sheet"):
+            for formula, value in values.items():
+                content = content.replace(f"<f>{formula}</f><v></v>".encode(),
+                                          f"<f>{formula}</f><v>{value}</v>".encode())
+            members[name] = content
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+
+@pytest.mark.parametrize("slot", [("total", 2015), ("male", 2015), ("female", 1990)])
+def test_undesa_formula_without_stored_value_is_a_located_error(tmp_path, slot):
+    values = dict(MMR_IN_THA)
+    values[slot] = "=1000+1"  # MADE-UP formula in place of the real figure, never computed
+    path = tmp_path / "ims2024.xlsx"
+    header = write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    with pytest.raises(DataError, match=NO_VALUE) as info:
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+    error = info.value
+    assert error.row == header + 1 and error.sheet == "Table 1"
+    assert error.column == str(slot[1]) and "'=1000+1'" in str(error)
+
+
+def test_undesa_formula_with_a_stored_value_is_read(tmp_path):
+    values = dict(MMR_IN_THA)
+    values[("total", 2015)] = "=773816+655935"  # the real male + female, as a formula
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    store_formula_values(path, {"773816+655935": 1429751})  # as Excel saves it
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert stock_of(long, "total", 2015) == 1429751
+
+
+def test_undesa_missing_total_beside_its_parts_is_refused(tmp_path):
+    values = dict(MMR_IN_THA)
+    values[("total", 2005)] = ".."  # MADE-UP: the real 696,293 lost, males and females kept
+    path = tmp_path / "ims2024.xlsx"
+    header = write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    with pytest.raises(DataError, match="both sexes is missing for 2005") as info:
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert info.value.row == header + 1 and info.value.column == "2005 (total)"
+    # a total missing with its parts missing too stays missing (real files have such rows)
+    values[("male", 2005)] = values[("female", 2005)] = ".."
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    long = data.read_undesa_bilateral_workbook(path, edition=2024)
+    assert pd.isna(stock_of(long, "total", 2005))
+
+
+def test_undesa_one_sex_may_not_exceed_both_sexes(tmp_path):
+    values = dict(MMR_IN_THA)
+    values[("female", 2000)] = "-"  # MADE-UP: females missing, males 72,288 kept
+    values[("total", 2000)] = 72288 - 1  # MADE-UP: below the males alone
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    with pytest.raises(DataError, match="males 72,288 .*exceed both sexes = 72,287"):
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+
+
+def test_undesa_males_plus_females_must_match_exactly(tmp_path):
+    # off by one person: inside the old tolerance of 1, outside the exact rule
+    values = dict(MMR_IN_THA)
+    values[("total", 2020)] = 853579 + 722738 + 1  # MADE-UP: the real 1,576,317 plus one
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    with pytest.raises(DataError, match="= 1,576,317, but both sexes = 1,576,318"):
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+
+
+def test_worldbank_formula_without_stored_value_is_a_located_error(tmp_path):
+    cells = worldbank_cells()
+    cells[2 + 3][5] = "=1892480"  # MADE-UP: Myanmar -> Thailand as a never-computed formula
+    path = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(path, cells)
+    with pytest.raises(DataError, match=NO_VALUE) as info:
+        data.read_worldbank_matrix(path, 2013)
+    assert info.value.row == 6 and info.value.column == "Thailand"
+    assert info.value.sheet == "Bilateral Migration 2013" and "cell F6" in str(info.value)
+    # the same cell with the value stored, as a spreadsheet program saves it, is read
+    store_formula_values(path, {"1892480": 1892480})
+    assert_gms_block(data.read_worldbank_matrix(path, 2013))
+
+
+def test_unhcr_workbook_formula_without_stored_value_is_a_located_error(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "population"
+    sheet.append(UNHCR_HEADER.split(","))
+    sheet.append([2020, "Myanmar", "MMR", "Thailand", "THA", 91805, 0])
+    sheet.append([2020, "Myanmar", "MMR", "Malaysia", "MYS", "=119578", 34459])  # MADE-UP formula
+    path = tmp_path / "population.xlsx"
+    book.save(path)
+    with pytest.raises(DataError, match=NO_VALUE) as info:
+        data.read_unhcr_population(path)
+    assert (info.value.row, info.value.column, info.value.sheet) == (
+        3, "Refugees under UNHCR's mandate", "population")
+
+
+# --- the ambiguous ".000" ----------------------------------------------------------------------
+
+
+@given(st.integers(min_value=1, max_value=999), st.integers(min_value=0, max_value=999))
+def test_count_parser_refuses_a_three_digit_decimal_part_as_ambiguous(n, fraction):
+    # n.fff reads as n + fff/1000 (decimal mark) or n * 1000 + fff (thousands separator)
+    grouped = n * 1000 + fraction
+    for decimal in (".", ","):
+        cell = f"{n}{decimal}{fraction:03d}"
+        with pytest.raises(DataError, match="ambiguous") as info:
+            _parse_count(cell, decimal=decimal)
+        assert f"{grouped:,}" in str(info.value)
+
+
+def test_count_parser_reads_a_decimal_part_the_cell_itself_settles():
+    assert _parse_count("1,234.000") == 1234  # ',' groups thousands, so '.000' is a fraction
+    assert _parse_count("1234.000") == 1234  # four digits cannot open a thousands group
+    assert _parse_count("0.000") == 0
+    assert _parse_count("12.0") == 12 and _parse_count("12.00") == 12
+    assert _parse_count("1.234,000", decimal=",") == 1234
+    assert _parse_count("12.000", decimal=",") == 12000  # '.' groups thousands in this file
+    for cell in ("12.5", "12.50", "1,234.500"):
+        with pytest.raises(DataError, match="not a whole"):
+            _parse_count(cell)
+
+
+def test_unhcr_count_with_dot_thousands_is_refused_not_read_1000_times_too_small(tmp_path):
+    # MADE-UP: the real 91,805 exported with '.' between thousands in a comma-separated file
+    rows = ['2020,Myanmar,MMR,Thailand,THA,91.805,0'] + UNHCR_ROWS[1:]
+    with pytest.raises(DataError, match="ambiguous.*91,805") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, rows))
+    assert info.value.row == 16 and info.value.column == "refugees"
+    assert "without separators (91805 or 91)" in str(info.value)
+
+
+def test_undesa_text_count_with_dot_thousands_is_refused(tmp_path):
+    values = dict(MMR_IN_THA)
+    values[("total", 1990)] = "1.106"  # MADE-UP spelling of the real 1,106
+    path = tmp_path / "ims2024.xlsx"
+    write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    with pytest.raises(DataError, match="ambiguous"):
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+
+
+def test_semicolon_file_with_a_comma_decimal_part_of_three_digits_is_refused(tmp_path):
+    # in a ';'-separated file ',' is the decimal mark: '1,652' is 1.652 or 1,652
+    path = tmp_path / "matrix.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f, delimiter=";")
+        for row in worldbank_cells(world=False):
+            writer.writerow([f"{v:,}" if isinstance(v, int) else v for v in row])
+    with pytest.raises(DataError, match="ambiguous"):
+        data.read_worldbank_matrix(path, 2013)
+
+
+# --- UNHCR columns, rows and keys ---------------------------------------------------------------
+
+
+def test_unhcr_repeated_column_label_is_refused(tmp_path):
+    header = UNHCR_HEADER + ",Refugees under UNHCR's mandate"
+    rows = [r + ",0" for r in UNHCR_ROWS]  # MADE-UP second refugees column
+    with pytest.raises(SchemaError, match="Refugees under UNHCR's mandate.? appears twice "
+                                          "in the header \\(field 6 and field 8\\)") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, rows, header=header))
+    assert info.value.row == 15 and info.value.sheet is None
+
+
+def test_unhcr_truncated_row_is_refused(tmp_path):
+    # MADE-UP: the Bangladesh row lost its last field (asylum-seekers) in an export
+    rows = UNHCR_ROWS[:2] + ['2024,Myanmar,MMR,Bangladesh,BGD,"1,005,561"']
+    with pytest.raises(SchemaError, match="6 fields but the header has 7: the row is "
+                                          "truncated") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, rows))
+    assert info.value.row == 18 and info.value.column == "Asylum-seekers"
+    # an empty last field is a missing count, not a truncated row
+    rows = UNHCR_ROWS[:2] + ['2024,Myanmar,MMR,Bangladesh,BGD,"1,005,561",']
+    frame = data.read_unhcr_population(unhcr_file(tmp_path, rows))
+    assert frame["asylum_seekers"].isna().sum() == 1
+
+
+def test_worldbank_truncated_csv_row_is_refused(tmp_path):
+    cells = worldbank_cells(world=False)
+    cells[2 + 3] = cells[2 + 3][:-1]  # MADE-UP: the Myanmar row lost its last field (Vietnam)
+    path = tmp_path / "matrix.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(cells)
+    with pytest.raises(SchemaError, match="truncated") as info:
+        data.read_worldbank_matrix(path, 2013)
+    assert info.value.row == 6 and info.value.column == "Vietnam"
+
+
+@pytest.mark.parametrize("row, column", [
+    ('2024,Myanmar,,Bangladesh,BGD,"1,005,561",35', "orig"),
+    ('2024,Myanmar,MMR,Bangladesh,,"1,005,561",35', "asylum"),
+    ('2024,Myanmar,MMR,Bangladesh,-,"1,005,561",35', "asylum"),
+])
+def test_unhcr_blank_iso3_is_refused(tmp_path, row, column):
+    rows = UNHCR_ROWS[:2] + [row]  # MADE-UP: an ISO3 code left blank
+    with pytest.raises(SchemaError, match="ISO3 cell is") as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, rows))
+    assert info.value.row == 18 and info.value.column == column
+
+
+# --- totals are exact -----------------------------------------------------------------------------
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=300),
+       st.integers(min_value=-3, max_value=3))
+def test_totals_of_whole_counts_must_match_exactly_whatever_the_number_of_parts(parts, gap):
+    from mixedmig.data.readers import _check_total
+
+    total = sum(parts) + gap  # the sum worked here, independently of the reader
+    assert (_check_total(parts, total) is None) == (gap == 0)
+
+
+def test_unhcr_total_row_off_by_one_is_refused(tmp_path):
+    total = 91805 + 119578 + 1005561
+    bad = unhcr_file(tmp_path, UNHCR_ROWS + [f'Total,,,,,"{total + 1:,}",{34459 + 35}'])
+    with pytest.raises(DataError, match="disagrees with the sum") as info:
+        data.read_unhcr_population(bad)
+    assert info.value.row == 19 and info.value.column == "refugees"
+
+
+def test_worldbank_world_total_off_by_one_is_refused(tmp_path):
+    cells = worldbank_cells()
+    cells[-4][1] += 1  # MADE-UP: the World row's Cambodia cell one person too high
+    path = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(path, cells)
+    with pytest.raises(DataError, match="disagrees with the sum") as info:
+        data.read_worldbank_matrix(path, 2013)
+    assert info.value.row == 9 and info.value.column == "Cambodia"
+
+
+def test_worldbank_unrounded_stored_values_are_checked_before_rounding(tmp_path):
+    # MADE-UP unrounded estimates: each rounds down, their sum does not (0.4 * 6 = 2.4)
+    cells = worldbank_cells()
+    for r in range(2, 8):
+        for c in range(1, 7):
+            cells[r][c] = cells[r][c] + 0.4 if cells[r][c] else 0
+        cells[r][7] = sum(cells[r][1:7])
+    del cells[8]  # no World row: the World column holds the row totals checked here
+    path = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(path, cells)
+    long = data.read_worldbank_matrix(path, 2013)
+    assert long.set_index(["orig", "dest"])["migrants"][("MMR", "THA")] == 1892480
+    cells[4][7] += 1.0  # MADE-UP: the Lao PDR row's World one person too high
+    write_worldbank_xlsx(path, cells)
+    with pytest.raises(DataError, match="disagrees with the sum"):
+        data.read_worldbank_matrix(path, 2013)
+
+
+# --- where an error is ----------------------------------------------------------------------------
+
+
+def test_workbook_errors_carry_the_sheet_and_say_row(tmp_path):
+    values = dict(MMR_IN_THA)
+    values[("male", 2000)] = "12x"  # MADE-UP bad cell
+    path = tmp_path / "ims2024.xlsx"
+    header = write_undesa_workbook(path, [("Thailand*", 764, "Myanmar", 104, values)])
+    with pytest.raises(DataError) as info:
+        data.read_undesa_bilateral_workbook(path, edition=2024)
+    error = info.value
+    assert (error.sheet, error.row, error.column) == ("Table 1", header + 1, "2000 (male)")
+    assert error.path == str(path)
+    assert f"row {header + 1}" in str(error) and "line" not in str(error)
+    with pytest.raises(SchemaError) as info:
+        data.read_undesa_bilateral_workbook(path, edition=2024, header_row=5)
+    assert info.value.sheet == "Table 1" and info.value.row == 5
+    assert "row 5" in str(info.value) and "line" not in str(info.value)
+    cells = worldbank_cells(world=False)
+    cells.insert(4, list(cells[2]))  # MADE-UP: Cambodia twice
+    matrix = tmp_path / "matrix.xlsx"
+    write_worldbank_xlsx(matrix, cells)
+    with pytest.raises(SchemaError) as info:
+        data.read_worldbank_matrix(matrix, 2013)
+    assert info.value.sheet == "Bilateral Migration 2013" and info.value.row == 5
+    assert "row 5" in str(info.value) and "line" not in str(info.value)
+
+
+def test_text_file_errors_have_no_sheet_and_say_line(tmp_path):
+    rows = UNHCR_ROWS[:2] + ["2024,Myanmar,MMR,Bangladesh,BGD,12x,0"]  # MADE-UP bad count
+    with pytest.raises(DataError) as info:
+        data.read_unhcr_population(unhcr_file(tmp_path, rows))
+    error = info.value
+    assert (error.sheet, error.row, error.column) == (None, 18, "refugees")
+    assert "line 18, field 6, column 'refugees'" in str(error)

@@ -30,14 +30,32 @@ What every reader does the same way (one number parser, one header locator):
   missing-value mark (``..``, ``...``, ``-``, an en or em dash, ``*``, an empty cell), which
   stays missing. A stored number that is not whole (an unrounded estimate) is rounded to the
   nearest person, as the publisher's number format displays it. Anything else -- a negative
-  count, a decimal written as text, ``1.104`` where ``.`` is the decimal mark, a date, a
-  true/false cell, words -- raises :class:`~mixedmig.errors.DataError`.
+  count, a decimal written as text (``12.5``), a date, a true/false cell, words -- raises
+  :class:`~mixedmig.errors.DataError`.
+- **Ambiguous separators.** Text with the file's decimal mark followed by exactly three digits
+  after one to three digits (``12.000``, ``1.104`` where ``.`` is the decimal mark;
+  ``12,000`` in a ``;``-separated file, whose decimal mark is ``,``) reads as a decimal
+  fraction or as a thousands group, a factor of 1,000 apart, and is refused (located
+  :class:`~mixedmig.errors.DataError` saying how to rewrite it). The reading is taken as
+  known only when the cell itself settles it: thousands groups of the other separator
+  (``1,234.000`` = 1234), four or more integer digits (``1234.000``, not a thousands group)
+  or a leading zero (``0.000``). The thousands separator of the file's convention (``1,104``
+  where ``.`` is the decimal mark) is read as such; a number stored as a number is never
+  ambiguous.
+- **Formulas.** A workbook cell holding a formula without a stored value (a workbook written
+  by a script, never opened and saved by a spreadsheet program) is refused, wherever it is in
+  the sheet read, with a located DataError: the readers read stored values and never compute
+  formulas, so such a cell would otherwise be a silently missing number.
 - **Checks.** The edition or vintage written in the file (title block, sheet name, year
-  columns) must agree with the argument; duplicate keys, a key cell left blank in a row that
-  holds counts (a merged cell counts as the value of its top-left cell), a merged count cell, a
-  value beyond the header's last column and totals that disagree with their parts (UN DESA:
-  males + females = both sexes; World Bank: the ``World`` row and column; UNHCR: a ``Total``
-  row) raise an error.
+  columns) must agree with the argument; duplicate keys, a repeated column label, a key cell
+  left blank in a row that holds counts (a merged cell counts as the value of its top-left
+  cell), a merged count cell, a value beyond the header's last column, a row of a text file
+  with fewer fields than the header (truncated) and totals that disagree with their parts (UN
+  DESA: males + females = both sexes, and both sexes given wherever a sex is; World Bank: the
+  ``World`` row and column; UNHCR: a ``Total`` row) raise an error. Totals are checked on the
+  values as stored, before rounding: whole values must add up exactly (the official World
+  Bank 2013 file and UN DESA 2024 figures do); when a stored value is not whole, the gap may
+  be at most half a person, a fixed bound that does not grow with the number of parts.
 - **Encodings.** Text files are read as UTF-8 (with or without a byte-order mark); a file that
   is not valid UTF-8 is read as Windows-1252, or Latin-1 when not valid Windows-1252 (numbers
   and ISO3 codes are ASCII, so only accented names depend on the guess); pass ``encoding=`` to
@@ -47,8 +65,10 @@ Only economies of ``mixedmig.countries`` are kept by the bilateral readers unles
 ``keep_all=True``; unknown names are reported, never guessed. A file that is missing raises
 :class:`~mixedmig.errors.DataError`; a file that does not have the expected layout raises
 :class:`~mixedmig.errors.SchemaError`; a bad value raises :class:`~mixedmig.errors.DataError`.
-Every message names the file and, where it applies, the sheet, the row (``row`` attribute: the
-worksheet row, or the line of a text file), the cell and the column, and says how to fix it.
+Every message names the file and, where it applies, the sheet, the row, the cell and the
+column, and says how to fix it; the error's attributes say the same: ``path``, ``sheet`` (None
+for a text file), ``row`` (the worksheet row, written ``row 12`` in the message, or the line of
+a text file, written ``line 12``) and ``column`` (the column's label).
 
 References
 ----------
@@ -126,20 +146,37 @@ def _is_blank(value) -> bool:
 
 
 def _whole_from_text(body: str, decimal: str):
-    """Digits with optional consistent thousands groups and an all-zero fraction, or None."""
+    """Digits with optional consistent thousands groups and an all-zero fraction, or None.
+
+    A single decimal mark followed by exactly three digits after one to three digits
+    (``12.000``, ``1.104`` where ``.`` is the decimal mark) is ambiguous -- a decimal fraction
+    or a thousands group -- and is refused (see the module docstring), unless the cell itself
+    settles it: thousands groups of the other separator (``1,234.000``), an integer part of
+    four or more digits (``1234.000``) or a leading zero (``0.000``).
+    """
+    thousands = "," if decimal == "." else "."
     integer, mark, fraction = body.partition(decimal)
     if mark:
         if not _DIGITS.fullmatch(fraction):
             return None
+        if len(fraction) == 3 and re.fullmatch(r"[1-9][0-9]{0,2}", integer):
+            as_decimal = (f"the whole number {int(integer):,}" if not fraction.strip("0")
+                          else f"{integer}.{fraction}, not a whole number of persons")
+            grouped = int(integer + fraction)
+            raise DataError(
+                f"{body!r} is ambiguous: with {decimal!r} as the decimal mark of this file it is "
+                f"{as_decimal}; with {decimal!r} as a thousands separator it is {grouped:,}. "
+                f"Write the count without separators ({grouped} or {int(integer)}), with "
+                f"{thousands!r} or a space between thousands, or store the cell as a number"
+            )
         if fraction.strip("0"):
             raise DataError(
                 f"{body!r} is not a whole number of persons ({decimal!r} is the decimal mark of "
                 f"this file; write counts without decimals, and thousands with "
-                f"{(',' if decimal == '.' else '.')!r} or a space)"
+                f"{thousands!r} or a space)"
             )
     if _DIGITS.fullmatch(integer):
         return int(integer)
-    thousands = "," if decimal == "." else "."
     for group in (thousands, *_GROUP_MARKS):
         if re.fullmatch(rf"[0-9]{{1,3}}(?:{re.escape(group)}[0-9]{{3}})+", integer):
             return int(integer.replace(group, ""))
@@ -166,11 +203,15 @@ def _parse_count(value, decimal: str = "."):
     Raises
     ------
     mixedmig.errors.DataError
-        If the cell is negative, not whole (as text), infinite, too large, or not a number in
-        any of the publishers' formats; without a location, which :meth:`_Grid.count` adds.
+        If the cell is negative, not whole (as text), ambiguous between a decimal fraction and
+        a thousands group (``12.000``), infinite, too large, a formula without a stored value,
+        or not a number in any of the publishers' formats; without a location, which
+        :meth:`_Grid.count` adds.
     """
     if value is None:
         return None
+    if isinstance(value, _NoStoredValue):
+        raise DataError(f"the cell holds {value.formula!r}, a {_NO_VALUE_FIX}")
     if isinstance(value, bool):
         raise DataError(f"{value!r} (a true/false cell) is not a count")
     if isinstance(value, numbers.Integral):
@@ -225,23 +266,47 @@ def _parse_year(value):
     return None
 
 
-def _rounding_tolerance(parts: int) -> float:
-    """Largest gap between a total and the sum of its parts when each is rounded on its own."""
-    return 0.5 * (parts + 1)
+# Largest gap accepted between a total and the sum of its parts when a stored value is not
+# whole (unrounded estimates): half a person, whatever the number of parts. Whole stored
+# values (every count written as text, and whole numbers) must add up exactly.
+_TOTAL_TOLERANCE = 0.5
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, numbers.Integral) or float(value).is_integer()
 
 
 def _check_total(parts, total):
-    """None if ``total`` agrees with ``parts`` (missing parts: the known sum may not exceed it)."""
+    """None if ``total`` agrees with ``parts``, else ``(sum of the known parts, their number)``.
+
+    ``parts`` and ``total`` are the values as stored in the file (:meth:`_Grid.stored`): the
+    sum is taken before any rounding, so it is exact for whole counts, which must match
+    exactly; when a stored value is not whole the gap may be at most ``_TOTAL_TOLERANCE``,
+    a fixed bound that does not grow with the number of parts. With parts missing, the known
+    parts may not exceed the total. A missing total is not checked here.
+    """
     if total is None:
         return None
     known = [p for p in parts if p is not None]
-    gap = sum(known) - total
-    tolerance = _rounding_tolerance(len(parts))
+    whole = all(_is_whole(v) for v in (*known, total))
+    if whole:
+        gap = sum(int(v) for v in known) - int(total)
+        tolerance = 0
+    else:
+        gap = math.fsum([*known, -float(total)])
+        tolerance = _TOTAL_TOLERANCE
     if len(known) == len(parts) and abs(gap) <= tolerance:
         return None
     if len(known) < len(parts) and gap <= tolerance:
         return None
-    return sum(known), len(known)
+    return (sum(int(v) for v in known) if whole else math.fsum(known)), len(known)
+
+
+def _number_text(value) -> str:
+    """A stored value for a message: ``1,104`` (whole) or ``1,104.4`` (as stored)."""
+    if _is_whole(value):
+        return f"{int(value):,}"
+    return f"{float(value):,.4f}".rstrip("0").rstrip(".")
 
 
 # --------------------------------------------------------------------------- labels, grids
@@ -276,6 +341,59 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+class _NoStoredValue:
+    """A workbook cell holding a formula but no stored (cached) value.
+
+    openpyxl and scripts write formulas without computing them; only a spreadsheet program
+    stores their values. The reader never computes formulas, so such a cell is refused.
+    """
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __repr__(self) -> str:
+        return self.formula
+
+    __str__ = __repr__
+
+
+_NO_VALUE_FIX = ("formula without a stored value; open and save the file in Excel or "
+                 "LibreOffice so the values are stored (the reader reads stored values and does "
+                 "not compute formulas)")
+
+
+def _located(kind, message, *, path, sheet=None, row=None, cell=None, field_no=None,
+             column=None):
+    """A ``kind`` error whose message and attributes name the same place.
+
+    The attributes are ``path``, ``row`` (the worksheet row, or the line of a text file),
+    ``column`` and ``sheet`` (None for a text file); the message says ``row`` for a worksheet
+    row and ``line`` for a text-file line, then the cell (``R12``) or field number.
+    """
+    where = [f"file {path}"]
+    if sheet is not None:
+        where.append(f"sheet '{sheet}'")
+        if cell is not None:
+            where.append(f"cell {cell}")
+        if row is not None:
+            where.append(f"row {row}")
+    else:
+        if row is not None:
+            where.append(f"line {row}")
+        if field_no is not None:
+            where.append(f"field {field_no}")
+    if column is not None:
+        where.append(f"column '{column}'")
+    error = kind(", ".join(where) + ": " + message)
+    error.path = str(path)
+    error.row = row
+    error.column = column
+    error.sheet = sheet
+    return error
+
+
 @dataclass
 class _Grid:
     """The cells of one sheet or text file: ``rows[i][j]``, rows padded to one width."""
@@ -286,23 +404,36 @@ class _Grid:
     decimal: str = "."
     lines: list | None = None  # file line of each row of a text file
     merged: list = field(default_factory=list)  # (min_col, min_row, max_col, max_row), 1-based
+    widths: list | None = None  # fields of each row of a text file, before padding
+
+    @property
+    def unit(self) -> str:
+        """``row`` for a worksheet, ``line`` for a text file."""
+        return "row" if self.sheet is not None else "line"
 
     def row_number(self, i: int) -> int:
         """The 1-based worksheet row or text-file line of row index ``i``."""
         return self.lines[i] if self.lines is not None and i < len(self.lines) else i + 1
 
+    def place(self, i: int) -> str:
+        """``row 12`` of a worksheet or ``line 12`` of a text file, for row index ``i``."""
+        return f"{self.unit} {self.row_number(i)}"
+
+    def column_name(self, j: int) -> str:
+        """``column R`` of a worksheet or ``field 18`` of a text file."""
+        return f"column {_column_letter(j)}" if self.sheet is not None else f"field {j + 1}"
+
+    def fields(self, i: int):
+        """How many fields row ``i`` of a text file has (None for a worksheet)."""
+        return self.widths[i] if self.widths is not None and i < len(self.widths) else None
+
     def error(self, kind, message, *, row=None, col=None, column=None):
-        """A ``kind`` error naming the file, sheet, row, cell and column."""
-        where = []
-        if self.sheet is not None:
-            where.append(f"sheet '{self.sheet}'")
-            if row is not None and col is not None:
-                where.append(f"cell {_column_letter(col)}{self.row_number(row)}")
-        elif col is not None:
-            where.append(f"field {col + 1}")
-        prefix = (", ".join(where) + ": ") if where else ""
-        return kind(prefix + message, path=self.path,
-                    row=None if row is None else self.row_number(row), column=column)
+        """A ``kind`` error naming the file, sheet, row, cell and column (see ``_located``)."""
+        number = None if row is None else self.row_number(row)
+        cell = (f"{_column_letter(col)}{number}" if col is not None and number is not None
+                else None)
+        return _located(kind, message, path=self.path, sheet=self.sheet, row=number, cell=cell,
+                        field_no=None if col is None else col + 1, column=column)
 
     def count(self, i: int, j: int, column: str):
         """The cell ``rows[i][j]`` parsed by the one number parser; a located DataError if bad."""
@@ -310,6 +441,17 @@ class _Grid:
             return _parse_count(self.rows[i][j], self.decimal)
         except DataError as exc:
             raise self.error(DataError, str(exc), row=i, col=j, column=column) from None
+
+    def stored(self, i: int, j: int):
+        """The cell as stored, for the totals checks: a number as is, text as parsed.
+
+        Call after :meth:`count` has accepted the cell.
+        """
+        value = self.rows[i][j]
+        if (isinstance(value, numbers.Real) and not isinstance(value, bool)
+                and not (isinstance(value, float) and math.isnan(value))):
+            return value
+        return _parse_count(value, self.decimal)
 
 
 def _pad(rows) -> list:
@@ -331,35 +473,89 @@ def _find_header(rows, is_header, limit: int = HEADER_SEARCH_ROWS):
     return None
 
 
-def _merged_ranges(path: Path, sheet: str) -> list:
-    """Merged ranges of a worksheet, read from its XML without loading its cells.
-
-    openpyxl's fast read-only mode, which the readers use for the cells, does not report merged
-    cells; they are listed after the cells in the sheet's XML, so a byte scan finds them.
-    """
+def _sheet_member(archive: zipfile.ZipFile, sheet: str) -> str:
+    """The path inside the ``.xlsx`` archive of the XML of worksheet ``sheet``."""
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rid = next(s.get(f"{rel}id") for s in workbook.iter(f"{main}sheet") if s.get("name") == sheet)
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+    return (target.lstrip("/") if target.startswith("/")
+            else posixpath.normpath(posixpath.join("xl", target)))
+
+
+def _scan_sheet(path: Path, sheet: str):
+    """(merged ranges, whether the sheet holds formulas), read from the worksheet's XML.
+
+    openpyxl's fast read-only mode, which the readers use for the cells, does not report merged
+    cells (listed after the cells in the sheet's XML) nor, when reading stored values, which
+    cells are formulas; one byte scan finds both.
+    """
     pattern = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Za-z]+[0-9]+(?::[A-Za-z]+[0-9]+)?)"')
+    formula = re.compile(rb"<(?:\w+:)?f[\s>/]")
     try:
         with zipfile.ZipFile(path) as archive:
-            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-            rid = next(s.get(f"{rel}id") for s in workbook.iter(f"{main}sheet")
-                       if s.get("name") == sheet)
-            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-            target = next(r.get("Target") for r in rels if r.get("Id") == rid)
-            member = (target.lstrip("/") if target.startswith("/")
-                      else posixpath.normpath(posixpath.join("xl", target)))
-            found, tail = set(), b""
+            member = _sheet_member(archive, sheet)
+            found, tail, formulas = set(), b"", False
             with archive.open(member) as stream:
                 while chunk := stream.read(1 << 20):
                     buffer = tail + chunk
                     found.update(m.group(1).decode() for m in pattern.finditer(buffer))
+                    formulas = formulas or formula.search(buffer) is not None
                     tail = buffer[-512:]
     except (KeyError, StopIteration, zipfile.BadZipFile, ElementTree.ParseError, OSError):
-        return []
+        return [], False
     from openpyxl.utils.cell import range_boundaries
 
-    return sorted(range_boundaries(ref if ":" in ref else f"{ref}:{ref}") for ref in found)
+    merged = sorted(range_boundaries(ref if ":" in ref else f"{ref}:{ref}") for ref in found)
+    return merged, formulas
+
+
+def _is_formula(value) -> bool:
+    """True for a formula as openpyxl reads it without stored values (``=A1+1``, array)."""
+    if isinstance(value, str):
+        return value.startswith("=")
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+def _mark_formulas_without_value(path: Path, sheet: str, rows: list) -> None:
+    """Replace each empty cell of ``rows`` that holds a formula by a :class:`_NoStoredValue`.
+
+    openpyxl reads a formula cell that has no stored value as an empty cell (None); reading the
+    sheet a second time for its formulas tells the two apart. Done only for sheets that hold
+    formulas.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        for i, formulas in enumerate(book[sheet].iter_rows(min_row=1, values_only=True)):
+            for j, value in enumerate(formulas):
+                if value is None or not _is_formula(value):
+                    continue
+                while len(rows) <= i:
+                    rows.append([])
+                if len(rows[i]) <= j:
+                    rows[i].extend([None] * (j + 1 - len(rows[i])))
+                if rows[i][j] is None:
+                    text = value if isinstance(value, str) else f"={getattr(value, 'text', '')}"
+                    rows[i][j] = _NoStoredValue(text)
+    finally:
+        book.close()
+
+
+def _first_formula_without_value(grid: _Grid, header: int | None):
+    """A located DataError for the first formula cell without a stored value, or None."""
+    for i, row in enumerate(grid.rows):
+        for j, value in enumerate(row):
+            if isinstance(value, _NoStoredValue):
+                column = None
+                if header is not None and i > header:
+                    column = " ".join(str(grid.rows[header][j] or "").split()) or None
+                return grid.error(DataError, f"the cell holds {value.formula!r}, a "
+                                  f"{_NO_VALUE_FIX}", row=i, col=j, column=column)
+    return None
 
 
 def _apply_merges(grid: _Grid, data_start: int, count_cols) -> None:
@@ -389,7 +585,10 @@ def _apply_merges(grid: _Grid, data_start: int, count_cols) -> None:
 
 
 def _workbook_grids(path: Path, sheet: str | None):
-    """(sheet name, rows) of the requested sheet, or of every sheet in workbook order."""
+    """(sheet name, rows, merged ranges) of the requested sheet, or of every sheet in order.
+
+    A formula cell without a stored value is a :class:`_NoStoredValue`, never an empty cell.
+    """
     try:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
@@ -404,13 +603,20 @@ def _workbook_grids(path: Path, sheet: str | None):
             raise DataError(f"no sheet '{sheet}' in the workbook; its sheets are {names}",
                             path=path)
         for name in [sheet] if sheet is not None else names:
-            yield name, _pad(book[name].iter_rows(min_row=1, values_only=True))
+            rows = [list(r) for r in book[name].iter_rows(min_row=1, values_only=True)]
+            merged, formulas = _scan_sheet(path, name)
+            if formulas:
+                _mark_formulas_without_value(path, name, rows)
+            yield name, _pad(rows), merged
     finally:
         book.close()
 
 
 def _xls_grids(path: Path, sheet: str | None):
-    """(sheet name, rows) of a legacy ``.xls`` workbook, read by pandas (needs xlrd)."""
+    """(sheet name, rows, merged ranges) of a legacy ``.xls`` workbook, read by pandas (xlrd).
+
+    An ``.xls`` file always stores the values of its formulas, which xlrd reads.
+    """
     try:
         frames = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
     except ImportError as exc:
@@ -422,7 +628,7 @@ def _xls_grids(path: Path, sheet: str | None):
         frames = {sheet: frames}
     for name, frame in frames.items():
         rows = frame.astype(object).where(frame.notna(), None).values.tolist()
-        yield name, _pad(rows)
+        yield name, _pad(rows), []
 
 
 def _decode(path: Path, encoding: str | None) -> str:
@@ -451,7 +657,11 @@ def _decode(path: Path, encoding: str | None) -> str:
 
 
 def _text_grids(path: Path, encoding: str | None):
-    """(delimiter, rows, lines) of a text file, for each candidate delimiter."""
+    """(delimiter, rows, lines, widths) of a text file, for each candidate delimiter.
+
+    ``widths`` holds the number of fields of each row before the rows are padded, so that a
+    truncated row can be told from a row whose last fields are empty.
+    """
     text = _decode(path, encoding)
     for delimiter in (",", ";", "\t"):
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -463,7 +673,9 @@ def _text_grids(path: Path, encoding: str | None):
         except csv.Error as exc:
             raise DataError(f"cannot split the file into fields ({exc})", path=path,
                             row=reader.line_num) from None
-        yield delimiter, _pad([[None if not c.strip(_BLANKS) else c for c in r] for r in rows]), lines
+        widths = [len(r) for r in rows]
+        rows = _pad([[None if not c.strip(_BLANKS) else c for c in r] for r in rows])
+        yield delimiter, rows, lines, widths
 
 
 def _read_grid(path: Path, is_header, what: str, *, sheet=None, encoding=None,
@@ -472,36 +684,44 @@ def _read_grid(path: Path, is_header, what: str, *, sheet=None, encoding=None,
 
     Returns ``(grid, header_index)``. Workbooks: the requested sheet, else the first sheet in
     workbook order that has such a header. Text files: the first of ``,``, ``;`` and tab that
-    splits the header; a ``;``-separated file writes decimals with ``,``.
+    splits the header; a ``;``-separated file writes decimals with ``,``. A formula cell
+    without a stored value anywhere in the sheet read (or, when no sheet has the header, in a
+    sheet searched) is refused with a located DataError.
     """
     if not path.is_file():
         raise DataError("file not found; check the path", path=path)
     suffix = path.suffix.lower()
-    tried = []
+    tried, unstored = [], None
     if suffix in (".xlsx", ".xlsm", ".xls"):
         grids = (_xls_grids if suffix == ".xls" else _workbook_grids)(path, sheet)
-        for name, rows in grids:
-            grid = _Grid(path, name, rows)
+        for name, rows, merged in grids:
+            grid = _Grid(path, name, rows, merged=merged)
             header = _locate(grid, is_header, what, header_row)
+            problem = _first_formula_without_value(grid, header)
             if header is not None:
-                if suffix != ".xls":
-                    grid.merged = _merged_ranges(path, name)
+                if problem is not None:
+                    raise problem
                 return grid, header
+            unstored = unstored or problem
             tried.append(f"sheet '{name}'")
+        if unstored is not None:
+            raise unstored
     else:
         if sheet is not None:
             raise InputError(f"sheet={sheet!r} applies to workbooks; {path.name} is a text file")
-        for delimiter, rows, lines in _text_grids(path, encoding):
-            grid = _Grid(path, None, rows, "," if delimiter == ";" else ".", lines)
+        for delimiter, rows, lines, widths in _text_grids(path, encoding):
+            grid = _Grid(path, None, rows, "," if delimiter == ";" else ".", lines,
+                         widths=widths)
             header = _locate(grid, is_header, what, header_row)
             if header is not None:
                 return grid, header
             tried.append(f"fields separated by {delimiter!r}")
     searched = (f"row {header_row}" if header_row is not None
                 else f"the first {HEADER_SEARCH_ROWS} rows")
-    raise SchemaError(
+    raise _located(
+        SchemaError,
         f"no header row of {what} in {searched} (tried {', '.join(tried) or 'no sheet'}); "
-        f"is this the right file?", path=path, row=header_row,
+        f"is this the right file?", path=path, sheet=sheet, row=header_row,
     )
 
 
@@ -513,10 +733,11 @@ def _locate(grid: _Grid, is_header, what, header_row):
     if 0 <= i < len(grid.rows) and is_header([_label(v) for v in grid.rows[i]]):
         return i
     where = f"sheet '{grid.sheet}'" if grid.sheet is not None else "the file"
-    raise SchemaError(
-        f"row {header_row} of {where} is not a header row of {what}; is row {header_row} the "
-        f"header row of {where}? (leave header_row=None to let the reader find it)",
-        path=grid.path, row=header_row,
+    raise grid.error(
+        SchemaError,
+        f"{grid.unit} {header_row} of {where} is not a header row of {what}; is row "
+        f"{header_row} the header row of {where}? (leave header_row=None to let the reader "
+        f"find it)", row=i,
     )
 
 
@@ -610,10 +831,14 @@ def read_undesa_bilateral_workbook(
     mixedmig.errors.DataError
         If the file does not exist, is not a workbook or has no such sheet; if the workbook is
         another edition than ``edition`` (its year columns or title block say so); if a count
-        is negative or not a number in the publisher's formats; if an ordered pair of
-        economies appears on two rows; or if males + females differ from both sexes by more
-        than rounding (1 person) in a row and year (misaligned columns). Cell, row and column
-        are given.
+        is negative, ambiguous (``1.000``) or not a number in the publisher's formats; if a
+        cell holds a formula without a stored value (a workbook written by a script and never
+        saved by a spreadsheet program); if an ordered pair of economies appears on two rows;
+        if males + females differ from both sexes in a row and year (exactly, for whole
+        stored values; by more than half a person for unrounded ones: misaligned columns);
+        or if both sexes is missing beside a male or female figure. The error's ``path``,
+        ``sheet``, ``row`` and ``column`` attributes locate it; the message also names the
+        cell.
     mixedmig.errors.SchemaError
         If no header row with the location-code columns is found (or ``header_row`` is not
         one); if a year column is missing, repeated or has no sex; if a row holds counts but a
@@ -759,14 +984,33 @@ def read_undesa_bilateral_workbook(
     for i, orig, dest in kept:
         stock = {key: grid.count(i, j, f"{key[1]} ({key[0]})") for key, j in slots.items()}
         for year in expected:
-            total, male, female = (stock[(s, year)] for s in UNDESA_SEXES)
-            if None not in (total, male, female) and abs(male + female - total) > 1:
+            total, male, female = (grid.stored(i, slots[(s, year)]) for s in UNDESA_SEXES)
+            where = {"row": i, "col": slots[("total", year)], "column": f"{year} (total)"}
+            if total is None and (male is not None or female is not None):
+                given = " and ".join(f"{s}s {_number_text(v)}" for s, v in
+                                     (("male", male), ("female", female)) if v is not None)
                 raise grid.error(
                     DataError,
-                    f"males {male:,} + females {female:,} = {male + female:,}, but both sexes = "
-                    f"{total:,} for {year}; the year or sex columns may be misaligned",
-                    row=i, col=slots[("total", year)], column=f"{year} (total)",
+                    f"both sexes is missing for {year} although {given} are given; a total "
+                    f"is published wherever its parts are, so the cell may have lost its value "
+                    f"(write the both-sexes figure)", **where,
                 )
+            if _check_total([male, female], total) is None:
+                continue
+            if male is not None and female is not None:
+                whole = _is_whole(male) and _is_whole(female)
+                parts = int(male) + int(female) if whole else math.fsum([male, female])
+                text = (f"males {_number_text(male)} + females {_number_text(female)} = "
+                        f"{_number_text(parts)}, but")
+            else:
+                sex, value = ("male", male) if male is not None else ("female", female)
+                text = f"{sex}s {_number_text(value)} (the other sex missing) exceed"
+            raise grid.error(
+                DataError,
+                f"{text} both sexes = {_number_text(total)} for {year}; males + females "
+                f"must equal both sexes exactly (the year or sex columns may be misaligned)",
+                **where,
+            )
         records += [(edition, year, sex, orig, dest, stock[(sex, year)])
                     for (sex, year) in slots]
     long = pd.DataFrame.from_records(
@@ -852,13 +1096,17 @@ def read_worldbank_matrix(
     mixedmig.errors.DataError
         If the file does not exist, cannot be opened or decoded (``encoding`` given), or has no
         such sheet; if the file states another year than ``year``; if a count is negative or
-        not a number in the publisher's formats; or if a ``World`` total differs from the sum
-        of its row or column by more than rounding (half a person per cell). Cell, row and
-        column are given.
+        ambiguous (``1.000``) or not a number in the publisher's formats; if a cell holds a
+        formula without a stored value; or if a ``World`` total differs from the sum of its
+        row or column (exactly for whole stored values, as in the official file; by more than
+        half a person when a stored value is unrounded; with blank cells, the known values may
+        not exceed it). The error's ``path``, ``sheet``, ``row`` and ``column`` attributes
+        locate it; the message also names the cell.
     mixedmig.errors.SchemaError
         If no sheet or delimiter gives a header row; if a destination or source name is
         repeated; if a row holds counts but its name cell is blank, or a cell holds a value in
-        a column without a destination name; if count cells are merged; or if, without
+        a column without a destination name; if a row of a text file has fewer fields than
+        the header (truncated); if count cells are merged; or if, without
         ``keep_all``, no pair of the 15 economies is found (a table that would be empty).
 
     Examples
@@ -926,14 +1174,23 @@ def read_worldbank_matrix(
             continue
         if not filled and name.lower() not in _WB_AGGREGATE_LABELS and resolve(name) is None:
             continue  # a note below the matrix ("Notes:", sources)
+        short = grid.fields(i)
+        if short is not None and short <= max(dest_set):
+            raise grid.error(
+                SchemaError,
+                f"the row has {short} fields but the header row ({grid.place(h)}) has "
+                f"{max(dest_set) + 1}: the row is truncated, so its last values would be "
+                f"missing; write every field (an empty field or '..' for a missing value)",
+                row=i, col=short, column=_name(header[short]) if short < len(header) else None,
+            )
         stray = [j for j in filled if j not in dest_set]
         if stray:
             raise grid.error(SchemaError, f"a value {row[stray[0]]!r} in a column without a "
-                             f"destination name in the header row (row {grid.row_number(h)})",
+                             f"destination name in the header row ({grid.place(h)})",
                              row=i, col=stray[0])
         if name.lower() in source_row:
-            raise grid.error(SchemaError, f"the source {name!r} is also on row "
-                             f"{grid.row_number(source_row[name.lower()])}; each source "
+            raise grid.error(SchemaError, f"the source {name!r} is also on "
+                             f"{grid.place(source_row[name.lower()])}; each source "
                              f"appears once", row=i, col=0, column=corner)
         source_row[name.lower()] = i
         sources.append((i, name))
@@ -943,18 +1200,20 @@ def read_worldbank_matrix(
     # the World row and column are totals of the published matrix
     world_i = source_row.get("world")
     world_j = by_label.get("world")
+    # (exactly, on the values as stored: the official 2013 file's totals are exact sums)
     if world_i is not None:
         for j, name in dest_cols:
             if j != world_j:
-                parts = [values[(i, j)] for i, _ in sources if i != world_i]
-                _total_error(grid, _check_total(parts, values[(world_i, j)]),
-                             values[(world_i, j)], world_i, j, name, "column")
+                parts = [grid.stored(i, j) for i, _ in sources if i != world_i]
+                total = grid.stored(world_i, j)
+                _total_error(grid, _check_total(parts, total), total, world_i, j, name, "column")
     if world_j is not None:
         for i, name in sources:
             if i != world_i:
-                parts = [values[(i, j)] for j, _ in dest_cols if j != world_j]
-                _total_error(grid, _check_total(parts, values[(i, world_j)]),
-                             values[(i, world_j)], i, world_j, "World", "row")
+                parts = [grid.stored(i, j) for j, _ in dest_cols if j != world_j]
+                total = grid.stored(i, world_j)
+                _total_error(grid, _check_total(parts, total), total, i, world_j, "World",
+                             "row")
 
     records = []
     for i, orig_name in sources:
@@ -991,9 +1250,10 @@ def _total_error(grid, problem, total, i, j, column, line):
     known, n = problem
     raise grid.error(
         DataError,
-        f"the total {total:,} disagrees with the sum of the {n} values of its {line} "
-        f"({known:,}) by more than rounding; rows or columns may be shifted or a value "
-        f"mistyped", row=i, col=j, column=column,
+        f"the total {_number_text(total)} disagrees with the sum of the {n} values of its "
+        f"{line} ({_number_text(known)}); totals must equal the sum of their parts exactly "
+        f"(within half a person for unrounded stored values). Rows or columns may be shifted "
+        f"or a value mistyped", row=i, col=j, column=column,
     )
 
 
@@ -1065,14 +1325,19 @@ def read_unhcr_population(
         If ``encoding`` is not a known codec.
     mixedmig.errors.DataError
         If the file does not exist or cannot be decoded with the given ``encoding``; if a
-        count is negative or not a number in the publisher's formats; if a (year, origin,
-        asylum) row appears twice; or if a ``Total`` row disagrees with the sum of the rows.
-        Line and column are given.
+        count is negative, ambiguous (``12.000`` where ``.`` is the decimal mark) or not a
+        number in the publisher's formats; if a cell of a workbook holds a formula without a
+        stored value; if a (year, origin, asylum) row appears twice; or if a ``Total`` row
+        differs from the sum of the rows (exactly: UNHCR counts are whole; with missing
+        counts, their known sum may not exceed it).
     mixedmig.errors.SchemaError
-        If no header row starts with ``Year``, a column is missing, a year is not a number, a
-        row holds counts but no year, an ISO3 cell is not three capital letters (a name with an
-        unquoted delimiter shifts the columns), or a row has more fields than the header
-        (line and column given).
+        If no header row starts with ``Year``, a column is missing or appears twice, a year is
+        not a number, a row holds counts but no year, an origin or asylum ISO3 cell is blank
+        (or ``-``) or not three capital letters (a name with an unquoted delimiter shifts the
+        columns), or a row has more or fewer fields than the header (a truncated row).
+
+        Every error's ``path``, ``row`` (the line of a text file, the row of a worksheet),
+        ``column`` and ``sheet`` (None for a text file) attributes locate it.
 
     Examples
     --------
@@ -1103,8 +1368,18 @@ def read_unhcr_population(
     wanted = {_label(k): v for k, v in mapping.items()}
     position = {}
     for j, label in enumerate(labels):
-        if label in wanted and wanted[label] not in position:
-            position[wanted[label]] = j
+        if label not in wanted:
+            continue
+        if wanted[label] in position:
+            first = position[wanted[label]]
+            raise grid.error(
+                SchemaError,
+                f"the column {_name(grid.rows[h][j])!r} appears twice in the header "
+                f"({grid.column_name(first)} and {grid.column_name(j)}); which one holds the "
+                f"figures is unknown, so remove or rename the duplicate",
+                row=h, col=j, column=_name(grid.rows[h][j]),
+            )
+        position[wanted[label]] = j
     missing = [k for k in mapping if mapping[k] not in position]
     if missing:
         raise grid.error(SchemaError, f"missing column(s) {missing} in the UNHCR export",
@@ -1146,6 +1421,14 @@ def read_unhcr_population(
                 f"the row has a value ({row[extra[0]]!r}) beyond the header's {width} columns; "
                 f"a name containing the delimiter must be quoted", row=i, col=extra[0],
             )
+        short = grid.fields(i)
+        if short is not None and short < width:
+            raise grid.error(
+                SchemaError,
+                f"the row has {short} fields but the header has {width}: the row is truncated, "
+                f"so its last values would be missing; write every field (an empty field or "
+                f"'-' for a missing count)", row=i, col=short, column=_name(grid.rows[h][short]),
+            )
         year = _parse_year(cell)
         if year is None:
             raise grid.error(SchemaError, f"{text!r} is not a year; the column must hold whole "
@@ -1155,7 +1438,16 @@ def read_unhcr_population(
             record[key] = _name(row[position[key]])
         for key in ("orig", "asylum"):
             code = "" if _is_blank(row[position[key]]) else str(row[position[key]]).strip(_BLANKS)
-            if code not in ("", "-") and not _ISO3.fullmatch(code):
+            if code in MISSING_MARKS:
+                what = "origin" if key == "orig" else "asylum"
+                raise grid.error(
+                    SchemaError,
+                    f"the row holds a year but its {what} ISO3 cell is "
+                    f"{'blank' if not code else repr(code)}; write the ISO3 code in every row "
+                    f"(UNHCR writes UNK for an unknown country and XXA for stateless persons)",
+                    row=i, col=position[key], column=key,
+                )
+            if not _ISO3.fullmatch(code):
                 raise grid.error(
                     SchemaError,
                     f"{code!r} is not an ISO3 code (three capital letters); the columns may be "
@@ -1169,7 +1461,7 @@ def read_unhcr_population(
         if identity in first_line:
             raise grid.error(
                 DataError,
-                f"the row {identity} is also on line {grid.row_number(first_line[identity])}; "
+                f"the row {identity} is also on {grid.place(first_line[identity])}; "
                 f"each (year, origin, asylum) appears once (remove the duplicate)",
                 row=i, col=year_col, column="year",
             )
@@ -1179,8 +1471,9 @@ def read_unhcr_population(
 
     if totals_row is not None:
         for key in _UNHCR_COUNTS:
-            total = grid.count(totals_row, position[key], key)
-            problem = _check_total([r[key] for r in records], total)
+            grid.count(totals_row, position[key], key)
+            total = grid.stored(totals_row, position[key])
+            problem = _check_total([grid.stored(i, position[key]) for i in lines], total)
             if problem is not None:
                 _total_error(grid, problem, total, totals_row, position[key], key, "column")
     frame = pd.DataFrame.from_records(

@@ -16,7 +16,9 @@ Contents
   Cohen 2019), :func:`flows_difference` (stock differencing; Beine, Bertoli &
   Fernandez-Huertas Moraga 2016) and :func:`flows_rates` (Dennett 2016), with the dispatcher
   :func:`flows_from_stocks`, :func:`compare_methods` over the :data:`VARIANTS`,
-  :func:`flows_over_periods` and :func:`closed_system_natural_change`.
+  :func:`flows_over_periods` and :func:`closed_system_natural_change`; :func:`flows_sweep`
+  runs an estimator over stock editions x priors x periods, optionally bootstrapped, serially
+  or on Dask (:mod:`mixedmig.sweeps`).
 * :func:`net_matrix` - a full non-negative OD matrix that reproduces a vector of net migration
   totals, by minimum discrimination information (Kullback-Leibler) with respect to a prior.
 
@@ -73,12 +75,14 @@ from .stocks import (
     flows_over_periods,
     flows_rates,
 )
+from .sweeps import FlowsSweepResult, flows_sweep
 from .tables import check_od_matrix, stock_table, to_long, to_matrix
 
 __all__ = [
     "VARIANTS",
     "FlowsFromStocksResult",
     "FlowsOverPeriodsResult",
+    "FlowsSweepResult",
     "IPFResult",
     "NetMatrixResult",
     "check_od_matrix",
@@ -89,6 +93,7 @@ __all__ = [
     "flows_from_stocks",
     "flows_over_periods",
     "flows_rates",
+    "flows_sweep",
     "ipf2",
     "ipf2_quasi",
     "ipf3",

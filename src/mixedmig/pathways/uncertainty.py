@@ -14,7 +14,9 @@ The draws are cut into chunks of fixed size; chunk ``k`` draws from its own rand
 ``numpy.random.SeedSequence(seed).spawn(n_chunks)[k]``, so the result is identical whatever the
 number of workers, and identical to a serial run.  The chunks run on Dask (``dask.distributed``):
 a :class:`distributed.LocalCluster` on the loopback interface by default, the scheduler at any
-address for a cluster, or in-process without Dask (``scheduler="serial"``).
+address for a cluster, or in-process without Dask (``scheduler="serial"``), through the generic
+engine of :mod:`mixedmig.sweeps` (:func:`~mixedmig.sweeps.seeded_chunks`,
+:func:`~mixedmig.sweeps.map_tasks`).
 
 References
 ----------
@@ -39,6 +41,7 @@ import pandas as pd
 
 from ..errors import InputError, ModelError
 from ..results import Result, diagnostics_frame
+from ..sweeps import map_tasks, seeded_chunks
 from .chain import PathwayModel
 
 #: Kinds of a distribution's basis: a published count, a secondary figure (press, third party)
@@ -497,42 +500,6 @@ def _resolve_distributions(model: PathwayModel, distributions) -> tuple:
     return tuple(distributions)
 
 
-def _open_client(scheduler, n_workers: int):
-    """(client, cluster or None, label): a Client to run on, and what to close afterwards."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise InputError(
-            "psa runs its draws on Dask: install it with  pip install 'dask[distributed]'  "
-            "or pass scheduler='serial'"
-        ) from exc
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=False,
-                               protocol="tcp://", host="127.0.0.1", dashboard_address=None)
-        return Client(cluster), cluster, "LocalCluster (127.0.0.1, in-process workers)"
-    if isinstance(scheduler, Client):
-        return scheduler, None, f"Client at {scheduler.scheduler.address}"
-    if isinstance(scheduler, str):
-        try:
-            client = Client(scheduler, timeout="10s")
-        except OSError as exc:
-            raise InputError(f"cannot reach a Dask scheduler at {scheduler!r} ({exc}); start one "
-                             "(dask scheduler / dask-jobqueue) or pass scheduler=None for a local cluster") from None
-        return client, "client", f"scheduler at {scheduler}"
-    raise InputError(f"scheduler must be None, 'serial', a scheduler address or a distributed.Client; "
-                     f"got {scheduler!r}")
-
-
-def _progress_bar(total: int, enabled: bool):
-    if not enabled:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:  # pragma: no cover - tqdm ships with dask's usual environments
-        return None
-    return tqdm(total=total, unit="draw", desc="PSA draws")
-
-
 def psa(model: PathwayModel, n_draws: int, distributions, *, seed: int = 2013, start: str | None = None,
         level: float = 0.95, scheduler=None, n_workers: int = 2, chunk_size: int = 500,
         progress: bool = False) -> PSAResult:
@@ -661,37 +628,12 @@ def psa(model: PathwayModel, n_draws: int, distributions, *, seed: int = 2013, s
         start=model.transient_states.index(start), distributions=dists, columns=columns,
     )
     n_draws, chunk_size = int(n_draws), int(chunk_size)
-    sizes = [min(chunk_size, n_draws - k) for k in range(0, n_draws, chunk_size)]
-    streams = np.random.SeedSequence(int(seed)).spawn(len(sizes))
-    bar = _progress_bar(n_draws, progress)
-    parts: list = [None] * len(sizes)
-    if scheduler == "serial":
-        engine = "serial (no Dask)"
-        for k, (stream, size) in enumerate(zip(streams, sizes)):
-            parts[k] = _evaluate_chunk(spec, stream, size)
-            if bar is not None:
-                bar.update(size)
-    else:
-        client, owned, engine = _open_client(scheduler, int(n_workers))
-        try:
-            from distributed import as_completed
-
-            remote_spec = client.scatter(spec, broadcast=True)
-            futures = [client.submit(_evaluate_chunk, remote_spec, stream, size, pure=False)
-                       for stream, size in zip(streams, sizes)]
-            position = {f.key: k for k, f in enumerate(futures)}
-            for future in as_completed(futures):
-                parts[position[future.key]] = future.result()
-                if bar is not None:
-                    bar.update(sizes[position[future.key]])
-            engine += f", {len(client.scheduler_info()['workers'])} workers"
-        finally:
-            if owned is not None:
-                client.close()
-                if owned != "client":
-                    owned.close()
-    if bar is not None:
-        bar.close()
+    chunks = seeded_chunks(n_draws, chunk_size, int(seed))
+    sizes = [c.size for c in chunks]
+    run = map_tasks(_evaluate_chunk, [(c.seed_sequence, c.size) for c in chunks], shared=spec,
+                    scheduler=scheduler, n_workers=int(n_workers), progress=progress,
+                    weights=sizes, desc="PSA draws", unit="draw")
+    parts, engine = run.results, run.engine
     theta = np.concatenate([p[0] for p in parts])
     solved = np.concatenate([p[1] for p in parts])
     condition = max(p[2] for p in parts)
