@@ -1193,3 +1193,123 @@ def test_fast_ipf_core_matches_the_plain_alternating_scaling_loop():
         single = ipf2(r3[k], c3[k], priors[k])
         np.testing.assert_allclose(A(layered.fitted)[k], A(single.fitted), rtol=1e-12, atol=0)
         assert its[k] == single.iterations
+
+
+# ------------------------------------------------------------------------------------------
+# issue 8 item 2: inputs that can never converge are rejected up front (review of ipf3/ipf2)
+# ------------------------------------------------------------------------------------------
+
+
+def test_ipf3_three_pairwise_consistent_margins_no_table_meets_are_rejected_up_front():
+    # Worked by hand: t01 = t02 = A = [[45, 5], [5, 45]], t12 = B = [[5, 45], [45, 5]]; every
+    # pair agrees on its shared one-way totals (all 50). t12[0, 0] = 5 gives y000 <= 5 and
+    # t12[1, 1] = 5 gives y111 <= 5; then t01[0, 0] = 45 gives y001 >= 40 and t02[1, 1] = 45
+    # gives y101 >= 40, so y001 + y101 >= 80 > t12[0, 1] = 45: no non-negative table exists.
+    # Old code: 1,000 iterations, then "did NOT converge ... Raise max_iter".
+    a = np.array([[45.0, 5.0], [5.0, 45.0]])
+    b = np.array([[5.0, 45.0], [45.0, 5.0]])
+    with pytest.raises(InfeasibleError, match=r"no table .* meets the three margins .* "
+                                              r"although each pair agrees.*no number of "
+                                              r"iterations can converge"):
+        ipf3(np.ones((2, 2, 2)), {(0, 1): a, (0, 2): a, (1, 2): b})
+    # Cross-check with an independent LP written here: equality constraints, no solution.
+    from scipy.optimize import linprog
+    rows, rhs = [], []
+    for axis, target in ((2, a), (1, a), (0, b)):  # the axis each margin sums over
+        for idx in np.ndindex(2, 2):
+            mask = np.zeros((2, 2, 2))
+            mask[tuple(np.insert(np.array(idx, dtype=object), axis, slice(None)))] = 1
+            rows.append(mask.reshape(-1))
+            rhs.append(target[idx])
+    assert linprog(np.zeros(8), A_eq=np.array(rows), b_eq=rhs, method="highs").status == 2
+
+
+def test_ipf3_three_margins_met_only_with_forced_zeros_are_rejected():
+    # Made-up 2x2x2 table T with zeros at (0,0,0) and (1,1,1). With its three margins fixed,
+    # every table is T + lam * D, D[k,i,j] = (-1)**(k+i+j) (one degree of freedom); the zero
+    # at (0,0,0) (D = +1) needs lam >= 0 and the one at (1,1,1) (D = -1) lam <= 0, so T is
+    # the only table and both cells are forced zeros (IPF on a prior of ones crawls to them).
+    t = np.array([[[0, 1], [1, 1]], [[1, 1], [1, 0]]], dtype=float)
+    margins = {(0, 1): t.sum(2), (0, 2): t.sum(1), (1, 2): t.sum(0)}
+    with pytest.raises(InfeasibleError, match=r"force cells \(layer, orig, dest\) "
+                                              r"\[\(0, 0, 0\), \(1, 1, 1\)\].*structural zeros"):
+        ipf3(np.ones((2, 2, 2)), margins)
+    zeros = t == 0  # declaring them, as the message says, gives T at once
+    res = ipf3(np.ones((2, 2, 2)), margins, structural_zeros=zeros)
+    assert res.converged
+    np.testing.assert_allclose(A(res.fitted).reshape(2, 2, 2), t, atol=1e-9)
+
+
+@pytest.mark.parametrize("keys", [[(1, 2)], [(0, 1), (1, 2)], [(0, 2), (1, 2)],
+                                  [(0, 1), (0, 2), (1, 2)]])
+def test_ipf3_prior_zero_where_a_margin_needs_people_is_rejected_for_every_margin_set(keys):
+    # Prior zero at (orig, dest) = (0, 1) and (1, 0) in every layer, all margins 5: margin
+    # (1, 2) needs 5 at (0, 1) but no layer may hold it. Old code: "did NOT converge".
+    prior = np.ones((2, 2, 2))
+    prior[:, 0, 1] = prior[:, 1, 0] = 0
+    with pytest.raises(InfeasibleError, match=r"margin \(1, 2\) needs 5 at \(orig 0, dest 1\) "
+                                              r"but every prior cell there \(over layer\) is "
+                                              r"zero"):
+        ipf3(prior, {k: np.full((2, 2), 5.0) for k in keys})
+
+
+def test_ipf3_two_general_margins_get_gales_condition_and_forced_zeros_per_slice():
+    # Margins (0, 1) and (1, 2) share axis 1 (orig): for orig 0 the layers x dests slice must
+    # have row totals t01[:, 0] and column totals t12[0]. Layers 0 and 1 may only use dest 0
+    # (total 9) but need 5 + 5 = 10 (Gale 1957, as in the ipf2 test above); every line alone
+    # has an allowed cell, so only the set condition finds it.
+    prior = np.ones((3, 3, 3))
+    prior[0:2, 0, 1:] = 0
+    t01 = np.full((3, 3), 5.0)
+    t12 = np.full((3, 3), 5.0)
+    t12[0] = [9, 5, 6]
+    t01[:, 0] = [5, 5, 10]
+    with pytest.raises(InfeasibleError, match=r"\(orig 0\): layers \[0, 1\] need 10 .* "
+                                              r"dests \[0\], whose totals sum to 9"):
+        ipf3(prior, {(0, 1): t01, (1, 2): t12})
+    # 5 + 4 = 9 fits, but only with (layer 2, dest 0) of orig 0 exactly zero
+    t01[:, 0] = [5, 4, 11]
+    with pytest.raises(InfeasibleError, match=r"force cells \(layer, dest\) \[\(2, 0\)\] "
+                                              r"\(orig 0\)"):
+        ipf3(prior, {(0, 1): t01, (1, 2): t12})
+
+
+def test_ipf3_feasible_three_margin_fits_are_unchanged_by_the_checks():
+    # margins of a made-up table with zeros (not forced: a prior of ones can spread them)
+    rng = np.random.default_rng(3)
+    table = rng.uniform(0.0, 10.0, size=(3, 4, 4))
+    margins = {(0, 1): table.sum(2), (0, 2): table.sum(1), (1, 2): table.sum(0)}
+    res = ipf3(np.ones_like(table), margins, max_iter=5000)
+    assert res.converged
+    for (a, b), target in margins.items():
+        other = ({0, 1, 2} - {a, b}).pop()
+        np.testing.assert_allclose(A(res.fitted).reshape(3, 4, 4).sum(axis=other), target,
+                                   rtol=1e-9)
+
+
+def test_ipf2_prior_whose_sums_overflow_is_scaled_not_zeroed():
+    # Finite prior [[1e308] * 2] * 2 whose sums overflow: old code returned an all-zero table
+    # and "did NOT converge". IPF does not depend on the prior's scale, so the fit is that of
+    # a prior of ones: the independence table 5 * 5 / 10 = 2.5 everywhere.
+    res = ipf2([5, 5], [5, 5], prior=[[1e308] * 2] * 2)
+    assert res.converged
+    np.testing.assert_allclose(A(res.fitted), [[2.5, 2.5], [2.5, 2.5]], rtol=1e-12)
+    # the odds ratio of a huge prior is kept as well (1 * 4 / (2 * 3) = 2/3, as above)
+    y = A(ipf2([10, 10], [10, 10], np.array([[1, 2], [3, 4]]) * 4e307).fitted)
+    x = 10 * math.sqrt(2 / 3) / (1 + math.sqrt(2 / 3))
+    np.testing.assert_allclose(y, [[x, 10 - x], [10 - x, x]], rtol=1e-9)
+    res3 = ipf3(np.full((2, 2, 2), 1e308), {(0, 1): np.full((2, 2), 4.0),
+                                            (1, 2): np.full((2, 2), 4.0)})
+    assert res3.converged
+    np.testing.assert_allclose(A(res3.fitted), np.full((2, 2, 2), 2.0), rtol=1e-12)
+    # a prior whose scaling would wipe out its smallest entries is refused, with the fix
+    with pytest.raises(InputError, match=r"span too many orders of magnitude.*Rescale the "
+                                         r"prior"):
+        ipf2([5, 5], [5, 5], prior=[[1e308, 1e308], [1e-320, 1e308]])
+
+
+def test_net_matrix_prior_whose_sum_overflows_is_refused():
+    # MADE-UP values: finite entries whose sum overflows; the net fit is not scale invariant,
+    # so the prior must be rescaled by the caller (hostile review of issue 8, item 2).
+    with pytest.raises(InputError, match="sum overflows"):
+        net_matrix([1.0, -1.0], prior=np.full((2, 2), 1e308))

@@ -59,7 +59,9 @@ def _as_float_array(x, what: str, ndim: int | None = None) -> np.ndarray:
     # fast path: two reductions without n-sized temporaries (min propagates NaN and finds
     # -inf and negatives; a finite sum rules out +inf); the located checks run only on failure
     low = arr.min()
-    if np.isfinite(low) and low >= 0 and np.isfinite(arr.sum()):
+    with np.errstate(over="ignore"):  # a finite array whose sum overflows: see _finite_prior
+        total = arr.sum()
+    if np.isfinite(low) and low >= 0 and np.isfinite(total):
         return arr
     if not np.isfinite(arr).all():
         raise DataError(f"{what} contains missing or infinite values; fill them first.")
@@ -68,6 +70,38 @@ def _as_float_array(x, what: str, ndim: int | None = None) -> np.ndarray:
         raise DataError(f"{what} contains a negative value ({arr[pos]}) at position {pos}; "
                         f"counts and priors must be non-negative.")
     return arr
+
+
+def _finite_prior(m: np.ndarray, what: str = "prior") -> np.ndarray:
+    """The prior ``m`` itself, or ``m * 2**-e`` when its sum is not finite.
+
+    A prior of finite entries can still overflow when summed (e.g. ``[[1e308] * 2] * 2``),
+    and IPF divides by those sums: the fit came back all zero and "did not converge".  The
+    fit ``y_ij = a_i b_j m_ij`` does not depend on the scale of ``m`` (``a_i`` absorbs it), so
+    such a prior is scaled by the power of two ``2**-e`` that brings its sum to at most
+    ``2**1000``; a power of two only changes the exponent of every entry, so the scaled prior
+    is exact and the fit is that of the prior as given.  Priors whose sum is finite (every
+    other case) are returned unchanged, without a copy.  Raises :class:`InputError` when the
+    scaling would turn a positive entry into zero (entries spanning more than about 600
+    orders of magnitude): rescale the prior by hand then.
+    """
+    if m.size == 0:
+        return m
+    with np.errstate(over="ignore"):
+        total = m.sum()
+    if np.isfinite(total):
+        return m
+    biggest = float(m.max())
+    e = int(np.frexp(biggest)[1]) + int(np.ceil(np.log2(m.size))) - 1000
+    scaled = np.ldexp(m, -e)
+    if ((scaled == 0) & (m > 0)).any():
+        raise InputError(
+            f"{what} entries span too many orders of magnitude (largest {biggest:.6g}, "
+            f"smallest positive {float(m[m > 0].min()):.6g}): their sum overflows, and scaling "
+            f"the {what} down so that it does not would turn its smallest entries into zero. "
+            f"Rescale the {what} (IPF does not depend on its scale) or set negligible entries "
+            f"to 0.")
+    return scaled
 
 
 def _labels_of(x):

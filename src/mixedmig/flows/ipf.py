@@ -29,6 +29,7 @@ from ._checks import (
     _as_float_array,
     _check_fit_options,
     _check_sums,
+    _finite_prior,
     _gap_limit,
     _labels_of,
     _long_frame,
@@ -507,18 +508,29 @@ def _support_shortfall(prior: np.ndarray, row_t: np.ndarray, col_t: np.ndarray, 
     return ("forced", forced) if forced else None
 
 
-def _check_support(prior3: np.ndarray, row3, col3, tol: float, labels=None) -> None:
-    """Raise InfeasibleError for a layer whose margins no fit on the prior's support meets."""
+def _check_support(prior3: np.ndarray, row3, col3, tol: float, labels=None,
+                   words=("row", "column", "layer"), layer_labels=None) -> None:
+    """Raise InfeasibleError for a layer whose margins no fit on the prior's support meets.
+
+    ``words`` name the three axes of ``prior3`` (rows, columns, layers) in messages and
+    ``layer_labels`` the layers (default positions); :func:`ipf3` passes its axis names when
+    the layers are the slices of the axis that two general margins share.
+    """
+    row_w, col_w, _ = words
+
+    def layer(k):
+        return _layer(prior3, k, words[2], layer_labels)
+
     if row3 is None or col3 is None:
         bad_rows = [] if row3 is None else np.argwhere((prior3.sum(axis=2) == 0) & (row3 > 0))
         bad_cols = [] if col3 is None else np.argwhere((prior3.sum(axis=1) == 0) & (col3 > 0))
-        for what, bad in (("row", bad_rows), ("column", bad_cols)):
+        for what, word, bad in (("row", row_w, bad_rows), ("column", col_w, bad_cols)):
             if len(bad):
                 k, i = (int(x) for x in bad[0])
                 raise InfeasibleError(
-                    f"{what} {_name(labels, what, i)!r}{_layer(prior3, k)} has a positive target "
+                    f"{word} {_name(labels, what, i)!r}{layer(k)} has a positive target "
                     f"but every prior cell in it is zero (prior or structural zeros), so no "
-                    f"fit can reach it. Allow at least one cell in that {what} or set its "
+                    f"fit can reach it. Allow at least one cell in that {word} or set its "
                     f"target to 0.")
         return
     for k in range(prior3.shape[0]):
@@ -529,22 +541,22 @@ def _check_support(prior3: np.ndarray, row3, col3, tol: float, labels=None) -> N
             cells = [(_name(labels, "row", i), _name(labels, "column", j))
                      for i, j in found[1][:8]]
             raise InfeasibleError(
-                f"the margins force cells (row, column) {cells}"
-                f"{' ...' if len(found[1]) > 8 else ''}{_layer(prior3, k)} to be exactly zero "
-                f"although the prior allows them: some rows need every unit their columns can "
-                f"give. IPF approaches such a table only at a rate of 1 / iterations and would "
-                f"not reach tol={tol:g}. Declare those cells structural zeros "
-                f"(structural_zeros=...) and fit again, or change the margins.")
+                f"the margins force cells ({row_w}, {col_w}) {cells}"
+                f"{' ...' if len(found[1]) > 8 else ''}{layer(k)} to be exactly zero "
+                f"although the prior allows them: some {row_w}s need every unit their "
+                f"{col_w}s can give. IPF approaches such a table only at a rate of "
+                f"1 / iterations and would not reach tol={tol:g}. Declare those cells "
+                f"structural zeros (structural_zeros=...) and fit again, or change the margins.")
         _, set_a, set_n, need, room = found
         shown_a = [_name(labels, "row", i) for i in set_a[:8]]
         shown_n = [_name(labels, "column", j) for j in set_n[:8]]
         raise InfeasibleError(
-            f"no table fits these margins on the prior's pattern of zeros{_layer(prior3, k)}: "
-            f"rows {shown_a}{' ...' if len(set_a) > 8 else ''} need {need:.10g} in total but "
-            f"may only use columns {shown_n}{' ...' if len(set_n) > 8 else ''}, whose totals "
-            f"sum to {room:.10g} (short by {need - room:.6g}), so the fit could never "
-            f"converge. Allow more cells (fewer prior or structural zeros) for those rows, or "
-            f"change the margins.")
+            f"no table fits these margins on the prior's pattern of zeros{layer(k)}: "
+            f"{row_w}s {shown_a}{' ...' if len(set_a) > 8 else ''} need {need:.10g} in total "
+            f"but may only use {col_w}s {shown_n}{' ...' if len(set_n) > 8 else ''}, whose "
+            f"totals sum to {room:.10g} (short by {need - room:.6g}), so the fit could never "
+            f"converge. Allow more cells (fewer prior or structural zeros) for those "
+            f"{row_w}s, or change the margins.")
 
 
 def _name(labels, what: str, i: int):
@@ -556,8 +568,10 @@ def _name(labels, what: str, i: int):
     return i
 
 
-def _layer(prior3: np.ndarray, k: int) -> str:
-    return f" (layer {k})" if prior3.shape[0] > 1 else ""
+def _layer(prior3: np.ndarray, k: int, word: str = "layer", layer_labels=None) -> str:
+    if prior3.shape[0] <= 1 and layer_labels is None:
+        return ""
+    return f" ({word} {k if layer_labels is None else layer_labels[k]!r})"
 
 
 def _fit_message(converged: bool, iterations: int, max_error: float, tol: float,
@@ -636,7 +650,8 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     ------
     InputError
         Neither margin given, one margin without a prior, an unknown ``diagonal``, ``tol``
-        not a number > 0 or ``max_iter`` not an integer >= 1.
+        not a number > 0 or ``max_iter`` not an integer >= 1; a prior whose sum overflows
+        and whose entries span too many orders of magnitude to be scaled (see Notes).
     SchemaError
         A prior DataFrame whose labels are not those of the margins (the same labels in
         another order are reordered).
@@ -657,6 +672,12 @@ def ipf2(row_totals, col_totals, prior=None, *, structural_zeros=None, diagonal=
     Each cycle sets ``y_ij <- y_ij r_i / sum_j y_ij`` and then ``y_ij <- y_ij c_j / sum_i y_ij``.
     The fit keeps every odds ratio of the prior: ``y_ij y_kl / (y_il y_kj) = m_ij m_kl /
     (m_il m_kj)``.
+
+    A prior whose sum overflows although every entry is finite (e.g. entries of 1e308) is
+    scaled by the power of two that brings its sum to at most ``2**1000``: exact in floating
+    point, and the fit does not depend on the prior's scale (``a_i`` absorbs it); a prior
+    whose smallest entries that scaling would turn into zero raises
+    :class:`~mixedmig.errors.InputError` asking to rescale it.
 
     Why the up-front check uses half the tolerance: after a column step the columns are met
     exactly and row ``i`` is off by ``r_i (S_c - S_r) / S_r``, a scaled error of at most
@@ -861,6 +882,9 @@ def _ipf2_core(m3, row3, col3, diagonal, tol, max_iter, *, rescale: bool = False
     if what is None:
         def what(_k):
             return "row totals", "column totals"
+    scaled = _finite_prior(m3)
+    owned = owned or scaled is not m3
+    m3 = scaled
     n_layers = m3.shape[0]
     if row3 is None or col3 is None:
         if diagonal == "max":
@@ -966,15 +990,23 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
         Found before iterating: two margins whose shared one-way totals (e.g. ``t01.sum(1)``
         and ``t02.sum(1)``) differ by more than ``tol / 2 * max(1, S)`` at some index (``S``
         the smaller total; the movers' total with ``diagonal="max"``), naming both sums, the
-        gap and how to rescale; or (margins ``(0, 1)`` and ``(0, 2)``) a layer whose margins
-        no table with the prior's zeros can meet.
+        gap and how to rescale; or margins no table with the prior's zeros can meet, or meet
+        only with zeros in cells the prior allows (IPF would approach them only
+        sublinearly), for every margin set: one margin, a positive entry whose cells are all
+        zero; two margins, Gale's condition and forced zeros on each slice of their shared
+        axis (for ``(0, 1)`` and ``(0, 2)``, each layer); all three, a linear program
+        (HiGHS) over the allowed cells, since pairwise consistent margins need not have a
+        common table (run up to 5,000 allowed cells; beyond, the message says it was not
+        checked).
     ConvergenceError
         ``strict=True`` and the fit did not converge.
 
     Notes
     -----
     Each cycle multiplies ``y`` by ``t / S`` for every margin in turn, where ``S`` is the
-    current sum of ``y`` over the axis the margin omits.
+    current sum of ``y`` over the axis the margin omits.  A prior whose sum overflows (finite
+    entries near 1e308) is scaled by a power of two first, which is exact and leaves the fit
+    unchanged (as in :func:`ipf2`).
 
     References
     ----------
@@ -1034,8 +1066,12 @@ def ipf3(prior, margins: Mapping, *, structural_zeros=None, diagonal=None,
                      + extra).strip()
     else:
         largest_gap = _check_shared_totals(targets, tol)
+        m = _finite_prior(m)
+        shown = None
+        if labels is not None and [len(lab) for lab in labels] == list(m.shape):
+            shown = [list(lab) for lab in labels]
+        extra = _check_general_support(m, targets, tol, shown, names)
         y, its, err, conv = _fit_general(m, targets, tol, max_iter)
-        extra = ""
         diagnostics = pd.DataFrame({"layer": ["all"], "iterations": [int(its)],
                                     "max_margin_error": [float(err)],
                                     "converged": [bool(conv)], "total_gap": [largest_gap],
@@ -1093,6 +1129,177 @@ def _check_shared_totals(targets: dict, tol: float) -> float:
                             f"index {pos}: margin {ka} totals", f"margin {kb} totals", tol,
                             can_rescale=False)
     return largest
+
+
+#: Largest number of cells (prior > 0 and every margin entry over them > 0) for which
+#: :func:`_check_three_margins` solves its linear programs up front; larger problems are left
+#: to the fit (their message then says that feasibility was not checked): HiGHS takes about
+#: 0.4 s at 2,000 cells but 58 s at 18,000 (the forced-zero program has 2 n + 1 variables).
+_LP_MAX_CELLS = 5_000
+
+#: Smallest relative margin error (``|f - t| / max(1, |t|)``) that the feasibility LP of
+#: :func:`_check_three_margins` must prove before margins are rejected: well above the
+#: solver's own feasibility tolerance (1e-7 on margins scaled to at most 1), so no margins a
+#: fit can meet are ever rejected; margins infeasible by less are left to the fit.
+_LP_REJECT = 1e-6
+
+
+def _check_general_support(m: np.ndarray, targets: dict, tol: float, labels, names) -> str:
+    """Reject general :func:`ipf3` margins that no table on the prior's support can meet.
+
+    Rules, cheapest first (every one only rejects):
+
+    1. Each margin alone: a positive target entry whose cells (the line over the axis the
+       margin omits) are all zero in the prior can never be reached.
+    2. Two margins always share one axis ``s``; for each index of ``s`` they are the row and
+       column totals of the two-way slice across the other two axes, and the slices do not
+       interact, so :func:`_check_support` (Gale's condition and forced zeros, exact) runs on
+       every slice.
+    3. All three margins: consistent pairs are not enough (see :func:`_check_three_margins`).
+
+    Returns an extra note for the result's message ("" when everything was checked).
+    """
+    axes = ("axis 0", "axis 1", "axis 2") if names is None else tuple(names)
+    lab = [None, None, None] if labels is None else list(labels)
+    for key, t in targets.items():
+        other = ({0, 1, 2} - set(key)).pop()
+        bad = np.argwhere((t > 0) & (m.sum(axis=other) == 0))
+        if len(bad):
+            a, b = (int(x) for x in bad[0])
+            at = [lab[key[0]][a] if lab[key[0]] is not None else a,
+                  lab[key[1]][b] if lab[key[1]] is not None else b]
+            raise InfeasibleError(
+                f"margin {key} needs {t[a, b]:.10g} at ({axes[key[0]]} {at[0]!r}, "
+                f"{axes[key[1]]} {at[1]!r}) but every prior cell there (over {axes[other]}) "
+                f"is zero (prior or structural zeros), so no fit can reach it"
+                f"{f' ({len(bad)} such entries)' if len(bad) > 1 else ''}. Allow at least "
+                f"one of those cells or set that target to 0.")
+    keys = sorted(targets)
+    if len(keys) == 2:
+        ka, kb = keys
+        s = (set(ka) & set(kb)).pop()
+        p, q = (set(ka) - {s}).pop(), (set(kb) - {s}).pop()
+        prior3 = np.moveaxis(m, (s, p, q), (0, 1, 2))
+        row3 = targets[ka] if ka[0] == s else targets[ka].T
+        col3 = targets[kb] if kb[0] == s else targets[kb].T
+        _check_support(prior3, row3, col3, tol, (lab[p], lab[q]),
+                       words=(axes[p], axes[q], axes[s]),
+                       layer_labels=lab[s] if lab[s] is not None else range(m.shape[s]))
+        return ""
+    if len(keys) == 3:
+        return _check_three_margins(m, targets, tol, lab, axes)
+    return ""
+
+
+def _check_three_margins(m: np.ndarray, targets: dict, tol: float, lab, axes) -> str:
+    """Reject three two-way margins that no table on the prior's support meets (or only one
+    with zeros in cells the prior allows).
+
+    Pairs of margins that agree on their shared one-way totals do not make the three
+    consistent: ``t01 = t02 = [[45, 5], [5, 45]]`` and ``t12 = [[5, 45], [45, 5]]`` agree
+    pairwise, yet ``y001 >= 45 - y000 >= 40`` and ``y101 >= 45 - y111 >= 40`` exceed
+    ``t12[0, 1] = 45``.  Three-way feasibility is a linear program (no closed form like
+    Gale's): with ``A`` the map from the allowed cells (prior > 0, every margin entry over
+    them > 0; all others must be 0) to the three margins and ``w = max(1, |t|)``,
+
+    * feasibility: ``z* = min z`` subject to ``|A y - t| <= z w``, ``y >= 0``; margins are
+      rejected when ``z* > max(tol, _LP_REJECT)`` (every table misses some entry by more
+      than the fit's tolerance, and by more than the solver's own tolerance);
+    * forced zeros: ``max sum_c u_c`` subject to ``A y = s A y*`` (the margins of the
+      feasible table ``y*`` just found), ``y_c >= u_c``, ``0 <= u_c <= 1``, ``s >= 0``.  The
+      solutions ``(y, s)`` form a cone, closed under addition, so any allowed cell that some
+      table makes positive reaches ``u_c = 1`` and cells with ``u_c = 0`` are zero in every
+      table with these margins; IPF approaches such a table only sublinearly (Bishop,
+      Fienberg & Holland 1975, section 3.5) and would not reach ``tol``.
+
+    The programs are skipped when a cheaper sufficient condition shows a strictly positive
+    solution: every cell allowed and the conditional-independence table
+    ``t_ab[., .] t_ac[., .] / t_a`` for some axis ``a`` meets the third margin within
+    ``tol / 2`` (it is then such a table itself); and when there are more than
+    ``_LP_MAX_CELLS`` allowed cells (returns a note for the message).  Solved by HiGHS
+    through :func:`scipy.optimize.linprog`.
+    """
+    t01, t02, t12 = targets[(0, 1)], targets[(0, 2)], targets[(1, 2)]
+    live = ((m > 0) & (t01[:, :, None] > 0) & (t02[:, None, :] > 0) & (t12[None, :, :] > 0))
+    n_live = int(live.sum())
+    if n_live == 0:
+        return ""  # no positive target at all (the line check above found any other)
+    if live.all():
+        t0, t1, t2 = t01.sum(axis=1), t01.sum(axis=0), t02.sum(axis=0)
+        for implied, third in (((t01 / t0[:, None]).T @ t02, t12),   # given axis 0
+                               ((t01 / t1[None, :]) @ t12, t02),     # given axis 1
+                               ((t02 / t2[None, :]) @ t12.T, t01)):  # given axis 2
+            if _scaled_error(implied, third).max(initial=0) <= tol / 2:
+                return ""
+    if n_live > _LP_MAX_CELLS:
+        return (f"Feasibility of the three margins not checked up front ({n_live} cells "
+                f"exceed {_LP_MAX_CELLS}).")
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    k_idx, i_idx, j_idx = np.nonzero(live)
+    rows, rhs, weights = [], [], []
+    offset = 0
+    for key, t, (ax_a, ax_b) in (((0, 1), t01, (k_idx, i_idx)), ((0, 2), t02, (k_idx, j_idx)),
+                                 ((1, 2), t12, (i_idx, j_idx))):
+        pos = np.flatnonzero(t.reshape(-1) > 0)
+        lookup = np.full(t.size, -1)
+        lookup[pos] = np.arange(pos.size)
+        rows.append(offset + lookup[np.ravel_multi_index((ax_a, ax_b), t.shape)])
+        rhs.append(t.reshape(-1)[pos])
+        weights.append(np.maximum(1.0, t.reshape(-1)[pos]))
+        offset += pos.size
+    n_rows = offset
+    scale = max(float(np.max(np.concatenate(rhs))), 1e-300)
+    rhs = np.concatenate(rhs) / scale
+    weights = np.concatenate(weights) / scale
+    cells = np.tile(np.arange(n_live), 3)
+    a_mat = sparse.csr_matrix((np.ones(3 * n_live), (np.concatenate(rows), cells)),
+                              shape=(n_rows, n_live))
+    # feasibility: min z, -z w <= A y - t <= z w
+    w_col = sparse.csr_matrix(weights[:, None])
+    a_ub = sparse.vstack([sparse.hstack([a_mat, -w_col]), sparse.hstack([-a_mat, -w_col])])
+    cost = np.zeros(n_live + 1)
+    cost[-1] = 1.0
+    feas = linprog(cost, A_ub=a_ub.tocsc(), b_ub=np.concatenate([rhs, -rhs]),
+                   bounds=(0, None), method="highs")
+    if feas.status != 0:
+        return ""  # the solver could not decide: leave it to the fit
+    z_star = float(feas.x[-1])
+    if z_star > max(tol, _LP_REJECT):
+        raise InfeasibleError(
+            f"no table with the prior's pattern of zeros meets the three margins (0, 1), "
+            f"(0, 2) and (1, 2) at once, although each pair agrees on its shared totals: "
+            f"every such table misses some margin entry by a relative error "
+            f"|fitted - target| / max(1, target) of at least {z_star:.3g} (a linear program over the {n_live} allowed cells), so no "
+            f"number of iterations can converge. Check that the three margins come from the "
+            f"same population and period, or fit only two of them.")
+    # forced zeros: max sum u, A y = s A y*, u <= y, 0 <= u <= 1, s >= 0
+    target = a_mat @ feas.x[:n_live]
+    eye = sparse.identity(n_live, format="csr")
+    a_eq = sparse.hstack([a_mat, sparse.csr_matrix((n_rows, n_live)),
+                          sparse.csr_matrix(-target[:, None])])
+    a_ub = sparse.hstack([-eye, eye, sparse.csr_matrix((n_live, 1))])
+    cost = np.concatenate([np.zeros(n_live), -np.ones(n_live), [0.0]])
+    bounds = [(0, None)] * n_live + [(0, 1)] * n_live + [(0, None)]
+    cone = linprog(cost, A_ub=a_ub.tocsc(), b_ub=np.zeros(n_live), A_eq=a_eq.tocsc(),
+                   b_eq=np.zeros(n_rows), bounds=bounds, method="highs")
+    if cone.status != 0:
+        return ""
+    forced = np.flatnonzero(cone.x[n_live:2 * n_live] < 0.5)
+    if forced.size == 0 or forced.size == n_live:
+        return ""  # no forced zero, or an answer the solver cannot support: leave it to the fit
+
+    def label(axis, i):
+        return lab[axis][i] if lab[axis] is not None else int(i)
+
+    shown = [(label(0, k_idx[c]), label(1, i_idx[c]), label(2, j_idx[c])) for c in forced[:8]]
+    raise InfeasibleError(
+        f"the three margins force cells ({axes[0]}, {axes[1]}, {axes[2]}) {shown}"
+        f"{' ...' if forced.size > 8 else ''} to be exactly zero although the prior allows "
+        f"them (a linear program over the {n_live} allowed cells). IPF approaches such a "
+        f"table only sublinearly and would not reach tol={tol:g}. Declare those cells "
+        f"structural zeros (structural_zeros=...) and fit again, or change the margins.")
 
 
 def _fit_general(m, targets, tol, max_iter):

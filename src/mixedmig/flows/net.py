@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, InfeasibleError
+from ..errors import DataError, InfeasibleError, InputError
 from ..results import Result
 from ._checks import (
     _as_float_array,
@@ -140,7 +140,8 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     Raises
     ------
     InputError
-        ``tol`` not a number > 0 or ``max_iter`` not an integer >= 1.
+        ``tol`` not a number > 0 or ``max_iter`` not an integer >= 1, or a prior whose sum
+        overflows (the fit scales with the prior, so it is refused rather than rescaled).
     SchemaError
         A prior DataFrame that is not square or holds other regions than ``net_totals``
         (the same regions in another order are reordered; see
@@ -239,6 +240,13 @@ def net_matrix(net_totals, prior=None, *, structural_zeros=None, tol: float = 1e
     m = np.ones((n, n)) if prior is None else _as_float_array(prior, "prior", 2)
     if m.shape != (n, n):
         raise DataError(f"prior has shape {m.shape}; expected ({n}, {n}).")
+    with np.errstate(over="ignore"):
+        prior_total = m.sum()
+    if not np.isfinite(prior_total):
+        raise InputError(
+            "the prior's entries are finite but their sum overflows; unlike IPF, the net-matrix "
+            "fit is not invariant to the prior's scale (the gross flows scale with it), so "
+            "rescale the prior to the unit you intend (e.g. persons or thousands) and call again.")
     m = m.copy()
     if structural_zeros is None:
         m[np.arange(n), np.arange(n)] = 0.0
