@@ -93,7 +93,7 @@ def shares(final, model):
 
 def main():
     model = after_trafficking_model()
-    matrix = model.transition_matrix()
+    matrix = model.transition_matrix().to_numpy()
     absorbing = np.isin(np.arange(len(model.states)), [model.index(a) for a in model.absorbing_states])
     start = model.index(model.start)
     exact = model.absorption_probabilities()

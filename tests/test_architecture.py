@@ -252,3 +252,24 @@ def test_architecture_doc_maps_every_module():
     absent = [m for p, m in _modules() if m != "mixedmig" and not p.stem.startswith("_")
               and f"`{m}`" not in text]
     assert not absent, f"modules missing from docs/architecture.md: {absent}"
+
+
+def test_importing_flows_loads_nothing_until_used():
+    """``import mixedmig.flows`` is lazy (issue 12, item 4): no submodule, pandas or scipy until a
+    name is used; then the name resolves to the function of its submodule."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, mixedmig.flows as f\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('mixedmig.flows.') or m in "
+        "('pandas', 'scipy', 'networkx', 'statsmodels', 'dask'))\n"
+        "print(','.join(loaded))\n"
+        "print(f.to_matrix.__module__, f.flows_sweep.__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded, modules = out.stdout.splitlines()
+    assert loaded == ""
+    assert modules == "mixedmig.flows.tables mixedmig.flows.sweeps"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        importlib.import_module("mixedmig.flows").nope  # noqa: B018

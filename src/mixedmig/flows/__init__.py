@@ -61,44 +61,53 @@ when the expected marginal totals are known. *Annals of Mathematical Statistics*
 
 from __future__ import annotations
 
-from .ipf import IPFResult, ipf2, ipf2_quasi, ipf3
-from .net import NetMatrixResult, net_matrix
-from .stocks import (
-    VARIANTS,
-    FlowsFromStocksResult,
-    FlowsOverPeriodsResult,
-    closed_system_natural_change,
-    compare_methods,
-    flows_demographic,
-    flows_difference,
-    flows_from_stocks,
-    flows_over_periods,
-    flows_rates,
-)
-from .sweeps import FlowsSweepResult, flows_sweep
-from .tables import check_od_matrix, stock_table, to_long, to_matrix
+import importlib
+from typing import TYPE_CHECKING
 
-__all__ = [
-    "VARIANTS",
-    "FlowsFromStocksResult",
-    "FlowsOverPeriodsResult",
-    "FlowsSweepResult",
-    "IPFResult",
-    "NetMatrixResult",
-    "check_od_matrix",
-    "closed_system_natural_change",
-    "compare_methods",
-    "flows_demographic",
-    "flows_difference",
-    "flows_from_stocks",
-    "flows_over_periods",
-    "flows_rates",
-    "flows_sweep",
-    "ipf2",
-    "ipf2_quasi",
-    "ipf3",
-    "net_matrix",
-    "stock_table",
-    "to_long",
-    "to_matrix",
-]
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time names load on first use
+    from .ipf import IPFResult, ipf2, ipf2_quasi, ipf3  # noqa: F401
+    from .net import NetMatrixResult, net_matrix  # noqa: F401
+    from .stocks import VARIANTS, FlowsFromStocksResult, FlowsOverPeriodsResult, closed_system_natural_change, compare_methods, flows_demographic, flows_difference, flows_from_stocks, flows_over_periods, flows_rates  # noqa: F401
+    from .sweeps import FlowsSweepResult, flows_sweep  # noqa: F401
+    from .tables import check_od_matrix, stock_table, to_long, to_matrix  # noqa: F401
+
+# Public name -> submodule. ``import mixedmig.flows`` loads no submodule; each loads the first
+# time one of its names is used (PEP 562), so importing the package costs almost nothing.
+_EXPORTS = {
+    "IPFResult": "ipf",
+    "ipf2": "ipf",
+    "ipf2_quasi": "ipf",
+    "ipf3": "ipf",
+    "NetMatrixResult": "net",
+    "net_matrix": "net",
+    "VARIANTS": "stocks",
+    "FlowsFromStocksResult": "stocks",
+    "FlowsOverPeriodsResult": "stocks",
+    "closed_system_natural_change": "stocks",
+    "compare_methods": "stocks",
+    "flows_demographic": "stocks",
+    "flows_difference": "stocks",
+    "flows_from_stocks": "stocks",
+    "flows_over_periods": "stocks",
+    "flows_rates": "stocks",
+    "FlowsSweepResult": "sweeps",
+    "flows_sweep": "sweeps",
+    "check_od_matrix": "tables",
+    "stock_table": "tables",
+    "to_long": "tables",
+    "to_matrix": "tables",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
