@@ -31,11 +31,10 @@ Every ratio is measured in this run, on this machine (best of a few repeats):
 from __future__ import annotations
 
 import tracemalloc
-import warnings
 
 import numpy as np
 import pandas as pd
-from timing import best_time
+from timing import best_time, run_ipfn
 
 from mixedmig.flows import flows_from_stocks, ipf2
 from mixedmig.flows.ipf import (
@@ -59,17 +58,6 @@ def plain_ipf(prior, rows, cols, tol=TOL, max_iter=10_000):
                 break
     return y, it
 
-
-def run_ipfn(prior, rows, cols):
-    from ipfn import ipfn as ipfn_module
-
-    solver = ipfn_module.ipfn(prior.copy(), [rows.copy(), cols.copy()], [[0], [1]],
-                              convergence_rate=TOL, max_iteration=10_000, rate_tolerance=0.0,
-                              verbose=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted, _ = solver.iteration()
-    return fitted
 
 
 def ipf_problem(rng, n, heavy):
@@ -127,7 +115,7 @@ def main():
                     f"{t_plain / t_core:5.2f}x, plain/ipf2 = {t_plain / t_ours:5.2f}x, "
                     f"max rel diff {diff:.1e}{'' if same else ' (CYCLES DIFFER)'}")
             if n == 200:
-                t_ipfn, _ = best_time(lambda p=prior, r=rows, c=cols: run_ipfn(p, r, c), 2)
+                t_ipfn, _ = best_time(lambda p=prior, r=rows, c=cols: run_ipfn(p, r, c, TOL), 2)
                 line += f"; ipfn/ipf2 = {t_ipfn / t_ours:6.1f}x"
             print(line)
 

@@ -16,11 +16,10 @@ synthetic target is >= 1.  Each timing is the best of a few repeats.  Needs ``pi
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pandas as pd
-from timing import best_time
+from timing import best_time, run_ipfn
 
 from mixedmig.flows import flows_demographic, flows_difference, ipf2
 
@@ -42,17 +41,6 @@ def synthetic_ipf_problem(rng, heavy_tailed=False):
     cols *= rows.sum() / cols.sum()
     return prior, rows, cols
 
-
-def run_ipfn(prior, rows, cols):
-    from ipfn import ipfn as ipfn_module
-
-    solver = ipfn_module.ipfn(prior.copy(), [rows.copy(), cols.copy()], [[0], [1]],
-                              convergence_rate=TOL, max_iteration=10_000, rate_tolerance=0.0,
-                              verbose=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted, flag = solver.iteration()
-    return fitted, flag
 
 
 def synthetic_stocks(rng):
@@ -82,7 +70,7 @@ def main():
         t_ours, ours = best_time(
             lambda p=prior, r=rows, c=cols: ipf2(r, c, p, tol=TOL, max_iter=10_000), REPEATS_FAST)
         t_ipfn, (theirs, flag) = best_time(
-            lambda p=prior, r=rows, c=cols: run_ipfn(p, r, c), REPEATS_IPFN)
+            lambda p=prior, r=rows, c=cols: run_ipfn(p, r, c, TOL), REPEATS_IPFN)
         rel_diff = float(np.max(np.abs(ours.fitted.to_numpy() - theirs) / np.abs(theirs)))
         print(f"IPF {N}x{N}, {label}, relative tolerance {TOL:g}")
         print(f"  mixedmig.flows.ipf2 : {t_ours * 1e3:9.2f} ms  ({ours.iterations} iterations, "
