@@ -30,7 +30,7 @@ unit: install
 
 lab: install
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 bench: install
 	$(BIN)/python benchmarks/bench_ipf_flows.py

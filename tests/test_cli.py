@@ -65,3 +65,12 @@ def test_validate_without_file_checks_every_table_after_a_failure(folder, capsys
     assert "line 2, column 'stock': negative value -1" in captured.err
     assert "ok  toy (2 rows)" in captured.out
     assert "mixedmig: 1 table(s) failed" in captured.err
+
+
+def test_version_prints_the_package_version(capsys):
+    import mixedmig
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mixedmig {mixedmig.__version__}"

@@ -23,6 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import __version__
 from .errors import InputError, MixedmigError
 
 __all__ = ["build_parser", "main"]
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mixedmig",
         description="Mixed-migration research toolkit: curated data, build pipeline, notebooks.",
     )
+    parser.add_argument("--version", action="version", version=f"mixedmig {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("list", help="list the curated tables with their sources")

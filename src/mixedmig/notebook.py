@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["execute_notebook", "notebook_setup"]
+__all__ = ["execute_notebook", "merge_streams", "notebook_setup"]
 
 
 def notebook_setup(seed: int = 2013) -> np.random.Generator:
@@ -53,8 +53,8 @@ def notebook_setup(seed: int = 2013) -> np.random.Generator:
 def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
     """Execute a notebook in place, with its folder as working directory, storing the outputs.
 
-    Cells' execution timing metadata is dropped, so re-running an unchanged notebook leaves the
-    file identical. The notebook is written atomically: a failing run leaves the stored
+    Cells' execution timing metadata is dropped and consecutive stream outputs are merged
+    (:func:`merge_streams`), so re-running an unchanged notebook leaves the file identical. The notebook is written atomically: a failing run leaves the stored
     version untouched.
 
     Parameters
@@ -95,7 +95,49 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
         warnings.simplefilter("ignore", DeprecationWarning)
         client.execute()
     elapsed = time.perf_counter() - start
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     tmp = path.with_name(f".{path.name}.tmp")
     nbformat.write(nb, tmp)
     os.replace(tmp, path)
     return elapsed
+
+
+def merge_streams(outputs):
+    r"""Merge consecutive stream outputs of the same stream into one output.
+
+    How a kernel splits a cell's printed text into stream messages depends on timing, so the
+    same cell can be stored as one or several chunks; merging them makes the stored notebook
+    the same on every run.
+
+    Parameters
+    ----------
+    outputs : list of dict
+        A code cell's ``outputs`` (nbformat output nodes).
+
+    Returns
+    -------
+    list
+        The outputs with every run of consecutive ``stream`` outputs of one ``name`` (stdout or
+        stderr) joined into one; other outputs are unchanged and keep their order.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> outs = [nbformat.v4.new_output("stream", name="stdout", text="a\n"),
+    ...         nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+    ...         nbformat.v4.new_output("stream", name="stderr", text="c\n")]
+    >>> [(o["name"], o["text"]) for o in merge_streams(outs)]
+    [('stdout', 'a\nb\n'), ('stderr', 'c\n')]
+    """
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream"
+                and previous.get("name") == output.get("name")):
+            previous["text"] = previous["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
