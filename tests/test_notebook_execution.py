@@ -24,3 +24,17 @@ def test_printed_text_is_stored_as_one_stream_output_per_stream(tmp_path):
     first = path.read_bytes()
     execute_notebook(path, timeout=60)
     assert path.read_bytes() == first
+
+
+def test_stored_notebooks_show_their_figures():
+    """Every code cell that calls plt.show() stores a PNG, so the figure is visible on GitHub,
+    nbviewer or a printed handout (notebook_setup selects the inline backend in kernels)."""
+    from pathlib import Path
+
+    missing = []
+    for path in sorted(Path(__file__).resolve().parents[1].glob("notebooks/*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type == "code" and "plt.show()" in cell.source:
+                if not any("image/png" in o.get("data", {}) for o in cell.outputs):
+                    missing.append(f"{path.name} cell {index}")
+    assert not missing, f"figure cells without a stored image: {missing}"

@@ -34,7 +34,10 @@ def notebook_setup(seed: int = 2013) -> np.random.Generator:
     Notes
     -----
     Changes global state on purpose (numpy's legacy seed, matplotlib rcParams, pandas
-    options): call it once, in a notebook's first code cell.
+    options): call it once, in a notebook's first code cell. Inside a Jupyter kernel it also
+    selects matplotlib's inline backend, so ``plt.show()`` stores each figure in the notebook
+    as a PNG even when the kernel was started with ``MPLBACKEND=Agg`` (as ``make reproduce``
+    and the tests do); elsewhere the backend is left alone.
     """
     import matplotlib
     import pandas as pd
@@ -42,12 +45,24 @@ def notebook_setup(seed: int = 2013) -> np.random.Generator:
     from . import plotting
 
     np.random.seed(seed)
+    _inline_figures_in_kernels()
     plotting.apply_style()
     matplotlib.rcParams["figure.max_open_warning"] = 0
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
     pd.set_option("display.precision", 3)
     return np.random.default_rng(seed)
+
+
+def _inline_figures_in_kernels() -> None:
+    """Switch to the inline backend when running in a Jupyter kernel (no-op elsewhere)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the kernel
+        return
+    shell = get_ipython()
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        shell.run_line_magic("matplotlib", "inline")  # also registers the PNG formatter
 
 
 def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
