@@ -1,0 +1,96 @@
+"""The ``mixedmig`` command line.
+
+    mixedmig list                          the curated tables with their sources
+    mixedmig validate                      load and check every curated table
+    mixedmig validate FILE --schema NAME   check your own CSV against a table's schema
+    mixedmig hash FILE                     print a file's sha256 (for a manifest)
+    mixedmig build                         data/raw -> data/processed
+    mixedmig notebooks [NB ...]            execute notebooks in place (outputs stored)
+    mixedmig figures                       execute the notebooks, which write figures/
+    mixedmig reproduce                     build, then execute every notebook
+    mixedmig student-copies OUT            notebooks without solution cells, for teaching
+
+Errors of the package (:class:`mixedmig.errors.MixedmigError`) are printed as
+``mixedmig: error: ...`` naming the file, line and column where that applies, one line per problem
+when validation found several (then a line counting them), and the command exits with status 2.
+Everything printed from a file (cell values, column names, paths) is escaped, so control
+characters and ANSI escape sequences never reach the terminal raw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import __version__
+from ..errors import MixedmigError
+from . import data, notebooks, opendata, teaching
+from ._report import report
+
+__all__ = ["build_parser", "main"]
+
+#: Modules that add sub-commands, in the order they appear in ``mixedmig --help``.
+_COMMAND_MODULES = (data, opendata, notebooks, teaching)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``mixedmig`` command, one sub-command each.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Sub-commands ``list``, ``validate``, ``hash``, ``build``, ``notebooks``, ``figures``,
+        ``reproduce``, ``student-copies``; each sets ``func`` to its handler.
+
+    Examples
+    --------
+    >>> from mixedmig.cli import build_parser
+    >>> args = build_parser().parse_args(["validate", "mine.csv", "--schema", "steam_cohort"])
+    >>> args.command, args.file, args.schema
+    ('validate', 'mine.csv', 'steam_cohort')
+    """
+    parser = argparse.ArgumentParser(
+        prog="mixedmig",
+        description="Mixed-migration research toolkit: curated data, build pipeline, notebooks.",
+    )
+    parser.add_argument("--version", action="version", version=f"mixedmig {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in _COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the ``mixedmig`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments after the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success, 2 when the package raised a
+        :class:`mixedmig.errors.MixedmigError` (printed to stderr as ``mixedmig: error: ...``,
+        one line per problem found by validation) or a curated table failed
+        ``mixedmig validate``.
+        Usage errors exit through argparse (``SystemExit`` with status 2).
+
+    Examples
+    --------
+    >>> from mixedmig.cli import main
+    >>> main(["validate", "--schema", "steam_cohort"])
+    2
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except MixedmigError as exc:
+        report(exc)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Teaching commands: ``run`` (papermill) and ``profile`` (country profiles)."""
+
+from __future__ import annotations
+
+__all__ = ["register"]
+
+
+def register(sub) -> None:
+    """Add these commands to the sub-parser collection ``sub`` (none yet)."""
