@@ -30,12 +30,13 @@ LAYERS = {
     "countries": 1,
     "data": 2,
     "flows": 3, "indices": 3, "gravity": 3, "networks": 3, "referral": 3, "pathways": 3,
-    "stats": 3, "privacy": 3,
+    "stats": 3, "privacy": 3, "profiles": 3,
     "plotting": 4,
     "cli": 5, "notebook": 5, "teaching": 5,
 }
 #: Rooms of the method layer; they may use one another, but only in this order (no cycles).
-METHOD_ORDER = ["stats", "privacy", "flows", "gravity", "indices", "networks", "referral", "pathways"]
+METHOD_ORDER = ["stats", "privacy", "flows", "gravity", "indices", "networks", "referral", "pathways",
+                "profiles"]
 
 #: Public subpackages and modules whose ``__all__`` is the documented API.
 PUBLIC_MODULES = ["errors", "results", "checks", "countries", "data", "flows", "indices", "gravity", "networks",
