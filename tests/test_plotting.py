@@ -191,7 +191,7 @@ def test_gms_map_rejects_bad_region_and_resolution():
 
 def test_flow_map_widths_proportional_and_legend_in_real_units():
     table = _flows([r for r in WB2013_GMS if "CHN" not in r[:2]])
-    fm = plotting.flow_map(table, resolution="c", max_width=9.0, min_width=0.6)
+    fm = plotting.flow_map(table, measure="stock", resolution="c", max_width=9.0, min_width=0.6)
     assert fm.basemap.urcrnrlon == pytest.approx(112.0)  # auto region chose "gms"
     vmax = 1892480  # MMR -> THA, the largest stock
     assert fm.points_per_unit == pytest.approx(9.0 / vmax)
@@ -226,7 +226,7 @@ def test_flow_map_widths_proportional_and_legend_in_real_units():
 
 def test_flow_map_reciprocal_arcs_bend_to_opposite_sides():
     table = _flows([r for r in WB2013_GMS if "CHN" not in r[:2]])
-    fm = plotting.flow_map(table, resolution="c")
+    fm = plotting.flow_map(table, measure="stock", resolution="c")
     fm.ax.figure.canvas.draw()
     a = np.array(fm.basemap(countries.get("KHM").capital_lon, countries.get("KHM").capital_lat))
     b = np.array(fm.basemap(countries.get("THA").capital_lon, countries.get("THA").capital_lat))
@@ -240,7 +240,7 @@ def test_flow_map_reciprocal_arcs_bend_to_opposite_sides():
 
 
 def test_flow_map_dashed_edges_and_auto_region():
-    fm = plotting.flow_map(_flows(REPATRIATIONS, with_flag=True), dashed="secondary",
+    fm = plotting.flow_map(_flows(REPATRIATIONS, with_flag=True), measure="cases", dashed="secondary",
                            resolution="c", units="victims")
     assert fm.basemap.urcrnrlon == pytest.approx(147.0)  # Beijing and Jakarta -> "asia"
     for orig, dest, _value, secondary in REPATRIATIONS:
@@ -254,7 +254,9 @@ def test_flow_map_dashed_edges_and_auto_region():
     # value 0.6 x 351 / 9 = 23.4, so the third is 50.
     assert labels == ["200 victims", "100 victims", "50 victims",
                       "< 24 victims (min. width)", "secondary source"]
-    assert {t.get_text() for t in fm.ax.texts} >= {"Naypyidaw", "Phnom Penh", "Beijing"}
+    # Places are named by their display names, never by their capitals.
+    assert {t.get_text() for t in fm.ax.texts} >= {"Myanmar", "Cambodia", "China"}
+    assert not {t.get_text() for t in fm.ax.texts} & {"Naypyidaw", "Phnom Penh", "Beijing"}
 
 
 def test_flow_map_panels_share_one_scale_and_one_legend():
@@ -266,7 +268,8 @@ def test_flow_map_panels_share_one_scale_and_one_legend():
     table["period"] = np.where(table["dest"] == "MMR", "~2012", "2017")
     drawing = plotting.flow_map_panels(
         table, "period", ["~2012", "2017"], titles={"~2012": "to Myanmar"}, max_width=9.0,
-        suptitle="returns", region="asia", resolution="c", dashed="secondary", units="persons")
+        suptitle="returns", region="asia", resolution="c", dashed="secondary", units="persons",
+        measure="cases")
     assert list(drawing.maps) == ["~2012", "2017"]
     assert drawing.points_per_unit == pytest.approx(9 / 351)
     for fm in drawing.maps.values():
@@ -279,13 +282,13 @@ def test_flow_map_panels_share_one_scale_and_one_legend():
     assert drawing.figure._suptitle.get_text() == "returns"
     assert len(drawing.figure.axes) == 2
     with pytest.raises(InputError, match="no row"):
-        plotting.flow_map_panels(table, "period", ["2017", "2020"], resolution="c")
+        plotting.flow_map_panels(table, "period", ["2017", "2020"], measure="cases", resolution="c")
 
 
 def test_flow_map_legend_can_be_switched_off():
     table = _flows(REPATRIATIONS, with_flag=True)
-    with_legend = plotting.flow_map(table, dashed="secondary", resolution="c")
-    fm = plotting.flow_map(table, dashed="secondary", resolution="c", legend=False)
+    with_legend = plotting.flow_map(table, dashed="secondary", measure="cases", resolution="c")
+    fm = plotting.flow_map(table, dashed="secondary", measure="cases", resolution="c", legend=False)
     assert fm.legend is None and fm.ax.get_legend() is None
     # the scale a shared legend needs is still returned, identical to the map with a legend
     assert fm.reference_values == with_legend.reference_values == [200, 100, 50]
@@ -294,7 +297,7 @@ def test_flow_map_legend_can_be_switched_off():
 
 
 def test_flow_map_top_keeps_largest():
-    fm = plotting.flow_map(_flows(WB2013_GMS), top=3, resolution="c")
+    fm = plotting.flow_map(_flows(WB2013_GMS), top=3, measure="stock", resolution="c")
     assert set(fm.arrows) == {("MMR", "THA"), ("LAO", "THA"), ("KHM", "THA")}
 
 
@@ -303,13 +306,13 @@ def test_flow_map_bad_input():
     with pytest.raises(InputError, match="'flow'"):
         plotting.flow_map(table, value="flow", resolution="c")
     with pytest.raises(InputError, match="non-negative"):
-        plotting.flow_map(table.assign(value=-table["value"]), resolution="c")
+        plotting.flow_map(table.assign(value=-table["value"]), measure="stock", resolution="c")
     with pytest.raises(InputError, match="more than one row"):
-        plotting.flow_map(pd.concat([table, table.head(1)]), resolution="c")
-    with pytest.raises(InputError, match="outside the map region"):
-        plotting.flow_map(_flows(WB2013_GMS), region="gms", resolution="c")
+        plotting.flow_map(pd.concat([table, table.head(1)]), measure="stock", resolution="c")
+    with pytest.raises(InputError, match="outside the map region"):  # CHN north of "gms"
+        plotting.flow_map(_flows(WB2013_GMS), region="gms", measure="stock", resolution="c")
     with pytest.raises(MixedmigError):
-        plotting.flow_map(table.assign(orig="Atlantis"), resolution="c")
+        plotting.flow_map(table.assign(orig="Atlantis"), measure="stock", resolution="c")
 
 
 # --------------------------------------------------------------------------- chord diagram

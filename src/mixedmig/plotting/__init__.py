@@ -23,10 +23,10 @@ drawn.  These are drawings, not estimator ``...Result`` objects.
 from __future__ import annotations
 
 from .alluvial import AlluvialDiagram, alluvial
-from .chord import ChordDiagram, chord_diagram
+from .chord import ChordDiagram, chord_diagram, lump_small
 from .diagnostics import CoefficientPlot, ResidualPlot, coefficient_plot, residual_plot
-from .flowmaps import FlowMap, FlowMapPanels, flow_map, flow_map_panels
-from .maps import REGIONS, basemap_warnings, gms_map
+from .flowmaps import MEASURES, FlowMap, FlowMapPanels, flow_map, flow_map_panels
+from .maps import REGIONS, basemap_warnings, gms_map, map_extent
 from .networks import (
     SECTOR_COLOURS,
     NetworkDrawing,
@@ -36,21 +36,25 @@ from .networks import (
     robustness_plot,
 )
 from .save import save_figure
-from .series import corridor_timeseries, small_multiples
+from .series import corridor_timeseries, data_year_ticks, small_multiples, year_ticks
 from .style import (
     COUNTRY_COLOURS,
+    ESTIMATOR_COLOURS,
     GREY,
     PALETTE,
     PALETTE_NAMES,
     STYLE,
     apply_style,
     country_colour,
+    estimator_colour,
     style_context,
 )
 
 __all__ = [
     "COUNTRY_COLOURS",
+    "ESTIMATOR_COLOURS",
     "GREY",
+    "MEASURES",
     "PALETTE",
     "PALETTE_NAMES",
     "REGIONS",
@@ -71,9 +75,13 @@ __all__ = [
     "coefficient_plot",
     "corridor_timeseries",
     "country_colour",
+    "data_year_ticks",
+    "estimator_colour",
     "flow_map",
     "flow_map_panels",
     "gms_map",
+    "lump_small",
+    "map_extent",
     "grouped_circle_layout",
     "referral_network_plot",
     "residual_plot",
@@ -81,4 +89,5 @@ __all__ = [
     "save_figure",
     "small_multiples",
     "style_context",
+    "year_ticks",
 ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,9 +28,9 @@ from matplotlib.path import Path as MplPath
 from ..checks import require_columns
 from ..errors import InputError
 from ._checks import _numeric
-from .style import _colour_for, _display_name, _new_axes
+from .style import GREY, _colour_for, _display_name, _new_axes
 
-__all__ = ["ChordDiagram", "chord_diagram"]
+__all__ = ["ChordDiagram", "chord_diagram", "lump_small"]
 
 
 @dataclass
@@ -54,6 +54,11 @@ class ChordDiagram:
     segments : dict of (label, label) to pair of (float, float)
         The (start, end) angles (degrees) of each ribbon's end at the origin and at the
         destination, for every positive flow (drawn or not).
+    lumped : list
+        Labels summed into the "Other" node by :func:`lump_small` (empty when nothing was
+        lumped).
+    labels : dict of label to matplotlib.text.Text
+        The node names written, by label.
     """
 
     ax: Any
@@ -63,6 +68,8 @@ class ChordDiagram:
     arcs: dict[Any, Wedge]
     ribbons: dict[tuple[Any, Any], PathPatch]
     segments: dict[tuple[Any, Any], tuple[tuple[float, float], tuple[float, float]]]
+    lumped: list = field(default_factory=list)
+    labels: dict = field(default_factory=dict)
 
 
 def _arc_vertices(theta1: float, theta2: float, radius: float):
@@ -95,6 +102,169 @@ def _ribbon_path(a: tuple[float, float], b: tuple[float, float], radius: float) 
     return MplPath(np.asarray(verts, dtype=float), codes)
 
 
+_LUMP_BY = ("node", "orig", "dest", "flow")
+
+
+def lump_small(
+    matrix_df: pd.DataFrame,
+    *,
+    threshold: float | None = None,
+    top_n: int | None = None,
+    by: str = "node",
+    other: str = "Other",
+) -> pd.DataFrame:
+    """Sum small origins, destinations or flows of an OD matrix into one "Other" category.
+
+    The behaviour of ``sum_lump`` of the R package migest (Abel), written anew: places (or
+    single flows) below a size threshold -- or outside the ``top_n`` largest -- are summed
+    into one category labelled ``other``, so a chord diagram of 200+ countries stays
+    readable.  Nothing is lost: the lumped matrix has the same grand total (exactly, for
+    integer matrices) and every kept place keeps its outflow and inflow.
+
+    Parameters
+    ----------
+    matrix_df : pandas.DataFrame
+        OD matrix, rows = origins, columns = destinations, finite and non-negative.
+    threshold : float, optional
+        Size below which a place (or a flow, with ``by="flow"``) is lumped; a size equal to
+        the threshold is kept.  Give ``threshold`` or ``top_n``, not both.
+    top_n : int, optional
+        Keep the ``top_n`` largest places (ties broken by label order) and lump the rest.
+    by : {"node", "orig", "dest", "flow"}, default "node"
+        What is measured against the threshold:
+
+        * ``"node"``: each place's outflow + inflow (diagonal excluded); a lumped place is
+          lumped both as origin and as destination, so the matrix stays square -- the form
+          :func:`chord_diagram` needs.  Flows between two lumped places become
+          ``(other, other)``.
+        * ``"orig"``: each origin's outflow (row sum, diagonal excluded); lumped origins
+          become one row.
+        * ``"dest"``: each destination's inflow (column sum, diagonal excluded); lumped
+          destinations become one column.
+        * ``"flow"``: each off-diagonal cell; a small cell's value moves to
+          ``(other, other)`` (``top_n`` keeps the ``top_n`` largest cells).
+
+    other : str, default "Other"
+        Label of the lumped category; must not already be a label.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The lumped matrix: the kept labels in their input order, then ``other`` (last row
+        and/or column) when anything was lumped.  Integer matrices stay integer.
+
+    Raises
+    ------
+    InputError
+        If neither or both of ``threshold`` and ``top_n`` are given, ``top_n`` is not a
+        positive integer, ``threshold`` is negative, ``by`` is unknown, ``other`` is already a
+        label, labels repeat, or values are missing, negative or not numbers.
+
+    Notes
+    -----
+    With ``by="node"`` and lumped set :math:`L`, the lumped matrix is
+    :math:`f'_{ij} = f_{ij}` for kept :math:`i, j`,
+    :math:`f'_{i,O} = \\sum_{j \\in L} f_{ij}`, :math:`f'_{O,j} = \\sum_{i \\in L} f_{ij}` and
+    :math:`f'_{O,O} = \\sum_{i, j \\in L} f_{ij}`, so every row and column total of a kept
+    place and the grand total are unchanged.
+
+    References
+    ----------
+    Abel, G. J. (2024). migest: Methods for the Indirect Estimation of Bilateral Migration.
+    R package, function ``sum_lump`` (documentation only; no code is taken from it).
+
+    Examples
+    --------
+    Made-up flows (not real data); C and D move fewer than 10 persons in + out:
+
+    >>> import pandas as pd
+    >>> from mixedmig.plotting import lump_small
+    >>> m = pd.DataFrame([[0, 50, 2, 1], [40, 0, 1, 0], [3, 1, 0, 1], [0, 1, 0, 0]],
+    ...                  index=list("ABCD"), columns=list("ABCD"))
+    >>> lump_small(m, threshold=10)
+            A   B  Other
+    A       0  50      3
+    B      40   0      1
+    Other   3   2      1
+    >>> int(lump_small(m, top_n=2).to_numpy().sum()) == int(m.to_numpy().sum())
+    True
+    """
+    what = "lump_small"
+    require_columns(matrix_df, [], what)
+    if matrix_df.index.has_duplicates or matrix_df.columns.has_duplicates:
+        raise InputError(f"{what}: row and column labels must be unique.")
+    if (threshold is None) == (top_n is None):
+        raise InputError(f"{what}: give exactly one of threshold= (a size) or top_n= (a count).")
+    if top_n is not None and (isinstance(top_n, bool) or not isinstance(top_n, (int, np.integer))
+                              or top_n < 1):
+        raise InputError(f"{what}: top_n must be a positive integer, got {top_n!r}.")
+    if threshold is not None:
+        try:
+            threshold = float(threshold)
+        except (TypeError, ValueError):
+            raise InputError(f"{what}: threshold must be a number, got {threshold!r}.") from None
+        if not threshold >= 0:
+            raise InputError(f"{what}: threshold must be >= 0, got {threshold!r}.")
+    if by not in _LUMP_BY:
+        raise InputError(f"{what}: by must be one of {list(_LUMP_BY)}, got {by!r}.")
+    if other in set(matrix_df.index) | set(matrix_df.columns):
+        raise InputError(
+            f"{what}: {other!r} is already a label of the matrix; choose another other=."
+        )
+    values = matrix_df.apply(lambda s: _numeric(s, what, allow_missing=False))
+    if all(pd.api.types.is_integer_dtype(t) for t in matrix_df.dtypes):
+        values = values.astype(matrix_df.dtypes.iloc[0] if len(matrix_df.columns) else "int64")
+    rows, cols = list(values.index), list(values.columns)
+    off = values.copy()
+    for label in set(rows) & set(cols):
+        off.loc[label, label] = 0
+
+    def small(sizes: pd.Series) -> set:
+        if threshold is not None:
+            return set(sizes.index[sizes < threshold])
+        ranked = sorted(range(len(sizes)), key=lambda k: (-float(sizes.iloc[k]), k))
+        return {sizes.index[k] for k in ranked[int(top_n):]}
+
+    if by == "flow":
+        long = off.stack()
+        long = long[long > 0]
+        if threshold is not None:
+            lumped_cells = long[long < threshold]
+        else:
+            ranked = sorted(range(len(long)), key=lambda k: (-float(long.iloc[k]), k))
+            lumped_cells = long.iloc[sorted(ranked[int(top_n):])]
+        if lumped_cells.empty:
+            return values.copy()
+        out = values.reindex(index=rows + [other], columns=cols + [other], fill_value=0)
+        for (i, j), v in lumped_cells.items():
+            out.loc[i, j] -= v
+        out.loc[other, other] = lumped_cells.sum()
+        return out
+
+    if by == "node":
+        labels = rows + [c for c in cols if c not in set(rows)]
+        sizes = (off.sum(axis=1).reindex(labels, fill_value=0)
+                 + off.sum(axis=0).reindex(labels, fill_value=0))
+        lumped = small(sizes)
+        row_map = {r: (other if r in lumped else r) for r in rows}
+        col_map = {c: (other if c in lumped else c) for c in cols}
+    elif by == "orig":
+        lumped = small(off.sum(axis=1))
+        row_map = {r: (other if r in lumped else r) for r in rows}
+        col_map = {c: c for c in cols}
+    else:
+        lumped = small(off.sum(axis=0))
+        row_map = {r: r for r in rows}
+        col_map = {c: (other if c in lumped else c) for c in cols}
+    if not lumped:
+        return values.copy()
+    row_order = [r for r in rows if row_map[r] == r] + ([other] if other in row_map.values() else [])
+    col_order = [c for c in cols if col_map[c] == c] + ([other] if other in col_map.values() else [])
+    out = (values.groupby(values.index.map(row_map), sort=False).sum()
+           .T.groupby(values.columns.map(col_map), sort=False).sum().T)
+    return out.reindex(index=row_order, columns=col_order)
+
+
 def chord_diagram(
     matrix_df: pd.DataFrame,
     ax=None,
@@ -107,6 +277,11 @@ def chord_diagram(
     start_angle: float = 90.0,
     labels: bool = True,
     ribbon_alpha: float = 0.65,
+    lump_threshold: float | None = None,
+    lump_top_n: int | None = None,
+    other_label: str = "Other",
+    label_min_degrees: float = 0.0,
+    label_size: float = 9.0,
     title: str | None = None,
     figsize=(6.0, 6.0),
 ) -> ChordDiagram:
@@ -143,6 +318,16 @@ def chord_diagram(
         Write node names (country names for registry codes) outside the arcs.
     ribbon_alpha : float, default 0.65
         Ribbon opacity.
+    lump_threshold, lump_top_n : float or int, optional
+        Sum the small places into one node before drawing, with :func:`lump_small`
+        (``by="node"``): places whose outflow + inflow is below ``lump_threshold``, or all but
+        the ``lump_top_n`` largest.  Give at most one.  The lumped node comes last, in grey.
+    other_label : str, default "Other"
+        Label of the lumped node.
+    label_min_degrees : float, default 0.0
+        Name only arcs spanning at least this many degrees.
+    label_size : float, default 9.0
+        Font size (points) of the node names.
     title : str, optional
         Axes title.
     figsize : tuple of float, default (6.0, 6.0)
@@ -158,7 +343,8 @@ def chord_diagram(
     InputError
         If the table is not a DataFrame, labels repeat, values are missing, negative or not
         numbers, ``order`` does not list every label, ``min_share`` is outside [0, 1), there
-        is no off-diagonal flow or ``gap`` leaves no room.
+        is no off-diagonal flow, ``gap`` leaves no room, or :func:`lump_small` rejects the
+        lumping options.
 
     Notes
     -----
@@ -195,6 +381,17 @@ def chord_diagram(
     require_columns(matrix_df, [], what)
     if matrix_df.index.has_duplicates or matrix_df.columns.has_duplicates:
         raise InputError(f"{what}: row and column labels must be unique.")
+    lumped: list = []
+    if lump_threshold is not None or lump_top_n is not None:
+        before = list(matrix_df.index) + [c for c in matrix_df.columns
+                                          if c not in set(matrix_df.index)]
+        matrix_df = lump_small(matrix_df, threshold=lump_threshold, top_n=lump_top_n,
+                               by="node", other=other_label)
+        kept = set(matrix_df.index) | set(matrix_df.columns)
+        lumped = [c for c in before if c not in kept]
+        if order is not None and lumped:
+            order = [c for c in order if c in kept] + [other_label]
+        colours = {**(colours or {}), other_label: GREY}
     if not 0.0 <= min_share < 1.0:
         raise InputError(f"{what}: min_share must be in [0, 1), got {min_share}.")
     rows = set(matrix_df.index)
@@ -227,6 +424,7 @@ def chord_diagram(
     radius = 1.0
     inner = radius - arc_width
     arcs: dict[Any, Wedge] = {}
+    texts: dict = {}
     out_start: dict[int, float] = {}
     in_start: dict[int, float] = {}
     angle = start_angle
@@ -240,16 +438,16 @@ def chord_diagram(
         arcs[label] = wedge
         out_start[i] = theta1
         in_start[i] = theta1 + outflow[i] * k
-        if labels:
+        if labels and theta2 - theta1 >= label_min_degrees:
             mid = math.radians((theta1 + theta2) / 2)
             c, s = math.cos(mid), math.sin(mid)
-            ax.text(
+            texts[label] = ax.text(
                 (radius + 0.06) * c,
                 (radius + 0.06) * s,
                 _display_name(label),
                 ha="left" if c > 0.05 else ("right" if c < -0.05 else "center"),
                 va="bottom" if s > 0.05 else ("top" if s < -0.05 else "center"),
-                fontsize=9,
+                fontsize=label_size,
             )
         angle = theta2 + gap
 
@@ -276,11 +474,12 @@ def chord_diagram(
             in_cursor[j] = b[1]
             key = (order[i], order[j])
             segments[key] = (segments[key][0], b)
+    position = {label: p for p, label in enumerate(order)}
     for (o, d), (a, b) in segments.items():
-        f = full[order.index(o), order.index(d)]
+        f = full[position[o], position[d]]
         if f < threshold:
             continue
-        colour = _colour_for(o, order.index(o), colours)
+        colour = _colour_for(o, position[o], colours)
         patch = PathPatch(_ribbon_path(a, b, inner), facecolor=colour, edgecolor=colour,
                           linewidth=0.3, alpha=ribbon_alpha, zorder=2, gid=f"ribbon-{o}-{d}")
         ax.add_patch(patch)
@@ -294,4 +493,4 @@ def chord_diagram(
     if title:
         ax.set_title(title)
     return ChordDiagram(ax=ax, order=order, totals=totals, degrees_per_unit=k, arcs=arcs,
-                        ribbons=ribbons, segments=segments)
+                        ribbons=ribbons, segments=segments, lumped=lumped, labels=texts)

@@ -1,4 +1,5 @@
-"""Flow maps: curved arrows between capitals, scaled to flow size, with a legend in real units.
+"""Flow maps: curved arrows between countries, scaled to the value drawn (a stock, a flow or
+a count of cases), with a legend in real units titled after that measure.
 
 Arrow widths are proportional to the flow (a proportional-symbol flow map, Tobler 1987), and
 the legend shows reference widths drawn at the same scale, labelled in persons (or other
@@ -21,17 +22,19 @@ import matplotlib
 import matplotlib.colors
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import ArrowStyle, FancyArrowPatch
+from matplotlib.path import Path as MplPath
 
-from .. import countries
 from ..checks import require_columns
 from ..errors import InputError
 from ._checks import _numeric
-from .maps import REGIONS, _extent, _inside, _mark_capital, gms_map
+from ._places import _check_points, _display_name, _points, _resolve, _without_point
+from .maps import _extent, _inside, _mark_capital, gms_map, map_extent
 from .style import _format_value, country_colour
 
-__all__ = ["FlowMap", "FlowMapPanels", "flow_map", "flow_map_panels"]
+__all__ = ["MEASURES", "FlowMap", "FlowMapPanels", "flow_map", "flow_map_panels"]
 
 
 def _nice_floor(value: float) -> float:
@@ -69,6 +72,35 @@ def _reference_values(vmax: float, floor_value: float) -> list[float]:
     return refs
 
 
+#: Legend titles of the measures a map can draw (``measure=``).  A stock is people living
+#: abroad at one date (origin = place of birth); a flow is moves over a period; cases are
+#: counted events such as returns of trafficking victims.
+MEASURES: dict[str, str] = {
+    "stock": "Migrant stock",
+    "flow": "Flow",
+    "cases": "Cases",
+}
+
+#: Value-column names from which :func:`flow_map` infers the measure when none is given.
+_MEASURE_FROM_COLUMN = {"stock": "stock", "stocks": "stock", "migrant_stock": "stock",
+                        "flow": "flow", "flows": "flow", "moves": "flow",
+                        "cases": "cases"}
+
+
+def _measure_title(measure, value: str, what: str) -> str:
+    if measure is None:
+        measure = _MEASURE_FROM_COLUMN.get(str(value).lower())
+        if measure is None:
+            raise InputError(
+                f"{what}: say what the column '{value}' holds, measure='stock' (people living "
+                "abroad at a date), 'flow' (moves over a period) or 'cases' (counted events); "
+                "the legend is titled after it."
+            )
+    if measure not in MEASURES:
+        raise InputError(f"{what}: measure must be one of {sorted(MEASURES)}, got {measure!r}.")
+    return MEASURES[measure]
+
+
 @dataclass
 class FlowMap:
     """What :func:`flow_map` drew (a drawing, not an estimator result).
@@ -80,18 +112,31 @@ class FlowMap:
     ax : matplotlib.axes.Axes
         The axes drawn on.
     arrows : dict of (str, str) to matplotlib.patches.FancyArrowPatch
-        One arrow per drawn flow, keyed by (origin ISO3, destination ISO3).
+        One arrow per flow drawn with a head (the ``max_arrows`` largest), keyed by
+        (origin, destination).
     widths : pandas.Series
-        Arrow width in points, indexed by (orig, dest), largest flow first.
+        Width in points of every drawn arc (arrows and headless arcs), indexed by
+        (orig, dest), largest flow first.
     points_per_unit : float
         The scale: width = value x points_per_unit, but never below ``min_width``.
     reference_values : list of float
-        The flows (in ``units``) shown in the legend.
+        The values (in ``units``) shown in the legend.
     legend : matplotlib.legend.Legend or None
         The legend (None when drawn with ``legend=False``).
     dropped : pandas.DataFrame
-        Rows not drawn (zero flow or origin = destination): ``orig``, ``dest``, ``value``,
-        ``dashed``.
+        Rows not drawn: ``orig``, ``dest``, ``value``, ``dashed`` and ``reason`` ("zero or
+        self", or "no coordinates").
+    measure : str
+        The legend title: what was drawn (see :data:`MEASURES`).
+    n_shown, n_total : int
+        Corridors drawn, and corridors with a positive value (``n_shown < n_total`` when
+        ``top`` kept only the largest).
+    labelled : list of str
+        Places named on the map (the ``label_top`` largest by value in + out).
+    minor_arcs : matplotlib.collections.PathCollection or None
+        The arcs beyond ``max_arrows``, drawn as one collection of headless arcs.
+    curvature : pandas.Series
+        The ``arc3`` curvature of each drawn arc, indexed by (orig, dest).
     """
 
     basemap: Any
@@ -102,6 +147,58 @@ class FlowMap:
     reference_values: list[float]
     legend: Any
     dropped: pd.DataFrame = field(default_factory=pd.DataFrame)
+    measure: str = "Flow"
+    n_shown: int = 0
+    n_total: int = 0
+    labelled: list = field(default_factory=list)
+    minor_arcs: Any = None
+    curvature: pd.Series = field(default_factory=pd.Series)
+
+
+def _bearing(a, b) -> float:
+    return math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+
+
+def _curvatures(table: pd.DataFrame, xy: dict, curvature: float, spread: float) -> np.ndarray:
+    """``arc3`` curvature per arc: ``curvature``, raised to ``curvature x (1 + spread)`` on
+    every second of the arcs that reach the same destination within 25 degrees of each other,
+    so their heads part instead of stacking."""
+    rads = np.full(len(table), float(curvature))
+    if spread <= 0 or len(table) < 2:
+        return rads
+    incoming: dict = {}
+    for i, row in enumerate(table.itertuples(index=False)):
+        incoming.setdefault(row.dest, []).append((_bearing(xy[row.dest], xy[row.orig]), i))
+    for arrivals in incoming.values():
+        arrivals.sort()
+        bumped = False
+        for (b0, _i0), (b1, i1) in zip(arrivals, arrivals[1:]):
+            close = abs(b1 - b0) < 25.0
+            if close and not bumped:
+                rads[i1] = curvature * (1.0 + spread)
+                bumped = True
+            else:
+                bumped = False
+    return rads
+
+
+def _lane_ends(a, b, lane: float):
+    """Both ends of an arc moved ``lane`` map units to the right of its direction, so A->B
+    and B->A run side by side instead of sharing their ends."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    norm = math.hypot(dx, dy)
+    if norm == 0 or lane == 0:
+        return a, b
+    ox, oy = lane * dy / norm, -lane * dx / norm
+    return (a[0] + ox, a[1] + oy), (b[0] + ox, b[1] + oy)
+
+
+def _arc_path(a, b, rad: float) -> MplPath:
+    """The quadratic Bezier matplotlib's ``arc3`` draws from a to b (control point at the
+    midpoint plus ``rad`` times the chord turned to the right)."""
+    cx = (a[0] + b[0]) / 2 + rad * (b[1] - a[1])
+    cy = (a[1] + b[1]) / 2 - rad * (b[0] - a[0])
+    return MplPath([a, (cx, cy), b], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
 
 
 def flow_map(
@@ -110,64 +207,111 @@ def flow_map(
     orig: str = "orig",
     dest: str = "dest",
     value: str = "value",
+    measure: str | None = None,
     ax=None,
     region="auto",
     resolution: str = "l",
     units: str = "persons",
-    top: int | None = None,
+    top: int | None = 50,
+    max_arrows: int = 300,
     dashed: str | None = None,
     dashed_label: str = "secondary source",
     min_width: float = 0.6,
     max_width: float = 9.0,
     curvature: float = 0.25,
+    spread: float = 0.8,
+    lane: float = 0.004,
     colour_by: str = "orig",
+    label_top: int | None = 15,
+    label_size: float = 8.5,
+    node_labels: str = "name",
+    points: pd.DataFrame | None = None,
+    missing_points: str = "drop",
     legend_values: Sequence[float] | None = None,
     legend_loc: str = "outside",
     legend: bool = True,
     title: str | None = None,
     figsize=(6.0, 6.5),
 ) -> FlowMap:
-    """Flow map: arrows between capitals, width proportional to the flow.
+    """Flow map: arcs between the countries' points, width proportional to the value.
 
-    Arrows run from each origin's capital to the destination's capital with line width
+    Arcs run from each origin's representative point (its capital in the registry,
+    :mod:`mixedmig.countries`) to the destination's, with line width
     ``width = max_width * value / max(value)`` points (floored at ``min_width`` so small
-    flows stay visible).  Arrows are arcs (matplotlib ``arc3`` connection), so A->B and B->A
-    bend to opposite sides and do not overlap.  The legend shows three reference widths drawn
-    at the same scale, labelled with their values and ``units``.
+    values stay visible).  Arcs bend to the right of their direction (matplotlib ``arc3``)
+    and both their ends sit ``lane`` to that side, so A->B and B->A run side by side.  Arcs
+    that reach one destination from nearly the same direction get different curvatures, so
+    their heads do not stack.  The legend, titled after the ``measure``, shows three
+    reference widths drawn at the same scale, labelled with their values and ``units``.
+
+    Any number of countries of the registry can be drawn (the full UN DESA matrix has 232
+    destinations): by default only the ``top`` largest corridors are drawn, with the legend
+    note "largest K of N corridors shown"; the ``max_arrows`` largest of those get heads and
+    the rest are drawn as thin headless arcs in one collection (fast at tens of thousands).
+    Only the ``label_top`` largest places (value in + out among the drawn arcs) are named.
 
     Parameters
     ----------
     flows : pandas.DataFrame
         Long table, one row per (origin, destination) pair; countries are ISO3 codes or any
-        name the registry knows.
+        name the registry knows (or codes listed in ``points``).
     orig, dest, value : str, default "orig", "dest", "value"
-        Columns holding the origin, the destination and the flow (finite, >= 0, in
+        Columns holding the origin, the destination and the value (finite, >= 0, in
         ``units``).
+    measure : {"stock", "flow", "cases"}, optional
+        What ``value`` holds; titles the legend ("Migrant stock", "Flow", "Cases").  May be
+        left out only when the value column is named after it ("stock", "flow", "moves",
+        "cases", ...): the map never calls a stock a flow.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; None creates a new figure.
     region : str or tuple of float, default "auto"
-        Map extent (see :func:`gms_map`); "auto" uses "gms" when every capital lies inside
-        it, else "asia".
+        Map extent (see :func:`gms_map`); "auto" chooses it from the drawn places with
+        :func:`map_extent` ("gms", "asia", their bounding box, or "world").
     resolution : str, default "l"
         Basemap coastline resolution.
     units : str, default "persons"
         Unit written in the legend.
-    top : int, optional
-        Keep only the ``top`` largest flows (ties broken by origin, then destination).
+    top : int or None, default 50
+        Draw only the ``top`` largest corridors (ties broken by origin, then destination);
+        None draws every corridor.
+    max_arrows : int, default 300
+        The largest ``max_arrows`` drawn corridors are arrows with heads; the others are
+        headless arcs (:attr:`FlowMap.minor_arcs`).
     dashed : str, optional
         Boolean column; True rows are drawn as hollow bands with a dashed outline (e.g. edges
         read from a secondary source).
     dashed_label : str, default "secondary source"
         Legend label of dashed arrows.
     min_width, max_width : float, default 0.6 and 9.0
-        Narrowest and widest arrow (points), ``0 <= min_width < max_width``.
+        Narrowest and widest arc (points), ``0 <= min_width < max_width``.
     curvature : float, default 0.25
         ``rad`` of the ``arc3`` connection.
+    spread : float, default 0.8
+        Extra curvature (share of ``curvature``) of every second arc reaching the same
+        destination within 25 degrees of another; 0 switches it off.
+    lane : float, default 0.004
+        Sideways offset of both ends of every arc, as a share of the map's width.
     colour_by : {"orig", "dest"}, default "orig"
-        Arrows take the house colour (:func:`country_colour`) of their origin or destination.
+        Arcs take the house colour (:func:`country_colour`) of their origin or destination.
+    label_top : int or None, default 15
+        Name only the ``label_top`` places with the largest value in + out among the drawn
+        arcs (the others get an unnamed point); None names every place.
+    label_size : float, default 8.5
+        Font size (points) of the place names.
+    node_labels : {"name", "iso3", "capital"}, default "name"
+        What a place is called: its display name (e.g. "Hong Kong SAR"), its ISO3 code, or
+        its capital.
+    points : pandas.DataFrame, optional
+        Your own representative points, columns ``iso3`` (or the index), ``lon``, ``lat``
+        (decimal degrees) and optionally ``name``; they take precedence over the registry's.
+    missing_points : {"drop", "raise"}, default "drop"
+        What to do with corridors of a place that has no coordinates (neither in ``points``
+        nor in the registry, e.g. Antarctica): "drop" leaves them out, lists them in
+        ``FlowMap.dropped`` (``reason`` "no coordinates") and says so in the legend;
+        "raise" raises.
     legend_values : sequence of float, optional
-        Flows shown in the legend; default the 1-2-5 round number at or below the largest
-        flow, its half and its tenth.
+        Values shown in the legend; default the 1-2-5 round number at or below the largest
+        value, its half and its tenth.
     legend_loc : str, default "outside"
         "outside" puts the legend right of the map; otherwise a matplotlib ``loc``.
     legend : bool, default True
@@ -181,19 +325,21 @@ def flow_map(
     Returns
     -------
     FlowMap
-        The map, its arrows, widths, scale and legend, and the rows not drawn.
+        The map, its arcs, widths, scale, legend, labelled places and the rows not drawn.
 
     Raises
     ------
     InputError
-        If a column is missing, values are negative or missing, a pair appears twice, the
-        ``dashed`` column is not boolean, no flow is left to draw, a capital lies outside
-        the region or a country is unknown.
+        If a column is missing, ``measure`` is missing (and the value column does not name
+        it) or unknown, values are negative or missing, a pair appears twice, the ``dashed``
+        column is not boolean, no value is left to draw, a point lies outside the region, a
+        country has no coordinates, or a country is unknown.
 
     Notes
     -----
-    Rows with zero flow or origin == destination are not drawn and are returned in
-    ``FlowMap.dropped``.  Flows below ``min_width / points_per_unit`` are drawn at
+    Rows with zero value or origin == destination (``reason`` "zero or self") and rows of
+    places without coordinates (``reason`` "no coordinates") are not drawn and are returned
+    in ``FlowMap.dropped``.  Values below ``min_width / points_per_unit`` are drawn at
     ``min_width`` and get their own legend entry.
 
     References
@@ -203,35 +349,55 @@ def flow_map(
 
     Examples
     --------
-    Made-up flows (not real data):
+    Made-up stocks (not real data):
 
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> import pandas as pd
     >>> from mixedmig.plotting import flow_map
-    >>> flows = pd.DataFrame({"orig": ["KHM", "LAO", "MMR"], "dest": ["THA", "THA", "THA"],
-    ...                       "value": [500, 1000, 0]})
-    >>> drawing = flow_map(flows, resolution="c", max_width=8.0)
-    >>> drawing.widths.round(1).tolist()
-    [8.0, 4.0]
+    >>> stocks = pd.DataFrame({"orig": ["KHM", "LAO", "MMR"], "dest": ["THA", "THA", "THA"],
+    ...                        "stock": [500, 1000, 0]})
+    >>> drawing = flow_map(stocks, value="stock", resolution="c", max_width=8.0)
+    >>> drawing.measure, drawing.widths.round(1).tolist()
+    ('Migrant stock', [8.0, 4.0])
     >>> drawing.reference_values
     [1000.0, 500.0, 100.0]
     >>> drawing.dropped[["orig", "dest"]].values.tolist()
     [['MMR', 'THA']]
+    >>> sorted(t.get_text() for t in drawing.ax.texts)
+    ['Cambodia', 'Lao PDR', 'Thailand']
     """
     what = "flow_map"
     columns = [orig, dest, value] + ([dashed] if dashed else [])
     require_columns(flows, columns, what)
+    measure_title = _measure_title(measure, value, what)
     if not (0 <= min_width < max_width):
         raise InputError(
             f"{what}: need 0 <= min_width < max_width, got {min_width}, {max_width}."
         )
     if colour_by not in ("orig", "dest"):
         raise InputError(f"{what}: colour_by must be 'orig' or 'dest', got {colour_by!r}.")
+    if node_labels not in ("name", "iso3", "capital"):
+        raise InputError(
+            f"{what}: node_labels must be 'name', 'iso3' or 'capital', got {node_labels!r}."
+        )
+    for option, setting in (("top", top), ("label_top", label_top)):
+        if setting is not None and (not isinstance(setting, (int, np.integer))
+                                    or isinstance(setting, bool) or setting < 1):
+            raise InputError(
+                f"{what}: {option} must be a positive integer or None, got {setting!r}."
+            )
+    if missing_points not in ("drop", "raise"):
+        raise InputError(
+            f"{what}: missing_points must be 'drop' or 'raise', got {missing_points!r}."
+        )
+    if not isinstance(max_arrows, (int, np.integer)) or max_arrows < 0:
+        raise InputError(f"{what}: max_arrows must be an integer >= 0, got {max_arrows!r}.")
+    own_points = _check_points(points, what) if points is not None else None
     table = pd.DataFrame(
         {
-            "orig": [countries.to_iso3(v) for v in flows[orig]],
-            "dest": [countries.to_iso3(v) for v in flows[dest]],
+            "orig": _resolve(flows[orig], own_points),
+            "dest": _resolve(flows[dest], own_points),
             "value": _numeric(flows[value], what, allow_missing=False).to_numpy(),
         }
     )
@@ -249,52 +415,72 @@ def flow_map(
     if duplicated.any():
         pairs = sorted(set(zip(table.loc[duplicated, "orig"], table.loc[duplicated, "dest"])))
         raise InputError(
-            f"{what}: more than one row for the pair(s) {pairs}; aggregate first, e.g. "
+            f"{what}: more than one row for the pair(s) {pairs[:5]}; aggregate first, e.g. "
             "flows.groupby([orig, dest], as_index=False)[value].sum()."
         )
     drop = (table["value"] == 0) | (table["orig"] == table["dest"])
-    dropped = table[drop].reset_index(drop=True)
-    table = table[~drop].sort_values(["value", "orig", "dest"], ascending=[False, True, True])
+    dropped = table[drop].assign(reason="zero or self")
+    table = table[~drop]
+    no_point = _without_point(set(table["orig"]) | set(table["dest"]), own_points)
+    if no_point and missing_points == "raise":
+        raise InputError(
+            f"{what}: no coordinates for {no_point[:10]}: the country registry has no point "
+            "for them; pass points=DataFrame(iso3, lon, lat) with your own coordinates, or "
+            "missing_points='drop'."
+        )
+    unplaced = table["orig"].isin(no_point) | table["dest"].isin(no_point)
+    dropped = pd.concat([dropped, table[unplaced].assign(reason="no coordinates")],
+                        ignore_index=True)
+    table = table[~unplaced].sort_values(["value", "orig", "dest"], ascending=[False, True, True])
+    n_total = len(table)
     if top is not None:
-        if not isinstance(top, (int, np.integer)) or top < 1:
-            raise InputError(f"{what}: top must be a positive integer, got {top!r}.")
         table = table.head(int(top))
     if table.empty:
-        raise InputError(f"{what}: no flow to draw (all values are zero or self-flows).")
+        raise InputError(f"{what}: nothing to draw (all values are zero or self-flows).")
     table = table.reset_index(drop=True)
 
     places = sorted(set(table["orig"]) | set(table["dest"]))
-    coords = {c: (countries.get(c).capital_lon, countries.get(c).capital_lat) for c in places}
+    where = _points(places, own_points, what)
+    coords = {c: (float(where.at[c, "lon"]), float(where.at[c, "lat"])) for c in places}
     if isinstance(region, str) and region == "auto":
-        region = "gms" if all(_inside(REGIONS["gms"], *coords[c]) for c in places) else "asia"
+        region = map_extent([coords[c][0] for c in places], [coords[c][1] for c in places])
     extent = _extent(region)
     outside = [c for c in places if not _inside(extent, *coords[c])]
     if outside:
         raise InputError(
-            f"{what}: the capital(s) of {outside} lie outside the map region {region!r}; "
-            "use region='asia', region='auto' or a larger extent tuple."
+            f"{what}: the point(s) of {outside[:10]} lie outside the map region {region!r}; "
+            "use region='auto', region='world' or a larger extent tuple."
         )
     m = gms_map(ax, region=region, resolution=resolution, figsize=figsize)
     ax = m.ax
     xy = {c: m(*coords[c]) for c in places}
+    lane_units = float(lane) * (m.urcrnrx - m.llcrnrx)
 
     vmax = float(table["value"].max())
     scale = max_width / vmax
     widths = np.maximum(table["value"].to_numpy() * scale, min_width)
+    rads = _curvatures(table, xy, curvature, spread)
     arrows: dict[tuple[str, str], FancyArrowPatch] = {}
-    for row, width in zip(table.itertuples(index=False), widths):
+    minor_paths, minor_widths, minor_colours = [], [], []
+    for k, (row, width, rad) in enumerate(zip(table.itertuples(index=False), widths, rads)):
         colour = country_colour(row.orig if colour_by == "orig" else row.dest)
         w = float(width)
-        head_width = max(2.2 * w, w + 4.0)
+        start, end = _lane_ends(xy[row.orig], xy[row.dest], lane_units)
+        if k >= max_arrows:
+            minor_paths.append(_arc_path(start, end, float(rad)))
+            minor_widths.append(w)
+            minor_colours.append(matplotlib.colors.to_rgba(colour, 0.5))
+            continue
+        head_width = max(1.9 * w, w + 3.5)
         # A filled "simple" arrow: the band is exactly w points wide along the arc (its
         # tail_width, mutation_scale=1 so sizes are in points).  Dashed arrows are hollow
         # bands with a dashed outline.
         arrow = FancyArrowPatch(
-            posA=xy[row.orig],
-            posB=xy[row.dest],
-            connectionstyle=f"arc3,rad={curvature}",
+            posA=start,
+            posB=end,
+            connectionstyle=f"arc3,rad={float(rad)}",
             arrowstyle=ArrowStyle(
-                "simple", tail_width=w, head_width=head_width, head_length=0.8 * head_width
+                "simple", tail_width=w, head_width=head_width, head_length=0.75 * head_width
             ),
             mutation_scale=1.0,
             facecolor=(matplotlib.colors.to_rgba(colour, 0.2) if row.dashed
@@ -303,16 +489,34 @@ def flow_map(
             linewidth=0.9 if row.dashed else 0.0,
             linestyle="--" if row.dashed else "-",
             shrinkA=5,
-            shrinkB=6,
+            shrinkB=7,
             zorder=4 + w / (max_width + 1),
             gid=f"flow-{row.orig}-{row.dest}",
         )
         ax.add_patch(arrow)
         arrows[(row.orig, row.dest)] = arrow
-    for c in places:
-        _mark_capital(ax, *xy[c], countries.get(c).capital)
+    minor = None
+    if minor_paths:
+        minor = PathCollection(minor_paths, facecolors="none", edgecolors=minor_colours,
+                               linewidths=minor_widths, zorder=3.5, gid="flow-arcs-minor",
+                               transform=ax.transData)
+        ax.add_collection(minor, autolim=False)
 
-    floor_value = min_width / scale  # flows below this are drawn at min_width
+    through = (table.groupby("orig")["value"].sum()
+               .add(table.groupby("dest")["value"].sum(), fill_value=0.0))
+    ranked = sorted(places, key=lambda c: (-float(through.get(c, 0.0)), c))
+    labelled = ranked if label_top is None else ranked[: int(label_top)]
+    names = {
+        c: (c if node_labels == "iso3"
+            else str(where.at[c, "capital"]) if node_labels == "capital"
+            else _display_name(c, own_points))
+        for c in labelled
+    }
+    for c in places:
+        _mark_capital(ax, *xy[c], names.get(c), fontsize=label_size,
+                      gid="place" if c in names else "place-unlabelled")
+
+    floor_value = min_width / scale  # values below this are drawn at min_width
     refs = (list(legend_values) if legend_values is not None
             else _reference_values(vmax, floor_value))
     handles = [
@@ -329,6 +533,17 @@ def flow_map(
         handles.append(
             Line2D([], [], color="#555555", linewidth=1.2, linestyle="--", label=dashed_label)
         )
+    if unplaced.any():
+        handles.append(
+            Line2D([], [], linestyle="none",
+                   label=f"{int(unplaced.sum()):,} corridors of {len(no_point)} places "
+                         "without coordinates not drawn")
+        )
+    if len(table) < n_total:
+        handles.append(
+            Line2D([], [], linestyle="none",
+                   label=f"largest {len(table):,} of {n_total:,} corridors shown")
+        )
     drawn_legend = None
     if legend:
         placement = (
@@ -339,7 +554,7 @@ def flow_map(
         drawn_legend = ax.legend(
             handles=handles,
             **placement,
-            title="Flow",
+            title=measure_title,
             frameon=True,
             framealpha=0.9,
             handlelength=3.0,
@@ -349,18 +564,22 @@ def flow_map(
         drawn_legend.set_zorder(10)
     if title:
         ax.set_title(title)
-    widths_series = pd.Series(
-        widths, index=pd.MultiIndex.from_frame(table[["orig", "dest"]]), name="width_pt"
-    )
+    index = pd.MultiIndex.from_frame(table[["orig", "dest"]])
     return FlowMap(
         basemap=m,
         ax=ax,
         arrows=arrows,
-        widths=widths_series,
+        widths=pd.Series(widths, index=index, name="width_pt"),
         points_per_unit=scale,
         reference_values=refs,
         legend=drawn_legend,
         dropped=dropped,
+        measure=measure_title,
+        n_shown=len(table),
+        n_total=n_total,
+        labelled=list(labelled),
+        minor_arcs=minor,
+        curvature=pd.Series(rads, index=index, name="rad"),
     )
 
 
@@ -424,8 +643,8 @@ def flow_map_panels(
     figsize : tuple of float, default (17.0, 6.0)
         Size (inches) of the figure (constrained layout, one row).
     **kwargs
-        Passed to :func:`flow_map` for every panel (e.g. ``region``, ``dashed``,
-        ``colour_by``, ``units``, ``legend_values``).
+        Passed to :func:`flow_map` for every panel (e.g. ``measure``, ``region``,
+        ``dashed``, ``colour_by``, ``units``, ``legend_values``, ``label_size``).
 
     Returns
     -------
@@ -454,8 +673,8 @@ def flow_map_panels(
     >>> flows = pd.DataFrame({"period": ["early", "early", "late"],
     ...                       "orig": ["THA", "MYS", "THA"], "dest": ["MMR", "MMR", "KHM"],
     ...                       "count": [300, 100, 150]})
-    >>> drawing = flow_map_panels(flows, "period", value="count", max_width=6.0,
-    ...                           region="asia", resolution="c")
+    >>> drawing = flow_map_panels(flows, "period", value="count", measure="cases",
+    ...                           max_width=6.0, region="asia", resolution="c")
     >>> list(drawing.maps), drawing.points_per_unit
     (['early', 'late'], 0.02)
     >>> drawing.maps["late"].widths.tolist()

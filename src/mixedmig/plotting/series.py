@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+from matplotlib.ticker import NullLocator, StrMethodFormatter
 from matplotlib.transforms import blended_transform_factory
 
 from .. import countries
@@ -27,7 +27,125 @@ from ..errors import InputError
 from ._checks import _numeric
 from .style import GREY, _codes_or_none, _colour_for, _display_name, country_colour
 
-__all__ = ["corridor_timeseries", "small_multiples"]
+__all__ = ["corridor_timeseries", "data_year_ticks", "small_multiples", "year_ticks"]
+
+
+def year_ticks(years, max_ticks: int = 8) -> list[int]:
+    """The data years to put ticks on: never a year without data.
+
+    Every year is kept when they fit; otherwise the years are added level by level -- the
+    first and the last year, then the years divisible by 10, then by 5, then the others --
+    a level only when all its years fit within ``max_ticks``, and never a year closer than
+    ``0.9 x (last - first) / max_ticks`` to one already chosen, so the ticks stay evenly
+    spaced.
+
+    Parameters
+    ----------
+    years : iterable of int
+        The years the data hold (repeats and order do not matter).
+    max_ticks : int, default 8
+        Most ticks to put on the axis (>= 2).
+
+    Returns
+    -------
+    list of int
+        The chosen years, ascending.
+
+    Raises
+    ------
+    InputError
+        If no year is given, a year is not a whole number, or ``max_ticks`` < 2.
+
+    Examples
+    --------
+    UN DESA 2024 edition years, and annual years 1990-2024:
+
+    >>> from mixedmig.plotting import year_ticks
+    >>> year_ticks([1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024])
+    [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
+    >>> year_ticks(range(1990, 2025))
+    [1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024]
+    >>> year_ticks([1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024], max_ticks=6)
+    [1990, 2000, 2010, 2024]
+    """
+    if isinstance(max_ticks, bool) or not isinstance(max_ticks, (int, np.integer)) \
+            or max_ticks < 2:
+        raise InputError(f"year_ticks: max_ticks must be an integer >= 2, got {max_ticks!r}.")
+    values = []
+    for y in years:
+        try:
+            f = float(y)
+        except (TypeError, ValueError):
+            raise InputError(f"year_ticks: years must be whole numbers, got {y!r}.") from None
+        if not (math.isfinite(f) and f.is_integer()):
+            raise InputError(f"year_ticks: years must be whole numbers, got {y!r}.")
+        values.append(int(f))
+    unique = sorted(set(values))
+    if not unique:
+        raise InputError("year_ticks: no year given.")
+    first, last = unique[0], unique[-1]
+    min_gap = 0.9 * (last - first) / max_ticks
+    gaps_ok = all(b - a >= min_gap for a, b in zip(unique, unique[1:]))
+    if len(unique) <= max_ticks and gaps_ok:
+        return unique
+    chosen: list[int] = []
+    levels = ([first, last], [y for y in unique if y % 10 == 0],
+              [y for y in unique if y % 5 == 0], unique)
+    for level in levels:
+        batch: list[int] = []
+        for y in level:
+            if y in chosen or y in batch or any(abs(y - c) < min_gap for c in chosen + batch):
+                continue
+            batch.append(y)
+        if len(chosen) + len(batch) > max_ticks:
+            break
+        chosen += batch
+    return sorted(chosen)
+
+
+def data_year_ticks(ax, years, max_ticks: int = 8) -> list[int]:
+    """Put an axis' x ticks on the years present in the data.
+
+    Ticks go on the years chosen by :func:`year_ticks` (labelled as plain years, no
+    thousands separator), so a UN DESA series gets 1990, 1995, ..., 2020, 2024 and never a
+    year without data such as 1992 or 2008.  Minor ticks are removed.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        The axes whose x axis holds years.
+    years : iterable of int
+        The years the data hold.
+    max_ticks : int, default 8
+        Most ticks (see :func:`year_ticks`).
+
+    Returns
+    -------
+    list of int
+        The tick positions set.
+
+    Raises
+    ------
+    InputError
+        As :func:`year_ticks`.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from mixedmig.plotting import data_year_ticks
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot([2008, 2009, 2010, 2011, 2012], [235, 155, 145, 195, 195])  # UNIAP, Lao PDR
+    >>> data_year_ticks(ax, [2008, 2009, 2010, 2011, 2012])
+    [2008, 2009, 2010, 2011, 2012]
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['2008', '2009', '2010', '2011', '2012']
+    """
+    ticks = year_ticks(years, max_ticks=max_ticks)
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.xaxis.set_minor_locator(NullLocator())
+    return ticks
 
 
 def small_multiples(
@@ -47,6 +165,7 @@ def small_multiples(
     title: str | None = None,
     missing_label: str = "no figure published",
     panel_size=(3.2, 2.4),
+    max_ticks: int = 7,
 ):
     """Small multiples: one panel per value of ``facet``, ``y`` against ``x``.
 
@@ -86,6 +205,9 @@ def small_multiples(
         Legend label of the missing-value marks.
     panel_size : tuple of float, default (3.2, 2.4)
         Size (inches) of one panel.
+    max_ticks : int, default 7
+        Most x ticks per panel.  Integer ``x`` (years) get their ticks on the values present
+        in the table (:func:`data_year_ticks`), never on years without data.
 
     Returns
     -------
@@ -167,6 +289,7 @@ def small_multiples(
     any_missing = False
     all_nonnegative = bool((data[y].dropna() >= 0).all())
     integer_x = pd.api.types.is_integer_dtype(data[x])
+    all_x = sorted(data[x].unique().tolist()) if integer_x else []
     for pos, (ax, value) in enumerate(zip(flat, facets)):
         sub = data[data[facet] == value]
         label = (facet_labels or {}).get(value, _display_name(value))
@@ -198,7 +321,7 @@ def small_multiples(
                        clip_on=False, gid="missing-values",
                        transform=blended_transform_factory(ax.transData, ax.transAxes))
         if integer_x:
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+            data_year_ticks(ax, all_x, max_ticks=max_ticks)
         if xlabel and pos >= n - ncols:
             ax.set_xlabel(xlabel)
         if ylabel and pos % ncols == 0:
@@ -247,6 +370,7 @@ def corridor_timeseries(
     sharey: bool = False,
     units: str = "persons",
     title: str | None = None,
+    max_ticks: int = 7,
 ):
     """Small multiples of the time series of chosen corridors (origin, destination).
 
@@ -274,6 +398,8 @@ def corridor_timeseries(
         y-axis label.
     title : str, optional
         Figure title.
+    max_ticks : int, default 7
+        Most x ticks per panel, on the data years (see :func:`data_year_ticks`).
 
     Returns
     -------
@@ -338,4 +464,5 @@ def corridor_timeseries(
         colours=None if hue else colours,
         ylabel=units,
         title=title,
+        max_ticks=max_ticks,
     )

@@ -22,16 +22,19 @@ import pandas as pd
 from matplotlib import patheffects
 
 from .. import countries
-from ..errors import MixedmigError
+from ..errors import InputError, MixedmigError
+from ..flows.stocks import VARIANTS as _FLOW_VARIANTS
 
 __all__ = [
     "COUNTRY_COLOURS",
+    "ESTIMATOR_COLOURS",
     "GREY",
     "PALETTE",
     "PALETTE_NAMES",
     "STYLE",
     "apply_style",
     "country_colour",
+    "estimator_colour",
     "style_context",
 ]
 
@@ -80,6 +83,24 @@ COUNTRY_COLOURS: dict[str, str] = {
     "MMR": _OKABE_ITO["reddish purple"],
     "THA": _OKABE_ITO["blue"],
     "VNM": _OKABE_ITO["sky blue"],
+}
+
+
+#: One colour per flow estimator, the same in every figure (notebook 02 draws the variants of
+#: :data:`mixedmig.flows.VARIANTS` in several figures; each keeps its colour even when another
+#: variant is left out of a figure).  The short method names of
+#: :func:`mixedmig.flows.flows_from_stocks` take the colour of their main variant.
+ESTIMATOR_COLOURS: dict[str, str] = {
+    **dict(zip(_FLOW_VARIANTS, (
+        _OKABE_ITO["blue"],            # demographic, approx. natural change
+        _OKABE_ITO["sky blue"],        # demographic, no births/deaths
+        _OKABE_ITO["orange"],          # difference, negatives zeroed
+        _OKABE_ITO["vermillion"],      # difference, negatives as returns
+        _OKABE_ITO["bluish green"],    # rates (Dennett)
+    ))),
+    "demographic": _OKABE_ITO["blue"],
+    "difference": _OKABE_ITO["orange"],
+    "rates": _OKABE_ITO["bluish green"],
 }
 
 
@@ -235,16 +256,54 @@ def country_colour(code_or_name) -> str:
     return COUNTRY_COLOURS.get(iso3, GREY) if iso3 else GREY
 
 
+def estimator_colour(name: str) -> str:
+    """House colour of a flow estimator, the same in every figure.
+
+    Parameters
+    ----------
+    name : str
+        A variant name of :data:`mixedmig.flows.VARIANTS` (e.g.
+        ``"difference, negatives zeroed"``) or a method name of
+        :func:`mixedmig.flows.flows_from_stocks` (``"demographic"``, ``"difference"``,
+        ``"rates"``).
+
+    Returns
+    -------
+    str
+        Hex colour from :data:`ESTIMATOR_COLOURS` (Okabe & Ito 2008 palette).
+
+    Raises
+    ------
+    InputError
+        If ``name`` is not an estimator the mapping knows.
+
+    Examples
+    --------
+    >>> from mixedmig import flows
+    >>> from mixedmig.plotting import estimator_colour
+    >>> estimator_colour(flows.VARIANTS[0]), estimator_colour("rates")
+    ('#0072B2', '#009E73')
+    """
+    try:
+        return ESTIMATOR_COLOURS[name]
+    except (KeyError, TypeError):
+        raise InputError(
+            f"unknown flow estimator {name!r}: use one of {sorted(ESTIMATOR_COLOURS)}."
+        ) from None
+
+
 def _display_name(label) -> str:
     iso3 = _registry_code(label)
     return countries.name(iso3) if iso3 else str(label)
 
 
 def _colour_for(label, position: int, colours: Mapping | None) -> str:
-    """Colour from an explicit mapping, else the country colour for registry codes, else the
-    colour cycle by position."""
+    """Colour from an explicit mapping, else the estimator colour for flow estimators, else
+    the country colour for registry codes, else the colour cycle by position."""
     if colours is not None and label in colours:
         return colours[label]
+    if isinstance(label, str) and label in ESTIMATOR_COLOURS:
+        return ESTIMATOR_COLOURS[label]
     iso3 = _registry_code(label)
     if iso3 is not None:
         return country_colour(iso3)
