@@ -1,7 +1,10 @@
 """Proportions with confidence intervals, a check of computed figures against published
 ones, and tests for contingency tables.
 
-Everything here works on counts: ``k`` events among ``n`` people (or cases).  Estimates are
+Survey indicators: SDG indicator 10.7.1, the recruitment cost paid by migrant workers as a
+proportion of their monthly earnings in the destination (:mod:`mixedmig.stats.recruitment`).
+
+Everything else here works on counts: ``k`` events among ``n`` people (or cases).  Estimates are
 frozen ``...Result`` dataclasses following the result protocol of :mod:`mixedmig.results`
 (``message``, ``diagnostics``, ``to_frame()``); tables are pandas DataFrames.
 
@@ -36,6 +39,12 @@ from .contingency import (
     risk_difference,
 )
 from .proportions import ProportionCIResult, proportion_ci, proportion_ci_table
+from .recruitment import (
+    RECRUITMENT_SURVEY_SCHEMA,
+    RecruitmentCostResult,
+    read_recruitment_survey,
+    recruitment_cost_indicator,
+)
 from .published import (
     ImpliedSampleSizeResult,
     compare_to_published,
@@ -49,7 +58,9 @@ __all__ = [
     "FisherExactResult",
     "ImpliedSampleSizeResult",
     "ProportionCIResult",
+    "RECRUITMENT_SURVEY_SCHEMA",
     "RatioResult",
+    "RecruitmentCostResult",
     "chi_square_test",
     "compare_to_published",
     "consistent_counts",
@@ -58,5 +69,7 @@ __all__ = [
     "proportion_ci",
     "proportion_ci_table",
     "rate_ratio",
+    "read_recruitment_survey",
+    "recruitment_cost_indicator",
     "risk_difference",
 ]
