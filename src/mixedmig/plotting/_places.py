@@ -20,10 +20,7 @@ from ..errors import InputError, MixedmigError
 
 def _country_table() -> pd.DataFrame:
     """The registry table the figures read: every country the registry knows."""
-    try:
-        return countries.table(group="all")
-    except (TypeError, MixedmigError):  # a registry without groups in table(): the 15
-        return countries.table()
+    return countries.registry()
 
 
 @functools.lru_cache(maxsize=1)
@@ -32,8 +29,9 @@ def _registry_points() -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "name": table["name"].astype(str).to_numpy(),
-            "lon": pd.to_numeric(table["capital_lon"], errors="coerce").to_numpy(dtype=float),
-            "lat": pd.to_numeric(table["capital_lat"], errors="coerce").to_numpy(dtype=float),
+            # the representative point: the capital, else the centroid (countries.Country.point)
+            "lon": pd.to_numeric(table["point_lon"], errors="coerce").to_numpy(dtype=float),
+            "lat": pd.to_numeric(table["point_lat"], errors="coerce").to_numpy(dtype=float),
             "capital": (table["capital"].astype(str).to_numpy() if "capital" in table
                         else table["name"].astype(str).to_numpy()),
         },
