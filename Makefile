@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.mixedmig-installed
 
-.PHONY: install reproduce build test unit notebooks-test lab bench clean
+.PHONY: install reproduce build test unit notebooks-test lab bench clean site
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: install
 unit: install
 	$(BIN)/python -m pytest tests src --doctest-modules
 
+## The course site: build/site/html from the stored notebooks (not re-executed), the guides,
+## the dataset catalogue and the API reference (tools/build_site.py; warnings fail the build)
+site: install
+	$(BIN)/python tools/build_site.py
+
 lab: install
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
 	$(BIN)/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
@@ -40,6 +45,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_imports.py
 	$(BIN)/python benchmarks/bench_flows_scale.py
 	$(BIN)/python benchmarks/bench_gravity_scale.py
+	$(BIN)/python benchmarks/bench_import_full.py
 
 clean:
 	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +

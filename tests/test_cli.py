@@ -74,3 +74,64 @@ def test_version_prints_the_package_version(capsys):
         main(["--version"])
     assert stop.value.code == 0
     assert capsys.readouterr().out.strip() == f"mixedmig {mixedmig.__version__}"
+
+
+# -- schema kinds, imports and the terminal width (issue 9) ----------------------------------
+
+
+def test_validate_accepts_a_2021_survey_with_india_against_a_kind(folder, capsys):
+    own = folder / "survey.csv"  # made-up test values
+    own.write_text("year,orig,dest,stock,edition\n2021,India,THA,1500,2021\n"
+                   "2021,MMR,IND,20,2021\n")
+    assert main(["validate", str(own), "--schema", "bilateral_stocks"]) == 0
+    assert capsys.readouterr().out == (f"ok  {own} matches schema kind 'bilateral_stocks' "
+                                       "(2 rows)\n")
+    own.write_text("year,orig,dest,stock\n2021,World,THA,1\n2021,IND,IND,2\n")
+    assert main(["validate", str(own), "--schema", "bilateral_stocks"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "line 2, column 'orig': 'World' is an aggregate" in err[0]
+    assert "line 3, column 'dest': orig and dest are the same ('IND')" in err[1]
+    assert err[2] == f"mixedmig: 2 problem(s) in {own}"
+
+
+def test_validate_help_and_kinds_list_every_kind(capsys):
+    from mixedmig import data
+
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    for option in (["validate", "--kinds"], ["list", "--kinds"]):
+        assert main(option) == 0
+        out = capsys.readouterr().out
+        for kind in data.kind_names():
+            assert f"\n{kind}: " in out
+            assert kind in help_text
+
+
+@pytest.mark.parametrize("columns", [40, 72])
+def test_list_wraps_to_the_terminal_width(folder, capsys, monkeypatch, columns):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Curated tables (data/raw):\n  toy - 2 rows\n")
+    assert "publisher: United Nations Department of Economic and Social Affairs" in " ".join(
+        out.split())  # nothing lost in the wrapping
+    assert max(len(line) for line in out.splitlines()) <= columns
+
+
+def test_list_shows_imports_in_their_own_section(folder, capsys, monkeypatch):
+    import pandas as pd
+
+    from mixedmig import data
+
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(folder / "imports"))
+    monkeypatch.setenv("COLUMNS", "200")
+    survey = pd.DataFrame({"year": [2021], "orig": ["IND"], "dest": ["NPL"],
+                           "stock": [5]})  # made-up test values
+    data.save_imported(survey, "survey", kind="bilateral_stocks", source="made-up survey")
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    section = out.split("Imported tables")[1]
+    assert str(folder / "imports") in section.splitlines()[0]
+    assert "  survey - 1 rows - kind bilateral_stocks" in section
+    assert "toy" not in section and "survey" not in out.split("Imported tables")[0]

@@ -38,3 +38,149 @@ def test_stored_notebooks_show_their_figures():
                 if not any("image/png" in o.get("data", {}) for o in cell.outputs):
                     missing.append(f"{path.name} cell {index}")
     assert not missing, f"figure cells without a stored image: {missing}"
+
+
+# --- run_notebook: papermill runs with parameters into an output folder (issue 11, section 3) ---
+
+import json  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
+
+from mixedmig.errors import InputError  # noqa: E402
+from mixedmig.notebook import (  # noqa: E402
+    notebook_parameters,
+    parse_parameter_value,
+    run_notebook,
+)
+
+
+def _parameter_notebook(path):
+    """A small notebook: a documented parameters cell, a cell printing the values' types."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "# edition of the table\nEDITION = 2024\nHUB = 'THA'  # hub country\n"
+            "SHARE = 0.5  # a threshold", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import sys, time\nprint(EDITION, type(EDITION).__name__, flush=True)\n"
+            "time.sleep(0.1)\nprint(HUB, SHARE)"),
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\n"
+                                  "fig, ax = plt.subplots(); ax.plot([1, 2]); plt.show()"),
+    ]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_parameters_cell_is_read_with_its_comments(tmp_path):
+    path = _parameter_notebook(tmp_path / "p.ipynb")
+    assert notebook_parameters(path) == {
+        "EDITION": {"default": "2024", "help": "edition of the table"},
+        "HUB": {"default": "'THA'", "help": "hub country"},
+        "SHARE": {"default": "0.5", "help": "a threshold"},
+    }
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2019", 2019), ("-3", -3), ("0.25", 0.25), ("THA", "THA"), ("true", True),
+    ("False", False), ("[KHM, LAO]", ["KHM", "LAO"]), ("NO", "NO"), ("off", "off"),
+    ("null", None), ("'2019'", "2019"),
+])
+def test_parameter_values_are_typed_as_yaml(text, expected):
+    value = parse_parameter_value(text)
+    assert value == expected and type(value) is type(expected)
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_any_integer_text_gives_that_int(n):
+    assert parse_parameter_value(str(n)) == n
+
+
+def test_run_injects_parameters_and_never_touches_the_source(tmp_path):
+    src = _parameter_notebook(tmp_path / "p.ipynb")
+    before = src.read_bytes()
+    run = run_notebook(src, {"EDITION": 2019, "HUB": "KHM"}, output_dir=tmp_path / "out",
+                       html=True, timeout=120)
+    assert src.read_bytes() == before
+    assert run.notebook == tmp_path / "out" / "p.ipynb" and run.notebook.is_file()
+    nb = nbformat.read(run.notebook, as_version=4)
+    printed = [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    assert len(printed) == 1 and printed[0]["text"] == "2019 int\nKHM 0.5\n"
+    assert nb.metadata["papermill"] == {"parameters": {"EDITION": 2019, "HUB": "KHM"}}
+    assert not any("execution" in c.metadata or "papermill" in c.metadata for c in nb.cells)
+    # the HTML page embeds its image and loads nothing from the network
+    page = run.html.read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page
+    assert not re.search(r'(src|href)="https?://', page)
+    assert 'import("http' not in page
+
+
+def test_a_rerun_writes_the_same_bytes(tmp_path):
+    src = _parameter_notebook(tmp_path / "p.ipynb")
+    first = run_notebook(src, {"SHARE": 0.75}, output_dir=tmp_path / "a", timeout=120)
+    second = run_notebook(src, {"SHARE": 0.75}, output_dir=tmp_path / "b", timeout=120)
+    assert first.notebook.read_bytes() == second.notebook.read_bytes()
+
+
+def test_unknown_parameter_lists_the_notebooks_parameters(tmp_path):
+    src = _parameter_notebook(tmp_path / "p.ipynb")
+    with pytest.raises(InputError, match=r"no parameter 'YEAR'.*EDITION, HUB, SHARE"):
+        run_notebook(src, {"YEAR": 2019}, output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_run_refuses_to_overwrite_the_source(tmp_path):
+    src = _parameter_notebook(tmp_path / "p.ipynb")
+    with pytest.raises(InputError, match="overwrite the notebook itself"):
+        run_notebook(src, {"EDITION": 2019}, output_dir=tmp_path)
+
+
+def test_a_failing_run_keeps_the_failed_copy_apart(tmp_path):
+    import papermill
+
+    src = _parameter_notebook(tmp_path / "p.ipynb")
+    good = run_notebook(src, output_dir=tmp_path / "out", timeout=120).notebook.read_bytes()
+    nb = nbformat.read(src, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(nb, src)
+    with pytest.raises(papermill.PapermillExecutionError):
+        run_notebook(src, output_dir=tmp_path / "out", timeout=120)
+    assert (tmp_path / "out" / "p.ipynb").read_bytes() == good
+    assert (tmp_path / "out" / "p.failed.ipynb").is_file()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p.failed.ipynb", "p.ipynb"]
+
+
+def test_cli_run_types_parameters_and_reports_unknown_ones(tmp_path):
+    src = _parameter_notebook(tmp_path / "p.ipynb")
+    out = tmp_path / "runs"
+    cmd = [sys.executable, "-m", "mixedmig.cli", "run", str(src), "-p", "EDITION", "2017",
+           "-p", "HUB", "LAO", "--output", str(out), "--html"]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert (out / "p.html").is_file()
+    nb = json.loads((out / "p.ipynb").read_text())
+    assert nb["metadata"]["papermill"]["parameters"] == {"EDITION": 2017, "HUB": "LAO"}
+    bad = subprocess.run([sys.executable, "-m", "mixedmig.cli", "run", str(src), "-p", "X", "1",
+                          "--output", str(out)], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2
+    assert "has no parameter 'X'" in bad.stderr and "EDITION, HUB, SHARE" in bad.stderr
+
+
+def test_figures_is_the_notebooks_command():
+    from mixedmig.cli import build_parser
+
+    parser = build_parser()
+    assert (parser.parse_args(["figures"]).func is parser.parse_args(["notebooks"]).func)
+
+
+def test_default_notebooks_include_the_profile_template():
+    from mixedmig.cli.notebooks import _notebook_paths
+
+    names = [p.name for p in _notebook_paths([])]
+    assert names[-1] == "profile.ipynb"
+    assert names[:-1] == sorted(names[:-1]) and all(re.match(r"\d\d-", n) for n in names[:-1])

@@ -58,8 +58,8 @@ def test_environment_installs_the_project_with_pip():
 
 
 @pytest.mark.parametrize(
-    "command", ["", "list", "validate", "hash", "build", "notebooks", "figures", "reproduce",
-                "student-copies"]
+    "command", ["", "list", "validate", "hash", "build", "fetch", "import", "notebooks", "figures",
+                "reproduce", "student-copies", "run", "profile"]
 )
 def test_cli_help(command):
     args = [sys.executable, "-m", "mixedmig.cli", *command.split(), "--help"]

@@ -170,6 +170,17 @@ URL_COLUMN = col("url", "string", "address of the page the figure was read from"
 NOTE_COLUMN = col("note", "string", "caveats, published wording, arithmetic", nullable=True)
 
 
+#: The schema kind (mixedmig.data.kinds) each table conforms to; tables of published figures
+#: that follow no kind get ``kind: null``.
+TABLE_KINDS = {
+    "undesa_ims_bilateral": "bilateral_stocks",
+    "worldbank_bilateral_2013": "bilateral_stocks",
+    "wpp2024_population": "population",
+    "wdi_gdppc": "country_covariates",
+    "maddison_gdppc": "country_covariates",
+}
+
+
 class _NoAliasDumper(yaml.SafeDumper):
     """Safe dumper that writes shared objects in full instead of as YAML anchors/aliases."""
 
@@ -243,6 +254,7 @@ class Table:
             manifest["source"] = self.source
         manifest["units"] = self.units
         manifest["reliability"] = self.reliability
+        manifest["kind"] = TABLE_KINDS.get(self.name)
         manifest.update(self.extra)
         manifest["sha256"] = digest
         manifest["schema"] = {"primary_key": self.primary_key, "columns": self.columns}

@@ -1,14 +1,18 @@
 """The ``mixedmig`` command line.
 
-    mixedmig list                          the curated tables with their sources
+    mixedmig list [--kinds]                the curated, derived and imported tables; the schema kinds
     mixedmig validate                      load and check every curated table
-    mixedmig validate FILE --schema NAME   check your own CSV against a table's schema
+    mixedmig validate FILE --schema KIND   check your own CSV against a schema kind (or a table's schema)
     mixedmig hash FILE                     print a file's sha256 (for a manifest)
     mixedmig build                         data/raw -> data/processed
+    mixedmig fetch SOURCE [--edition E]    download an official file into the cache (pooch)
+    mixedmig import SOURCE FILE            read an official file into a schema kind, for notebooks
     mixedmig notebooks [NB ...]            execute notebooks in place (outputs stored)
-    mixedmig figures                       execute the notebooks, which write figures/
+    mixedmig figures [NB ...]              the same as notebooks (the notebooks write figures/)
     mixedmig reproduce                     build, then execute every notebook
     mixedmig student-copies OUT            notebooks without solution cells, for teaching
+    mixedmig run NB -p NAME VALUE ...      a copy of a notebook run with parameters (papermill)
+    mixedmig profile ISO3                  a country profile (notebook and HTML)
 
 Errors of the package (:class:`mixedmig.errors.MixedmigError`) are printed as
 ``mixedmig: error: ...`` naming the file, line and column where that applies, one line per problem
@@ -39,8 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        Sub-commands ``list``, ``validate``, ``hash``, ``build``, ``notebooks``, ``figures``,
-        ``reproduce``, ``student-copies``; each sets ``func`` to its handler.
+        Sub-commands ``list``, ``validate``, ``hash``, ``build``, ``fetch``, ``import``,
+        ``notebooks`` (alias ``figures``), ``reproduce``, ``student-copies``, ``run``,
+        ``profile``; each sets ``func`` to its handler.
 
     Examples
     --------

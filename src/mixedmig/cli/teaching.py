@@ -1,9 +1,108 @@
-"""Teaching commands: ``run`` (papermill) and ``profile`` (country profiles)."""
+"""Teaching commands: ``run`` (a notebook with parameters, papermill) and ``profile`` (a country
+profile from the template ``notebooks/profile.ipynb``)."""
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import InputError
 
 __all__ = ["register"]
 
 
+def _say(text: str, stream=None) -> None:
+    from ..data.schema import _printable
+
+    print(_printable(text, limit=None), file=stream or sys.stdout)
+
+
+def _parameters(pairs) -> dict:
+    from ..notebook import parse_parameter_value
+
+    parameters = {}
+    for name, value in pairs or []:
+        if name in parameters:
+            raise InputError(f"parameter {name} given twice (-p {name} ...); give it once.")
+        parameters[name] = parse_parameter_value(value)
+    return parameters
+
+
+def _execute(path, parameters, output_dir, html, timeout, output_name=None) -> int:
+    import papermill
+
+    from ..notebook import run_notebook
+
+    try:
+        run = run_notebook(path, parameters, output_dir=output_dir, html=html, timeout=timeout,
+                           output_name=output_name)
+    except papermill.PapermillExecutionError as exc:
+        failed = Path(output_dir) / f"{Path(output_name or Path(path).name).stem}.failed.ipynb"
+        _say(f"mixedmig: error: {Path(path).name}: cell {exc.exec_count} raised "
+             f"{exc.ename}: {str(exc.evalue).rstrip('.')}. The executed copy is {failed}.", sys.stderr)
+        return 1
+    _say(f"wrote {run.notebook} in {run.seconds:.1f} s")
+    if run.html is not None:
+        _say(f"wrote {run.html}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    path = Path(args.notebook)
+    if not path.is_file():
+        raise InputError(f"notebook not found: {path}. Give the path of an .ipynb file, e.g. "
+                         f"notebooks/00-data-tour.ipynb.")
+    return _execute(path, _parameters(args.parameters), args.output, args.html, args.timeout)
+
+
+def _cmd_profile(args) -> int:
+    from .. import countries, data
+
+    iso3 = countries.to_iso3(args.iso3)  # UnknownCountryError says which codes exist
+    template = data.repo_root() / "notebooks" / "profile.ipynb"
+    output_dir = Path(args.output)
+    # the profile's figures go beside it, not into the repository's figures/ folder
+    parameters = {"ISO3": iso3, "FIGURES": str((output_dir / "figures").resolve())}
+    return _execute(template, parameters, output_dir, True, args.timeout,
+                    output_name=f"profile-{iso3}.ipynb")
+
+
 def register(sub) -> None:
-    """Add these commands to the sub-parser collection ``sub`` (none yet)."""
+    """Add the ``run`` and ``profile`` commands to the sub-parser collection ``sub``.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The sub-parser collection of the ``mixedmig`` parser.
+
+    Returns
+    -------
+    None
+    """
+    p = sub.add_parser(
+        "run",
+        help="execute a copy of a notebook with parameters (papermill) into a folder",
+        description="Execute a copy of NOTEBOOK with parameters into DIR (default ./runs), "
+        "never overwriting the notebook itself. Values are typed as YAML: -p EDITION 2019 "
+        "gives an int, -p CLM '[KHM, LAO]' a list, -p HUB THA a string.",
+    )
+    p.add_argument("notebook", help="the .ipynb file")
+    p.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append",
+                   metavar=("NAME", "VALUE"), help="a parameter of the notebook (repeatable)")
+    p.add_argument("--output", "-o", default="runs", metavar="DIR",
+                   help="output folder (default: ./runs)")
+    p.add_argument("--html", action="store_true", help="also export a self-contained HTML page")
+    p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "profile",
+        help="a country profile (notebook + HTML) from notebooks/profile.ipynb",
+        description="Execute the country-profile template for ISO3 into DIR (default "
+        "./profiles) as profile-ISO3.ipynb and profile-ISO3.html; its figures go to DIR/figures.",
+    )
+    p.add_argument("iso3", help="ISO3 code of the country, e.g. THA")
+    p.add_argument("--output", "-o", default="profiles", metavar="DIR",
+                   help="output folder (default: ./profiles)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    p.set_defaults(func=_cmd_profile)

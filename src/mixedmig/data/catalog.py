@@ -1,6 +1,6 @@
-"""The catalogue of tables: where they live, their manifests, and ``load()`` by name.
+"""The catalogue of tables: where they live, their manifests, and ``load()`` by name or path.
 
-Two kinds of table are loaded by name with :func:`load`:
+Three origins of table are loaded by name with :func:`load`, in this order:
 
 - **curated tables** ``data/raw/NAME.csv``, each with a YAML manifest ``NAME.yml`` (provenance,
   units, sha256 of the CSV, schema; format in ``docs/data-manifests.md``). ``load`` checks the
@@ -11,41 +11,67 @@ Two kinds of table are loaded by name with :func:`load`:
   been built, after checking its sha256 and the input digests recorded in
   ``data/processed/manifest.json``; when the folder has not been built (a fresh clone), it builds
   that one table in memory from the validated curated tables. Both paths parse the same CSV text
-  with the same dtypes, so they return the same frame.
+  with the same dtypes, so they return the same frame;
+- **imported tables** ``<imports>/NAME.csv`` written by :func:`save_imported` (and ``mixedmig
+  import``) from an official file or a researcher's own table, each with a manifest
+  ``NAME.yml`` naming its schema kind, source, edition, the original file and its sha256, the
+  date it was read and the sha256 of the CSV. ``load`` checks the sha256 and validates the
+  table against its kind. A curated name always wins: an import may not take one.
 
-``data/raw`` is ``$MIXEDMIG_DATA`` when that is set, else the repository's ``data/raw``;
-``data/processed`` is the folder ``processed`` beside it.
+``load`` also takes a **path** to a CSV file (``str`` or ``os.PathLike``; a string is a path
+when it holds a path separator, ends in ``.csv`` or names an existing file): the file is
+validated against a schema kind (:mod:`mixedmig.data.kinds`), given as ``kind=`` or named by a
+sidecar manifest ``<file stem>.yml`` (``kind: bilateral_stocks``), and returned in the kind's
+tidy shape. :func:`validate_file` checks a file against a kind or a curated table's schema.
+
+Locations, set by environment variables:
+
+``MIXEDMIG_DATA``
+    The folder of curated tables (default: the repository's ``data/raw``). ``data/processed``
+    is the folder ``processed`` beside it.
+``MIXEDMIG_IMPORTS``
+    The folder of imported tables (default: ``data/imported`` of the repository when running
+    from a clone, else ``platformdirs.user_data_dir("mixedmig")/imported``), see
+    :func:`imports_dir`.
 """
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import DataError, InputError, IntegrityError, ManifestError
+from . import kinds as _kinds
 from .schema import (
     _HOW_TO_FIX_HASH,
     MAX_PROBLEMS,
     Manifest,
     _manifest_path_for,
+    _printable,
     _read_and_validate,
     read_manifest,
 )
 
 __all__ = [
+    "IMPORTS_NAME",
     "PROCESSED_NAME",
     "data_dir",
     "dataset_names",
     "datasets_markdown",
+    "imported_names",
+    "imports_dir",
     "list_datasets",
     "load",
     "manifest",
     "processed_dir",
     "repo_root",
+    "save_imported",
     "sha256_file",
     "validate_all",
     "validate_file",
@@ -53,6 +79,10 @@ __all__ = [
 
 #: Name of the folder of derived tables, beside ``data/raw``.
 PROCESSED_NAME = "processed"
+
+
+#: Name of the folder of imported tables in a repository clone (``data/imported``).
+IMPORTS_NAME = "imported"
 
 _DERIVED_HINT = (
     "derived tables: gravity_pairs, identified_victims_wide, undesa_od/edition-E/year-Y"
@@ -84,15 +114,54 @@ def data_dir() -> Path:
     env = os.environ.get("MIXEDMIG_DATA")
     if env:
         return Path(env)
-    here = Path(__file__).resolve()
-    candidates = [here.parents[3]] + [Path.cwd(), *Path.cwd().parents]
-    for root in candidates:
-        if (root / "data" / "raw").is_dir() and (root / "pyproject.toml").is_file():
-            return root / "data" / "raw"
+    root = _repository()
+    if root is not None:
+        return root / "data" / "raw"
     raise DataError(
         "cannot find the data/raw folder of the mixedmig repository; run from inside a clone "
         "of the repository or set MIXEDMIG_DATA to the folder that holds the CSV files"
     )
+
+
+def _repository() -> Path | None:
+    """The root of the mixedmig clone we run from (package location first, then the current
+    directory and its parents), or None."""
+    here = Path(__file__).resolve()
+    candidates = [here.parents[3]] + [Path.cwd(), *Path.cwd().parents]
+    for root in candidates:
+        if (root / "data" / "raw").is_dir() and (root / "pyproject.toml").is_file():
+            return root
+    return None
+
+
+def imports_dir() -> Path:
+    """The folder of imported tables (written by :func:`save_imported`, read by :func:`load`).
+
+    Returns
+    -------
+    pathlib.Path
+        ``$MIXEDMIG_IMPORTS`` if that environment variable is set; else ``data/imported`` of
+        the repository when running from a clone (the folder is ignored by git); else
+        ``platformdirs.user_data_dir("mixedmig")/imported``. It may not exist yet.
+
+    Examples
+    --------
+    >>> import os
+    >>> from mixedmig import data
+    >>> os.environ["MIXEDMIG_IMPORTS"] = "/tmp/my-imports"
+    >>> data.imports_dir().as_posix()
+    '/tmp/my-imports'
+    >>> del os.environ["MIXEDMIG_IMPORTS"]
+    """
+    env = os.environ.get("MIXEDMIG_IMPORTS")
+    if env:
+        return Path(env)
+    root = _repository()
+    if root is not None:
+        return root / "data" / IMPORTS_NAME
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("mixedmig")) / IMPORTS_NAME
 
 
 def processed_dir() -> Path:
@@ -259,7 +328,7 @@ def _csv_path(name: str, what: str = "dataset", hint: str = _DERIVED_HINT) -> Pa
     if any(sep in name for sep in ("/", "\\")) or name.startswith(".") or not csv_path.is_file():
         from . import derived
 
-        also = derived._SINGLE_TABLES if what == "dataset" else ()
+        also = derived._SINGLE_TABLES if what == "dataset" else _kinds.kind_names()
         raise _unknown_name(name, dataset_names(), what, hint, also=also)
     return csv_path
 
@@ -286,14 +355,28 @@ def dataset_names() -> list[str]:
     return sorted(p.stem for p in data_dir().glob("*.csv"))
 
 
-def list_datasets() -> pd.DataFrame:
-    """One row per curated table with its provenance.
+def _count_rows(path: Path) -> int:
+    with open(path, encoding="utf-8") as handle:
+        return max(sum(1 for _ in handle) - 1, 0)
+
+
+def list_datasets(*, derived: bool = False) -> pd.DataFrame:
+    """One row per table :func:`load` finds by name, with its provenance and origin.
+
+    Parameters
+    ----------
+    derived : bool, default False
+        Also list the derived tables (``origin == "derived"``; their ``rows`` are left empty:
+        counting them would build them).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``name``, ``title``, ``publisher``, ``edition``, ``licence`` (several sources
-        joined with ``"; "``), ``rows`` (data rows of the CSV) and ``units``, sorted by name.
+        joined with ``"; "``), ``rows`` (data rows of the CSV, nullable ``Int64``), ``units``,
+        ``kind`` (the schema kind the table conforms to, or empty) and ``origin``
+        (``curated``, then ``derived``, then ``imported``); sorted by name within each origin.
+        Imported tables are those of :func:`imports_dir`.
 
     Raises
     ------
@@ -305,13 +388,13 @@ def list_datasets() -> pd.DataFrame:
     >>> from mixedmig import data
     >>> table = data.list_datasets()
     >>> list(table.columns)
-    ['name', 'title', 'publisher', 'edition', 'licence', 'rows', 'units']
+    ['name', 'title', 'publisher', 'edition', 'licence', 'rows', 'units', 'kind', 'origin']
+    >>> table.set_index("name").loc["wpp2024_population", ["kind", "origin"]].tolist()
+    ['population', 'curated']
     """
     rows = []
     for name in dataset_names():
         m = manifest(name)
-        with open(m.csv_path, encoding="utf-8") as handle:
-            n_rows = max(sum(1 for _ in handle) - 1, 0)
         rows.append(
             {
                 "name": name,
@@ -319,11 +402,35 @@ def list_datasets() -> pd.DataFrame:
                 "publisher": m.publisher,
                 "edition": m.edition,
                 "licence": m.licence,
-                "rows": n_rows,
+                "rows": _count_rows(m.csv_path),
                 "units": m.units,
+                "kind": m.kind or "",
+                "origin": "curated",
             }
         )
-    return pd.DataFrame(rows)
+    if derived:
+        from . import derived as _derived
+
+        for name in _derived.derived_names():
+            rows.append({"name": name, "title": "derived from the curated tables "
+                         "(see mixedmig.data.derived)", "publisher": "", "edition": "",
+                         "licence": "", "rows": None, "units": "", "kind": "",
+                         "origin": "derived"})
+    for name in imported_names():
+        record = _import_record(name)
+        rows.append({"name": name, "title": str(record.get("title") or
+                                                f"imported {record.get('kind')} table"),
+                     "publisher": str(record.get("source") or ""),
+                     "edition": "" if record.get("edition") is None else str(record["edition"]),
+                     "licence": str(record.get("licence") or ""),
+                     "rows": _count_rows(imports_dir() / f"{name}.csv"),
+                     "units": str(record.get("units") or ""),
+                     "kind": str(record.get("kind") or ""), "origin": "imported"})
+    columns = ["name", "title", "publisher", "edition", "licence", "rows", "units", "kind",
+               "origin"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["rows"] = table["rows"].astype("Int64")
+    return table
 
 
 def _is_derived(name: str) -> bool:
@@ -332,8 +439,17 @@ def _is_derived(name: str) -> bool:
     return name in derived._SINGLE_TABLES or name.startswith(derived._OD_PREFIX)
 
 
-def load(name: str, *, verify_hash: bool = True, processed: bool | None = None) -> pd.DataFrame:
-    """Load a curated or derived table by name as a validated, typed DataFrame.
+def _is_path(source) -> bool:
+    """Whether ``source`` is meant as a file path rather than a table name."""
+    if isinstance(source, os.PathLike):
+        return True
+    return (any(sep in source for sep in ("/", "\\", os.sep)) or source.lower().endswith(".csv")
+            or Path(source).is_file())
+
+
+def load(source, *, kind: str | None = None, verify_hash: bool = True,
+         processed: bool | None = None) -> pd.DataFrame:
+    """Load a table by name (curated, derived or imported) or a CSV file by path, validated.
 
     A **curated table** is read from ``data/raw/NAME.csv``: its sha256 is checked against the
     manifest ``NAME.yml`` and every row is validated against the manifest's schema.
@@ -347,11 +463,24 @@ def load(name: str, *, verify_hash: bool = True, processed: bool | None = None) 
     (:func:`mixedmig.data.build_table`), deterministically. Both paths parse the same CSV text
     with the same recorded dtypes, so they return the same frame.
 
+    An **imported table** (:func:`save_imported`, ``mixedmig import``) is read from
+    :func:`imports_dir`: its sha256 is checked against its manifest and it is validated
+    against its schema kind. Names are looked up in this order: derived, curated, imported.
+
+    A **path** (an ``os.PathLike``, or a string with a path separator, ending in ``.csv`` or
+    naming an existing file) is read as a CSV of the schema kind ``kind`` (or the kind its
+    sidecar manifest ``<stem>.yml`` names; a ``sha256`` recorded there is checked), validated,
+    and returned in the kind's tidy shape (:func:`mixedmig.data.read_kind_file`).
+
     Parameters
     ----------
-    name : str
-        A curated table (see :func:`dataset_names`) or a derived table (see
-        :func:`mixedmig.data.derived_names`).
+    source : str or os.PathLike
+        A curated table (see :func:`dataset_names`), a derived table (see
+        :func:`mixedmig.data.derived_names`), an imported table (see :func:`imported_names`)
+        or the path of a CSV file.
+    kind : str, optional
+        A schema kind (see :func:`mixedmig.data.kind_names`). Required for a path without a
+        sidecar manifest naming one; for a name, it must be the kind the table declares.
     verify_hash : bool, default True
         Check sha256 digests (the CSV against its manifest; for a processed table, the file
         and the inputs against ``manifest.json``).
@@ -366,19 +495,24 @@ def load(name: str, *, verify_hash: bool = True, processed: bool | None = None) 
         flags, strings), with a default RangeIndex. ``frame.attrs["manifest"]`` holds a plain
         dict of provenance: for curated tables ``name``, ``title``, ``sources``, ``units``,
         ``sha256``; for derived tables ``name``, ``derived_from`` and ``sha256`` (of the CSV
-        text, identical for both paths).
+        text, identical for both paths); for imported tables their manifest; for a path
+        ``path``, ``kind`` and ``sha256``.
 
     Raises
     ------
     mixedmig.errors.InputError
-        If ``name`` is not a non-empty string, names no table (the message says "did you
-        mean" with the closest names and lists the known ones), or ``processed`` is given for
-        a curated table.
+        If ``source`` is neither a non-empty string nor a path, names no table (the message
+        says "did you mean" with the closest names and lists the known ones), ``kind`` is not
+        a kind or differs from the table's declared kind, a path has no kind (neither
+        ``kind`` nor a sidecar manifest), or ``processed`` is given for a table that is not
+        derived.
     mixedmig.errors.DataError
-        If ``processed=True`` and ``data/processed`` has not been built.
+        If ``processed=True`` and ``data/processed`` has not been built, or a path names no
+        file.
     mixedmig.errors.IntegrityError
         If a sha256 differs from the one recorded (curated CSV vs. its manifest; processed CSV
-        vs. ``manifest.json``; current ``data/raw`` vs. the inputs of the build).
+        vs. ``manifest.json``; current ``data/raw`` vs. the inputs of the build; an imported
+        CSV vs. its manifest).
     mixedmig.errors.SchemaError
         If a row or column breaks the schema (the message names file, line and column).
     mixedmig.errors.ManifestError
@@ -386,7 +520,8 @@ def load(name: str, *, verify_hash: bool = True, processed: bool | None = None) 
 
     See Also
     --------
-    validate_file : apply a curated table's schema to a CSV of your own.
+    validate_file : check a CSV of your own against a schema kind or a curated table's schema.
+    save_imported : store a table where ``load(name)`` finds it.
     mixedmig.data.build : write ``data/processed``.
 
     Examples
@@ -398,16 +533,116 @@ def load(name: str, *, verify_hash: bool = True, processed: bool | None = None) 
     >>> pairs = data.load("gravity_pairs")
     >>> pairs.shape[0] == pairs["year"].nunique() * 15 * 14
     True
+    >>> path = data.data_dir() / "wpp2024_population.csv"
+    >>> data.load(path, kind="population").equals(data.load("wpp2024_population"))
+    True
     """
-    _check_name(name)
-    if _is_derived(name):
-        return _load_derived(name, verify_hash, processed)
+    if kind is not None:
+        kind = _kinds.get_kind(kind).name
+    if isinstance(source, os.PathLike):
+        return _load_path(Path(source), kind, verify_hash, processed)
+    _check_name(source)
+    if _is_derived(source):
+        if kind is not None:
+            raise InputError(f"'{source}' is a derived table, which follows no schema kind: "
+                             "leave kind out")
+        return _load_derived(source, verify_hash, processed)
+    if not any(sep in source for sep in ("/", "\\")) and not source.startswith("."):
+        if (data_dir() / f"{source}.csv").is_file():
+            _no_processed(source, processed)
+            if kind is not None:
+                declared = manifest(source).kind
+                if declared != kind:
+                    raise InputError(
+                        f"'{source}' is a curated table of kind "
+                        f"{repr(declared) if declared else '(none: a table of published figures)'}"
+                        f", not {kind!r}; leave kind out or name the right one")
+            return _load_curated(source, verify_hash)
+        if (imports_dir() / f"{source}.csv").is_file():
+            _no_processed(source, processed)
+            return _load_imported(source, kind, verify_hash)
+    if _is_path(source):
+        return _load_path(Path(source), kind, verify_hash, processed)
+    from . import derived
+
+    imports = imported_names()
+    raise _unknown_name(source, dataset_names(), "dataset",
+                        _DERIVED_HINT + (f"; imported tables: {', '.join(imports)}"
+                                         if imports else ""),
+                        also=[*derived._SINGLE_TABLES, *imports])
+
+
+def _no_processed(name: str, processed) -> None:
     if processed is not None:
         raise InputError(
             f"'{name}' is not a derived table; 'processed' applies to derived tables only "
             f"({_DERIVED_HINT}): leave it out"
         )
-    return _load_curated(name, verify_hash)
+
+
+def _sidecar(csv_path: Path) -> tuple[Path | None, dict]:
+    """The sidecar manifest of a CSV file (``<stem>.yml``) as a mapping, or (None, {})."""
+    import yaml
+
+    yml = _manifest_path_for(csv_path)
+    if yml is None:
+        return None, {}
+    try:
+        record = yaml.safe_load(yml.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ManifestError(f"not valid YAML ({getattr(exc, 'problem', exc)}); fix the syntax",
+                            path=yml, row=(mark.line + 1) if mark is not None else None
+                            ) from None
+    if not isinstance(record, dict):
+        raise ManifestError("a manifest must be a YAML mapping of fields", path=yml)
+    return yml, record
+
+
+def _check_sha(csv_path: Path, recorded, yml: Path) -> str:
+    actual = sha256_file(csv_path)
+    if recorded is not None and actual != str(recorded).strip().lower():
+        raise IntegrityError(
+            f"sha256 mismatch: the manifest {yml.name} records {str(recorded)[:12]}… but the "
+            f"file is {actual[:12]}…. If you changed the CSV on purpose, import it again "
+            "(or record the new digest that `mixedmig hash FILE` prints); otherwise restore it",
+            path=csv_path)
+    return actual
+
+
+def _load_path(path: Path, kind: str | None, verify_hash: bool, processed) -> pd.DataFrame:
+    if processed is not None:
+        raise InputError("'processed' applies to derived tables only, not to a file path: "
+                         "leave it out")
+    if not path.is_file():
+        stem = path.name[:-4] if path.name.lower().endswith(".csv") else None
+        if (stem and path.parent == Path(".") and
+                stem in (dataset_names() + imported_names())):
+            raise InputError(f"no file {str(path)!r}; to load the table, give the name "
+                             f"without '.csv': {stem!r}")
+        if path.is_dir():
+            raise DataError("is a folder, not a CSV file", path=path)
+        raise DataError("file not found; check the path (or give a table name: "
+                        "`mixedmig list` lists them)", path=path)
+    yml, record = _sidecar(path)
+    declared = record.get("kind")
+    if declared is not None:
+        declared = _kinds.get_kind(declared).name
+    if kind is None and declared is None:
+        raise InputError(
+            f"name the schema kind of {_printable(path, limit=None)}: load(path, kind=KIND) "
+            f"with KIND one of {', '.join(_kinds.kind_names())} (or write a sidecar manifest "
+            f"{path.with_suffix('.yml').name} with a line 'kind: KIND')")
+    if kind is not None and declared is not None and kind != declared:
+        raise InputError(f"kind={kind!r} but the manifest {yml.name} beside the file says "
+                         f"kind: {declared}; pass the same kind or leave it out")
+    kind = kind or declared
+    digest = (_check_sha(path, record.get("sha256"), yml) if verify_hash and yml is not None
+              else None)
+    frame = _kinds.read_kind_file(path, kind)
+    frame.attrs["manifest"] = {"path": str(path), "kind": kind,
+                               "sha256": digest or sha256_file(path)}
+    return frame
 
 
 def _load_curated(name: str, verify_hash: bool) -> pd.DataFrame:
@@ -503,11 +738,18 @@ def _load_derived(name: str, verify_hash: bool, processed: bool | None) -> pd.Da
 
 def validate_file(path: str | os.PathLike, schema: str, *,
                   max_problems: int = MAX_PROBLEMS) -> pd.DataFrame:
-    """Validate a CSV of your own against the schema of a curated table.
+    """Validate a CSV of your own against a schema kind or the schema of a curated table.
+
+    ``schema`` is looked up among the schema kinds first (:func:`mixedmig.data.kind_names`:
+    any year, any country of the registry, any edition; columns in any order), then among the
+    curated tables (their manifest's schema, with the table's own restrictions, e.g. its
+    editions and the 15 study economies). Messages say which one was applied ("kind
+    'bilateral_stocks'" or "the schema of table 'undesa_ims_bilateral'").
 
     The file's sha256 is not checked (it is not a curated table). Every row is checked and
     every problem reported in one run (the first ``max_problems`` in file order, with a count
-    of the rest). The file is read in chunks, so memory stays near the size of the typed table
+    of the rest), each with its fix in terms of your file (never "edit the project's
+    manifest"). The file is read in chunks, so memory stays near the size of the typed table
     even for files of hundreds of megabytes.
 
     What spreadsheets write is handled: Excel's UTF-8 byte-order mark is dropped; blank lines,
@@ -520,31 +762,33 @@ def validate_file(path: str | os.PathLike, schema: str, *,
     path : str or os.PathLike
         A UTF-8 CSV file with a header row.
     schema : str
-        Name of the curated table whose schema the file must follow (see
-        :func:`dataset_names`).
+        A schema kind (e.g. ``"bilateral_stocks"``) or the name of a curated table whose
+        schema the file must follow (see :func:`dataset_names`).
     max_problems : int, default 50
         How many problems the error lists (all are counted).
 
     Returns
     -------
     pandas.DataFrame
-        The typed table, as :func:`load` would return it.
+        The typed table: for a kind, in the kind's tidy shape (countries as ISO3 codes); for
+        a curated table's schema, as :func:`load` would return the table.
 
     Raises
     ------
     mixedmig.errors.InputError
-        If ``schema`` names no curated table (the message says "did you mean" with the
-        closest names and lists them; checked before the file).
+        If ``schema`` names neither a kind nor a curated table (the message says "did you
+        mean" with the closest names and lists them; checked before the file).
     mixedmig.errors.DataError
         If the file does not exist.
     mixedmig.errors.SchemaError
         If anything in the file breaks the schema: wrong delimiter or header, a value of the
         wrong type (``inf``, ``1e999``, ``NaN`` in a number column; an integer beyond 64 bits),
-        a control character in a text cell, an unknown country code, a negative count, a
-        duplicate key, a line that is not UTF-8... The message names the file, the line
-        (header = line 1) and the column of each problem and says how to fix it; the
-        attribute ``problems`` holds them as :class:`~mixedmig.data.Problem` records and
-        ``problem_count`` counts them all. Cell values are escaped in messages.
+        a control character in a text cell, an unknown country code or an aggregate, a
+        negative count, a broken row rule, a duplicate key, a line that is not UTF-8... The
+        message names the file, the line (header = line 1) and the column of each problem and
+        says how to fix it; the attribute ``problems`` holds them as
+        :class:`~mixedmig.data.Problem` records and ``problem_count`` counts them all. Cell
+        values are escaped in messages.
     mixedmig.errors.InputError
         If ``max_problems`` is not a positive whole number.
 
@@ -569,13 +813,241 @@ def validate_file(path: str | os.PathLike, schema: str, *,
     3 country unknown country code 'Laos'
     """
     if not isinstance(schema, str) or not schema:
-        raise InputError(f"schema must be the name of a curated table (a non-empty str), got {schema!r}")
+        raise InputError("schema must be the name of a curated table or of a schema kind "
+                         f"(a non-empty str), got {schema!r}")
+    if schema in _kinds.KINDS:
+        return _kinds.read_kind_file(path, schema, max_problems=max_problems)
     _csv_path(schema, what="schema",
-              hint="a schema is the name of a curated table (derived tables have none)")
+              hint=(f"schema kinds: {', '.join(_kinds.kind_names())}; a schema is a kind or "
+                    "the name of a curated table (derived tables have none)"))
     path = Path(path)
     if not path.is_file():
         raise DataError("file not found; check the path", path=path)
-    return _read_and_validate(path, manifest(schema).schema, max_problems=max_problems)
+    return _read_and_validate(path, manifest(schema).schema, max_problems=max_problems,
+                              for_user=True, label=f"the schema of table '{schema}'")
+
+
+# -- imported tables --------------------------------------------------------------------------
+
+
+#: Names an imported table may take (they become file names).
+_IMPORT_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+
+
+def imported_names() -> list[str]:
+    """Names of the imported tables (CSV files with a manifest in :func:`imports_dir`).
+
+    Returns
+    -------
+    list of str
+        Sorted names; empty when the folder does not exist.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from mixedmig import data
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     os.environ["MIXEDMIG_IMPORTS"] = tmp
+    ...     names = data.imported_names()
+    >>> del os.environ["MIXEDMIG_IMPORTS"]
+    >>> names
+    []
+    """
+    folder = imports_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.csv")
+                  if not p.name.startswith(".") and _manifest_path_for(p) is not None)
+
+
+def _import_record(name: str) -> dict:
+    """The manifest of an imported table, checked (ManifestError on any defect)."""
+    csv_path = imports_dir() / f"{name}.csv"
+    yml, record = _sidecar(csv_path)
+    if yml is None:
+        raise ManifestError(f"no manifest beside {csv_path.name}: import the file again "
+                            "(`mixedmig import`)", path=csv_path)
+    missing = [k for k in ("name", "kind", "sha256") if not record.get(k)]
+    if missing:
+        raise ManifestError(f"missing field(s) {missing}; import the file again "
+                            "(`mixedmig import`)", path=yml)
+    if record["kind"] not in _kinds.KINDS:
+        raise ManifestError(f"field 'kind' is {record['kind']!r}; use one of "
+                            f"{_kinds.kind_names()}", path=yml)
+    return record
+
+
+def _load_imported(name: str, kind: str | None, verify_hash: bool) -> pd.DataFrame:
+    record = _import_record(name)
+    if kind is not None and kind != record["kind"]:
+        raise InputError(f"'{name}' is an imported table of kind {record['kind']!r}, not "
+                         f"{kind!r}; leave kind out or name the right one")
+    csv_path = imports_dir() / f"{name}.csv"
+    if verify_hash:
+        _check_sha(csv_path, record["sha256"], csv_path.with_suffix(".yml"))
+    frame = _kinds.read_kind_file(csv_path, record["kind"])
+    frame.attrs["manifest"] = dict(record)
+    return frame
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    """The tidy table as CSV text: booleans true/false, missing empty, floats shortest."""
+    out = pd.DataFrame({c: _kinds._as_text(frame[c]) for c in frame.columns})
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def _temporary(path: Path) -> Path:
+    """The hidden temporary file written before it is renamed to ``path``."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def _write_atomic(tmp: Path, payload: bytes) -> None:
+    """Write ``payload`` to the temporary file ``tmp``, flushed to disk."""
+    with open(tmp, "wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def save_imported(frame: pd.DataFrame, name: str, *, kind: str, source: str,
+                  edition=None, original: str | os.PathLike | None = None,
+                  original_sha256: str | None = None, read_date: str | None = None,
+                  overwrite: bool = False) -> Path:
+    """Validate a table against a schema kind and store it where :func:`load` finds it by name.
+
+    Writes ``<imports_dir>/NAME.csv`` (the kind's tidy shape) and its manifest ``NAME.yml``:
+    ``name``, ``kind``, ``source``, ``edition``, ``original_file`` (the name of the file read)
+    and ``original_sha256``, ``read_date``, ``rows``, ``sha256`` (of the written CSV) and
+    ``mixedmig_version``. Both files are written to temporary files first and renamed into
+    place, so a failure never leaves a half-written table.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table, e.g. from an official-file reader (:mod:`mixedmig.data.readers`).
+    name : str
+        The table's name: letters, digits, ``_``, ``.`` and ``-``; not the name of a curated
+        or derived table.
+    kind : str
+        The schema kind the table follows (see :func:`mixedmig.data.kind_names`).
+    source : str
+        Where the figures come from (publisher and title, e.g. "UN DESA, International Migrant
+        Stock 2024").
+    edition : str or int, optional
+        Edition or vintage of the source.
+    original : str or os.PathLike, optional
+        The file the table was read from; its name is recorded (and its sha256, computed
+        when ``original_sha256`` is not given and the file exists).
+    original_sha256 : str, optional
+        sha256 of the original file (64 hex digits).
+    read_date : str, optional
+        Date the file was read, ``YYYY-MM-DD`` (default: today).
+    overwrite : bool, default False
+        Replace an existing import of the same name.
+
+    Returns
+    -------
+    pathlib.Path
+        The written CSV file.
+
+    Raises
+    ------
+    mixedmig.errors.InputError
+        If ``name`` is malformed, is a curated or derived table's name, or is already
+        imported (and ``overwrite`` is False); if ``kind`` is not a kind, ``source`` is
+        empty, ``read_date`` is not a date or ``original_sha256`` not 64 hex digits.
+    mixedmig.errors.SchemaError
+        If ``frame`` breaks the kind (every problem listed).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> from mixedmig import data
+    >>> survey = pd.DataFrame({"year": [2021], "orig": ["Myanmar"], "dest": ["Thailand"],
+    ...                        "stock": [1200]})   # made-up test values
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     os.environ["MIXEDMIG_IMPORTS"] = tmp
+    ...     path = data.save_imported(survey, "my_survey", kind="bilateral_stocks",
+    ...                               source="made-up example", read_date="2026-12-01")
+    ...     print(path.name, data.load("my_survey")[["orig", "dest", "stock"]].values.tolist())
+    my_survey.csv [['MMR', 'THA', 1200]]
+    >>> del os.environ["MIXEDMIG_IMPORTS"]
+    """
+    import yaml
+
+    from .. import __version__
+
+    kind = _kinds.get_kind(kind).name
+    if (not isinstance(name, str) or not _IMPORT_NAME_RE.match(name)
+            or name.lower().endswith((".csv", ".yml", ".yaml"))):
+        raise InputError(f"an imported table's name must be letters, digits, '_', '.' or '-' "
+                         f"(starting with a letter or digit), got {name!r}")
+    if (data_dir() / f"{name}.csv").is_file():
+        raise InputError(f"{name!r} is the name of a curated table; a curated name always "
+                         "wins, so choose another name for the import")
+    if _is_derived(name):
+        raise InputError(f"{name!r} is the name of a derived table; choose another name")
+    if not isinstance(source, str) or not source.strip():
+        raise InputError("source must say where the figures come from (a non-empty str)")
+    if read_date is None:
+        read_date = datetime.date.today().isoformat()
+    try:
+        datetime.date.fromisoformat(str(read_date))
+    except ValueError:
+        raise InputError(f"read_date must be a date YYYY-MM-DD, got {read_date!r}") from None
+    original_name = None
+    if original is not None:
+        original_name = Path(original).name
+        if original_sha256 is None and Path(original).is_file():
+            original_sha256 = sha256_file(original)
+    if original_sha256 is not None:
+        original_sha256 = str(original_sha256).strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", original_sha256):
+            raise InputError(f"original_sha256 must be 64 hexadecimal digits, got "
+                             f"{original_sha256!r}")
+    folder = imports_dir()
+    csv_path, yml_path = folder / f"{name}.csv", folder / f"{name}.yml"
+    if not overwrite and (csv_path.exists() or yml_path.exists()):
+        raise InputError(f"an imported table {name!r} already exists in {folder}; pass "
+                         "overwrite=True (mixedmig import --overwrite) to replace it, or "
+                         "choose another name")
+    tidy = _kinds.validate_kind_frame(frame, kind, path=f"the table to import as {name!r}")
+    payload = _csv_text(tidy).encode("utf-8")
+    import hashlib
+
+    record = {
+        "name": name,
+        "kind": kind,
+        "source": source.strip(),
+        "edition": edition if edition is None or isinstance(edition, (int, str))
+        else str(edition),
+        "original_file": original_name,
+        "original_sha256": original_sha256,
+        "read_date": str(read_date),
+        "rows": len(tidy),
+        "sha256": hashlib.sha256(payload).hexdigest(),
+        "mixedmig_version": __version__,
+    }
+    text = ("# Written by mixedmig.data.save_imported; import the file again rather than "
+            "editing it.\n" + yaml.safe_dump(record, sort_keys=False, allow_unicode=True))
+    folder.mkdir(parents=True, exist_ok=True)
+    temporary = [_temporary(csv_path), _temporary(yml_path)]
+    existed = csv_path.exists()
+    replaced = False
+    try:
+        _write_atomic(temporary[0], payload)
+        _write_atomic(temporary[1], text.encode("utf-8"))
+        os.replace(temporary[0], csv_path)
+        replaced = True
+        os.replace(temporary[1], yml_path)
+    except BaseException:  # also KeyboardInterrupt: never leave a half-written import
+        for tmp in temporary:
+            tmp.unlink(missing_ok=True)
+        if replaced and not existed:
+            csv_path.unlink(missing_ok=True)  # no table without its manifest
+        raise
+    return csv_path
 
 
 def validate_all() -> pd.DataFrame:
@@ -638,7 +1110,8 @@ def datasets_markdown() -> str:
         parts = joined.split("; ")
         return joined if len(parts) <= 3 else f"{len(parts)} {noun} (see the manifest)"
 
-    for row in list_datasets().itertuples():
+    table = list_datasets()
+    for row in table[table["origin"] == "curated"].itertuples():
         lines.append(
             f"| `{row.name}` | {row.title} | {brief(row.publisher, 'publishers')} | "
             f"{brief(row.edition, 'editions')} | {brief(row.licence, 'licences')} | {row.rows:,} |"

@@ -83,6 +83,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import decimal
 import io
 import math
 import numbers
@@ -106,10 +107,14 @@ __all__ = [
     "UNDESA_YEARS",
     "UNHCR_COLUMNS",
     "UNHCR_PACKAGE_COLUMNS",
+    "UNDESA_AGGREGATE_MIN_CODE",
+    "WDI_FOOTER_PREFIXES",
     "WORLD_BANK_AGGREGATES",
     "read_undesa_bilateral_workbook",
     "read_unhcr_population",
+    "read_wdi",
     "read_worldbank_matrix",
+    "read_wpp_population",
 ]
 
 #: The three blocks of year columns of the UN DESA workbook, in the publisher's order.
@@ -124,7 +129,6 @@ HEADER_SEARCH_ROWS = 60
 #: Cell texts the publishers write for a missing or not-applicable count (after trimming spaces).
 MISSING_MARKS = ("", "..", "...", "\u2026", "-", "\u2013", "\u2014", "*")
 
-_M49_TO_ISO3 = {c.m49: c.iso3 for c in countries.COUNTRIES}
 _FOOTNOTE_MARKS = "*\u2020\u2021"
 _BLANKS = " \t\r\n\u00a0\u2007\u2009\u202f"
 _GROUP_MARKS = (" ", "\u00a0", "\u2009", "\u202f", "'")
@@ -634,6 +638,14 @@ def _xls_grids(path: Path, sheet: str | None):
 def _decode(path: Path, encoding: str | None) -> str:
     """The text of a file: UTF-8 (BOM or not; UTF-16 with a BOM), else Windows-1252/Latin-1."""
     raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":  # gzip (WPP's .csv.gz)
+        import gzip
+
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise DataError(f"the gzip file is damaged ({exc}); download it again",
+                            path=path) from None
     if encoding is not None:
         candidates = [encoding]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -789,7 +801,8 @@ def _m49(grid: _Grid, i: int, j: int, column: str) -> int:
 
 
 def read_undesa_bilateral_workbook(
-    path: str | os.PathLike, edition: int, *, sheet: str = "Table 1", header_row: int | None = None
+    path: str | os.PathLike, edition: int, *, sheet: str = "Table 1", header_row: int | None = None,
+    keep_all: bool = False,
 ) -> pd.DataFrame:
     """Read a UN DESA bilateral migrant-stock workbook (2020 or 2024 edition) into long form.
 
@@ -813,6 +826,12 @@ def read_undesa_bilateral_workbook(
     header_row : int, optional
         1-based row of the column headers (row 11 in the official files); by default the row is
         found by its labels within the first :data:`HEADER_SEARCH_ROWS` rows.
+    keep_all : bool, default False
+        Keep every pair of countries of the registry (:func:`mixedmig.countries.to_iso3`
+        resolves the M49 codes), not only the 15 study economies. Aggregates (M49 codes of 900
+        and above, such as ``900`` World or ``2003`` Other countries, and any code
+        :func:`mixedmig.countries.is_aggregate` recognises) and codes the registry does not
+        know are dropped; :func:`mixedmig.data.import_official` reports them.
 
     Returns
     -------
@@ -820,9 +839,9 @@ def read_undesa_bilateral_workbook(
         The columns of the curated ``undesa_ims_bilateral`` table: ``edition``, ``year``,
         ``sex`` (``total``, ``male``, ``female``), ``orig`` (country of birth), ``dest``
         (country of residence), ``stock`` (persons, nullable integer), for ordered pairs of the
-        15 economies, matched on the M49 codes (so spelling does not matter), sorted by
-        ``edition, year, sex, orig, dest``. Aggregates and self-pairs are dropped; missing
-        (``..``, ``-``) stays missing.
+        15 economies (every registry country with ``keep_all``), matched on the M49 codes (so
+        spelling does not matter), sorted by ``edition, year, sex, orig, dest``. Aggregates
+        and self-pairs are dropped; missing (``..``, ``-``) stays missing.
 
     Raises
     ------
@@ -879,6 +898,13 @@ def read_undesa_bilateral_workbook(
     22     2024  2024    male  MMR  THA    600
     23     2024  2024   total  MMR  THA   1000
     """
+    return _read_undesa(path, edition, sheet=sheet, header_row=header_row,
+                        keep_all=keep_all)[0]
+
+
+def _read_undesa(path, edition, *, sheet="Table 1", header_row=None, keep_all=False):
+    """``(table, dropped)`` of :func:`read_undesa_bilateral_workbook`; ``dropped`` maps each
+    location code left out (with ``keep_all``) to ``(name, reason)``."""
     path = Path(path)
     if edition not in UNDESA_YEARS:
         raise InputError(
@@ -953,7 +979,27 @@ def read_undesa_bilateral_workbook(
 
     # the rows: located codes, no blank key beside counts, no duplicate pair
     count_cols = sorted(slots.values())
-    kept, first_row = [], {}
+    kept, first_row, dropped = [], {}, {}
+    name_cols = {}
+    for j, label in enumerate(labels):
+        if label.startswith("region, development group, country or area of destination"):
+            name_cols["dest"] = j
+        elif label.startswith("region, development group, country or area of origin"):
+            name_cols["orig"] = j
+    resolved = {} if keep_all else None
+    study_m49 = {} if keep_all else {countries.get(c).m49: c for c in _study_codes()}
+
+    def iso3(code, i, which):
+        if not keep_all:
+            return study_m49.get(code)
+        if code not in resolved:
+            found, reason = _resolve_location(code)
+            resolved[code] = found
+            if found is None:
+                j = name_cols.get(which)
+                dropped[code] = (_name(grid.rows[i][j]) if j is not None else "", reason)
+        return resolved[code]
+
     for i in range(h + 1, len(grid.rows)):
         row = grid.rows[i]
         for j in (dest_col, orig_col):
@@ -969,7 +1015,8 @@ def read_undesa_bilateral_workbook(
         else:
             dest = _m49(grid, i, dest_col, titles[dest_col])
             orig = _m49(grid, i, orig_col, titles[orig_col])
-            if dest in _M49_TO_ISO3 and orig in _M49_TO_ISO3 and dest != orig:
+            dest_iso, orig_iso = iso3(dest, i, "dest"), iso3(orig, i, "orig")
+            if dest_iso is not None and orig_iso is not None and dest_iso != orig_iso:
                 if (dest, orig) in first_row:
                     raise grid.error(
                         DataError,
@@ -978,7 +1025,7 @@ def read_undesa_bilateral_workbook(
                         f"(remove the duplicate row)", row=i, col=orig_col, column=titles[orig_col],
                     )
                 first_row[(dest, orig)] = i
-                kept.append((i, _M49_TO_ISO3[orig], _M49_TO_ISO3[dest]))
+                kept.append((i, orig_iso, dest_iso))
 
     records = []
     for i, orig, dest in kept:
@@ -1021,7 +1068,41 @@ def read_undesa_bilateral_workbook(
     long["sex"] = long["sex"].astype(object)
     for column in ("orig", "dest"):
         long[column] = long[column].astype(object)
-    return long.sort_values(["edition", "year", "sex", "orig", "dest"]).reset_index(drop=True)
+    long = long.sort_values(["edition", "year", "sex", "orig", "dest"]).reset_index(drop=True)
+    return long, dropped
+
+
+#: Smallest UN M49 code of an aggregate in the UN DESA files (900 = World; regions, development
+#: and income groups, and 2003 = Other countries, are all above).
+UNDESA_AGGREGATE_MIN_CODE = 900
+
+
+def _is_aggregate(value) -> bool:
+    """Whether the registry recognises ``value`` as an aggregate (False if it cannot tell)."""
+    check = getattr(countries, "is_aggregate", None)
+    if check is None:
+        return False
+    try:
+        return bool(check(value))
+    except Exception:  # an unusual value is simply not a known aggregate
+        return False
+
+
+def _resolve_location(value):
+    """``(iso3, None)`` for a registry country, else ``(None, reason)``.
+
+    ``reason`` is ``"aggregate"`` (an M49 code of 900 or above, or a value
+    :func:`mixedmig.countries.is_aggregate` recognises) or ``"unknown"`` (not in the registry:
+    reported, never guessed).
+    """
+    if isinstance(value, numbers.Integral) and int(value) >= UNDESA_AGGREGATE_MIN_CODE:
+        return None, "aggregate"
+    if _is_aggregate(value):
+        return None, "aggregate"
+    try:
+        return countries.to_iso3(value), None
+    except UnknownCountryError as exc:
+        return None, ("aggregate" if "aggregate" in str(exc).lower() else "unknown")
 
 
 # --------------------------------------------------------------------------- World Bank
@@ -1161,6 +1242,7 @@ def read_worldbank_matrix(
             resolved[name] = _resolve_name(name)
         return resolved[name]
 
+    study = None if keep_all else set(_study_codes())
     sources, source_row = [], {}
     for i in range(h + 1, len(grid.rows)):
         row = grid.rows[i]
@@ -1223,7 +1305,7 @@ def read_worldbank_matrix(
             if dest_name.lower() in _WB_AGGREGATE_LABELS:
                 continue
             orig, dest = resolve(orig_name), resolve(dest_name)
-            if not keep_all and (orig is None or dest is None or orig == dest):
+            if not keep_all and (orig not in study or dest not in study or orig == dest):
                 continue
             records.append((year, orig, dest, values[(i, j)], orig_name, dest_name))
     if not records:
@@ -1288,7 +1370,8 @@ def _is_unhcr_header(labels) -> bool:
 
 
 def read_unhcr_population(
-    path: str | os.PathLike, *, involving=None, encoding: str | None = None
+    path: str | os.PathLike, *, involving=None, encoding: str | None = None,
+    blank_iso: str = "raise",
 ) -> pd.DataFrame:
     """Read a UNHCR population table into ``year, orig, asylum, refugees, asylum_seekers``.
 
@@ -1310,6 +1393,10 @@ def read_unhcr_population(
     encoding : str, optional
         Encoding of a text file; by default UTF-8 (with or without a byte-order mark), else
         Windows-1252 or Latin-1, so an export re-saved by a spreadsheet program is read.
+    blank_iso : {"raise", "keep"}, default "raise"
+        What a blank (or ``-``) origin or asylum ISO3 cell does: raise a located SchemaError,
+        or keep the row with a missing code (the official export writes ``Unknown`` asylum
+        with an empty ISO3; :func:`mixedmig.data.import_official` keeps and reports them).
 
     Returns
     -------
@@ -1365,7 +1452,11 @@ def read_unhcr_population(
     labels = [_label(v) for v in grid.rows[h]]
     package = "coo_iso" in labels or "coo_name" in labels
     mapping = UNHCR_PACKAGE_COLUMNS if package else UNHCR_COLUMNS
+    if blank_iso not in ("raise", "keep"):
+        raise InputError(f"blank_iso must be 'raise' or 'keep', not {blank_iso!r}")
     wanted = {_label(k): v for k, v in mapping.items()}
+    # the 2025 Refugee Data Finder file spells the ISO columns without parentheses
+    wanted.update({"country of origin iso": "orig", "country of asylum iso": "asylum"})
     position = {}
     for j, label in enumerate(labels):
         if label not in wanted:
@@ -1438,6 +1529,9 @@ def read_unhcr_population(
             record[key] = _name(row[position[key]])
         for key in ("orig", "asylum"):
             code = "" if _is_blank(row[position[key]]) else str(row[position[key]]).strip(_BLANKS)
+            if code in MISSING_MARKS and blank_iso == "keep":
+                record[key] = None
+                continue
             if code in MISSING_MARKS:
                 what = "origin" if key == "orig" else "asylum"
                 raise grid.error(
@@ -1493,3 +1587,346 @@ def _safe_count(value, decimal):
         return _parse_count(value, decimal)
     except DataError:
         return None
+
+
+# --------------------------------------------------------------------------- WDI
+
+#: First-cell texts of the lines a World Bank DataBank extract writes below its table.
+WDI_FOOTER_PREFIXES = ("data from database:", "last updated:")
+_WDI_YEAR = re.compile(r"((?:19|20)[0-9]{2})(?:\s*\[yr((?:19|20)[0-9]{2})\])?")
+_FLOAT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _parse_number(value, decimal: str = "."):
+    """A cell as a float (any sign, decimals allowed), or None when marked missing.
+
+    Missing marks are those of :data:`MISSING_MARKS` (WDI writes ``..``). Thousands separators
+    are not accepted: the WDI and WPP files write plain numbers.
+    """
+    if isinstance(value, bool):
+        raise DataError(f"{value!r} is a true/false cell, not a number")
+    if isinstance(value, numbers.Real):
+        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    if _is_blank(value):
+        return None
+    text = str(value).strip(_BLANKS)
+    if text in MISSING_MARKS:
+        return None
+    if decimal == ",":
+        text = text.replace(",", ".")
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    raise DataError(f"{str(value)!r} is not a number; write a plain number such as 1234.5 "
+                    f"(no thousands separators), or '..' for a missing value")
+
+
+def _is_wdi_header(labels) -> bool:
+    return "country code" in labels and any(_WDI_YEAR.fullmatch(v) for v in labels)
+
+
+def _covariate_name(code: str) -> str:
+    """``SP.POP.TOTL`` -> ``sp_pop_totl``: an indicator code as a column name."""
+    return re.sub(r"[^0-9a-z]+", "_", code.strip().lower()).strip("_")
+
+
+def read_wdi(path: str | os.PathLike, *, keep_all: bool = True,
+             encoding: str | None = None) -> pd.DataFrame:
+    """Read a World Development Indicators CSV (bulk ``API_`` file or DataBank extract).
+
+    Two layouts are read, both with one row per country (and indicator) and one column per
+    year:
+
+    - the per-indicator bulk file ``API_<INDICATOR>_DS2_en_csv_v2_<n>.csv``: a 4-line preamble
+      (``"Data Source","World Development Indicators"``, a blank line, ``"Last Updated
+      Date","2022-02-15"``, a blank line), then the header ``Country Name, Country Code,
+      Indicator Name, Indicator Code, 1960, ...`` with a trailing comma; a missing value is an
+      empty field;
+    - a DataBank extract: header ``Series Name, Series Code, Country Name, Country Code,
+      1990 [YR1990], ...`` (the columns in any order), ``..`` for a missing value, and a footer
+      of blank lines, ``Data from database: World Development Indicators`` and
+      ``Last Updated: MM/DD/YYYY`` lines.
+
+    The header row is found by its labels (``Country Code`` and year columns); the footer and
+    blank lines are skipped.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file (``.csv``; an ``.xlsx`` DataBank extract is read the same way).
+    keep_all : bool, default True
+        Keep every country of the registry; with False, only the 15 study economies.
+        Aggregates (``WLD``, ``EAS``, income groups) and codes the registry does not know are
+        always dropped; :func:`mixedmig.data.import_official` reports them.
+    encoding : str, optional
+        Encoding of a text file (see the module docstring).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``country_covariates`` shape: ``country`` (ISO3), ``year`` (Int64), then one float
+        column per indicator, named by its code in lower case with ``_`` for punctuation
+        (``SP.POP.TOTL`` -> ``sp_pop_totl``); sorted by ``country, year``. Country-years with
+        every indicator missing are dropped.
+
+    Raises
+    ------
+    mixedmig.errors.DataError
+        If the file does not exist or cannot be decoded, a value is not a number (located by
+        line and column), or a (country, indicator) row appears twice.
+    mixedmig.errors.SchemaError
+        If no header row with ``Country Code`` and year columns is found, the indicator code
+        column is missing while the file holds several indicators, or a row has values but no
+        country code.
+
+    References
+    ----------
+    World Bank (2024). *World Development Indicators*. https://databank.worldbank.org/
+
+    Examples
+    --------
+    A made-up bulk file in the official layout (the values are invented):
+
+    >>> import os, tempfile
+    >>> from mixedmig.data import readers
+    >>> text = ('"Data Source","World Development Indicators",\\n\\n'
+    ...         '"Last Updated Date","2022-02-15",\\n\\n'
+    ...         '"Country Name","Country Code","Indicator Name","Indicator Code","2019","2020",\\n'
+    ...         '"Thailand","THA","Population, total","SP.POP.TOTL","100","101",\\n'
+    ...         '"World","WLD","Population, total","SP.POP.TOTL","900","",\\n')
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "API_SP.POP.TOTL_DS2_en_csv_v2_1.csv")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write(text)
+    ...     readers.read_wdi(path)
+      country  year  sp_pop_totl
+    0     THA  2019        100.0
+    1     THA  2020        101.0
+    """
+    return _read_wdi(path, keep_all=keep_all, encoding=encoding)[0]
+
+
+def _read_wdi(path, *, keep_all=True, encoding=None):
+    path = Path(path)
+    grid, h = _read_grid(path, _is_wdi_header, "a WDI table (columns 'Country Code' and years)",
+                         encoding=encoding)
+    labels = [_label(v) for v in grid.rows[h]]
+    code_col = labels.index("country code")
+    name_col = labels.index("country name") if "country name" in labels else None
+    series_col = next((labels.index(k) for k in ("indicator code", "series code")
+                       if k in labels), None)
+    years = []
+    for j, label in enumerate(labels):
+        match = _WDI_YEAR.fullmatch(label)
+        if match:
+            years.append((j, int(match.group(1))))
+    study = set(_study_codes()) if not keep_all else None
+    records, seen, dropped = [], {}, {}
+    series_seen = set()
+    for i in range(h + 1, len(grid.rows)):
+        row = grid.rows[i]
+        first = _label(row[0])
+        if all(_is_blank(v) for v in row) or first.startswith(WDI_FOOTER_PREFIXES):
+            continue
+        code = _name(row[code_col])
+        values = [(year, j) for j, year in years]
+        if not code:
+            if any(not _is_blank(row[j]) and str(row[j]).strip() not in MISSING_MARKS
+                   for _, j in values):
+                raise grid.error(SchemaError, "the row holds values but its 'Country Code' "
+                                 "cell is blank; write the ISO3 code in every row",
+                                 row=i, col=code_col, column="Country Code")
+            continue
+        series = _name(row[series_col]) if series_col is not None else "value"
+        if not series:
+            raise grid.error(SchemaError, "the indicator code cell is blank; write the code "
+                             "(e.g. SP.POP.TOTL) in every row", row=i, col=series_col,
+                             column=_name(grid.rows[h][series_col]))
+        series_seen.add(series)
+        if (code, series) in seen:
+            raise grid.error(DataError, f"the country {code} and indicator {series} are also on "
+                             f"{grid.place(seen[(code, series)])}; each appears once (remove the "
+                             f"duplicate row)", row=i, col=code_col, column="Country Code")
+        seen[(code, series)] = i
+        iso3, reason = _resolve_location(code)
+        if iso3 is None or (study is not None and iso3 not in study):
+            if iso3 is None:
+                name = _name(row[name_col]) if name_col is not None else ""
+                dropped[code] = (name, reason)
+            continue
+        for year, j in values:
+            try:
+                value = _parse_number(row[j], grid.decimal)
+            except DataError as exc:
+                raise grid.error(DataError, str(exc), row=i, col=j,
+                                 column=_name(grid.rows[h][j])) from None
+            records.append((iso3, year, _covariate_name(series), value))
+    frame = pd.DataFrame.from_records(records, columns=["country", "year", "series", "value"])
+    wide = frame.pivot_table(index=["country", "year"], columns="series", values="value",
+                             aggfunc="first", dropna=False)
+    wide = wide.dropna(how="all").reset_index()
+    wide.columns.name = None
+    wide["year"] = wide["year"].astype("Int64")
+    for column in wide.columns[2:]:
+        wide[column] = wide[column].astype(float)
+    wide["country"] = wide["country"].astype(object)
+    wide = wide.sort_values(["country", "year"], kind="stable").reset_index(drop=True)
+    return wide, dropped
+
+
+def _study_codes():
+    """The ISO3 codes of the 15 study economies."""
+    try:
+        return tuple(countries.codes("study"))
+    except Exception:  # a registry without the "study" group name: its default is the 15
+        return tuple(countries.codes())
+
+
+# --------------------------------------------------------------------------- WPP
+
+
+def _is_wpp_header(labels) -> bool:
+    return "time" in labels and "poptotal" in labels and ("iso3_code" in labels
+                                                          or "locid" in labels)
+
+
+def read_wpp_population(path: str | os.PathLike, *, variant: str = "Medium",
+                        keep_all: bool = True, encoding: str | None = None) -> pd.DataFrame:
+    """Read a UN World Population Prospects CSV into ``country, year, pop_total, ...``.
+
+    The layout is that of ``WPP2024_TotalPopulationBySex.csv.gz`` (gzip, UTF-8 with a byte
+    order mark): one row per location, variant and year with the columns ``ISO3_code``,
+    ``Location``, ``Variant``, ``Time``, ``PopMale``, ``PopFemale``, ``PopTotal`` (thousands of
+    persons, with decimals). A file by age group (``AgeGrp``, e.g.
+    ``WPP2024_PopulationByAge5GroupSex_Medium.csv.gz``) is summed over the age groups.
+    Aggregates (regions, income groups, the world) have an empty ``ISO3_code`` and are
+    dropped; a gzip-compressed file is read directly.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file (``.csv`` or ``.csv.gz``).
+    variant : str, default "Medium"
+        The projection variant to keep (``Variant`` column); WPP 2024 labels the estimates
+        to 2023 ``Medium`` in this file.
+    keep_all : bool, default True
+        Keep every country of the registry; with False, only the 15 study economies.
+    encoding : str, optional
+        Encoding of the text (see the module docstring).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``population`` shape: ``country`` (ISO3), ``year`` (Int64), ``pop_total``,
+        ``pop_male``, ``pop_female`` (persons: the published thousands times 1,000, rounded
+        to whole persons; Int64), sorted by ``country, year``.
+
+    Raises
+    ------
+    mixedmig.errors.DataError
+        If the file does not exist or cannot be decoded, a value is not a number or is
+        negative, no row has the variant (the message lists the variants of the file), or a
+        (country, year, age group) row appears twice.
+    mixedmig.errors.SchemaError
+        If no header row with ``Time`` and ``PopTotal`` (and ``ISO3_code``) is found.
+
+    References
+    ----------
+    United Nations, Department of Economic and Social Affairs, Population Division (2024).
+    *World Population Prospects 2024*. CC BY 3.0 IGO.
+
+    Examples
+    --------
+    A made-up file in the official layout (the values are invented):
+
+    >>> import os, tempfile
+    >>> from mixedmig.data import readers
+    >>> text = ("SortOrder,LocID,ISO3_code,ISO2_code,LocTypeName,Location,Variant,Time,"
+    ...         "PopMale,PopFemale,PopTotal\\n"
+    ...         "1,900,,,World,World,Medium,2020,5.0,5.0,10.0\\n"
+    ...         "2,764,THA,TH,Country/Area,Thailand,Medium,2020,1.2345,1.3,2.5345\\n")
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "WPP2024_TotalPopulationBySex.csv")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write(text)
+    ...     readers.read_wpp_population(path)
+      country  year  pop_total  pop_male  pop_female
+    0     THA  2020       2535      1235        1300
+    """
+    return _read_wpp(path, variant=variant, keep_all=keep_all, encoding=encoding)[0]
+
+
+def _read_wpp(path, *, variant="Medium", keep_all=True, encoding=None):
+    path = Path(path)
+    grid, h = _read_grid(path, _is_wpp_header, "a WPP population table (columns 'Time', "
+                         "'PopTotal' and 'ISO3_code')", encoding=encoding)
+    labels = [_label(v) for v in grid.rows[h]]
+    col = {k: labels.index(k) for k in ("iso3_code", "location", "variant", "time", "poptotal",
+                                        "popmale", "popfemale", "agegrp", "loctypename",
+                                        "locid") if k in labels}
+    measures = [("pop_total", "poptotal"), ("pop_male", "popmale"), ("pop_female", "popfemale")]
+    measures = [(out, src) for out, src in measures if src in col]
+    study = set(_study_codes()) if not keep_all else None
+    variants, totals, first_row, dropped = set(), {}, {}, {}
+    for i in range(h + 1, len(grid.rows)):
+        row = grid.rows[i]
+        if all(_is_blank(v) for v in row):
+            continue
+        if "variant" in col:
+            found = _name(row[col["variant"]])
+            variants.add(found)
+            if found.lower() != variant.lower():
+                continue
+        code = _name(row[col["iso3_code"]]) if "iso3_code" in col else ""
+        name = _name(row[col["location"]]) if "location" in col else ""
+        if not code:
+            key = name or _name(row[col["locid"]]) if "locid" in col else name
+            dropped[key] = (name, "aggregate")
+            continue
+        iso3, reason = _resolve_location(code)
+        if iso3 is None:
+            dropped[code] = (name, reason)
+            continue
+        if study is not None and iso3 not in study:
+            continue
+        year = _parse_year(row[col["time"]])
+        if year is None:
+            raise grid.error(SchemaError, f"{row[col['time']]!r} is not a year", row=i,
+                             col=col["time"], column=_name(grid.rows[h][col["time"]]))
+        age = _name(row[col["agegrp"]]) if "agegrp" in col else ""
+        if (iso3, year, age) in first_row:
+            raise grid.error(DataError, f"{iso3} {year}{' age ' + age if age else ''} is also on "
+                             f"{grid.place(first_row[(iso3, year, age)])}; each appears once "
+                             f"(remove the duplicate row, or pass the variant to keep)",
+                             row=i, col=col["time"], column=_name(grid.rows[h][col["time"]]))
+        first_row[(iso3, year, age)] = i
+        sums = totals.get((iso3, year), [decimal.Decimal(0)] * len(measures))
+        for k, (out, src) in enumerate(measures):
+            j = col[src]
+            try:
+                value = _parse_number(row[j], grid.decimal)
+            except DataError as exc:
+                raise grid.error(DataError, str(exc), row=i, col=j,
+                                 column=_name(grid.rows[h][j])) from None
+            if value is not None:
+                # exact decimal arithmetic: thousands with decimals become whole persons
+                cell = row[j]
+                value = (decimal.Decimal(str(cell).strip(_BLANKS).replace(",", "."))
+                         if isinstance(cell, str) else decimal.Decimal(repr(float(cell))))
+            if value is not None and value < 0:
+                raise grid.error(DataError, f"a negative population ({value}); populations "
+                                 f"are >= 0", row=i, col=j, column=_name(grid.rows[h][j]))
+            sums[k] = None if value is None or sums[k] is None else sums[k] + value
+        totals[(iso3, year)] = sums
+    if not totals and "variant" in col and variant.lower() not in {v.lower() for v in variants}:
+        raise _located(DataError, f"no row has Variant {variant!r}; the file's variants are "
+                       f"{sorted(variants)} (pass variant=...)", path=path)
+    half_up = decimal.ROUND_HALF_UP
+    records = [(c, y, *[None if v is None else int((v * 1000).quantize(1, rounding=half_up))
+                        for v in sums])
+               for (c, y), sums in totals.items()]
+    frame = pd.DataFrame.from_records(records, columns=["country", "year",
+                                                        *[o for o, _ in measures]])
+    for column in frame.columns[1:]:
+        frame[column] = frame[column].astype("Int64")
+    frame["country"] = frame["country"].astype(object)
+    return frame.sort_values(["country", "year"], kind="stable").reset_index(drop=True), dropped

@@ -30,6 +30,7 @@ import datetime
 import numbers
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,14 +57,19 @@ __all__ = [
     "ColumnSpec",
     "Manifest",
     "Problem",
+    "RowRule",
     "Schema",
     "read_manifest",
     "validate_frame",
 ]
 
 
-#: Column types a schema may declare (``country`` = one of the registry's ISO3 codes).
-COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "country", "iso3")
+#: Column types a schema may declare: ``country`` = the ISO3 code of one of the 15 study
+#: economies (:func:`mixedmig.countries.codes`); ``registry_country`` = any country or area of
+#: the registry, written as an ISO3/ISO2/M49 code or a name and normalised to ISO3 on load
+#: (aggregates such as "World" refused).
+COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "country", "iso3",
+                "registry_country")
 
 
 #: The collector's reliability markers of published figures.
@@ -104,8 +110,10 @@ class ColumnSpec:
     type : str
         One of :data:`COLUMN_TYPES`: ``string``, ``integer`` (read as nullable ``Int64``),
         ``number`` (``float64``), ``boolean`` (``true``/``false``), ``date`` (YYYY-MM-DD),
-        ``country`` (an ISO3 code of :mod:`mixedmig.countries`), ``iso3`` (any three upper-case
-        letters).
+        ``country`` (the ISO3 code of one of the 15 study economies of
+        :mod:`mixedmig.countries`), ``iso3`` (any three upper-case letters),
+        ``registry_country`` (any country or area of the registry as a code or a name,
+        normalised to its ISO3 code; aggregates such as "World" are refused).
     description : str, default ""
         What the column holds, with units.
     nullable : bool, default False
@@ -163,6 +171,46 @@ class Schema:
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """A check across the columns of one row (e.g. origin differs from destination).
+
+    Parameters
+    ----------
+    columns : tuple of str
+        The columns the rule reads; the first names the column a problem is reported in. The
+        rule is skipped when one of them is not in the table (an absent optional column).
+    test : callable
+        ``test(values)`` with ``values`` a dict of column name -> typed numpy array (object
+        dtype, ``None`` for a missing or invalid cell) returns a boolean array, True where a
+        row breaks the rule. Rows with a missing cell should not be flagged (the cell's own
+        check reports it).
+    message : callable
+        ``message(row)`` with ``row`` the tuple of the row's values in ``columns`` order
+        returns what is wrong, in the user's terms.
+    fix : str
+        How to fix it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mixedmig.data import RowRule
+    >>> rule = RowRule(("dest", "orig"),
+    ...                lambda v: np.array([o is not None and o == d
+    ...                                    for o, d in zip(v["orig"], v["dest"])]),
+    ...                lambda row: f"origin and destination are both {row[0]!r}",
+    ...                "Drop the row.")
+    >>> rule.test({"orig": np.array(["THA", "LAO"], dtype=object),
+    ...            "dest": np.array(["THA", "THA"], dtype=object)}).tolist()
+    [True, False]
+    """
+
+    columns: tuple[str, ...]
+    test: Callable
+    message: Callable
+    fix: str = ""
+
+
+@dataclass(frozen=True)
 class Manifest:
     """A curated table's manifest: provenance plus schema, as read by :func:`read_manifest`.
 
@@ -213,6 +261,11 @@ class Manifest:
     def csv_path(self) -> Path:
         """The CSV the manifest describes (same folder and stem)."""
         return self.path.with_suffix(".csv")
+
+    @property
+    def kind(self) -> str | None:
+        """The schema kind the table conforms to (field ``kind``), or None."""
+        return self.raw.get("kind")
 
     @property
     def citation(self) -> str:
@@ -361,6 +414,14 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
             f"primary_key names column(s) {unknown_key} that the schema does not define",
             path=path,
         )
+    kind = raw.get("kind")
+    if kind is not None:
+        from .kinds import KINDS
+
+        if kind not in KINDS:
+            raise ManifestError(
+                f"field 'kind' is {kind!r}; use one of {list(KINDS)}, or null for a table of "
+                "published figures that follows no kind", path=path)
     sha = str(raw["sha256"]).strip().lower()
     if not re.fullmatch(r"[0-9a-f]{64}", sha):
         raise ManifestError(
@@ -582,6 +643,62 @@ def _country_hint(value: str) -> str:
         return ""
 
 
+def _study_codes() -> frozenset:
+    """The ISO3 codes of the 15 study economies (the ``country`` column type)."""
+    return frozenset(countries.codes())
+
+
+def _study_country_problem(value: str) -> tuple[str, str]:
+    """(message, fix) for a ``country`` cell that is not the ISO3 code of a study economy."""
+    study = ", ".join(countries.codes())
+    try:
+        code = countries.to_iso3(value)
+    except (UnknownCountryError, TypeError, ValueError):
+        code = None
+    if code is not None and code not in _study_codes():
+        shown = _quoted(value) if value == code else f"{_quoted(value)} ({code})"
+        return (f"{shown} is not one of the 15 study economies this table covers",
+                f"This table's schema is limited to {study}. To check a file with other "
+                "countries, validate it against a schema kind instead (e.g. "
+                "`mixedmig validate FILE --schema bilateral_stocks`; `mixedmig list --kinds` "
+                "lists them).")
+    return (f"unknown country code {_quoted(value)}",
+            f"{_country_hint(value)}Use the ISO3 code of one of the 15 economies "
+            f"({study}); `mixedmig.countries.to_iso3(name)` converts names.")
+
+
+_DID_YOU_MEAN_RE = re.compile(r"Did you mean [^?]*\?", re.IGNORECASE)
+
+
+def _is_aggregate(value: str) -> bool:
+    """Whether the registry recognises ``value`` as an aggregate ("World", "Asia", ...)."""
+    test = getattr(countries, "is_aggregate", None)
+    if test is None:  # a registry without aggregates: nothing is recognised as one
+        return False
+    try:
+        return bool(test(value))
+    except (UnknownCountryError, TypeError, ValueError):
+        return False
+
+
+def _resolve_registry_country(value: str):
+    """(ISO3, None) for a registry country, or (None, (message, fix)) for anything else."""
+    if _is_aggregate(value):
+        return None, (
+            f"{_quoted(value)} is an aggregate (a region, income group or residual such as "
+            "'Other'), not a country",
+            "An aggregate such as 'World' is not a country: drop these rows (totals and "
+            "regions are computed from the country rows).")
+    try:
+        return countries.to_iso3(value), None
+    except (UnknownCountryError, TypeError, ValueError) as exc:
+        found = _DID_YOU_MEAN_RE.search(str(exc))
+        hint = f" {found.group(0)}" if found else ""
+        return None, (f"unknown country {_quoted(value)}",
+                      "Use an ISO 3166 alpha-3 code or a country name such as 'India'"
+                      f"{'.' + hint if hint else '.'}")
+
+
 _STRING_LIKE = ("string", "date", "country", "iso3")
 
 
@@ -595,10 +712,15 @@ class _Validator:
     memory is the typed table, its line numbers and key hashes, and one chunk.
     """
 
-    def __init__(self, schema: Schema, path, limit: int, capacity: int = 0):
+    def __init__(self, schema: Schema, path, limit: int, capacity: int = 0, *,
+                 for_user: bool = False, label: str | None = None, rules=(),
+                 problems: _Problems | None = None):
         self.schema = schema
         self.path = None if path is None else _printable(str(path), limit=None)
-        self.problems = _Problems(self.path, limit)
+        self.problems = _Problems(self.path, limit) if problems is None else problems
+        self.for_user = for_user  # fixes in the user's terms (their file), not the manifest's
+        self.label = label
+        self.rules = tuple(rules)
         self.key_positions = [schema.column_names.index(k) for k in schema.primary_key]
         self.caches: dict[str, dict] = {spec.name: {} for spec in schema.columns}
         self.size = 0
@@ -624,8 +746,8 @@ class _Validator:
                                            dtypes.get(spec.type, object))
             if spec.type in ("integer", "boolean"):
                 self.masks[spec.name] = grown(self.masks.get(spec.name), np.bool_)
+        self.lines = grown(self.lines, np.int64)
         if self.key_positions:
-            self.lines = grown(self.lines, np.int64)
             self.hashes = grown(self.hashes, np.uint64)
             self.key_ok = grown(self.key_ok, np.bool_)
         self.capacity = capacity
@@ -685,8 +807,9 @@ class _Validator:
         if extra:
             extra_shown = [_printable(n, 60) for n in extra]
             add(1, extra_shown[0],
-                f"unexpected column(s) {extra_shown}; remove them or declare them in the "
-                f"manifest schema (expected header: {','.join(expected)})")
+                f"unexpected column(s) {extra_shown}; remove them"
+                + ("" if self.for_user else " or declare them in the manifest schema")
+                + f" (expected header: {','.join(expected)})")
         if not (duplicated or missing or extra):
             add(1, None,
                 f"columns are in the order {shown}; the schema's order is {expected}",
@@ -719,8 +842,8 @@ class _Validator:
             if position in self.key_positions:
                 key_ok &= ok
         self.size = stop
+        self.lines[start:stop] = lines
         if self.key_positions:
-            self.lines[start:stop] = lines
             self.key_ok[start:stop] = key_ok
             key = pd.DataFrame(
                 {str(i): pd.Series(self.typed_column(self.schema.column_names[i], start, stop),
@@ -753,7 +876,10 @@ class _Validator:
                 self.problems.add_cells(
                     spec.name, position, lines[rows], [""] * min(len(rows), self.problems.limit),
                     lambda v: ("empty value in a column that may not be missing",
-                               ("Fill in the value, or declare the column `nullable: true` in "
+                               (f"Fill in the value: {self._where()} requires "
+                                f"'{spec.name}' on every row."
+                                if self.for_user else
+                                "Fill in the value, or declare the column `nullable: true` in "
                                 "the manifest if the source does not publish it.")))
         def each(test) -> np.ndarray:
             """``test(value)`` for every distinct value, as a boolean array."""
@@ -791,6 +917,8 @@ class _Validator:
                 f"{_quoted(v)} spells not-a-number, not a figure",
                 "Leave the cell empty for a missing figure"
                 + ("." if spec.nullable else
+                   f"; but {self._where()} requires a figure in this column: fill it in."
+                   if self.for_user else
                    " and declare the column `nullable: true` in the manifest if the source "
                    "does not publish it.")))
             reject(failed, lambda v: (
@@ -819,11 +947,14 @@ class _Validator:
                 reject(~each(is_date), lambda v: (f"{_quoted(v)} is not a date",
                                                   "Write dates as YYYY-MM-DD."))
             elif kind == "country":
-                reject(~each(countries.is_registry_code), lambda v: (
-                    f"unknown country code {_quoted(v)}",
-                    (f"{_country_hint(v)}Use the ISO3 code of one of the 15 economies "
-                     f"({', '.join(countries.ISO3_CODES)}); "
-                     "`mixedmig.countries.to_iso3(name)` converts names.")))
+                study = _study_codes()
+                reject(~each(lambda v: v in study), _study_country_problem)
+            elif kind == "registry_country":
+                resolved = [_resolve_registry_country(v) if p else (None, None)
+                            for v, p in zip(uniques.tolist(), present.tolist())]
+                problem_of = {v: r[1] for v, r in zip(uniques.tolist(), resolved) if r[1]}
+                reject(np.array([r[1] is not None for r in resolved], dtype=bool),
+                       lambda v: problem_of[v])
             elif kind == "iso3":
                 reject(~matches(_ISO3_RE),
                        lambda v: (f"{_quoted(v)} is not a three-letter upper-case code",
@@ -838,18 +969,28 @@ class _Validator:
             if spec.pattern is not None:
                 reject(~matches(re.compile(spec.pattern)), lambda v: (
                     f"{_quoted(v)} does not match the pattern {spec.pattern}",
-                    "Correct the value or the pattern in the manifest."))
+                    ("Correct the value." if self.for_user else
+                     "Correct the value or the pattern in the manifest.")))
             cache = self.caches[spec.name]
             typed_u = np.empty(len(uniques), dtype=object)
-            for i, value in enumerate(uniques):
-                typed_u[i] = (cache.setdefault(value, value) if len(cache) < 100_000
-                              else cache.get(value, value))
+            if kind == "registry_country":
+                for i, (code, _) in enumerate(resolved):
+                    typed_u[i] = code  # the ISO3 code; None when missing or unresolved
+            else:
+                for i, value in enumerate(uniques):
+                    typed_u[i] = (cache.setdefault(value, value) if len(cache) < 100_000
+                                  else cache.get(value, value))
             typed_u[~present] = None
         if spec.allowed is not None:
             allowed = set(spec.allowed)
             inside = np.array([v in allowed for v in typed_u.tolist()], dtype=bool)
+            beyond = ("" if not (self.for_user and self.label
+                                 and self.label.startswith("the schema of table")) else
+                      f" These are the rules of {self.label}; to check a file of other "
+                      "years, editions or countries, validate it against a schema kind "
+                      "(`mixedmig list --kinds`).")
             reject(~inside, lambda v: (f"value {_quoted(v)} is not allowed",
-                                       f"Allowed values: {list(spec.allowed)}."))
+                                       f"Allowed values: {list(spec.allowed)}.{beyond}"))
         if kind in ("integer", "number") and (spec.minimum is not None
                                               or spec.maximum is not None):
             as_float = typed_u.astype("float64")
@@ -872,10 +1013,16 @@ class _Validator:
 
     # -- the whole table ------------------------------------------------------------------
 
+    def _where(self) -> str:
+        return self.label or "the schema"
+
     def finish(self, index=None) -> pd.DataFrame:
-        """Check the primary key over all rows, raise every problem, or return the typed table."""
+        """Check the primary key and the row rules over all rows, raise every problem, or
+        return the typed table."""
         if self.key_positions and self.size > 1:
             self._duplicates()
+        if self.rules and self.size:
+            self._apply_rules()
         self.problems.raise_if_any()
         index = pd.RangeIndex(self.size) if index is None else index
         dtypes = {"integer": "Int64", "boolean": "boolean", "number": "float64"}
@@ -885,6 +1032,37 @@ class _Validator:
              for spec in self.schema.columns},
             copy=False,
         )
+
+    def _apply_rules(self) -> None:
+        """Record every row that breaks a :class:`RowRule` (rules on absent columns skipped)."""
+        names = self.schema.column_names
+        cache: dict = {}
+
+        def values_of(name):
+            if name not in cache:
+                column = self.typed_column(name)
+                if isinstance(column, pd.api.extensions.ExtensionArray):
+                    column = column.to_numpy(dtype=object, na_value=None)
+                elif column.dtype.kind == "f":
+                    column = np.where(np.isnan(column), None, column.astype(object))
+                else:
+                    column = column.astype(object)
+                cache[name] = column
+            return cache[name]
+
+        for rule in self.rules:
+            if not all(c in names for c in rule.columns):
+                continue
+            values = {c: values_of(c) for c in rule.columns}
+            bad = np.asarray(rule.test(values), dtype=bool)
+            rows = np.flatnonzero(bad)
+            if not len(rows):
+                continue
+            shown = [tuple(_cell(values[c][r]) for c in rule.columns)
+                     for r in rows[: self.problems.limit]]
+            self.problems.add_cells(rule.columns[0], names.index(rule.columns[0]),
+                                    self.lines[rows], shown,
+                                    lambda row, rule=rule: (rule.message(row), rule.fix))
 
     def _duplicates(self) -> None:
         """Record every duplicate primary key (rows with a bad key cell are left out)."""
@@ -1065,12 +1243,27 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, path: str | os.PathLike,
     3 orig unknown country code 'Laos'
     3 stock negative value -1 (minimum 0)
     """
-    validator = _Validator(schema, path, max_problems, capacity=len(frame))
-    if not validator.header(list(frame.columns)):
+    return _validate_table(frame, schema, path, max_problems=max_problems)
+
+
+def _validate_table(frame: pd.DataFrame, schema: Schema | None, path, *,
+                    max_problems: int = MAX_PROBLEMS, for_user: bool = False,
+                    label: str | None = None, resolve=None, rules=()) -> pd.DataFrame:
+    """:func:`validate_frame` with the options of :func:`_read_and_validate` (see there)."""
+    header = [str(c) for c in frame.columns]
+    problems = _Problems(None if path is None else _printable(str(path), limit=None),
+                         max_problems)
+    if resolve is not None:
+        schema = resolve(header, problems)
+        if schema is None:
+            problems.raise_if_any()
+    validator = _Validator(schema, path, max_problems, capacity=len(frame),
+                           for_user=for_user, label=label, rules=rules, problems=problems)
+    if not validator.header(header):
         validator.problems.raise_if_any()
     columns = []
     for name in schema.column_names:
-        values = frame[name].to_numpy(dtype=object, copy=True)
+        values = frame.iloc[:, header.index(name)].to_numpy(dtype=object, copy=True)
         missing = pd.isna(values)
         values[missing] = ""
         if pd.api.types.infer_dtype(values, skipna=False) not in ("string", "empty"):
@@ -1082,13 +1275,19 @@ def validate_frame(frame: pd.DataFrame, schema: Schema, path: str | os.PathLike,
     return validator.finish(index=frame.index)
 
 
-def _read_and_validate(csv_path: Path, schema: Schema, *,
-                       max_problems: int = MAX_PROBLEMS) -> pd.DataFrame:
+def _read_and_validate(csv_path: Path, schema: Schema | None, *,
+                       max_problems: int = MAX_PROBLEMS, for_user: bool = False,
+                       label: str | None = None, resolve=None, rules=()) -> pd.DataFrame:
     """Read a CSV file in chunks, validate every row, and return the typed table.
 
     The file is read as UTF-8 (a byte-order mark is dropped), in blocks; blank lines and rows
     whose fields are all empty are skipped, and empty fields after the last column (Excel's
     trailing empty columns) are dropped. Every problem is collected; one SchemaError lists them.
+
+    ``for_user``: the file is the user's own (fixes never say "edit the manifest"); ``label``
+    names the schema in fixes ("kind 'bilateral_stocks'"). ``resolve(header, problems)``, when
+    given, returns the schema for the file's actual header (or None after recording header
+    problems); ``schema`` is then ignored. ``rules``: :class:`RowRule` checks run over all rows.
     """
     try:
         handle = open(csv_path, "rb")  # noqa: SIM115 (closed by the with block below)
@@ -1097,8 +1296,8 @@ def _read_and_validate(csv_path: Path, schema: Schema, *,
     except IsADirectoryError:
         raise DataError("is a folder, not a CSV file", path=csv_path) from None
     with handle:
-        validator = _Validator(schema, csv_path, max_problems, capacity=_line_count(handle))
-        problems = validator.problems
+        capacity = _line_count(handle)
+        problems = _Problems(_printable(str(csv_path), limit=None), max_problems)
         reader = csv.reader(_physical_lines(handle, problems))
         try:
             header = next(reader)
@@ -1111,6 +1310,12 @@ def _read_and_validate(csv_path: Path, schema: Schema, *,
             problems.raise_if_any()
         while header and not header[-1].strip():  # Excel's trailing empty columns
             header.pop()
+        if resolve is not None:
+            schema = resolve(header, problems)
+            if schema is None:
+                problems.raise_if_any()
+        validator = _Validator(schema, csv_path, max_problems, capacity=capacity,
+                               for_user=for_user, label=label, rules=rules, problems=problems)
         if not validator.header(header, ",".join(header)):
             problems.raise_if_any()
         width = len(header)

@@ -15,4 +15,9 @@ This room sits above every other method room: it reads curated tables through
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .country import CountryProfile, country_profile
+
+__all__ = [
+    "CountryProfile",
+    "country_profile",
+]

@@ -1,0 +1,168 @@
+"""Country profiles: values checked against the curated CSV files read independently here
+(pandas.read_csv, not mixedmig.data.load), published totals, and invariants (issue 11, section 4).
+
+Thailand has every source; Singapore lacks the UNIAP series and has UNHCR rows only with GMS
+partners; Taiwan is the sparse case (no UN DESA destination total, no UNHCR, no case data).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from mixedmig.errors import InputError, UnknownCountryError
+from mixedmig.profiles import CountryProfile, country_profile
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def _csv(name):
+    return pd.read_csv(RAW / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def tha():
+    return country_profile("THA")
+
+
+def test_thailand_immigrant_totals_match_the_csv(tha):
+    raw = _csv("undesa_ims_totals").query("country == 'THA'")
+    assert isinstance(tha, CountryProfile) and tha.iso3 == "THA" and tha.name == "Thailand"
+    for row in raw.itertuples():
+        got = tha.immigrant_totals.query("edition == @row.edition and year == @row.year")
+        assert got.query("sex == 'total'")["migrant_stock"].tolist() == [row.migrant_stock]
+        if pd.notna(row.migrant_stock_female):
+            assert got.query("sex == 'female'")["migrant_stock"].tolist() == [
+                row.migrant_stock_female]
+            assert got.query("sex == 'male'")["migrant_stock"].tolist() == [row.migrant_stock_male]
+    assert len(tha.immigrant_totals.query("sex == 'total'")) == len(raw)
+
+
+def test_thailand_bilateral_sums_and_top_corridors(tha):
+    raw = _csv("undesa_ims_bilateral").query("edition == 2024 and year == 2024 and sex == 'total'")
+    into = raw[(raw.dest == "THA") & (raw.orig != "THA")]
+    out = raw[(raw.orig == "THA") & (raw.dest != "THA")]
+    got = tha.bilateral_stocks.query("edition == 2024 and year == 2024 and sex == 'total'")
+    assert got.set_index("direction")["stock"].to_dict() == {
+        "immigrants": into.stock.sum(), "emigrants": out.stock.sum()}
+    top_in = tha.top_corridors.query("direction == 'immigrants'")
+    expected = into.sort_values("stock", ascending=False).head(10)
+    assert top_in["origin"].tolist() == expected["orig"].tolist()
+    assert top_in["stock"].tolist() == expected["stock"].tolist()
+    assert top_in["origin"].iloc[0] == "MMR"
+    assert top_in["share"].iloc[0] == pytest.approx(expected.stock.iloc[0] / into.stock.sum())
+    assert tha.edition == 2024 and set(tha.top_corridors["year"]) == {2024}
+
+
+def test_2024_sexes_add_up(tha):
+    wide = tha.bilateral_stocks.query("edition == 2024").pivot_table(
+        index=["direction", "year"], columns="sex", values="stock", aggfunc="sum")
+    assert (wide["male"] + wide["female"]).tolist() == wide["total"].tolist()
+
+
+def test_thailand_refugees_match_the_csv(tha):
+    raw = _csv("unhcr_refugees_gms")
+    for year in (1980, 2000, 2024):
+        hosted = raw[(raw.asylum == "THA") & (raw.orig != "THA") & (raw.year == year)]
+        abroad = raw[(raw.orig == "THA") & (raw.asylum != "THA") & (raw.year == year)]
+        got = tha.refugees.query("year == @year").set_index("direction")
+        assert got.loc["hosted", "refugees"] == hosted.refugees.sum()
+        assert got.loc["hosted", "asylum_seekers"] == hosted.asylum_seekers.sum()
+        if abroad[["refugees", "asylum_seekers"]].to_numpy().sum():
+            assert got.loc["abroad", "refugees"] == abroad.refugees.sum()
+
+
+def test_thailand_victims_add_up_to_the_published_row_total(tha):
+    published = _csv("uniap_identified_victims_totals").query(
+        "total_of == 'country' and country == 'THA'")["victims"].item()
+    assert published == 1838  # UNIAP (2013), row total 2008-2012 as published
+    assert tha.identified_victims["victims"].sum() == published
+    assert tha.identified_victims["year"].tolist() == [2008, 2009, 2010, 2011, 2012]
+    assert tha.identified_victims["victims"].isna().tolist() == [False] * 4 + [True]
+
+
+def test_thailand_case_and_return_rows(tha):
+    cases = _csv("gms_trafficking_cases")
+    expected = cases[(cases.reporting_country == "THA") | (cases.category_iso3 == "THA")]
+    assert len(tha.trafficking_cases) == len(expected) > 0
+    returns = _csv("gms_repatriations")
+    assert len(tha.repatriations) == len(
+        returns[(returns.from_iso3 == "THA") | (returns.to_iso3 == "THA")]) > 0
+    assert tha.empty_sources() == []
+
+
+def test_singapore_lacks_the_uniap_series_and_flags_unhcr_coverage():
+    sgp = country_profile("Singapore", edition=2019, top=3)
+    assert sgp.iso3 == "SGP" and sgp.edition == 2019
+    assert "uniap_identified_victims" in sgp.empty_sources()
+    caveat = sgp.sources.set_index("table").loc["unhcr_refugees_gms", "caveat"]
+    assert "Only pairs with a GMS country" in caveat
+    raw = _csv("undesa_ims_bilateral").query(
+        "edition == 2019 and year == 2019 and sex == 'total' and dest == 'SGP' and orig != 'SGP'")
+    top = sgp.top_corridors.query("direction == 'immigrants'")
+    assert len(top) == 3
+    assert top["stock"].tolist() == raw.stock.nlargest(3).tolist()
+    total = _csv("undesa_ims_totals").query("country == 'SGP' and edition == 2020 and year == 2020")
+    got = sgp.immigrant_totals.query("edition == 2020 and year == 2020 and sex == 'total'")
+    assert got["migrant_stock"].item() == total.migrant_stock.item()
+    assert got["migrant_pct"].item() == pytest.approx(total.migrant_pct.item())
+
+
+def test_taiwan_is_sparse_and_says_so():
+    twn = country_profile("TWN")
+    assert twn.immigrant_totals.empty and twn.refugees.empty and twn.identified_victims.empty
+    assert list(twn.immigrant_totals.columns) == ["edition", "year", "sex", "migrant_stock",
+                                                  "refugees", "population_thousands",
+                                                  "migrant_pct"]
+    for table in ("undesa_ims_totals", "unhcr_refugees_gms", "uniap_identified_victims",
+                  "gms_trafficking_cases", "gms_repatriations"):
+        assert table in twn.empty_sources()
+    assert "undesa_ims_bilateral" not in twn.empty_sources()
+    raw = _csv("undesa_ims_bilateral").query("dest == 'TWN' and orig != 'TWN' and stock > 0")
+    assert sorted(twn.bilateral_stocks.query("direction == 'immigrants'")["edition"].unique()) \
+        == sorted(raw.edition.unique())
+
+
+@pytest.mark.parametrize("code", ["THA", "SGP", "TWN", "BGD", "KHM"])
+def test_corridor_invariants(code):
+    p = country_profile(code, top=5)
+    for _, part in p.top_corridors.groupby("direction"):
+        assert part["rank"].tolist() == list(range(1, len(part) + 1))
+        assert part["stock"].is_monotonic_decreasing and (part["stock"] > 0).all()
+        assert 0 < part["share"].sum() <= 1 + 1e-12
+    assert (p.top_corridors.query("direction == 'immigrants'")["destination"] == code).all()
+    assert (p.top_corridors.query("direction == 'emigrants'")["origin"] == code).all()
+    assert set(p.sources["table"]) >= {"undesa_ims_totals", "undesa_ims_bilateral",
+                                       "unhcr_refugees_gms", "uniap_identified_victims",
+                                       "gms_trafficking_cases", "gms_repatriations"}
+
+
+def test_bad_arguments():
+    with pytest.raises(UnknownCountryError):
+        country_profile("Atlantis")
+    with pytest.raises(InputError, match="edition 2018 is not in undesa_ims_bilateral"):
+        country_profile("THA", edition=2018)
+    with pytest.raises(InputError, match="top must be a positive integer"):
+        country_profile("THA", top=0)
+
+
+def test_cli_profile_writes_notebook_and_html(tmp_path):
+    cmd = [sys.executable, "-m", "mixedmig.cli", "profile", "TWN", "--output", str(tmp_path)]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "profile-TWN.html").is_file()
+    nb = nbformat.read(tmp_path / "profile-TWN.ipynb", as_version=4)
+    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells
+                   for o in c.get("outputs", []))
+    assert "# Taiwan (TWN)" in text
+    assert "No UN DESA destination total is published for Taiwan" in text
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+    assert sorted(p.name for p in (tmp_path / "figures").glob("*.png"))  # beside the profile
+    bad = subprocess.run([sys.executable, "-m", "mixedmig.cli", "profile", "XYZ", "--output",
+                          str(tmp_path)], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and "unknown country 'XYZ'" in bad.stderr
