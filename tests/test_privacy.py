@@ -410,3 +410,16 @@ def test_text_and_missing_markers_are_accepted():
     assert result.suppressed.to_numpy().sum() == 4  # x_a = 1 needs the whole 2x2 cycle
     shown = suppress_small_cells(_made_up_counts(), 5).as_published(primary_marker="<5")
     assert shown.loc["x", "a"] == "<5" and shown.loc["x", "b"] == "[c]"
+
+
+def test_disclosure_intervals_accepts_a_float_table():
+    # A result whose table holds floats (NaN for hidden cells) rather than Int64, as a caller
+    # who builds a SuppressionResult by hand may pass: the reader's intervals are the same as
+    # for the Int64 table of the Laos example above (0 <= adult men <= 18, 57 <= girls <= 75).
+    import dataclasses
+
+    result = suppress_small_cells(LAOS_2021, 10)
+    as_float = dataclasses.replace(result, table=result.table.astype("float64"))
+    intervals = disclosure_intervals(as_float).set_index(["row", "column"])
+    assert tuple(intervals.loc[("male", "adult"), ["lower", "upper"]]) == (0.0, 18.0)
+    assert tuple(intervals.loc[("female", "child"), ["lower", "upper"]]) == (57.0, 75.0)

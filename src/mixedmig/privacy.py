@@ -1283,7 +1283,8 @@ def _published_block(name, result: SuppressionResult) -> tuple:
     rows, columns = list(result.primary.index), list(result.primary.columns)
     hidden = result.suppressed.to_numpy()
     cells = result.table.loc[rows, columns].where(~result.suppressed)
-    published = cells.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    published = np.array(cells.apply(pd.to_numeric, errors="coerce")
+                         .to_numpy(dtype=float, na_value=np.nan))  # a writable copy
     published[hidden] = np.nan
     row_sums = (result.table.loc[rows, result.margins_name].to_numpy(dtype=float) if result.row_totals else None)
     col_sums = (result.table.loc[result.margins_name, columns].to_numpy(dtype=float) if result.col_totals else None)
