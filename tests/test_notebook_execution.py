@@ -184,3 +184,24 @@ def test_default_notebooks_include_the_profile_template():
     names = [p.name for p in _notebook_paths([])]
     assert names[-1] == "profile.ipynb"
     assert names[:-1] == sorted(names[:-1]) and all(re.match(r"\d\d-", n) for n in names[:-1])
+
+
+def test_a_run_saves_its_figures_beside_it(tmp_path):
+    # A notebook with a FIGURES parameter pointing at the repository's figures/ folder: a run
+    # writes into OUT/figures instead, unless FIGURES is given explicitly.
+    src = tmp_path / "nb" / "f.ipynb"
+    src.parent.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(nbformat.v4.new_code_cell('FIGURES = "../figures"  # folder for figures',
+                                              metadata={"tags": ["parameters"]}))
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "from pathlib import Path\nPath(FIGURES).mkdir(parents=True, exist_ok=True)\n"
+        "(Path(FIGURES) / 'x.txt').write_text('x')"))
+    nbformat.write(nb, src)
+    run_notebook(src, {}, output_dir=tmp_path / "out", timeout=120)
+    assert (tmp_path / "out" / "figures" / "x.txt").is_file()
+    assert not (tmp_path / "figures").exists()
+    run_notebook(src, {"FIGURES": str(tmp_path / "mine")}, output_dir=tmp_path / "out2",
+                 timeout=120)
+    assert (tmp_path / "mine" / "x.txt").is_file()

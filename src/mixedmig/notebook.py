@@ -355,7 +355,9 @@ def run_notebook(
         The notebook to run.
     parameters : dict, optional
         Parameter name -> value. Every name must be assigned in the notebook's ``parameters``
-        cell (see :func:`notebook_parameters`).
+        cell (see :func:`notebook_parameters`). A notebook parameter ``FIGURES`` (the folder
+        figures are saved to) defaults to ``output_dir/figures`` unless given, so a run never
+        overwrites the figures of the committed notebooks.
     output_dir : str or os.PathLike, optional
         Folder for the executed copy (created if needed); default ``./runs``.
     html : bool, default False
@@ -432,6 +434,9 @@ def run_notebook(
             f"running {path} into {output_dir} would overwrite the notebook itself; give "
             f"another output folder (default ./runs)."
         )
+    if "FIGURES" not in parameters and "FIGURES" in notebook_parameters(path):
+        # a run's figures go beside the run, never over the figures of the committed notebooks
+        parameters["FIGURES"] = str((output_dir / "figures").resolve())
     metadata = nbformat.read(path, as_version=4).metadata
     has_language = (metadata.get("kernelspec", {}).get("language")
                     or metadata.get("language_info", {}).get("name"))
