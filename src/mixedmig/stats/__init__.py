@@ -28,6 +28,7 @@ Brown LD, Cai TT, DasGupta A (2001). Interval estimation for a binomial proporti
 
 from __future__ import annotations
 
+from .breaks import BREAK_RULES, series_breaks
 from .contingency import (
     ChiSquareResult,
     DifferenceResult,
@@ -53,6 +54,8 @@ from .published import (
 )
 
 __all__ = [
+    "BREAK_RULES",
+    "series_breaks",
     "ChiSquareResult",
     "DifferenceResult",
     "FisherExactResult",
