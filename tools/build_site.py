@@ -459,23 +459,7 @@ def stage_mathjax(src: Path) -> str:
 # entry is (the object whose docstring is at fault, the start of the docutils message).  They are
 # printed on every build so they are not forgotten; an entry that no longer matches is reported
 # as removable.  Never add a warning of the site's own pages here: fix the page.
-ALLOWED_WARNINGS: tuple[tuple[str, str], ...] = (
-    # References entries with hanging indents become definition lists (module docstrings)
-    ("mixedmig.pathways", "Inline emphasis start-string without end-string"),
-    ("mixedmig.pathways", "Definition list ends without a blank line"),
-    ("mixedmig.sweeps", "Definition list ends without a blank line"),
-    ("mixedmig.pathways.after_trafficking.after_trafficking_distributions",
-     "Definition list ends without a blank line"),
-    ("mixedmig.pathways.after_trafficking.after_trafficking_model",
-     "Inline emphasis start-string without end-string"),
-    ("mixedmig.pathways.after_trafficking.after_trafficking_model",
-     "Definition list ends without a blank line"),
-    ("mixedmig.pathways.uncertainty.beta_from_counts",
-     "Inline emphasis start-string without end-string"),
-    ("mixedmig.pathways.uncertainty.psa", "Inline emphasis start-string without end-string"),
-    ("mixedmig.pathways.uncertainty.psa", "Unexpected indentation"),
-    ("mixedmig.pathways.uncertainty.psa", "Block quote ends without a blank line"),
-)
+ALLOWED_WARNINGS: tuple[tuple[str, str], ...] = ()
 
 _WARNING_START = re.compile(r"^(?:\S.*?: )?(?:WARNING|ERROR|CRITICAL|SEVERE):")
 

@@ -20,8 +20,9 @@ This module sits at the bottom layer: it knows nothing of migration or pathways.
 References
 ----------
 O'Neill ME (2015). PCG: A family of simple fast space-efficient statistically good algorithms
-    for random number generation. Harvey Mudd College, HMC-CS-2014-0905 (the hashing behind
-    ``numpy.random.SeedSequence``).
+for random number generation. Harvey Mudd College, HMC-CS-2014-0905 (the hashing behind
+``numpy.random.SeedSequence``).
+
 Dask Development Team (2016). *Dask: Library for dynamic task scheduling.* https://dask.org
 """
 
@@ -131,7 +132,7 @@ def seeded_chunks(n: int, chunk_size: int, seed) -> list[Chunk]:
     References
     ----------
     O'Neill ME (2015). PCG: A family of simple fast space-efficient statistically good
-        algorithms for random number generation. HMC-CS-2014-0905.
+    algorithms for random number generation. HMC-CS-2014-0905.
 
     Examples
     --------
@@ -256,7 +257,7 @@ def map_tasks(func: Callable, tasks: Sequence[tuple], *, shared: Any = None, sch
     References
     ----------
     Dask Development Team (2016). *Dask: Library for dynamic task scheduling.*
-        https://dask.org
+    https://dask.org
 
     Examples
     --------

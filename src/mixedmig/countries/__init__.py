@@ -50,6 +50,7 @@ ISO 3166-1:2020, *Codes for the representation of names of countries and their s
 United Nations Statistics Division, *Standard country or area codes for statistical use (M49)*.
 
 Mayer, T. and Zignago, S. (2011). Notes on CEPII's distances measures: the GeoDist database.
+
 CEPII Working Paper 2011-25.
 """
 
@@ -256,14 +257,23 @@ def _load_registry() -> tuple[Country, ...]:
     return tuple(records)
 
 
+#: Every country and area of the registry (ISO 3166-1 plus Kosovo and the Channel Islands), in
+#: ISO3 order.
 REGISTRY: tuple[Country, ...] = _load_registry()
 _BY_ISO3: dict[str, Country] = {c.iso3: c for c in REGISTRY}
+#: The 15 study economies, GMS first, in registry order of the toolkit.
 COUNTRIES: tuple[Country, ...] = tuple(_BY_ISO3[code] for code in _STUDY_ORDER)
+#: ISO3 codes of the 15 study economies, in the order of :data:`COUNTRIES`.
 ISO3_CODES: tuple[str, ...] = _STUDY_ORDER
+#: ISO3 codes of every country and area of the registry.
 ALL_CODES: tuple[str, ...] = tuple(c.iso3 for c in REGISTRY)
+#: The six countries of the Greater Mekong Sub-region.
 GMS: tuple[str, ...] = tuple(c.iso3 for c in COUNTRIES if "GMS" in c.groups)
+#: The ten member states of ASEAN.
 ASEAN: tuple[str, ...] = _ASEAN_MEMBERS
+#: The nine study economies outside the GMS.
 OTHER_ASIA: tuple[str, ...] = tuple(c.iso3 for c in COUNTRIES if "other" in c.groups)
+#: The group names :func:`codes` accepts.
 GROUPS: tuple[str, ...] = ("study", "GMS", "ASEAN", "other", "all")
 _STUDY_SET = frozenset(ISO3_CODES)
 _BY_M49: dict[int, str] = {c.m49: c.iso3 for c in REGISTRY if c.m49 is not None}

@@ -40,12 +40,16 @@ a complement branch must sum to one on its own, and its parameters cannot be var
 
 References
 ----------
-Surtees R (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
-    Trafficked Persons in the Greater Mekong Sub-region.* Bangkok: UNIAP / NEXUS Institute.
+Surtees R (2013).
+*After Trafficking: Experiences and Challenges in the (Re)integration of Trafficked Persons in the Greater Mekong Sub-region.*
+Bangkok: UNIAP / NEXUS Institute.
+
 Kemeny JG, Snell JL (1960; 2nd ed. 1976). *Finite Markov Chains.* Princeton: Van Nostrand
-    (2nd ed. New York: Springer), ch. 3 (fundamental matrix, Theorems 3.2.4, 3.3.5, 3.3.7).
+(2nd ed. New York: Springer), ch. 3 (fundamental matrix, Theorems 3.2.4, 3.3.5, 3.3.7).
+
 Grinstead CM, Snell JL (1997). *Introduction to Probability*, 2nd rev. ed. Providence: AMS,
-    ch. 11.2 (absorbing Markov chains).
+ch. 11.2 (absorbing Markov chains).
+
 U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
 """
 

@@ -10,8 +10,10 @@ this pathway as a :class:`PathwayModel` whose parameters are one sourced figure
 
 References
 ----------
-Surtees R (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
-    Trafficked Persons in the Greater Mekong Sub-region.* Bangkok: UNIAP / NEXUS Institute.
+Surtees R (2013).
+*After Trafficking: Experiences and Challenges in the (Re)integration of Trafficked Persons in the Greater Mekong Sub-region.*
+Bangkok: UNIAP / NEXUS Institute.
+
 U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
 """
 
@@ -65,7 +67,7 @@ def thailand_2021_services_given_identified() -> Parameter:
     References
     ----------
     U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
-        https://www.state.gov/reports/2022-trafficking-in-persons-report/thailand/
+    https://www.state.gov/reports/2022-trafficking-in-persons-report/thailand/
 
     Examples
     --------
@@ -228,8 +230,10 @@ def after_trafficking_model(
 
     References
     ----------
-    Surtees R (2013). *After Trafficking: Experiences and Challenges in the (Re)integration of
-        Trafficked Persons in the Greater Mekong Sub-region.* Bangkok: UNIAP / NEXUS Institute.
+    Surtees R (2013).
+    *After Trafficking: Experiences and Challenges in the (Re)integration of Trafficked Persons in the Greater Mekong Sub-region.*
+    Bangkok: UNIAP / NEXUS Institute.
+
     U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
 
     Examples
@@ -347,7 +351,8 @@ def after_trafficking_distributions(*, secondary_weight: float = 0.1, assumption
     References
     ----------
     Surtees R (2013). *After Trafficking.* Bangkok: UNIAP / NEXUS Institute (figures as
-        reported by The Cambodia Daily and AsiaOne at the launch, October 2013).
+    reported by The Cambodia Daily and AsiaOne at the launch, October 2013).
+
     U.S. Department of State (2022). *2022 Trafficking in Persons Report: Thailand.*
 
     Examples

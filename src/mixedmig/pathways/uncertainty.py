@@ -21,11 +21,14 @@ engine of :mod:`mixedmig.sweeps` (:func:`~mixedmig.sweeps.seeded_chunks`,
 References
 ----------
 Kemeny JG, Snell JL (1960; 2nd ed. 1976). *Finite Markov Chains*, ch. 3.
+
 Briggs AH, Weinstein MC, Fenwick EAL, Karnon J, Sculpher MJ, Paltiel AD (2012). Model parameter
-    estimation and uncertainty analysis: a report of the ISPOR-SMDM Modeling Good Research
-    Practices Task Force-6. *Medical Decision Making* 32(5): 722-732.
+estimation and uncertainty analysis: a report of the ISPOR-SMDM Modeling Good Research
+Practices Task Force-6. *Medical Decision Making* 32(5): 722-732.
+
 Saltelli A, Ratto M, Andres T et al. (2008). *Global Sensitivity Analysis: The Primer.*
-    Chichester: Wiley, ch. 1.2 (rank correlation as a screening measure).
+Chichester: Wiley, ch. 1.2 (rank correlation as a screening measure).
+
 Dask Development Team (2016). *Dask: Library for dynamic task scheduling.* https://dask.org
 """
 
@@ -232,8 +235,8 @@ def beta_from_counts(name: str, successes: int, trials: int, basis: str, *,
 
     References
     ----------
-    Gelman A, Carlin JB, Stern HS, Dunson DB, Vehtari A, Rubin DB (2013). *Bayesian Data
-        Analysis*, 3rd ed. Boca Raton: CRC, ch. 2.
+    Gelman A, Carlin JB, Stern HS, Dunson DB, Vehtari A, Rubin DB (2013).
+    *Bayesian Data Analysis*, 3rd ed. Boca Raton: CRC, ch. 2.
 
     Examples
     --------
@@ -587,8 +590,10 @@ def psa(model: PathwayModel, n_draws: int, distributions, *, seed: int = 2013, s
     References
     ----------
     Kemeny JG, Snell JL (1960; 2nd ed. 1976). *Finite Markov Chains*, ch. 3.
-    Briggs AH et al. (2012). Model parameter estimation and uncertainty analysis. *Medical
-        Decision Making* 32(5): 722-732.
+
+    Briggs AH et al. (2012). Model parameter estimation and uncertainty analysis.
+    *Medical Decision Making* 32(5): 722-732.
+
     Saltelli A et al. (2008). *Global Sensitivity Analysis: The Primer.* Wiley.
 
     Examples
