@@ -21,7 +21,7 @@ import pytest
 from mixedmig.notebook import notebook_parameters, run_notebook
 
 #: Turn the skips below into failures once every notebook has its alternative parameter sets.
-REQUIRE_ALTERNATIVES = False
+REQUIRE_ALTERNATIVES = True
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")) + [

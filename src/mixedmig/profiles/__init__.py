@@ -15,9 +15,12 @@ This room sits above every other method room: it reads curated tables through
 
 from __future__ import annotations
 
+from .corridor import CorridorProfile, corridor_profile
 from .country import CountryProfile, country_profile
 
 __all__ = [
+    "CorridorProfile",
+    "corridor_profile",
     "CountryProfile",
     "country_profile",
 ]

@@ -29,6 +29,7 @@ Brown LD, Cai TT, DasGupta A (2001). Interval estimation for a binomial proporti
 from __future__ import annotations
 
 from .breaks import BREAK_RULES, series_breaks
+from .outliers import IMPLAUSIBILITY_RULES, ImplausibleStocksResult, implausible_stocks
 from .contingency import (
     ChiSquareResult,
     DifferenceResult,
@@ -54,6 +55,9 @@ from .published import (
 )
 
 __all__ = [
+    "IMPLAUSIBILITY_RULES",
+    "ImplausibleStocksResult",
+    "implausible_stocks",
     "BREAK_RULES",
     "series_breaks",
     "ChiSquareResult",

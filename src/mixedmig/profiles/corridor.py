@@ -1,0 +1,630 @@
+"""One corridor's profile: every measure the toolkit holds about origin -> destination, side by side.
+
+Mixed migration means that labour migrants, refugees, asylum-seekers and trafficked persons move
+along the same routes, and each is counted by a different institution, in a different unit, over a
+different period. :func:`corridor_profile` gathers every curated figure about one corridor
+(migrant stocks by edition and sex, refugees and asylum-seekers, registered migrant workers,
+identified victims, registered trafficking cases, repatriations and returns, recruitment costs),
+one row per published figure, each with its unit, kind of quantity, period, source table, citation
+and caveat. Nothing is ever summed: a stock is not a flow, a case count is not a number of
+migrants, and a cost in USD is not a count. A measure with no figure for the corridor is listed as
+"not available" with the reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import countries, data
+from ..errors import InputError
+from ..results import Result, diagnostics_frame
+
+__all__ = ["CorridorProfile", "corridor_profile", "MEASURE_FAMILIES", "PROFILE_COLUMNS"]
+
+#: The families of measures a corridor profile looks for, in display order, each with the source
+#: table it reads (the key of ``tables=``) and what it counts.
+MEASURE_FAMILIES = {
+    "migrant stock (UN DESA)": "undesa_ims_bilateral",
+    "migrant stock (World Bank 2013)": "worldbank_bilateral_2013",
+    "refugees (UNHCR)": "unhcr_refugees_gms",
+    "asylum-seekers (UNHCR)": "unhcr_refugees_gms",
+    "migrant workers in Thailand (official points)": "thailand_migrant_workers",
+    "identified victims reported by the origin (UNIAP)": "uniap_identified_victims",
+    "identified victims reported by the destination (UNIAP)": "uniap_identified_victims",
+    "registered trafficking cases (CTDC)": "ctdc_cases_corridor_year",
+    "repatriations and returns": "gms_repatriations",
+    "trafficking case tables": "gms_trafficking_cases",
+    "recruitment costs": "recruitment_costs_gms",
+}
+
+#: Columns of :meth:`CorridorProfile.to_frame`, in order.
+PROFILE_COLUMNS = ["family", "measure", "value", "unit", "quantity", "period", "year", "sex",
+                   "edition", "flag", "source_table", "citation", "reliability", "caveat"]
+
+_SEX_ORDER = {"total": 0, "male": 1, "female": 2}
+
+_STOCK = "persons (stock)"
+_FLOW = "persons (flow over a period)"
+_CASES = "registered cases"
+
+
+@dataclass(frozen=True, eq=False, kw_only=True)
+class CorridorProfile(Result):
+    """Every measure the toolkit holds about one corridor (see :func:`corridor_profile`).
+
+    A closed-form gathering of published figures, so ``converged`` is True and ``iterations``
+    0 (the result protocol of :mod:`mixedmig.results`).
+
+    Attributes
+    ----------
+    origin, destination : str
+        ISO 3166-1 alpha-3 codes of the corridor (origin -> destination).
+    origin_name, destination_name : str
+        The registry's English short names.
+    rows : pandas.DataFrame
+        One row per published figure, columns :data:`PROFILE_COLUMNS`: ``family`` (one of
+        :data:`MEASURE_FAMILIES`), ``measure`` (the figure's own label), ``value`` (float;
+        missing where the source published no figure or disclosure control hid it),
+        ``unit`` (e.g. ``"persons (stock)"``, ``"persons (flow over a period)"``,
+        ``"registered cases"``, ``"USD"``, ``"months of earnings"``), ``quantity``
+        (``stock``, ``flow``, ``case count``, ``point``, ``point estimate``, ``share``),
+        ``period`` (as published), ``year`` (the calendar year it refers to, missing if
+        unknown), ``sex``, ``edition``, ``flag`` (``[c]`` = suppressed at k = 11),
+        ``source_table``, ``citation``, ``reliability``, ``caveat``.
+    not_available : pandas.DataFrame
+        One row per family with no figure on this corridor: ``family, source_table, reason``.
+    diagnostics : pandas.DataFrame
+        One row per source table consulted: ``check`` (table name), ``value`` (rows about the
+        corridor), ``note``.
+    """
+
+    origin: str
+    destination: str
+    origin_name: str
+    destination_name: str
+    rows: pd.DataFrame
+    not_available: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy table: one row per published figure.
+
+        Returns
+        -------
+        pandas.DataFrame
+            A copy of :attr:`rows` (columns :data:`PROFILE_COLUMNS`).
+
+        Examples
+        --------
+        >>> from mixedmig.profiles import corridor_profile
+        >>> p = corridor_profile("Cambodia", "Thailand")
+        >>> sorted(p.to_frame().quantity.unique())
+        ['case count', 'flow', 'point', 'share', 'stock']
+        """
+        return self.rows.copy()
+
+    def by_unit(self) -> dict:
+        """The rows split by unit: values in one frame are comparable in kind, never across frames.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            Unit -> the rows in that unit (fresh index), units in order of first appearance.
+
+        Examples
+        --------
+        >>> from mixedmig.profiles import corridor_profile
+        >>> list(corridor_profile("MMR", "THA").by_unit())[:2]
+        ['persons (stock)', 'persons (point, at a date)']
+        """
+        return {unit: part.reset_index(drop=True)
+                for unit, part in self.rows.groupby("unit", sort=False)}
+
+    def measures(self) -> pd.DataFrame:
+        """One line per measure with its latest value, then the families with no data.
+
+        The latest value is the row with the latest ``year`` (then the latest ``edition``,
+        then sex ``total`` first); rows of unknown year count as earliest. Families without a
+        figure on this corridor are listed with ``status = "not available"`` and the reason.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``family, measure, latest, unit, quantity, period, sex, edition, figures,
+            source_table, status, caveat`` where ``figures`` counts the measure's rows and
+            ``status`` is ``"available"``, ``"suppressed"`` (latest value hidden by disclosure
+            control) or ``"not available"``.
+
+        Examples
+        --------
+        >>> from mixedmig.profiles import corridor_profile
+        >>> m = corridor_profile("MMR", "THA").measures()
+        >>> m.loc[m.family == "registered trafficking cases (CTDC)", "status"].item()
+        'not available'
+        """
+        rows = self.rows.copy()
+        records = []
+        if len(rows):
+            rows["_y"] = rows["year"].fillna(-1)
+            rows["_e"] = pd.to_numeric(rows["edition"], errors="coerce").fillna(-1)
+            rows["_s"] = rows["sex"].map(_SEX_ORDER).fillna(9)
+            # a figure the source did not publish is never "latest" (a suppressed one may be)
+            rows["_p"] = rows["value"].isna() & rows["flag"].ne("[c]")
+            rows["_f"] = rows["family"].map(list(MEASURE_FAMILIES).index)
+            for (_, measure), part in rows.groupby(["_f", "measure"], sort=True):
+                part = part.sort_values(["_p", "_y", "_e", "_s"],
+                                        ascending=[True, False, False, True])
+                top = part.iloc[0]
+                status = "suppressed" if top["flag"] == "[c]" else "available"
+                records.append({
+                    "family": top["family"], "measure": measure, "latest": top["value"],
+                    "unit": top["unit"], "quantity": top["quantity"], "period": top["period"],
+                    "sex": top["sex"], "edition": top["edition"], "figures": len(part),
+                    "source_table": top["source_table"], "status": status,
+                    "caveat": top["caveat"],
+                })
+        for row in self.not_available.itertuples(index=False):
+            records.append({
+                "family": row.family, "measure": row.family, "latest": np.nan, "unit": "",
+                "quantity": "", "period": "", "sex": "", "edition": "", "figures": 0,
+                "source_table": row.source_table, "status": "not available",
+                "caveat": row.reason,
+            })
+        columns = ["family", "measure", "latest", "unit", "quantity", "period", "sex",
+                   "edition", "figures", "source_table", "status", "caveat"]
+        out = pd.DataFrame(records, columns=columns)
+        order = out["family"].map(list(MEASURE_FAMILIES).index)
+        out = out.assign(_f=order, _n=out["status"].eq("not available"))
+        out = out.sort_values(["_n", "_f"], kind="stable").drop(columns=["_f", "_n"])
+        return out.reset_index(drop=True)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Alias of :meth:`measures` (one line per measure, latest value).
+
+        Returns
+        -------
+        pandas.DataFrame
+            See :meth:`measures`.
+
+        Examples
+        --------
+        >>> from mixedmig.profiles import corridor_profile
+        >>> corridor_profile("KHM", "THA").summary.status.eq("available").any()
+        np.True_
+        """
+        return self.measures()
+
+
+def corridor_profile(origin: str, destination: str, *, tables: dict | None = None,
+                     editions=None, sexes=("total", "male", "female")) -> CorridorProfile:
+    """Every measure the toolkit holds about one corridor, side by side, never summed.
+
+    Parameters
+    ----------
+    origin, destination : str
+        Country codes or names :func:`mixedmig.countries.to_iso3` resolves (e.g. ``"MMR"``,
+        ``"Burma"``, ``"Thailand"``); must differ.
+    tables : dict of str to (str, os.PathLike or pandas.DataFrame), optional
+        Replacement sources by role: the keys are the default table names (the values of
+        :data:`MEASURE_FAMILIES`), the values a table name or CSV path :func:`mixedmig.data.load`
+        reads, or a DataFrame in the same shape. A key mapped to ``None`` leaves that source
+        out (its families are then "not available"). Default: the curated tables.
+    editions : iterable of int, optional
+        UN DESA editions to keep (default: every edition in the table).
+    sexes : iterable of str, default ("total", "male", "female")
+        Sexes of the UN DESA stocks to keep.
+
+    Returns
+    -------
+    CorridorProfile
+        One row per published figure (:meth:`CorridorProfile.to_frame`), one line per measure
+        (:meth:`CorridorProfile.measures`), and the families with no figure.
+
+    Raises
+    ------
+    mixedmig.errors.UnknownCountryError
+        If ``origin`` or ``destination`` is not a registry country.
+    mixedmig.errors.InputError
+        If origin equals destination, ``tables`` has an unknown key or a value of the wrong
+        type, an edition is not in the stock table, or a sex is not total/male/female.
+
+    Notes
+    -----
+    What each source can say about the corridor:
+
+    * UN DESA and World Bank bilateral stocks are persons born in the origin living in the
+      destination at mid-year (a stock: no movement in a period is implied).
+    * UNHCR counts refugees and asylum-seekers of the origin's nationality in the destination at
+      the end of the year (a stock, by nationality, not by country of birth).
+    * Thailand's registered migrant workers are registrations under a policy at a date
+      (points, not a series; a subset defined by the registration round).
+    * UNIAP's identified victims are by reporting country, over all corridors: they are shown
+      for the origin and the destination, never attributed to the corridor.
+    * CTDC registered cases are records of identified or assisted victims by citizenship and
+      country of exploitation: not a sample and not prevalence; absence from the k-anonymised
+      extract is not zero.
+    * Repatriations are persons returned from the destination to the origin over a period
+      (a flow); deportations of migrants are kept apart from returns of victims.
+    * Recruitment costs are survey means (USD, months of earnings); a row of the origin with no
+      destination covers all destinations and is flagged so.
+
+    References
+    ----------
+    United Nations, Department of Economic and Social Affairs, Population Division (2017, 2019,
+    2024). International Migrant Stock. World Bank/KNOMAD (2016). Bilateral Migration Matrix
+    2013. UNHCR (2025). Refugee Data Finder. UNIAP (Lyth 2013). Counter Trafficking Data
+    Collaborative (2020). Global Dataset. Habiyakare, T. & Zhong, K. (2019). Measuring
+    recruitment costs of migrant workers through household surveys. ISI WSC 2019.
+
+    Examples
+    --------
+    >>> from mixedmig.profiles import corridor_profile
+    >>> p = corridor_profile("Myanmar", "Thailand", editions=[2024], sexes=["total"])
+    >>> p.origin, p.destination
+    ('MMR', 'THA')
+    >>> r = p.to_frame()
+    >>> int(r.query("family == 'migrant stock (UN DESA)' and year == 2024").value.item())
+    1708695
+    """
+    code_o = countries.to_iso3(origin)
+    code_d = countries.to_iso3(destination)
+    if code_o == code_d:
+        raise InputError(f"origin and destination are both {code_o}: a corridor joins two "
+                         f"different countries (for migration within a country use another "
+                         f"source).")
+    sexes = _check_sexes(sexes)
+    sources = _resolve_tables(tables)
+
+    frames, counts = [], {}
+    for role, builder in _BUILDERS.items():
+        table = sources.get(role)
+        if table is None:
+            counts[role] = (0, "left out (tables[...] = None)")
+            continue
+        kwargs = {"editions": editions, "sexes": sexes} if role == "undesa_ims_bilateral" else {}
+        part = builder(table, code_o, code_d, **kwargs)
+        given = sources.raw.get(role)
+        part["source_table"] = str(given) if isinstance(given, (str, os.PathLike)) else role
+        counts[role] = (len(part), "")
+        frames.append(part)
+    rows = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(
+        len(f) for f in frames) else pd.DataFrame(columns=PROFILE_COLUMNS)
+    rows = rows.reindex(columns=PROFILE_COLUMNS)
+    for column in ("value", "year"):
+        rows[column] = rows[column].map(lambda v: np.nan if pd.isna(v) else float(v))
+        rows[column] = rows[column].astype(float)
+    rows["year"] = rows["year"].astype("Int64")
+    for column in ("family", "measure", "unit", "quantity", "period", "sex", "edition", "flag",
+                   "source_table", "citation", "reliability", "caveat"):
+        rows[column] = rows[column].map(lambda v: "" if pd.isna(v) else str(v)).astype(object)
+    order = rows["family"].map(list(MEASURE_FAMILIES).index)
+    rows = (rows.assign(_f=order).sort_values(["_f", "measure", "year", "edition", "sex"],
+                                              kind="stable", na_position="first")
+            .drop(columns="_f").reset_index(drop=True))
+
+    present = set(rows["family"])
+    missing = []
+    for family, role in MEASURE_FAMILIES.items():
+        if family in present:
+            continue
+        reason = _why_missing(family, role, code_o, code_d, sources.get(role) is None)
+        missing.append({"family": family, "source_table": role, "reason": reason})
+    not_available = pd.DataFrame(missing, columns=["family", "source_table", "reason"])
+    diagnostics = diagnostics_frame([(role, n, note) for role, (n, note) in counts.items()])
+    message = (f"{code_o} -> {code_d}: {len(rows)} figures in {rows['family'].nunique()} "
+               f"families; {len(not_available)} families not available.")
+    return CorridorProfile(
+        origin=code_o, destination=code_d, origin_name=countries.name(code_o),
+        destination_name=countries.name(code_d), rows=rows, not_available=not_available,
+        converged=True, iterations=0, message=message, diagnostics=diagnostics)
+
+
+# --------------------------------------------------------------------------- inputs
+
+class _Sources(dict):
+    raw: dict
+
+
+def _resolve_tables(tables) -> _Sources:
+    roles = list(dict.fromkeys(MEASURE_FAMILIES.values()))
+    raw = {role: role for role in roles}
+    if tables is not None:
+        if not isinstance(tables, dict):
+            raise InputError(f"tables must be a dict mapping a source table name to a table "
+                             f"name, a CSV path or a DataFrame, got {type(tables).__name__}.")
+        unknown = sorted(set(tables) - set(roles))
+        if unknown:
+            raise InputError(f"tables has unknown key(s) {', '.join(map(repr, unknown))}; the "
+                             f"keys are the source tables {', '.join(roles)}.")
+        raw.update(tables)
+    out = _Sources()
+    out.raw = raw
+    for role, value in raw.items():
+        if value is None:
+            out[role] = None
+        elif isinstance(value, pd.DataFrame):
+            out[role] = value
+        elif isinstance(value, (str, os.PathLike)):
+            out[role] = data.load(value)
+        else:
+            raise InputError(f"tables[{role!r}] must be a table name, a CSV path, a DataFrame "
+                             f"or None, got {type(value).__name__}.")
+    return out
+
+
+def _check_sexes(sexes):
+    if isinstance(sexes, str):
+        sexes = [sexes]
+    sexes = list(sexes)
+    bad = [s for s in sexes if s not in _SEX_ORDER]
+    if bad or not sexes:
+        raise InputError(f"sexes must be a non-empty list of total, male, female; got "
+                         f"{sexes!r}.")
+    return sexes
+
+
+def _citations(role: str) -> dict:
+    """Manifest source id -> citation, plus ``None`` -> the first citation."""
+    try:
+        m = data.manifest(role)
+    except Exception:  # a table the user brought has no manifest under this name
+        return {None: f"user-supplied table for {role}"}
+    out = {str(s.get("id")): s.get("citation", "") for s in m.sources}
+    out[None] = m.sources[0].get("citation", "") if m.sources else ""
+    return out
+
+
+def _reliability(role: str) -> str:
+    try:
+        return str(data.manifest(role).reliability or "").strip()
+    except Exception:
+        return ""
+
+
+def _frame(records) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=[c for c in PROFILE_COLUMNS if c != "source_table"])
+
+
+# --------------------------------------------------------------------------- builders
+
+def _undesa(table, o, d, *, editions=None, sexes=("total",)):
+    rows = table[(table["orig"] == o) & (table["dest"] == d)]
+    available = sorted(int(e) for e in table["edition"].unique())
+    if editions is not None:
+        editions = [editions] if isinstance(editions, (int, np.integer)) else list(editions)
+        bad = [e for e in editions if e not in available]
+        if bad:
+            raise InputError(f"edition(s) {bad} not in the UN DESA stock table; use one of "
+                             f"{', '.join(map(str, available))}.")
+        rows = rows[rows["edition"].isin(editions)]
+    rows = rows[rows["sex"].isin(sexes)]
+    cite = _citations("undesa_ims_bilateral")
+    rel = _reliability("undesa_ims_bilateral")
+    return _frame([{
+        "family": "migrant stock (UN DESA)", "measure": "migrant stock (UN DESA)",
+        "value": r.stock, "unit": _STOCK, "quantity": "stock", "period": f"mid-{r.year}",
+        "year": r.year, "sex": r.sex, "edition": str(r.edition),
+        "citation": cite.get(str(r.edition), cite[None]), "reliability": rel,
+        "caveat": "persons born in the origin living in the destination; editions revise the "
+                  "whole history: compare within one edition only",
+    } for r in rows.itertuples(index=False)])
+
+
+def _worldbank(table, o, d):
+    rows = table[(table["orig"] == o) & (table["dest"] == d)]
+    cite = _citations("worldbank_bilateral_2013")
+    return _frame([{
+        "family": "migrant stock (World Bank 2013)", "measure": "migrant stock (World Bank 2013)",
+        "value": r.migrants, "unit": _STOCK, "quantity": "stock", "period": str(r.year),
+        "year": r.year, "sex": "total", "edition": "2013",
+        "citation": cite[None], "reliability": _reliability("worldbank_bilateral_2013"),
+        "caveat": "model-based estimate; a different method from UN DESA's: compare, never add",
+    } for r in rows.itertuples(index=False)])
+
+
+def _unhcr(table, o, d):
+    rows = table[(table["orig"] == o) & (table["asylum"] == d)]
+    cite = _citations("unhcr_refugees_gms")[None]
+    rel = _reliability("unhcr_refugees_gms")
+    last = int(table["year"].max()) if len(table) else None
+    records = []
+    for column, family in (("refugees", "refugees (UNHCR)"),
+                           ("asylum_seekers", "asylum-seekers (UNHCR)")):
+        for r in rows[rows[column] > 0].itertuples(index=False):
+            caveat = ("by nationality, end-year stock; UNHCR counts only those it or the "
+                      "host registers")
+            if r.year == last:
+                caveat += f"; {last} may be a mid-year figure"
+            records.append({
+                "family": family, "measure": family, "value": getattr(r, column),
+                "unit": _STOCK, "quantity": "stock", "period": f"end-{r.year}",
+                "year": r.year, "sex": "total", "edition": "",
+                "citation": cite, "reliability": rel, "caveat": caveat})
+    return _frame(records)
+
+
+def _thailand_workers(table, o, d):
+    if d != "THA":
+        return _frame([])
+    rows = table[table["nationality"] == o]
+    cite = _citations("thailand_migrant_workers")
+    records = []
+    for r in rows.itertuples(index=False):
+        year = pd.to_numeric(str(r.ref_date)[:4], errors="coerce")
+        percent = r.unit == "percent"
+        records.append({
+            "family": "migrant workers in Thailand (official points)",
+            "measure": str(r.measure).replace("_", " "),
+            "value": r.value,
+            "unit": "percent of registered migrants" if percent else "persons (point, at a date)",
+            "quantity": "share" if percent else "point",
+            "period": f"{r.ref_date} ({r.period_note})", "year": year, "sex": "total",
+            "edition": "", "citation": cite.get(str(r.source), cite[None]),
+            "reliability": str(r.reliability),
+            "caveat": ("registrations under one policy round at one date: a subset defined by "
+                       "policy, not the stock of migrants; points, not a series"
+                       + (f"; {r.note}" if isinstance(r.note, str) and r.note else "")),
+        })
+    return _frame(records)
+
+
+def _uniap(table, o, d):
+    cite = _citations("uniap_identified_victims")
+    records = []
+    for code, side in ((o, "origin"), (d, "destination")):
+        for r in table[table["country"] == code].itertuples(index=False):
+            records.append({
+                "family": f"identified victims reported by the {side} (UNIAP)",
+                "measure": f"identified victims reported by {code} (all corridors)",
+                "value": r.victims, "unit": _FLOW, "quantity": "flow", "period": str(r.year),
+                "year": r.year, "sex": "total", "edition": "",
+                "citation": cite.get(str(r.source), cite[None]),
+                "reliability": str(r.reliability),
+                "caveat": ("by reporting country, NOT by corridor: all nationalities and "
+                           "routes the country identified; depends on identification effort"
+                           + (f"; {r.note}" if isinstance(r.note, str) and r.note else "")),
+            })
+    return _frame(records)
+
+
+def _ctdc(table, o, d):
+    rows = table[(table["citizenship"] == o) & (table["country_of_exploitation"] == d)]
+    cite = _citations("ctdc_cases_corridor_year")[None]
+    records = []
+    for r in rows.itertuples(index=False):
+        flag = r.flag if isinstance(r.flag, str) else ""
+        records.append({
+            "family": "registered trafficking cases (CTDC)",
+            "measure": "CTDC registered cases (citizenship -> country of exploitation)",
+            "value": np.nan if flag == "[c]" else r.cases, "unit": _CASES,
+            "quantity": "case count", "period": f"registered {r.year_of_registration}",
+            "year": r.year_of_registration, "sex": "total", "edition": "14 Apr 2020 (k = 11)",
+            "flag": flag, "citation": cite,
+            "reliability": _reliability("ctdc_cases_corridor_year"),
+            "caveat": ("registrations by contributing organisations: not a sample, not "
+                       "prevalence; year of registration, not of exploitation; k-anonymised"
+                       + ("; suppressed by disclosure control" if flag else "")),
+        })
+    return _frame(records)
+
+
+def _repatriations(table, o, d):
+    rows = table[(table["from_iso3"] == d) & (table["to_iso3"] == o)]
+    cite = _citations("gms_repatriations")
+    records = []
+    for r in rows.itertuples(index=False):
+        note = r.note if isinstance(r.note, str) else ""
+        migrants = "deportee" in str(r.from_label).lower() or "pushed back" in note.lower()
+        # a calendar year only when the period lies within one (cumulative counts: undated)
+        one_year = pd.notna(r.year_start) and pd.notna(r.year_end) and r.year_start == r.year_end
+        year = r.year_end if one_year else np.nan
+        records.append({
+            "family": "repatriations and returns",
+            "measure": ("migrants deported or pushed back (destination -> origin)" if migrants
+                        else "victims repatriated (destination -> origin)"),
+            "value": r.count, "unit": _FLOW, "quantity": "flow",
+            "period": str(r.period), "year": year, "sex": "total", "edition": "",
+            "citation": cite.get(str(r.source), cite[None]), "reliability": str(r.reliability),
+            "caveat": (f"{r.count_qualifier}; periods differ: never add rows" +
+                       (f"; {note}" if note else "")),
+        })
+    return _frame(records)
+
+
+def _case_tables(table, o, d):
+    by_origin = (table["reporting_country"] == o) & (table["dimension"] == "destination") \
+        & (table["category_iso3"] == d)
+    by_destination = (table["reporting_country"] == d) & (table["dimension"] == "nationality") \
+        & (table["category_iso3"] == o)
+    cite = _citations("gms_trafficking_cases")
+    units = {"persons": (_FLOW, "flow"), "cases": ("cases (over a period)", "case count"),
+             "percent": ("percent of the table's total", "share")}
+    records = []
+    for r in table[by_origin | by_destination].itertuples(index=False):
+        unit, quantity = units[r.unit]
+        side = ("reported by the origin, by destination" if r.reporting_country == o
+                else "reported by the destination, by nationality")
+        note = r.note if isinstance(r.note, str) else ""
+        records.append({
+            "family": "trafficking case tables", "measure": f"{r.table_id} ({r.category})",
+            "value": r.value, "unit": unit, "quantity": quantity, "period": str(r.period),
+            "year": r.year, "sex": "total", "edition": "",
+            "citation": cite.get(str(r.source), cite[None]), "reliability": str(r.reliability),
+            "caveat": (f"{side}; {r.value_qualifier}; one country's table, its own definitions"
+                       + (f"; {note}" if note else "")),
+        })
+    return _frame(records)
+
+
+def _recruitment(table, o, d):
+    dest = table["destination"]
+    rows = table[(table["origin"] == o) & ((dest == d) | dest.isna() | (dest == ""))]
+    cite = _citations("recruitment_costs_gms")
+    units = {"USD": "point estimate", "months of earnings": "point estimate",
+             "persons": "point estimate", "percent": "share"}
+    records = []
+    for r in rows.itertuples(index=False):
+        all_dest = not isinstance(r.destination, str) or not r.destination
+        unit = "persons (survey estimate)" if r.unit == "persons" else str(r.unit)
+        note = r.note if isinstance(r.note, str) else ""
+        records.append({
+            "family": "recruitment costs", "measure": str(r.measure).replace("_", " "),
+            "value": r.value, "unit": unit, "quantity": units[r.unit],
+            "period": str(r.reference_period),
+            "year": pd.to_numeric(str(r.reference_period)[:4], errors="coerce"),
+            "sex": str(r.sex), "edition": "",
+            "citation": cite.get(str(r.source), cite[None]), "reliability": str(r.reliability),
+            "caveat": (("ALL destinations of the origin's workers, not this corridor only; "
+                        if all_dest else "") + f"survey of {r.population}"
+                       + (f"; {note}" if note else "")),
+        })
+    return _frame(records)
+
+
+_BUILDERS = {
+    "undesa_ims_bilateral": _undesa,
+    "worldbank_bilateral_2013": _worldbank,
+    "unhcr_refugees_gms": _unhcr,
+    "thailand_migrant_workers": _thailand_workers,
+    "uniap_identified_victims": _uniap,
+    "ctdc_cases_corridor_year": _ctdc,
+    "gms_repatriations": _repatriations,
+    "gms_trafficking_cases": _case_tables,
+    "recruitment_costs_gms": _recruitment,
+}
+
+
+def _why_missing(family, role, o, d, left_out):
+    if left_out:
+        return f"source {role} left out by tables[{role!r}] = None."
+    reasons = {
+        "migrant stock (UN DESA)": "the UN DESA bilateral table covers the 15 study economies "
+                                   "only, or has no row for this pair (edition/sex filter?).",
+        "migrant stock (World Bank 2013)": "the World Bank 2013 table covers 14 of the 15 study "
+                                           "economies; no row for this pair.",
+        "refugees (UNHCR)": "UNHCR reports no refugees of this origin in this destination "
+                            "(or neither end is a GMS country in the curated extract).",
+        "asylum-seekers (UNHCR)": "UNHCR reports no asylum-seekers of this origin in this "
+                                  "destination.",
+        "migrant workers in Thailand (official points)": "Thai registration figures exist only for "
+                                                 "Cambodian, Lao and Myanmar workers in "
+                                                 "Thailand.",
+        "identified victims reported by the origin (UNIAP)": f"{o} is not one of the six COMMIT "
+                                                              "countries of the UNIAP table.",
+        "identified victims reported by the destination (UNIAP)": f"{d} is not one of the six "
+                                                                   "COMMIT countries of the "
+                                                                   "UNIAP table.",
+        "registered trafficking cases (CTDC)": "no CTDC record with this citizenship and country "
+                                               "of exploitation in the k-anonymised GMS extract "
+                                               "(absence is not zero: rare combinations were "
+                                               "suppressed by CTDC).",
+        "repatriations and returns": f"no published count of persons returned from {d} to {o}.",
+        "trafficking case tables": f"no case table of {o} by destination {d}, nor of {d} by "
+                                   f"nationality {o}.",
+        "recruitment costs": f"no recruitment-cost survey for workers from {o} to {d}.",
+    }
+    return reasons[family]

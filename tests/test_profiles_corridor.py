@@ -1,0 +1,284 @@
+"""corridor_profile: every measure of one corridor, checked against the source tables read here
+independently (pandas on data/raw CSVs), units never mixed, empty corridors and bad input."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mixedmig import countries, data
+from mixedmig.errors import InputError, UnknownCountryError
+from mixedmig.profiles import CorridorProfile, corridor_profile
+from mixedmig.profiles.corridor import MEASURE_FAMILIES, PROFILE_COLUMNS
+from mixedmig.results import Result
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def raw(name: str) -> pd.DataFrame:
+    # 'NA' is Namibia in these tables: only empty cells are missing.
+    return pd.read_csv(RAW / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def mmr_tha():
+    return corridor_profile("MMR", "THA")
+
+
+@pytest.fixture(scope="module")
+def khm_tha():
+    return corridor_profile("KHM", "THA")
+
+
+def family(profile, name):
+    rows = profile.to_frame()
+    return rows[rows["family"] == name].reset_index(drop=True)
+
+
+def same(a, b):
+    return (pd.isna(a) and pd.isna(b)) or float(a) == float(b)
+
+
+# ----------------------------------------------------------------- value by value, two corridors
+
+@pytest.mark.parametrize("origin", ["MMR", "KHM"])
+def test_undesa_stocks_every_edition_year_and_sex(origin):
+    p = corridor_profile(origin, "THA")
+    src = raw("undesa_ims_bilateral")
+    src = src[(src.orig == origin) & (src.dest == "THA")]
+    got = family(p, "migrant stock (UN DESA)")
+    assert len(got) == len(src) > 0
+    merged = got.assign(edition=got.edition.astype(int), year=got.year.astype(int)).merge(
+        src, on=["edition", "year", "sex"], validate="one_to_one")
+    assert len(merged) == len(src)
+    assert (merged["value"] == merged["stock"]).all()
+    assert set(got["unit"]) == {"persons (stock)"} and set(got["quantity"]) == {"stock"}
+    # each edition cites its own UN DESA revision
+    for row in got.itertuples():
+        assert f"({row.edition})" in row.citation
+
+
+def test_undesa_published_values_mmr_tha(mmr_tha):
+    # UN DESA International Migrant Stock 2024: Myanmar-born in Thailand, mid-2024.
+    got = family(mmr_tha, "migrant stock (UN DESA)").query("edition == '2024' and year == 2024")
+    values = dict(zip(got["sex"], got["value"]))
+    assert values == {"total": 1708695.0, "male": 925560.0, "female": 783135.0}
+    assert values["male"] + values["female"] == values["total"]
+
+
+@pytest.mark.parametrize("origin", ["MMR", "KHM"])
+def test_worldbank_and_unhcr(origin):
+    p = corridor_profile(origin, "THA")
+    wb = raw("worldbank_bilateral_2013").query("orig == @origin and dest == 'THA'")
+    got = family(p, "migrant stock (World Bank 2013)")
+    assert got["value"].tolist() == wb["migrants"].astype(float).tolist()
+    un = raw("unhcr_refugees_gms").query("orig == @origin and asylum == 'THA'")
+    for column, name in (("refugees", "refugees (UNHCR)"),
+                         ("asylum_seekers", "asylum-seekers (UNHCR)")):
+        want = un[un[column] > 0].set_index("year")[column].astype(float)
+        got = family(p, name).set_index("year")["value"]
+        got.index = got.index.astype(int)
+        pd.testing.assert_series_equal(got.sort_index(), want.sort_index(),
+                                       check_names=False, check_index_type=False)
+
+
+@pytest.mark.parametrize("origin", ["MMR", "KHM"])
+def test_thailand_registrations_are_points_of_the_nationality(origin):
+    p = corridor_profile(origin, "THA")
+    src = raw("thailand_migrant_workers").query("nationality == @origin")
+    got = family(p, "migrant workers in Thailand (official points)")
+    assert sorted(got["value"]) == sorted(src["value"].astype(float))
+    assert set(got["quantity"]) <= {"point", "share"}
+    assert (got.loc[got.quantity == "share", "unit"] == "percent of registered migrants").all()
+    # grouped rows (ALL, CLM, KLMV) are not attributed to the corridor
+    assert len(got) == len(src)
+
+
+def test_uniap_by_country_not_corridor(mmr_tha):
+    src = raw("uniap_identified_victims")
+    for side, code in (("origin", "MMR"), ("destination", "THA")):
+        got = family(mmr_tha, f"identified victims reported by the {side} (UNIAP)")
+        want = src[src.country == code].sort_values("year")
+        assert len(got) == len(want) == 5
+        assert all(same(a, b) for a, b in zip(got.sort_values("year")["value"], want["victims"]))
+        assert got["caveat"].str.contains("NOT by corridor").all()
+    # Thailand 2012 was published as N/A: missing, and never the "latest" value
+    m = mmr_tha.measures()
+    tha = m[m.family == "identified victims reported by the destination (UNIAP)"].iloc[0]
+    assert tha["latest"] == float(src.query("country == 'THA' and year == 2011").victims.item())
+
+
+def test_ctdc_khm_tha_and_absence_in_mmr_tha(khm_tha, mmr_tha):
+    src = raw("ctdc_cases_corridor_year").query(
+        "citizenship == 'KHM' and country_of_exploitation == 'THA'")
+    got = family(khm_tha, "registered trafficking cases (CTDC)")
+    assert dict(zip(got.year.astype(int), got.value)) == dict(
+        zip(src.year_of_registration, src.cases.astype(float)))
+    # read in the table by hand: 52 in 2010, 76 in 2016, 126 in 2017
+    assert {y: v for y, v in zip(got.year.astype(int), got.value) if v} == {
+        2010: 52.0, 2016: 76.0, 2017: 126.0}
+    assert set(got["unit"]) == {"registered cases"}
+    na = mmr_tha.not_available.set_index("family")
+    assert "absence is not zero" in na.loc["registered trafficking cases (CTDC)", "reason"]
+
+
+def test_ctdc_suppressed_cells_stay_suppressed():
+    # made-up test values: one suppressed cell ([c]) and one published cell
+    fake = pd.DataFrame({"citizenship": ["KHM", "KHM"], "country_of_exploitation": ["THA", "THA"],
+                         "year_of_registration": [2016, 2017], "cases": [pd.NA, 40],
+                         "flag": ["[c]", None]})
+    p = corridor_profile("KHM", "THA", tables={"ctdc_cases_corridor_year": fake})
+    got = family(p, "registered trafficking cases (CTDC)").set_index("year")
+    assert math.isnan(got.loc[2016, "value"]) and got.loc[2016, "flag"] == "[c]"
+    assert got.loc[2017, "value"] == 40.0 and got.loc[2017, "flag"] == ""
+    m = p.measures()
+    assert m.loc[m.family == "registered trafficking cases (CTDC)", "latest"].item() == 40.0
+
+
+def test_repatriations_run_from_destination_to_origin(mmr_tha, khm_tha):
+    src = raw("gms_repatriations")
+    for p, origin in ((mmr_tha, "MMR"), (khm_tha, "KHM")):
+        want = src[(src.from_iso3 == "THA") & (src.to_iso3 == origin)]
+        got = family(p, "repatriations and returns")
+        assert sorted(zip(got.period, got.value)) == sorted(
+            zip(want.period, want["count"].astype(float)))
+        assert set(got["quantity"]) == {"flow"}
+    got = family(khm_tha, "repatriations and returns")
+    deported = got[got.measure.str.startswith("migrants deported")]
+    # Poipet deportees (US TIP 2018/2019) and the H1 2020 push-backs are migrants, not victims
+    assert sorted(deported.value) == [1000.0, 55000.0, 70225.0, 70500.0]
+    victims = got[got.measure.str.startswith("victims repatriated")]
+    assert victims.value.tolist() == [260.0]
+
+
+def test_case_tables_of_both_ends(mmr_tha, khm_tha):
+    got = family(mmr_tha, "trafficking case tables")
+    assert dict(zip(got.measure, got.value)) == {
+        "MMR-cases-2016 (Thailand)": 9.0, "MMR-victims-2014 (Thailand)": 13.0,
+        "THA-identified-victims (Burma)": 94.0, "THA-shelter-caseload-c2012 (Myanmar)": 33.0}
+    units = dict(zip(got.measure, got.unit))
+    assert units["MMR-cases-2016 (Thailand)"] == "cases (over a period)"
+    assert units["THA-shelter-caseload-c2012 (Myanmar)"] == "percent of the table's total"
+    got = family(khm_tha, "trafficking case tables")
+    assert dict(zip(got.measure, got.value)) == {
+        "KHM-mfa-rescues-abroad-2017 (Thailand)": 260.0,
+        "THA-shelter-caseload-c2012 (Cambodia)": 11.0}
+
+
+def test_recruitment_costs_where_known():
+    lao = family(corridor_profile("LAO", "THA"), "recruitment costs").query("sex == 'total'")
+    values = dict(zip(lao.measure, lao.value))
+    # Habiyakare & Zhong (2019), Table 1: USD 141.31, USD 430.88, 0.33 months
+    assert values["recruitment cost mean"] == 141.31
+    assert values["monthly earnings abroad mean"] == 430.88
+    assert values["recruitment cost indicator mean"] == 0.33
+    assert lao["caveat"].str.startswith("ALL destinations").all()
+    vnm = family(corridor_profile("VNM", "MYS"), "recruitment costs")
+    assert dict(zip(vnm.measure, zip(vnm.value, vnm.unit))) == {
+        "recruitment cost paid to recruiter mean": (1375.0, "USD"),
+        "monthly wage mean": (354.0, "USD"),
+        "cost in months of earnings": (3.9, "months of earnings"),
+        "share of costs paid to recruiters": (90.0, "percent")}
+    assert not vnm["caveat"].str.contains("ALL destinations").any()
+    assert "recruitment costs" in set(corridor_profile("MMR", "THA").not_available.family)
+
+
+# ----------------------------------------------------------------- units never mixed
+
+_TABLES = {}
+
+
+def _preloaded():
+    if not _TABLES:
+        for role in dict.fromkeys(MEASURE_FAMILIES.values()):
+            _TABLES[role] = data.load(role)
+    return _TABLES
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(c.iso3 for c in countries.COUNTRIES)),
+       st.sampled_from(sorted(c.iso3 for c in countries.COUNTRIES)))
+def test_units_never_mixed_and_nothing_summed(origin, destination):
+    if origin == destination:
+        return
+    p = corridor_profile(origin, destination, tables=dict(_preloaded()))
+    rows = p.to_frame()
+    assert list(rows.columns) == PROFILE_COLUMNS
+    # one unit and one kind of quantity per measure; one kind of quantity per unit
+    assert (rows.groupby(["family", "measure"])["unit"].nunique() <= 1).all()
+    assert (rows.groupby("unit")["quantity"].nunique() <= 1).all()
+    # by_unit partitions the rows
+    parts = p.by_unit()
+    assert sum(len(f) for f in parts.values()) == len(rows)
+    assert all(f["unit"].nunique() == 1 for f in parts.values())
+    # every latest value is one published figure of that measure, in that unit: never a sum
+    for m in p.measures().itertuples():
+        if m.status == "not available":
+            assert m.figures == 0 and m.family not in set(rows.family)
+            continue
+        mine = rows[(rows.family == m.family) & (rows.measure == m.measure)]
+        assert len(mine) == m.figures and (mine.unit == m.unit).all()
+        assert any(same(m.latest, v) for v in mine.value)
+    # every family is either present or listed as not available, never dropped
+    assert set(rows.family) | set(p.not_available.family) == set(MEASURE_FAMILIES)
+    assert not set(rows.family) & set(p.not_available.family)
+
+
+# ----------------------------------------------------------------- protocol, empty, bad input
+
+def test_result_protocol_and_spellings(mmr_tha):
+    assert isinstance(mmr_tha, CorridorProfile) and isinstance(mmr_tha, Result)
+    assert mmr_tha.converged and mmr_tha.iterations == 0 and "MMR -> THA" in mmr_tha.message
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mmr_tha.origin = "KHM"
+    assert set(mmr_tha.diagnostics["check"]) == set(MEASURE_FAMILIES.values())
+    other = corridor_profile("Burma", "Thailand")
+    assert (other.origin, other.destination) == ("MMR", "THA")
+    pd.testing.assert_frame_equal(other.to_frame(), mmr_tha.to_frame())
+
+
+def test_corridor_with_nothing_lists_every_family():
+    p = corridor_profile("FRA", "DEU")
+    assert p.to_frame().empty and list(p.to_frame().columns) == PROFILE_COLUMNS
+    m = p.measures()
+    assert len(m) == len(MEASURE_FAMILIES) and (m.status == "not available").all()
+    assert m["caveat"].str.len().gt(0).all()
+    assert "0 figures" in p.message
+
+
+def test_tables_substitute_and_leave_out():
+    undesa = data.load("undesa_ims_bilateral")
+    p = corridor_profile("MMR", "THA", tables={
+        "undesa_ims_bilateral": undesa[undesa.edition == 2019], "recruitment_costs_gms": None})
+    got = family(p, "migrant stock (UN DESA)")
+    assert set(got.edition) == {"2019"}
+    assert "left out" in p.not_available.set_index("family").loc["recruitment costs", "reason"]
+    p = corridor_profile("MMR", "THA", editions=[2024], sexes=["female"])
+    got = family(p, "migrant stock (UN DESA)")
+    assert set(got.edition) == {"2024"} and set(got.sex) == {"female"}
+    # editions 2017 and 2019 publish both sexes only: a filter that keeps nothing is reported
+    p = corridor_profile("MMR", "THA", editions=[2017], sexes=["female"])
+    assert "migrant stock (UN DESA)" in set(p.not_available.family)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(origin="Atlantis", destination="THA"), UnknownCountryError, "Atlantis"),
+    (dict(origin="THA", destination="Thailand"), InputError, "different countries"),
+    (dict(origin="MMR", destination="THA", tables={"stocks": "x"}), InputError, "unknown key"),
+    (dict(origin="MMR", destination="THA", tables={"gms_repatriations": 3}), InputError,
+     "tables['gms_repatriations']"),
+    (dict(origin="MMR", destination="THA", tables=["x"]), InputError, "must be a dict"),
+    (dict(origin="MMR", destination="THA", editions=[2018]), InputError, "2017, 2019, 2024"),
+    (dict(origin="MMR", destination="THA", sexes=["women"]), InputError, "total, male, female"),
+])
+def test_bad_input(kwargs, error, words):
+    with pytest.raises(error) as info:
+        corridor_profile(**kwargs)
+    assert words in str(info.value)
