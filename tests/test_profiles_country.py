@@ -166,3 +166,129 @@ def test_cli_profile_writes_notebook_and_html(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "mixedmig.cli", "profile", "XYZ", "--output",
                           str(tmp_path)], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and "unknown country 'XYZ'" in bad.stderr
+
+
+# --- review findings (brief F1) -------------------------------------------------------------
+
+def _manifest_publishers(name):
+    """id -> publisher, read from the manifest YAML directly (not through mixedmig.data)."""
+    import yaml
+
+    with open(RAW / f"{name}.yml", encoding="utf-8") as fh:
+        sources = yaml.safe_load(fh)["sources"]
+    return {str(s["id"]): s["publisher"] for s in sources}
+
+
+def test_refugees_outside_the_gms_are_not_called_totals():
+    mys = country_profile("MYS")
+    raw = _csv("unhcr_refugees_gms")
+    hosted = raw[(raw.asylum == "MYS") & (raw.orig != "MYS") & (raw.year == 2024)]
+    assert hosted.refugees.sum() == 128478  # the reviewer's figure: GMS origins only
+    row = mys.refugees.query("year == 2024 and direction == 'hosted'").iloc[0]
+    assert row["refugees"] == 128478 and row["coverage"] == "GMS countries only"
+    assert set(hosted.orig) <= set(("KHM", "CHN", "LAO", "MMR", "THA", "VNM"))
+    assert row["partners"] == hosted.loc[hosted.refugees + hosted.asylum_seekers > 0,
+                                         "orig"].nunique()
+    assert set(country_profile("THA").refugees["coverage"]) == {"all countries"}
+    caveat = mys.sources.set_index("table").loc["unhcr_refugees_gms", "caveat"]
+    assert "not the country's totals" in caveat
+
+
+def test_each_row_is_credited_to_its_own_publisher():
+    khm = country_profile("KHM")
+    sources = khm.sources.set_index("table")
+    for table, own in (("gms_trafficking_cases", ["reporting_country", "category_iso3"]),
+                       ("gms_repatriations", ["from_iso3", "to_iso3"])):
+        raw = _csv(table)
+        rows = raw[(raw[own[0]] == "KHM") | (raw[own[1]] == "KHM")]
+        publishers = _manifest_publishers(table)
+        expected = {publishers[s] for s in rows["source"]}
+        got = set(sources.loc[table, "publisher"].split("; "))
+        assert got == expected
+        assert "The Phnom Penh Post" in got
+        counts = dict(part.rsplit(": ", 1) for part in sources.loc[table, "cited"].split("; "))
+        assert {k: int(v) for k, v in counts.items()} == rows["source"].value_counts().to_dict()
+    assert "Burma News International" not in sources.loc["gms_trafficking_cases", "publisher"]
+    assert "BenarNews" not in sources.loc["gms_repatriations", "publisher"]
+    # a table with no row about the country credits nobody
+    assert country_profile("TWN").sources.set_index("table").loc[
+        "gms_trafficking_cases", ["publisher", "cited"]].tolist() == ["", ""]
+
+
+def test_cambodia_stateless_idps_and_returns():
+    khm = country_profile("KHM")
+    got = khm.displacement.query("year == 2025").set_index("measure")["persons"].to_dict()
+    # UNHCR 2025 rows of the curated CSV: XXA -> KHM stateless, KHM -> KHM IDPs
+    assert got == {"stateless": 75000, "idps": 517555, "returned_idps": 131608}
+    raw = _csv("unhcr_refugees_gms")
+    returned = raw[(raw.orig == "KHM") & (raw.asylum != "KHM")].groupby("year")[
+        "returned_refugees"].sum()
+    returned = returned[returned > 0]
+    mine = khm.displacement.query("measure == 'returned_refugees'").set_index("year")["persons"]
+    assert mine.to_dict() == returned.to_dict() and len(mine) > 0
+    assert returned.loc[1980] == 19940 + 175000  # returned from LAO and from THA in 1980
+    units = khm.displacement.drop_duplicates("measure").set_index("measure")["unit"]
+    assert units["stateless"] == units["idps"] == "persons, stock at end of year"
+    assert units["returned_idps"] == "persons, returned during the year"
+    # the refugee sums leave the stateless row (origin XXA) out
+    hosted = khm.refugees.query("year == 2025 and direction == 'hosted'").iloc[0]
+    assert (hosted["refugees"], hosted["asylum_seekers"], hosted["partners"]) == (23, 5, 2)
+
+
+def test_cambodia_edition_revision_is_in_the_emigrants_and_flagged():
+    khm = country_profile("KHM")
+    em = khm.bilateral_stocks.query("direction == 'emigrants' and sex == 'total' and year == 2015")
+    assert em.set_index("edition")["stock"].to_dict() == {2017: 716452, 2019: 717715,
+                                                         2024: 382493}
+    im = khm.bilateral_stocks.query("direction == 'immigrants' and sex == 'total' "
+                                    "and year == 2015")
+    assert im["stock"].nunique() == 1  # immigrants identical in the three editions
+    # hand check of the rule edition_revision on the CSV: max/min > 10 with max >= 1000
+    raw = _csv("undesa_ims_bilateral").query(
+        "sex == 'total' and orig != dest and (orig == 'KHM' or dest == 'KHM')")
+    wide = raw.pivot_table(index=["orig", "dest", "year"], columns="edition", values="stock")
+    hi, lo = wide.max(axis=1), wide.min(axis=1)
+    expected = set(wide.index[(hi >= 1000) & ((lo == 0) | (hi / lo.where(lo > 0) > 10))])
+    flags = khm.stock_flags.query("rule == 'edition_revision' and sex == 'total'")
+    assert set(zip(flags.orig, flags.dest, flags.year)) == expected
+    assert ("KHM", "THA", 1990) in expected  # 73,756 (2017) against 0 (2024)
+    tha = khm.top_corridors.query("destination == 'THA'")["flags"].item()
+    assert tha.startswith("edition_revision (1990, 1995)")
+
+
+def test_outside_the_study_economies_says_what_is_shipped():
+    from mixedmig.profiles.country import shipped_coverage
+
+    assert shipped_coverage("KHM") == "" and shipped_coverage("Taiwan") == ""
+    note = shipped_coverage("NPL")
+    assert "cover the 15 study economies only" in note and "mixedmig fetch" in note
+    assert "mixedmig import" in note
+    npl = country_profile("NPL")
+    assert not npl.study_economy and npl.immigrant_totals.empty
+    assert note in npl.sources.set_index("table").loc["undesa_ims_totals", "caveat"]
+
+
+def test_cli_profile_outside_the_study_economies(tmp_path):
+    cmd = [sys.executable, "-m", "mixedmig.cli", "profile", "NPL", "--output", str(tmp_path)]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "warning: The shipped UN DESA extracts" in result.stderr
+    nb = nbformat.read(tmp_path / "profile-NPL.ipynb", as_version=4)
+    text = "".join(o.get("data", {}).get("text/markdown", "") for c in nb.cells
+                   for o in c.get("outputs", []))
+    assert "No UN DESA destination total is published" not in text
+    assert "cover the 15 study economies only" in text
+    raw = _csv("unhcr_refugees_gms").query("year == 2025 and asylum == 'NPL'")
+    assert (raw.refugees.sum(), raw.asylum_seekers.sum()) == (444, 53)
+    assert ("hosted **444** refugees and **53** asylum-seekers from 1 GMS country of origin "
+            "only") in text
+    assert "This is not Nepal's total" in text and "1 countries" not in text
+
+
+def test_cli_profile_alias_says_what_to_type(tmp_path):
+    bad = subprocess.run([sys.executable, "-m", "mixedmig.cli", "profile", "Cambodge",
+                          "--output", str(tmp_path)], capture_output=True, text=True,
+                         check=False, timeout=120)
+    assert bad.returncode == 2
+    assert "unknown country 'Cambodge'" in bad.stderr
+    assert "mixedmig profile KHM" in bad.stderr and "aliases=" not in bad.stderr

@@ -55,10 +55,40 @@ def _cmd_run(args) -> int:
     return _execute(path, _parameters(args.parameters), args.output, args.html, args.timeout)
 
 
-def _cmd_profile(args) -> int:
-    from .. import countries, data
+def _country_code(value: str) -> str:
+    """The ISO3 code of the command line's country, with an error saying what to type."""
+    import re
 
-    iso3 = countries.to_iso3(args.iso3)  # UnknownCountryError says which codes exist
+    from .. import countries
+    from ..errors import UnknownCountryError
+
+    try:
+        return countries.to_iso3(value)
+    except UnknownCountryError as exc:
+        message = str(exc)
+        # the library's hint (pass aliases={...} to to_iso3) cannot be given on the command line
+        cut = message.find(" Use an ISO 3166-1 code")
+        if cut < 0 and "aliases=" in message:
+            cut = message.rfind(". ", 0, message.find("aliases=")) + 1
+        message = (message[:cut] if cut > 0 else message).rstrip()
+        match = re.search(r"\(([A-Z]{3})\)\?", message)
+        example = match.group(1) if match else "THA"
+        raise UnknownCountryError(
+            f"{message} Type the country's ISO3 code instead, e.g. `mixedmig profile {example}` "
+            f"(ISO2 codes, UN M49 codes and the names the registry knows work too; "
+            f"`python -c \"import mixedmig.countries as c; "
+            f"print(c.registry()[['iso3', 'name']].to_string())\"` lists them)."
+        ) from None
+
+
+def _cmd_profile(args) -> int:
+    from .. import data
+    from ..profiles.country import shipped_coverage
+
+    iso3 = _country_code(args.iso3)
+    coverage = shipped_coverage(iso3)
+    if coverage:
+        _say(f"mixedmig: warning: {coverage}", sys.stderr)
     template = data.repo_root() / "notebooks" / "profile.ipynb"
     output_dir = Path(args.output)
     # the profile's figures go beside it, not into the repository's figures/ folder
@@ -99,9 +129,13 @@ def register(sub) -> None:
         "profile",
         help="a country profile (notebook + HTML) from notebooks/profile.ipynb",
         description="Execute the country-profile template for ISO3 into DIR (default "
-        "./profiles) as profile-ISO3.ipynb and profile-ISO3.html; its figures go to DIR/figures.",
+        "./profiles) as profile-ISO3.ipynb and profile-ISO3.html; its figures go to DIR/figures. "
+        "The shipped UN DESA extracts cover the 15 study economies; for any other country the "
+        "profile holds only what UNHCR's GMS table and the case tables say about it (a warning "
+        "says so).",
     )
-    p.add_argument("iso3", help="ISO3 code of the country, e.g. THA")
+    p.add_argument("iso3", help="ISO3 code of the country, e.g. THA (ISO2, M49 or a registry "
+                   "name also work)")
     p.add_argument("--output", "-o", default="profiles", metavar="DIR",
                    help="output folder (default: ./profiles)")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")

@@ -2,9 +2,11 @@
 
 :func:`country_profile` gathers, for one economy, the immigrant and emigrant stocks by UN DESA
 edition and sex, its largest corridors in and out, refugees and asylum-seekers (UNHCR), identified
-victims of trafficking and other case data, and the caveats of each source (from the manifests).
-Every table keeps its source's unit, period and edition; nothing is summed across editions or
-incompatible units. The template ``notebooks/profile.ipynb`` (``mixedmig profile ISO3``) draws it.
+victims of trafficking and other case data, stateless persons and internally displaced persons,
+the stocks that stated rules find implausible, and the caveats of each source (from the
+manifests, each row credited to its own publisher). Every table keeps its source's unit, period
+and edition; nothing is summed across editions or incompatible units. The template
+``notebooks/profile.ipynb`` (``mixedmig profile ISO3``) draws it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,31 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import countries, data
+from ..stats import implausible_stocks
 
-__all__ = ["CountryProfile", "country_profile"]
+__all__ = ["CountryProfile", "country_profile", "shipped_coverage"]
 
 #: Sexes of the UN DESA tables, in display order.
 _SEXES = ("total", "male", "female")
+
+#: UNHCR's non-country origin codes in ``unhcr_refugees_gms`` (see its manifest).
+_NON_COUNTRY_ORIGINS = ("XXA", "UNK")
+
+#: Coverage labels of the UNHCR tables of a profile.
+_ALL = "all countries"
+_GMS_ONLY = "GMS countries only"
+
+#: UNHCR measures of :attr:`CountryProfile.displacement`: (column, unit, description).
+_DISPLACEMENT = (
+    ("stateless", "persons, stock at end of year",
+     "stateless persons living in the country (UNHCR origin code XXA = stateless)"),
+    ("idps", "persons, stock at end of year",
+     "internally displaced persons of concern to UNHCR"),
+    ("returned_idps", "persons, returned during the year",
+     "IDPs who returned home during the year"),
+    ("returned_refugees", "persons, returned during the year",
+     "refugees from this country who returned to it during the year"),
+)
 
 
 @dataclass(frozen=True)
@@ -48,14 +70,35 @@ class CountryProfile:
         (born here, living in one of the other 14); persons.
     top_corridors : pandas.DataFrame
         The largest bilateral stocks in and out for ``edition``'s latest year, both sexes:
-        columns ``direction, rank, origin, destination, stock, share`` (share of the
-        direction's total over the 14 partners, 0-1), ``top`` rows per direction at most; zero
-        stocks are left out.
+        columns ``direction, year, rank, origin, destination, stock, share, flags`` (share of
+        the direction's total over the 14 partners, 0-1; ``flags`` names the rules of
+        :attr:`stock_flags` that flag the corridor in any edition, year or sex, with the
+        years, ``""`` when none does), ``top`` rows per direction at most; zero stocks are
+        left out.
     refugees : pandas.DataFrame
         UNHCR end-year stocks (``unhcr_refugees_gms``) by ``year`` and ``direction``
         (``"hosted"``: in this country, from elsewhere; ``"abroad"``: from this country,
-        elsewhere) with ``refugees``, ``asylum_seekers`` and ``partners`` (number of
-        countries of origin or asylum with a positive count); persons.
+        elsewhere) with ``refugees``, ``asylum_seekers`` (persons), ``partners`` (number of
+        countries of origin or asylum with a positive count; UNHCR's non-country origins XXA
+        and UNK are not counted) and ``coverage``: ``"all countries"`` for a GMS country,
+        ``"GMS countries only"`` otherwise (the table holds only pairs involving a GMS
+        country, so the sums are **not** the country's totals).
+    displacement : pandas.DataFrame
+        Further UNHCR measures (``unhcr_refugees_gms``), long: ``year, measure, persons,
+        unit, coverage, description`` with ``measure`` in ``stateless`` (persons living in
+        the country, any origin code; UNHCR files them under origin XXA), ``idps`` and
+        ``returned_idps`` (the rows with origin = asylum = this country), and
+        ``returned_refugees`` (refugees from this country who returned during the year,
+        summed over the countries they returned from). Stocks are end-year, returns are
+        flows during the year: never add them. Only positive values; ``coverage`` as in
+        :attr:`refugees`.
+    stock_flags : pandas.DataFrame
+        Bilateral stocks to or from this country that :func:`mixedmig.stats.implausible_stocks`
+        flags with its default thresholds: rules ``edition_revision`` and ``jump`` over every
+        edition and sex of ``undesa_ims_bilateral``, ``against_gradient`` over the 2024
+        edition joined with GDP per capita and population (``gravity_pairs``); columns of
+        :attr:`mixedmig.stats.ImplausibleStocksResult.flags`. A flag is a signal to look, not
+        a proof of error; a corridor without a flag is not thereby verified.
     identified_victims : pandas.DataFrame
         Identified victims of trafficking reported by the country (``uniap_identified_victims``,
         2008-2012): ``year, victims, reliability, source, note``; ``victims`` missing where the
@@ -69,9 +112,14 @@ class CountryProfile:
         Rows naming this country in any further curated table whose name starts with ``ctdc_``
         (Counter Trafficking Data Collaborative aggregates), by table name.
     sources : pandas.DataFrame
-        One row per source table consulted: ``table, title, publisher, edition, units, rows,
-        caveat`` where ``rows`` counts the rows about this country (0 = nothing) and ``caveat``
-        is the manifest's reliability note plus what the profile's coverage misses.
+        One row per source table consulted: ``table, title, publisher, cited, edition, units,
+        rows, caveat`` where ``rows`` counts the rows about this country (0 = nothing) and
+        ``caveat`` is the manifest's reliability note plus what the profile's coverage misses.
+        For a table whose rows name their own source (a ``source`` column, e.g.
+        ``gms_trafficking_cases``), ``publisher`` lists the publishers of the rows about this
+        country only, most rows first, and ``cited`` those sources with their row counts
+        (``"Phnom Penh Post (NCCT 2016-2017 statistics): 16; ..."``); both are empty when no
+        row is about the country. Other tables credit every publisher of their manifest.
     """
 
     iso3: str
@@ -84,8 +132,27 @@ class CountryProfile:
     identified_victims: pd.DataFrame
     trafficking_cases: pd.DataFrame
     repatriations: pd.DataFrame
+    displacement: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stock_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     other_tables: dict = field(default_factory=dict)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def study_economy(self) -> bool:
+        """Whether the country is one of the 15 study economies the UN DESA extracts cover.
+
+        Returns
+        -------
+        bool
+            True for an ISO3 code of :data:`mixedmig.countries.ISO3_CODES`.
+
+        Examples
+        --------
+        >>> from mixedmig.profiles import country_profile
+        >>> country_profile("KHM").study_economy, country_profile("NPL").study_economy
+        (True, False)
+        """
+        return countries.is_study_code(self.iso3)
 
     def empty_sources(self) -> list[str]:
         """Source tables with no row about this country.
@@ -134,9 +201,12 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
     -----
     The emigrant and immigrant stocks of ``bilateral_stocks`` are sums over the 14 other
     study economies only, not world totals: UN DESA's world total of immigrants is
-    ``immigrant_totals``; no world total of emigrants is shipped. UNHCR rows cover every pair
-    in which origin or asylum is one of the six GMS countries, so for a country outside the
-    GMS only its exchanges with the GMS are counted.
+    ``immigrant_totals``; no world total of emigrants is shipped. The shipped UN DESA
+    extracts cover the 15 study economies only, so a country outside them has no UN DESA
+    row at all although UN DESA publishes its figures (:func:`shipped_coverage`). UNHCR rows
+    cover every pair in which origin or asylum is one of the six GMS countries, so for a
+    country outside the GMS only its exchanges with the GMS are counted (``coverage``
+    column of ``refugees`` and ``displacement``).
 
     References
     ----------
@@ -170,7 +240,12 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
     immigrant_totals = _immigrant_totals(data.load("undesa_ims_totals"), code)
     bilateral_stocks = _bilateral_stocks(bilateral, code)
     top_corridors = _top_corridors(bilateral, code, edition, top)
-    refugees = _refugees(data.load("unhcr_refugees_gms"), code)
+    unhcr = data.load("unhcr_refugees_gms")
+    coverage_label = _ALL if code in countries.GMS else _GMS_ONLY
+    refugees = _refugees(unhcr, code, coverage_label)
+    displacement = _displacement(unhcr, code, coverage_label)
+    stock_flags = _stock_flags(bilateral, code)
+    top_corridors = _flag_corridors(top_corridors, stock_flags)
     victims = data.load("uniap_identified_victims")
     victims = victims.loc[victims["country"] == code,
                           ["year", "victims", "reliability", "source", "note"]]
@@ -187,27 +262,86 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
     rows = {
         "undesa_ims_totals": len(immigrant_totals),
         "undesa_ims_bilateral": int((bilateral_stocks["stock"] > 0).sum()),
-        "unhcr_refugees_gms": len(refugees),
+        "unhcr_refugees_gms": len(refugees) + len(displacement),
         "uniap_identified_victims": int(victims["victims"].notna().sum()),
         "gms_trafficking_cases": len(cases),
         "gms_repatriations": len(repatriations),
         **{name: len(frame) for name, frame in other.items()},
     }
+    outside = shipped_coverage(code)
     coverage = {
-        "undesa_ims_bilateral": "Counts only the 15 study economies as origins and "
-                                "destinations (not world totals).",
+        "undesa_ims_totals": outside,
+        "undesa_ims_bilateral": outside or ("Counts only the 15 study economies as origins "
+                                            "and destinations (not world totals)."),
         "unhcr_refugees_gms": ("" if code in countries.GMS else
                                "Only pairs with a GMS country (KHM, CHN, LAO, MMR, THA, VNM) "
-                               "are in the table: exchanges with other countries are missing."),
+                               "are in the table: exchanges with other countries are missing, "
+                               "so the figures are not the country's totals."),
         "uniap_identified_victims": "Six COMMIT countries, 2008-2012 only.",
     }
-    sources = _sources(rows, coverage)
+    own_rows = {"uniap_identified_victims": victims, "gms_trafficking_cases": cases,
+                "gms_repatriations": repatriations}
+    sources = _sources(rows, coverage, own_rows)
     return CountryProfile(
         iso3=code, name=countries.name(code), edition=int(edition),
         immigrant_totals=immigrant_totals, bilateral_stocks=bilateral_stocks,
         top_corridors=top_corridors, refugees=refugees, identified_victims=victims,
-        trafficking_cases=cases, repatriations=repatriations, other_tables=other,
-        sources=sources,
+        trafficking_cases=cases, repatriations=repatriations, displacement=displacement,
+        stock_flags=stock_flags, other_tables=other, sources=sources,
+    )
+
+
+def shipped_coverage(iso3: str) -> str:
+    """What the shipped UN DESA extracts hold about a country outside the 15 study economies.
+
+    ``undesa_ims_totals`` and ``undesa_ims_bilateral`` are extracts of UN DESA's
+    International Migrant Stock for the 15 study economies; UN DESA itself publishes figures
+    for every country. A missing total for such a country is therefore a gap of the shipped
+    extract, not of UN DESA.
+
+    Parameters
+    ----------
+    iso3 : str
+        A country code or name the registry knows (:func:`mixedmig.countries.to_iso3`).
+
+    Returns
+    -------
+    str
+        ``""`` for a study economy; otherwise one paragraph saying what the shipped tables
+        cover and how to get UN DESA's full files (``mixedmig fetch`` / ``mixedmig import``).
+
+    Raises
+    ------
+    mixedmig.errors.UnknownCountryError
+        If ``iso3`` is not a code or name of the registry.
+
+    References
+    ----------
+    United Nations, Department of Economic and Social Affairs, Population Division (2024).
+    International Migrant Stock 2024.
+
+    Examples
+    --------
+    >>> from mixedmig.profiles.country import shipped_coverage
+    >>> shipped_coverage("THA")
+    ''
+    >>> shipped_coverage("NPL")[:70]
+    'The shipped UN DESA extracts (undesa_ims_totals, undesa_ims_bilateral)'
+    """
+    code = countries.to_iso3(iso3)
+    if countries.is_study_code(code):
+        return ""
+    name = countries.name(code)
+    gms = ", ".join(countries.GMS)
+    return (
+        f"The shipped UN DESA extracts (undesa_ims_totals, undesa_ims_bilateral) cover the "
+        f"{len(countries.ISO3_CODES)} study economies only; {name} is not one of them, so they "
+        f"hold no figure for {name} although UN DESA publishes its migrant stocks. In the "
+        f"shipped tables {name} appears only as a partner of the GMS countries ({gms}) in "
+        f"UNHCR's table and in case tables that name it. For UN DESA's figures run "
+        f"`mixedmig fetch undesa_ims_by_destination` (totals by destination) or "
+        f"`mixedmig fetch undesa_ims_bilateral --edition 2024` and then "
+        f"`mixedmig import undesa_ims_bilateral FILE` (every origin and destination)."
     )
 
 
@@ -270,19 +404,74 @@ def _top_corridors(bilateral: pd.DataFrame, code: str, edition: int, top: int) -
     return pd.concat(frames, ignore_index=True)
 
 
-def _refugees(unhcr: pd.DataFrame, code: str) -> pd.DataFrame:
+def _refugees(unhcr: pd.DataFrame, code: str, coverage: str) -> pd.DataFrame:
     cross = unhcr[unhcr["orig"] != unhcr["asylum"]]
     frames = []
     for direction, own, other in (("hosted", "asylum", "orig"), ("abroad", "orig", "asylum")):
         rows = cross[cross[own] == code]
         rows = rows[(rows["refugees"] > 0) | (rows["asylum_seekers"] > 0)]
+        rows = rows.assign(_partner=rows[other].where(~rows[other].isin(_NON_COUNTRY_ORIGINS)))
         summed = rows.groupby("year", as_index=False).agg(
             refugees=("refugees", "sum"), asylum_seekers=("asylum_seekers", "sum"),
-            partners=(other, "nunique"))
+            partners=("_partner", "nunique"))
         summed.insert(1, "direction", direction)
         frames.append(summed)
     out = pd.concat(frames, ignore_index=True)
+    out["coverage"] = coverage
     return out.sort_values(["year", "direction"], ascending=[True, False]).reset_index(drop=True)
+
+
+def _displacement(unhcr: pd.DataFrame, code: str, coverage: str) -> pd.DataFrame:
+    home = unhcr[(unhcr["orig"] == code) & (unhcr["asylum"] == code)]
+    sums = {
+        "stateless": unhcr[unhcr["asylum"] == code].groupby("year")["stateless"].sum(),
+        "idps": home.groupby("year")["idps"].sum(),
+        "returned_idps": home.groupby("year")["returned_idps"].sum(),
+        "returned_refugees": unhcr[(unhcr["orig"] == code) & (unhcr["asylum"] != code)]
+        .groupby("year")["returned_refugees"].sum(),
+    }
+    frames = []
+    for measure, unit, description in _DISPLACEMENT:
+        values = sums[measure]
+        values = values[values > 0]
+        frames.append(pd.DataFrame({"year": values.index.astype("int64"), "measure": measure,
+                                    "persons": values.to_numpy().astype("int64"),
+                                    "unit": unit, "coverage": coverage,
+                                    "description": description}))
+    out = pd.concat(frames, ignore_index=True)
+    order = {m[0]: i for i, m in enumerate(_DISPLACEMENT)}
+    return (out.assign(_order=out["measure"].map(order))
+            .sort_values(["year", "_order"]).drop(columns="_order").reset_index(drop=True))
+
+
+def _stock_flags(bilateral: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Flags of implausible_stocks on the country's corridors (default thresholds)."""
+    mine = bilateral[((bilateral["orig"] == code) | (bilateral["dest"] == code))
+                     & (bilateral["orig"] != bilateral["dest"])]
+    if mine.empty:
+        return implausible_stocks(bilateral.iloc[0:0]).flags
+    parts = [implausible_stocks(mine, rules=["edition_revision", "jump"]).flags]
+    pairs = data.load("gravity_pairs")
+    pairs = pairs[((pairs["orig"] == code) | (pairs["dest"] == code))
+                  & (pairs["stock"] > 0)].assign(edition=2024)
+    if not pairs.empty:
+        parts.append(implausible_stocks(pairs, rules="against_gradient").flags)
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return implausible_stocks(bilateral.iloc[0:0]).flags
+    return pd.concat(parts, ignore_index=True)
+
+
+def _flag_corridors(corridors: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    labels = {}
+    for (orig, dest, rule), part in flags.groupby(["orig", "dest", "rule"], sort=True):
+        years = sorted({int(y) for y in part["year"]})
+        labels.setdefault((orig, dest), []).append(
+            f"{rule} ({', '.join(map(str, years))})")
+    out = corridors.copy()
+    out["flags"] = ["; ".join(labels.get((o, d), [])) for o, d in
+                    zip(out["origin"], out["destination"])]
+    return out
 
 
 def _rows_naming(name: str, code: str) -> pd.DataFrame:
@@ -298,17 +487,33 @@ def _rows_naming(name: str, code: str) -> pd.DataFrame:
     return table[mask].reset_index(drop=True)
 
 
-def _sources(rows: dict, coverage: dict) -> pd.DataFrame:
+def _unique(values) -> list:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _sources(rows: dict, coverage: dict, own_rows: dict) -> pd.DataFrame:
+    """One row per table; tables with a ``source`` column credit the sources of their rows."""
     records = []
     for name, count in rows.items():
         m = data.manifest(name)
-        first = m.sources[0] if m.sources else {}
-        editions = [str(s.get("edition", "")) for s in m.sources if s.get("edition")]
+        entries = list(m.sources)
+        cited = ""
+        frame = own_rows.get(name)
+        if frame is not None and "source" in frame.columns:
+            counts = frame["source"].dropna().value_counts()
+            counts = counts.sort_index(kind="stable").sort_values(ascending=False,
+                                                                   kind="stable")
+            by_id = {str(e.get("id")): e for e in entries if e.get("id") is not None}
+            entries = [by_id.get(str(source), {"publisher": str(source)})
+                       for source in counts.index]
+            cited = "; ".join(f"{source}: {n}" for source, n in counts.items())
+        editions = _unique(str(e.get("edition", "")) for e in entries)
         caveat = " ".join(filter(None, [str(m.reliability or "").strip(),
                                         coverage.get(name, "")]))
         records.append({
-            "table": name, "title": m.title, "publisher": first.get("publisher", ""),
-            "edition": "; ".join(editions), "units": m.units, "rows": int(count),
-            "caveat": caveat,
+            "table": name, "title": m.title,
+            "publisher": "; ".join(_unique(str(e.get("publisher", "")) for e in entries)),
+            "cited": cited, "edition": "; ".join(editions), "units": m.units,
+            "rows": int(count), "caveat": caveat,
         })
     return pd.DataFrame(records)
