@@ -140,6 +140,43 @@ def test_known_aliases_never_raise_so_never_suggest_another_country():
         assert to_iso3(spelling) not in ("KOR", "HKG", "IDN")
 
 
+# A new-user review: 'DPRK' and 'Macao, China' were unknown while 'Macau, China' worked, and
+# UN DESA's "Other countries" (location code 2003) was an "unknown country", not an aggregate.
+MACAO_SPELLINGS = ["Macao", "Macao SAR", "China, Macao SAR", "China Macao SAR",
+                   "China, Macao Special Administrative Region", "Macao SAR, China",
+                   "Macao, China", "Macao Special Administrative Region of China"]
+
+
+@pytest.mark.parametrize("spelling", ["DPRK", "D.P.R.K.", "D.P.R. Korea", "DPR Korea",
+                                      "dprk"])
+def test_dprk_spellings_resolve(spelling):
+    assert to_iso3(spelling) == "PRK"
+    assert to_iso3(spelling, kind="name") == "PRK"
+
+
+@pytest.mark.parametrize("spelling", MACAO_SPELLINGS)
+def test_macao_and_macau_are_both_accepted_in_every_spelling(spelling):
+    macau = spelling.replace("Macao", "Macau")
+    assert macau != spelling
+    assert to_iso3(spelling) == to_iso3(macau) == "MAC"
+    assert to_iso3(macau, kind="name") == "MAC"
+
+
+def test_every_macao_alias_has_its_macau_twin_and_back():
+    keys = {countries.normalize_name(a) for a in countries.get("MAC").aliases}
+    for key in [k for k in keys if "maca" in k]:
+        assert key.replace("macao", "macau") in keys and key.replace("macau", "macao") in keys
+
+
+@pytest.mark.parametrize("value", ["Other countries", "OTHER COUNTRIES", 2003, "2003"])
+def test_undesa_other_countries_is_an_aggregate_to_drop(value):
+    assert is_aggregate(value)
+    with pytest.raises(UnknownCountryError, match="is an aggregate, not a country") as info:
+        to_iso3(value)
+    assert "unknown country" not in str(info.value)
+    assert "drop these rows" in str(info.value)
+
+
 def test_namibia_iso2_explicit_lookups():
     assert to_iso3("NA", kind="iso2") == from_iso2("NA") == from_iso2(" na ") == "NAM"
     assert from_m49("004") == from_m49(4) == "AFG"

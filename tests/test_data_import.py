@@ -450,3 +450,19 @@ def test_cli_import_prints_what_was_written(tmp_path, monkeypatch, capsys):
     assert main(["import", "wpp", str(path), "--name", "my_wpp"]) == 2  # exists already
     assert main(["import", "undesa", str(path)]) == 2
     assert "unknown source" in capsys.readouterr().err
+
+
+def test_cli_import_names_the_option_not_the_python_keyword(tmp_path, monkeypatch, capsys):
+    # a reviewer was told "pass edition=2024" on the command line
+    from mixedmig.cli import main
+
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    path = write_undesa_2024(tmp_path / "stocks.xlsx",
+                             [("Thailand", 764, "Myanmar", 104, [1] * 8, [1] * 8)])
+    assert main(["import", "undesa_ims_bilateral", str(path), "--edition", "2020"]) == 2
+    err = capsys.readouterr().err
+    assert "those of the 2024 edition; pass --edition 2024" in err
+    assert "edition=" not in err
+    with pytest.raises(DataError, match="pass edition=2024"):  # Python callers keep edition=
+        read_official("undesa_ims_bilateral", path, edition=2020)
+    assert main(["import", "undesa_ims_bilateral", str(path), "--edition", "2024"]) == 0

@@ -551,3 +551,171 @@ def test_kinds_table_lists_every_kind_once():
     table = data.kinds_table()
     assert table["kind"].tolist() == data.kind_names()
     assert np.all(table["required"].str.len() > 0)
+
+
+# -- what a new researcher's files look like (new-user review) ----------------------------------
+
+# made-up test values: one valid bilateral stock, written as spreadsheets save it
+ROW = ["MMR", "THA", "2020", "total", "1200", "made-up survey"]
+COLUMNS = ["orig", "dest", "year", "sex", "stock", "source"]
+
+
+def _joined(separator: str, newline: str = "\n") -> str:
+    return separator.join(COLUMNS) + newline + separator.join(ROW) + newline
+
+
+SEPARATED = {  # name -> (bytes of the file, the separator the message must name)
+    "excel_bom_semicolon_crlf": (b"\xef\xbb\xbf" + _joined(";", "\r\n").encode(), "';'"),
+    "semicolon": (_joined(";").encode(), "';'"),
+    "tsv": (_joined("\t").encode(), "tabs"),
+    "bar": (_joined("|").encode(), "'|'"),
+    "excel_sep_line": (("sep=;\r\n" + _joined(";", "\r\n")).encode(), "';'"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEPARATED))
+@pytest.mark.parametrize("schema", ["bilateral_stocks", "undesa_ims_bilateral"])
+def test_another_separator_is_named_with_the_fix_for_kinds_and_tables(tmp_path, name, schema):
+    content, label = SEPARATED[name]
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(content)
+    with pytest.raises(SchemaError) as info:
+        data.validate_file(path, schema)
+    error = info.value
+    assert error.problem_count == 1 and error.row == 1  # the cause, not its symptoms
+    text = str(error)
+    assert f"the file uses {label}" in text and "as separator, not commas" in text
+    assert "Save it comma-separated (CSV UTF-8)" in text
+    assert "is not a column of kind" not in text and "missing column" not in text
+
+
+def test_another_separator_is_named_by_load_and_for_a_frame(tmp_path):
+    path = tmp_path / "survey.csv"
+    path.write_bytes(SEPARATED["excel_bom_semicolon_crlf"][0])
+    with pytest.raises(SchemaError, match="the file uses ';' .semicolons. as separator"):
+        data.load(path, kind="bilateral_stocks")
+    frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig")  # read as if comma-separated
+    with pytest.raises(SchemaError, match="uses ';' .semicolons. as separator") as info:
+        data.validate_kind_frame(frame, "bilateral_stocks")
+    assert "pd.read_csv(path, sep=';'" in str(info.value)
+    # once saved with commas, the same values pass
+    path.write_text(_joined(","), encoding="utf-8")
+    assert data.load(path, kind="bilateral_stocks")["stock"].tolist() == [1200]
+
+
+def test_a_column_name_holding_a_semicolon_is_not_taken_for_a_separator(tmp_path):
+    # made-up test values: a comma-separated file with one odd extra column
+    path = write(tmp_path, "year,country,gdp;ppp\n2021,IND,7000\n")
+    with pytest.raises(SchemaError) as info:
+        data.validate_file(path, "country_covariates")
+    assert "as separator" not in str(info.value)
+    assert "'gdp;ppp' is not a column of kind" in str(info.value)
+
+
+def _xlsx(path: Path) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(COLUMNS)
+    book.active.append(ROW)
+    book.save(path)
+    return path
+
+
+def _ods(path: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:  # the OpenDocument container: mimetype first
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+def _zip(path: Path) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("survey.csv", _joined(","))
+    return path
+
+
+def _xls(path: Path) -> Path:
+    # the OLE2 compound-file signature that every Excel 97-2003 workbook starts with
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return path
+
+
+def _gzip(path: Path) -> Path:
+    import gzip
+
+    path.write_bytes(gzip.compress(_joined(",").encode()))
+    return path
+
+
+BINARY = {  # file name -> (writer, what the message must call it, a word of the fix)
+    "survey.xlsx": (_xlsx, "an Excel workbook (.xlsx)", "CSV UTF-8"),
+    "survey.xls": (_xls, "an Excel 97-2003 workbook (.xls)", "CSV UTF-8"),
+    "survey.ods": (_ods, "an OpenDocument spreadsheet (.ods)", "Text CSV"),
+    "survey.zip": (_zip, "a zip archive", "extract the CSV file"),
+    "survey.csv.gz": (_gzip, "a gzip-compressed file", "decompress it"),
+    "survey_saved_as.csv": (_xlsx, "an Excel workbook (.xlsx)", "CSV UTF-8"),  # misnamed
+}
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_workbooks_and_archives_are_named_not_read_as_text(tmp_path, name):
+    writer, what, fix = BINARY[name]
+    path = writer(tmp_path / name)
+    for call in (lambda: data.validate_file(path, "bilateral_stocks"),
+                 lambda: data.validate_file(path, "undesa_ims_bilateral"),
+                 lambda: data.load(path, kind="bilateral_stocks")):
+        with pytest.raises(SchemaError) as info:
+            call()
+        text = str(info.value)
+        assert f"this is {what}, not a CSV text file" in text and fix.lower() in text.lower()
+        assert info.value.problem_count == 1
+        # never the bytes of the file as a column name, never the symptom "not UTF-8"
+        assert "PK" not in text and "\\x" not in text and "not UTF-8" not in text
+
+
+def test_a_header_only_mismatch_with_a_table_hints_at_its_kind(tmp_path):
+    # made-up test values: valid for kind bilateral_stocks, not in the curated column order
+    path = write(tmp_path, "year,orig,dest,stock\n2020,MMR,THA,1200\n")
+    with pytest.raises(SchemaError) as info:
+        data.validate_file(path, "undesa_ims_bilateral")
+    error = info.value
+    assert error.problem_count == 1 and "missing column(s) ['edition', 'sex']" in str(error)
+    assert "matches schema kind 'bilateral_stocks'" in error.hint
+    assert "--schema bilateral_stocks" in error.hint
+    assert "data.validate_file(path, 'bilateral_stocks')" in error.hint
+    assert error.hint in str(error)
+    assert len(data.validate_file(path, "bilateral_stocks")) == 1  # the hint is true
+
+
+def test_no_kind_hint_when_the_kind_refuses_the_file_too(tmp_path):
+    # made-up test values: a negative stock breaks the kind as well
+    path = write(tmp_path, "year,orig,dest,stock\n2020,MMR,THA,-5\n")
+    with pytest.raises(SchemaError) as info:
+        data.validate_file(path, "undesa_ims_bilateral")
+    assert getattr(info.value, "hint", None) is None
+    assert "matches schema kind" not in str(info.value)
+
+
+def test_a_file_without_editions_is_never_given_a_default_edition(tmp_path, imports):
+    # made-up test values
+    path = write(tmp_path, "year,orig,dest,stock\n2020,MMR,THA,1200\n2020,LAO,THA,300\n")
+    for frame in (data.load(path, kind="bilateral_stocks"),
+                  data.validate_file(path, "bilateral_stocks"),
+                  data.validate_kind_frame(pd.read_csv(path), "bilateral_stocks")):
+        assert "edition" not in frame.columns  # no column invented, no value filled in
+        assert frame["sex"].tolist() == ["total", "total"]  # the documented default of sex
+    data.save_imported(data.load(path, kind="bilateral_stocks"), "survey_no_edition",
+                       kind="bilateral_stocks", source="made-up survey")
+    loaded = data.load("survey_no_edition")
+    assert "edition" not in loaded.columns
+    record = yaml.safe_load((imports / "survey_no_edition.yml").read_text())
+    assert record["edition"] is None
+    # an edition column with a missing value is refused, not filled
+    path = write(tmp_path, "edition,year,orig,dest,stock\n,2020,MMR,THA,1200\n")
+    with pytest.raises(SchemaError, match="empty value"):
+        data.load(path, kind="bilateral_stocks")

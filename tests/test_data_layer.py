@@ -327,14 +327,16 @@ def test_semicolon_file_names_the_delimiter_and_the_fix(own):
     err = problems_of(path)
     message = str(err)
     assert err.row == 1
-    assert "separated by semicolons (';'), not commas" in message
+    assert "the file uses ';' (semicolons) as separator, not commas" in message
+    assert "Save it comma-separated (CSV UTF-8)" in message
     assert "CSV UTF-8 (Comma delimited)" in message and "sep=';'" in message
     assert "missing column" not in message  # the cause, not its symptom
+    assert err.problem_count == 1
 
 
 def test_tab_separated_file_is_named(own):
     err = problems_of(own("year\torig\tdest\tstock\tnote\n1990\tMMR\tTHA\t1\t\n"))
-    assert "separated by tabs" in str(err)
+    assert "the file uses tabs as separator" in str(err) and "sep='\\t'" in str(err)
 
 
 def test_a_semicolon_row_under_a_comma_header_is_named(own):

@@ -155,6 +155,40 @@ def test_a_failing_run_keeps_the_failed_copy_apart(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p.failed.ipynb", "p.ipynb"]
 
 
+def _failing_then_fixed(tmp_path):
+    """The notebook of _parameter_notebook with a cell that fails when FAIL is true."""
+    src = _parameter_notebook(tmp_path / "p.ipynb")
+    nb = nbformat.read(src, as_version=4)
+    nb.cells[0].source += "\nFAIL = False  # make the last cell raise"
+    nb.cells.append(nbformat.v4.new_code_cell("assert not FAIL, 'asked to fail'"))
+    nbformat.write(nb, src)
+    return src
+
+
+def test_a_successful_run_removes_only_its_own_stale_failed_copy(tmp_path):
+    # a reviewer found runs/NAME.failed.ipynb left beside the good output of a later run
+    import papermill
+
+    src = _failing_then_fixed(tmp_path)
+    out = tmp_path / "out"
+    with pytest.raises(papermill.PapermillExecutionError):
+        run_notebook(src, {"FAIL": True}, output_dir=out, timeout=120)
+    assert sorted(p.name for p in out.iterdir()) == ["p.failed.ipynb"]
+    run = run_notebook(src, {"FAIL": False}, output_dir=out, timeout=120)
+    assert sorted(p.name for p in out.iterdir()) == ["p.ipynb"]  # the stale failure is gone
+    assert run.notebook == out / "p.ipynb"
+    # a file of that name the tool did not write (no mark), or wrote for another notebook, stays
+    users = out / "p.failed.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), users)
+    other = nbformat.v4.new_notebook()
+    other.metadata["mixedmig"] = {"failed_run_of": "q.ipynb"}
+    run_notebook(src, {"FAIL": False}, output_dir=out, timeout=120)
+    assert users.is_file()
+    nbformat.write(other, users)
+    run_notebook(src, {"FAIL": False}, output_dir=out, timeout=120)
+    assert users.is_file()
+
+
 def test_cli_run_types_parameters_and_reports_unknown_ones(tmp_path):
     src = _parameter_notebook(tmp_path / "p.ipynb")
     out = tmp_path / "runs"

@@ -130,9 +130,10 @@ def test_student_copy_invariants(kinds):
 
 def test_write_student_copies_warns_and_keeps_originals(tmp_path):
     nb = make_notebook()
-    with_solutions = tmp_path / "01-demo.ipynb"
+    (tmp_path / "notebooks").mkdir()
+    with_solutions = tmp_path / "notebooks" / "01-demo.ipynb"
     nbformat.write(nb, with_solutions)
-    without = tmp_path / "02-plain.ipynb"
+    without = tmp_path / "notebooks" / "02-plain.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), without)
     before = with_solutions.read_bytes()
     with pytest.warns(NoSolutionsWarning, match="02-plain.ipynb has no cell tagged 'solution'"):
@@ -155,17 +156,34 @@ def test_write_student_copies_refuses_the_notebooks_folder(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("inside", ["student", "teaching/student"])
+def test_write_student_copies_refuses_a_folder_inside_the_notebooks_folder(tmp_path, inside):
+    # a reviewer wrote copies into notebooks/student/: they then sat among the originals
+    path = tmp_path / "notebooks" / "01-demo.ipynb"
+    path.parent.mkdir()
+    nbformat.write(make_notebook(), path)
+    with pytest.raises(InputError, match="is inside .*notebooks, the folder of the notebook"):
+        write_student_copies([path], path.parent / inside)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["01-demo.ipynb"]  # nothing made
+    assert write_student_copies([path], tmp_path / "student")[0].parent == tmp_path / "student"
+
+
 def test_cli_prints_the_warning_and_refuses_the_notebooks_folder(tmp_path):
-    plain = tmp_path / "02-plain.ipynb"
+    plain = tmp_path / "notebooks" / "02-plain.ipynb"
+    plain.parent.mkdir()
     nbformat.write(nbformat.v4.new_notebook(), plain)
     cmd = [sys.executable, "-m", "mixedmig.cli", "student-copies"]
     ok = subprocess.run(cmd + [str(tmp_path / "out"), str(plain)], capture_output=True,
                         text=True, check=False)
     assert ok.returncode == 0
     assert "mixedmig: warning: 02-plain.ipynb has no cell tagged 'solution'" in ok.stderr
-    refused = subprocess.run(cmd + [str(tmp_path), str(plain)], capture_output=True, text=True,
-                             check=False)
+    refused = subprocess.run(cmd + [str(plain.parent), str(plain)], capture_output=True,
+                             text=True, check=False)
     assert refused.returncode == 2 and "would overwrite the notebook" in refused.stderr
+    inside = subprocess.run(cmd + [str(plain.parent / "student"), str(plain)],
+                            capture_output=True, text=True, check=False)
+    assert inside.returncode == 2 and "is inside" in inside.stderr
+    assert not (plain.parent / "student").exists()
 
 
 def _execute_copy(source: Path, workdir: Path) -> nbformat.NotebookNode:
@@ -199,8 +217,9 @@ def test_student_copy_of_each_notebook_runs(path, tmp_path):
     nb = nbformat.read(path, as_version=4)
     if count_solutions(nb) == 0:
         pytest.skip(f"{path.name} has no solution cells yet")
-    shutil.copy(path, tmp_path / path.name)
-    student = _execute_copy(tmp_path / path.name, tmp_path / "work")
+    (tmp_path / "src").mkdir()
+    shutil.copy(path, tmp_path / "src" / path.name)
+    student = _execute_copy(tmp_path / "src" / path.name, tmp_path / "work")
     errors = [o for c in student.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     assert sum(EXERCISE_PLACEHOLDER == c.source for c in student.cells) >= 1

@@ -386,6 +386,14 @@ def run_notebook(
         If a cell raises; the executed copy up to that cell is written as ``NAME.failed.ipynb``
         in ``output_dir`` for inspection, and no earlier successful copy is replaced.
 
+    Notes
+    -----
+    A failed copy carries the name of its notebook in ``metadata["mixedmig"]["failed_run_of"]``.
+    When a later run of the same notebook into the same folder succeeds, that stale failed copy
+    is removed, so a folder never holds a good run beside an older failure. A file of that
+    name without the mark (not written by this function, or for another notebook) is left
+    alone.
+
     See Also
     --------
     export_html : the HTML page written when ``html=True``.
@@ -442,6 +450,7 @@ def run_notebook(
                     or metadata.get("language_info", {}).get("name"))
     output_dir.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp.ipynb")
+    failed = target.with_name(f"{target.stem}.failed.ipynb")
     start = time.perf_counter()
     try:
         with warnings.catch_warnings():
@@ -455,8 +464,9 @@ def run_notebook(
             )
     except papermill.PapermillExecutionError:
         if tmp.exists():
-            failed = target.with_name(f"{target.stem}.failed.ipynb")
-            _write_clean(nbformat.read(tmp, as_version=4), failed)
+            failed_nb = nbformat.read(tmp, as_version=4)
+            failed_nb.metadata.setdefault("mixedmig", {})[_FAILED_MARK] = path.name
+            _write_clean(failed_nb, failed)
             tmp.unlink()
         raise
     finally:
@@ -464,9 +474,33 @@ def run_notebook(
     nb = nbformat.read(tmp, as_version=4)
     tmp.unlink()
     _write_clean(nb, target)
+    if _is_failed_copy(failed, path):  # this run succeeded: the earlier failure is stale
+        failed.unlink()
     html_path = export_html(target) if html else None
     return NotebookRun(source=path, notebook=target, html=html_path, parameters=parameters,
                        seconds=elapsed)
+
+
+#: Key of a failed copy's ``metadata["mixedmig"]`` naming the notebook whose run failed.
+_FAILED_MARK = "failed_run_of"
+
+
+def _is_failed_copy(failed: Path, source: Path) -> bool:
+    """Whether ``failed`` is a failed copy :func:`run_notebook` wrote for notebook ``source``.
+
+    Only such a file is removed when a later run succeeds: its metadata must carry the mark
+    written with it, naming the same notebook. Any other file of that name is the user's.
+    """
+    import json
+
+    if not failed.is_file():
+        return False
+    try:
+        metadata = json.loads(failed.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    mark = metadata.get("mixedmig", {}) if isinstance(metadata, dict) else {}
+    return isinstance(mark, dict) and mark.get(_FAILED_MARK) == source.name
 
 
 def _write_clean(nb, target: Path) -> None:

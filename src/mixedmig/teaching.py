@@ -9,7 +9,8 @@ may depend on anything a solution cell defines.
 code cell (:data:`EXERCISE_PLACEHOLDER`) after each prompt whose solution was removed, and clears
 every output, so students run the notebook themselves. :func:`write_student_copies` writes the
 copies (``mixedmig student-copies OUT``), warns with :class:`NoSolutionsWarning` for a notebook
-without solution cells, and refuses to write into the folder that holds the originals.
+without solution cells, and refuses to write into the folder that holds the originals or
+any folder inside it.
 """
 
 from __future__ import annotations
@@ -153,8 +154,9 @@ def write_student_copies(paths, output_dir) -> list[Path]:
     paths : iterable of str or os.PathLike
         The notebooks.
     output_dir : str or os.PathLike
-        Folder to write to (created if needed); existing copies there are replaced. It must not
-        be a folder holding one of the notebooks (the originals are never overwritten).
+        Folder to write to (created if needed); existing copies there are replaced. It must
+        not be a folder holding one of the notebooks, nor a folder inside one (the originals
+        are never overwritten, and copies never mix with them).
 
     Returns
     -------
@@ -164,7 +166,7 @@ def write_student_copies(paths, output_dir) -> list[Path]:
     Raises
     ------
     mixedmig.errors.InputError
-        If ``output_dir`` is the folder of one of the notebooks.
+        If ``output_dir`` is the folder of one of the notebooks or lies inside it.
     FileNotFoundError
         If a notebook does not exist.
 
@@ -179,10 +181,18 @@ def write_student_copies(paths, output_dir) -> list[Path]:
     output_dir = Path(output_dir)
     out_resolved = output_dir.resolve()
     for path in paths:
-        if path.resolve().parent == out_resolved:
+        folder = path.resolve().parent
+        if out_resolved == folder:
             raise InputError(
                 f"student copies would overwrite the notebook {path}: the output folder "
-                f"{output_dir} holds the originals. Give another folder, e.g. "
+                f"{output_dir} holds the originals. Give a folder outside {folder}, e.g. "
+                f"'mixedmig student-copies student/'."
+            )
+        if folder in out_resolved.parents:
+            raise InputError(
+                f"the output folder {output_dir} is inside {folder}, the folder of the "
+                f"notebook {path}: student copies there would sit among the originals (and be "
+                f"picked up as notebooks of the course). Give a folder outside {folder}, e.g. "
                 f"'mixedmig student-copies student/'."
             )
     for path in paths:

@@ -24,12 +24,13 @@ characters and ANSI escape sequences never reach the terminal raw.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .. import __version__
 from ..errors import MixedmigError
 from . import data, notebooks, opendata, teaching
-from ._report import report
+from ._report import cli_terms, report
 
 __all__ = ["build_parser", "main"]
 
@@ -79,8 +80,15 @@ def main(argv=None) -> int:
         Exit status: 0 on success, 2 when the package raised a
         :class:`mixedmig.errors.MixedmigError` (printed to stderr as ``mixedmig: error: ...``,
         one line per problem found by validation) or a curated table failed
-        ``mixedmig validate``.
+        ``mixedmig validate``; 1, silently, when the reader of the output went away (a
+        broken pipe, as in ``mixedmig list | head -1``).
         Usage errors exit through argparse (``SystemExit`` with status 2).
+
+    Notes
+    -----
+    A closed pipe is handled as the Python documentation recommends (*signal* module, "Note
+    on SIGPIPE"): standard output is pointed at ``os.devnull`` so that the interpreter's
+    final flush cannot fail again, and the command exits with status 1 without a traceback.
 
     Examples
     --------
@@ -88,13 +96,38 @@ def main(argv=None) -> int:
     >>> main(["validate", "--schema", "steam_cohort"])
     2
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        return _run(argv)
+    except BrokenPipeError:
+        _silence_stdout()
+        return 1
+
+
+def _run(argv) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    finally:  # --help and --version print before argparse exits: flush while we can catch
+        sys.stdout.flush()
+    try:
+        status = args.func(args)
     except MixedmigError as exc:
-        report(exc)
-        return 2
+        if args.command in ("import", "fetch"):
+            cli_terms(exc)  # "pass edition=2024" -> "pass --edition 2024"
+        report(exc, more_option="--max-problems" if getattr(args, "file", None) is not None
+               and hasattr(args, "max_problems") else None)
+        status = 2
+    sys.stdout.flush()  # a broken pipe raises here, inside main, not at interpreter exit
+    return status
+
+
+def _silence_stdout() -> None:
+    """Point standard output at ``os.devnull`` (the Python docs' recipe for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):  # no file descriptor (captured output)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -94,7 +94,8 @@ def register(sub) -> None:
         "student-copies", help="write copies of the notebooks without solution cells",
         description="Write student copies of the notebooks into OUTPUT: solution cells removed, "
         "an empty answer cell after each exercise, outputs cleared. Warns for a notebook "
-        "without solution cells. OUTPUT must not be the notebooks' own folder.",
+        "without solution cells. OUTPUT must not be the notebooks' own folder nor a folder "
+        "inside it.",
     )
     p.add_argument("output", help="folder to write the student copies to")
     p.add_argument("notebooks", nargs="*", help="notebook files (default: notebooks/NN-*.ipynb)")

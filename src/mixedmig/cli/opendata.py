@@ -78,11 +78,7 @@ def _cmd_fetch(args) -> int:
     from ..errors import InputError
 
     if args.list:
-        table = fetching.registry_table()
-        for row in table.itertuples(index=False):
-            print(f"{row.source:<26} {row.edition:<12} {row.status:<12} {row.url}")
-            if row.note:
-                print(f"{'':<26} {'':<12} {'':<12} ({row.note})")
+        _print_registry(fetching.registry_table())
         return 0
     if not args.source:
         raise InputError("name a SOURCE to fetch, or pass --list to see the registry")
@@ -99,3 +95,43 @@ def _cmd_import(args) -> int:
                                overwrite=args.overwrite)
     print(imported.summary())
     return 0
+
+
+def _print_registry(table) -> None:
+    """The registry of official files, one row each under a header, fitted to the terminal.
+
+    Source, edition and status are columns; the URL follows on the same line when the line
+    fits the terminal width (``COLUMNS`` when set) for every row, else on its own indented
+    line, never broken (so it can be copied); notes are wrapped below it.
+    """
+    from ..data.schema import _printable
+    from .data import _width, _wrapped
+
+    width = _width()
+    widths = [max(len(str(v)) for v in [title] + list(table[column]))
+              for column, title in (("source", "SOURCE"), ("edition", "EDITION"),
+                                    ("status", "STATUS"))]
+    if sum(widths) + 4 > width:  # too narrow for aligned columns: no padding
+        widths = [0, 0, 0]
+
+    def columns(*values) -> str:
+        return "  ".join(f"{_printable(v, limit=None):<{w}}" for v, w in zip(values, widths))
+
+    lead = len(columns("", "", "")) + 2
+    print(_wrapped("Official files (mixedmig fetch SOURCE --edition EDITION; status: confirmed, "
+                   "corroborated or legacy, see docs/bringing-your-own-data.md):", width))
+    urls = [_printable(u, limit=None) for u in table["url"]]
+    beside = lead + max(map(len, urls), default=0) <= width  # every URL fits on its row
+    if beside:
+        print(columns("SOURCE", "EDITION", "STATUS") + "  URL")
+    else:
+        print(columns("SOURCE", "EDITION", "STATUS").rstrip())
+        print("    URL")
+    for row, url in zip(table.itertuples(index=False), urls):
+        if beside:
+            print(columns(row.source, row.edition, row.status) + "  " + url)
+        else:
+            print(columns(row.source, row.edition, row.status).rstrip())
+            print("    " + url)
+        if row.note:
+            print(_wrapped(f"({row.note})", width, "    "))

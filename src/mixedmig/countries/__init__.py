@@ -27,7 +27,8 @@ countries (checked when the package is imported).
 
 Aggregates (``aggregates.csv``: M49 regions and sub-regions, SDG regions, UN DESA development
 and income groups, "Other South", World Bank regions, income groups and their codes, UNHCR's
-"Various/unknown" and "Stateless", CTDC's "00" and "-99", "Other Asia, nes") are recognised by
+"Various/unknown" and "Stateless", CTDC's "00" and "-99", "Other Asia, nes", UN DESA's "Other
+countries" (location code 2003)) are recognised by
 :func:`is_aggregate` and refused by :func:`to_iso3` with a message saying what they are.  Former
 countries (Netherlands Antilles, Serbia and Montenegro, USSR, ...) are refused with their
 successors.  UNHCR's own three-letter codes (``coo``/``coa``: "AUS" is Austria, "ARE" Egypt)

@@ -46,7 +46,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, InputError, IntegrityError, ManifestError
+from ..errors import DataError, InputError, IntegrityError, ManifestError, SchemaError
 from . import kinds as _kinds
 from .schema import (
     _HOW_TO_FIX_HASH,
@@ -754,8 +754,13 @@ def validate_file(path: str | os.PathLike, schema: str, *,
 
     What spreadsheets write is handled: Excel's UTF-8 byte-order mark is dropped; blank lines,
     rows of empty fields and empty trailing columns are ignored; a file separated by
-    semicolons, tabs or bars is rejected with a message naming the delimiter and how to save it
-    with commas; a line that is not UTF-8 is located.
+    semicolons, tabs or bars is rejected with a message naming the separator and how to save it
+    with commas; a workbook (``.xlsx``, ``.xls``, ``.ods``) or an archive is named as such
+    with how to save it as CSV UTF-8; a line that is not UTF-8 is located.
+
+    When a file fails the schema of a curated table but passes the schema kind that table
+    conforms to, the error's ``hint`` attribute says so (and names the kind to validate
+    against); the hint also ends the error's message.
 
     Parameters
     ----------
@@ -823,8 +828,30 @@ def validate_file(path: str | os.PathLike, schema: str, *,
     path = Path(path)
     if not path.is_file():
         raise DataError("file not found; check the path", path=path)
-    return _read_and_validate(path, manifest(schema).schema, max_problems=max_problems,
-                              for_user=True, label=f"the schema of table '{schema}'")
+    table = manifest(schema)
+    try:
+        return _read_and_validate(path, table.schema, max_problems=max_problems,
+                                  for_user=True, label=f"the schema of table '{schema}'")
+    except SchemaError as error:
+        if table.kind is not None and _matches_kind(path, table.kind):
+            hint = (f"the file matches schema kind '{table.kind}' (any year, country or "
+                    f"edition; columns in any order), which curated table '{schema}' "
+                    f"conforms to; its own schema is stricter (its column order, editions and "
+                    f"countries). To check your data against the kind: mixedmig validate FILE "
+                    f"--schema {table.kind} (Python: data.validate_file(path, "
+                    f"'{table.kind}'))")
+            error.hint = hint
+            error.args = (f"{error.args[0]}\nHint: {hint}",) + error.args[1:]
+        raise
+
+
+def _matches_kind(path: Path, kind: str) -> bool:
+    """Whether the file passes validation against schema kind ``kind``."""
+    try:
+        _kinds.read_kind_file(path, kind, max_problems=1)
+    except (DataError, InputError):
+        return False
+    return True
 
 
 # -- imported tables --------------------------------------------------------------------------

@@ -731,6 +731,7 @@ def _resolver(kind: Kind, mapping: dict):
         key = tuple(seen[k] for k in kind.primary_key if k in seen)
         return Schema(tuple(specs), key)
 
+    resolve.names = tuple(by_name)  # every accepted header name (the separator check uses it)
     return resolve
 
 
@@ -777,6 +778,7 @@ def _validate_with(kind: Kind, run) -> pd.DataFrame:
         rules[:] = _rules_for(kind, mapping)
         return schema
 
+    resolve_and_bind.names = resolve.names
     rules: list = []
     frame = run(resolve_and_bind, _DeferredRules(rules), f"kind '{kind.name}'")
     return _tidy(frame, kind, mapping)

@@ -19,14 +19,17 @@ CSV files are read in chunks (blocks of bytes decoded as UTF-8, 20,000 rows chec
 at a time, each check run once per distinct value), so the peak memory is about the size of the
 typed table, not a multiple of the file (``benchmarks/bench_validate.py`` measures it). What real
 files bring is handled: Excel's UTF-8 byte-order mark is dropped; a semicolon-, tab- or
-bar-separated file is named as such with the fix; blank lines, rows of empty fields and empty
-trailing columns are ignored; a line that is not UTF-8 is located.
+bar-separated file (also under Excel's ``sep=;`` line) is named as such with the fix, before
+its header is checked; a workbook (``.xlsx``, ``.xls``, ``.ods``), zip or gzip file is named
+by its leading bytes instead of being read as text; blank lines, rows of empty fields and
+empty trailing columns are ignored; a line that is not UTF-8 is located.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import itertools
 import numbers
 import os
 import re
@@ -765,30 +768,13 @@ class _Validator:
 
     # -- header ---------------------------------------------------------------------------
 
-    def header(self, names: list, raw_line: str | None = None) -> bool:
+    def header(self, names: list) -> bool:
         """Check the header; return whether rows can be checked (no header problem)."""
         expected = self.schema.column_names
         names = [str(n) for n in names]
         if names == expected:
             return True
         add = self.problems.add
-        if raw_line is not None and len(names) < len(expected):
-            for delimiter, label in ((";", "semicolons (';')"), ("\t", "tabs"), ("|", "'|'")):
-                fields = next(csv.reader([raw_line], delimiter=delimiter), [])
-                fields = [f.strip() for f in fields]
-                while fields and not fields[-1]:
-                    fields.pop()
-                hits = len(set(fields) & set(expected))
-                if len(fields) > len(names) and hits > len(set(names) & set(expected)):
-                    add(1, None,
-                        f"the file is separated by {label}, not commas: its header reads as "
-                        f"{len(names)} column(s) {[_printable(n, 60) for n in names]}",
-                        f"Save it with commas: in Excel, File > Save As > 'CSV UTF-8 (Comma "
-                        f"delimited)' (Excel writes ';' where the decimal mark is ','; make "
-                        f"sure decimals use '.'); with pandas, pd.read_csv(path, "
-                        f"sep={delimiter!r}, dtype=str).to_csv(new_path, index=False). The "
-                        f"header must be: {','.join(expected)}")
-                    return False
         shown = [_printable(n, 60) for n in names]
         duplicated = sorted({s for s, n in zip(shown, names) if names.count(n) > 1})
         if duplicated:
@@ -1114,6 +1100,112 @@ def _cell(value):
     return value.item() if isinstance(value, np.generic) else value
 
 
+#: Leading bytes of files that are not CSV text: (magic, what the file is, how to fix it).
+_SAVE_AS_CSV = ("save it as CSV UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma "
+                "delimited)'; in LibreOffice: File > Save As > 'Text CSV', character set "
+                "'Unicode (UTF-8)', field delimiter ',') and give that .csv file")
+_BINARY_MAGIC = (
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)", _SAVE_AS_CSV),
+    (b"\x1f\x8b", "a gzip-compressed file", "decompress it (e.g. gunzip FILE) and give the "
+     "CSV file inside"),
+)
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
+def _binary_format(csv_path: Path, head: bytes) -> tuple[str, str] | None:
+    """``(what the file is, how to fix it)`` for a spreadsheet or archive given as CSV, else None.
+
+    Recognised by their leading bytes (magic numbers): ``.xlsx``/``.xlsm`` workbooks and
+    OpenDocument spreadsheets (``.ods``), which are zip archives (told apart by their members),
+    other zip archives, Excel 97-2003 ``.xls`` workbooks (OLE2 compound files) and gzip files.
+    """
+    if head.startswith(_ZIP_MAGIC):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(csv_path) as archive:
+                members = archive.namelist()
+                mimetype = (archive.read("mimetype")[:100] if "mimetype" in members else b"")
+        except (zipfile.BadZipFile, OSError, KeyError):
+            members, mimetype = [], b""
+        if any(m.startswith("xl/") for m in members):
+            return "an Excel workbook (.xlsx)", _SAVE_AS_CSV
+        if b"opendocument.spreadsheet" in mimetype:
+            return "an OpenDocument spreadsheet (.ods)", _SAVE_AS_CSV
+        return ("a zip archive", "extract the CSV file from it and give that file (if it "
+                "holds a spreadsheet instead, save that as CSV UTF-8)")
+    for magic, what, fix in _BINARY_MAGIC:
+        if head.startswith(magic):
+            return what, fix
+    return None
+
+
+#: Field separators other than ',' that spreadsheets write: (separator, how to name it).
+_SEPARATORS = ((";", "';' (semicolons)"), ("\t", "tabs"), ("|", "'|'"))
+_EXCEL_SEP_LINE = re.compile(r"\s*sep=(.)\s*")
+
+
+def _separator_problem(header: list, first_line: str | None, known=(), *,
+                       in_file: bool = True) -> tuple[str, str] | None:
+    """``(message, fix)`` when a header was written with another separator than ',', else None.
+
+    ``header`` is the header as read with commas, ``first_line`` the file's first line as
+    written (``None``: use the header joined by commas) and ``known`` the column names the
+    schema accepts. The header is taken as separated by ';', tabs or '|' when splitting the
+    line at that character gives more fields than the commas did, and either more of them are
+    known column names or the commas found one field only. Excel's ``sep=;`` first line is
+    recognised too. One mechanism for curated tables, schema kinds and DataFrames
+    (``in_file=False``: the fix then says how to read the file).
+    """
+    names = [str(n).strip() for n in header]
+    line = ",".join(str(n) for n in header) if first_line is None else first_line
+    line = line.rstrip("\r\n")
+    known = set(known)
+    excel = _EXCEL_SEP_LINE.fullmatch(line)
+    found = None
+    if excel is not None:
+        found = excel.group(1)
+    elif not (known and names and all(n in known for n in names)):
+        for delimiter, _label in _SEPARATORS:
+            if delimiter not in line:
+                continue
+            fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter), [])]
+            while fields and not fields[-1]:
+                fields.pop()
+            if len(fields) <= max(len(names), 1):
+                continue
+            hits, hits_before = len(set(fields) & known), len(set(names) & known)
+            if hits > hits_before or len(names) == 1:
+                found = delimiter
+                break
+    if found is None:
+        return None
+    label = dict(_SEPARATORS).get(found, repr(found))
+    if found == ",":  # 'sep=,': Excel's hint line above a comma-separated header
+        return ("the first line is Excel's separator hint 'sep=,', not the header",
+                "Delete that line: the header must be the first line.")
+    shown = "[" + ", ".join(_quoted(n) for n in names) + "]"
+    if excel is not None:
+        message = (f"the file uses {label} as separator, not commas: its first line is "
+                   f"Excel's separator hint {_quoted(line)}")
+    elif in_file:
+        message = (f"the file uses {label} as separator, not commas: its header reads as "
+                   f"{len(names)} column(s) {shown}")
+    else:
+        message = (f"the table's header is {len(names)} column(s) {shown}: its file uses "
+                   f"{label} as separator and was read as if it used commas")
+    skip = ", skiprows=1" if excel is not None else ""
+    if in_file:
+        fix = ("Save it comma-separated (CSV UTF-8): in Excel, File > Save As > 'CSV UTF-8 "
+               "(Comma delimited)' (where the decimal mark is ',', Excel writes ';': make sure "
+               "decimals use '.'); with pandas, pd.read_csv(path, "
+               f"sep={found!r}{skip}, dtype=str).to_csv(new_path, index=False).")
+    else:
+        fix = (f"Read the file with its separator: pd.read_csv(path, sep={found!r}{skip}, "
+               "dtype=str).")
+    return message, fix
+
+
 def _line_count(handle) -> int:
     """An upper bound on the number of lines of a binary file (``\n``, ``\r\n``, ``\r``)."""
     count = 1
@@ -1253,6 +1345,12 @@ def _validate_table(frame: pd.DataFrame, schema: Schema | None, path, *,
     header = [str(c) for c in frame.columns]
     problems = _Problems(None if path is None else _printable(str(path), limit=None),
                          max_problems)
+    known = schema.column_names if schema is not None else getattr(resolve, "names", ())
+    if header != list(known):
+        separator = _separator_problem(header, None, known, in_file=False)
+        if separator is not None:
+            problems.add(1, None, *separator)
+            problems.raise_if_any()
     if resolve is not None:
         schema = resolve(header, problems)
         if schema is None:
@@ -1296,9 +1394,19 @@ def _read_and_validate(csv_path: Path, schema: Schema | None, *,
     except IsADirectoryError:
         raise DataError("is a folder, not a CSV file", path=csv_path) from None
     with handle:
-        capacity = _line_count(handle)
         problems = _Problems(_printable(str(csv_path), limit=None), max_problems)
-        reader = csv.reader(_physical_lines(handle, problems))
+        binary = _binary_format(csv_path, handle.read(8))
+        if binary is not None:  # a workbook or archive: say so, never show its bytes
+            what, fix = binary
+            problems.add(None, None, f"this is {what}, not a CSV text file",
+                         fix[0].upper() + fix[1:] + ".")
+            problems.raise_if_any()
+        handle.seek(0)
+        capacity = _line_count(handle)
+        physical = _physical_lines(handle, problems)
+        first_line = next(physical, None)
+        reader = csv.reader(itertools.chain([first_line] if first_line is not None else [],
+                                            physical))
         try:
             header = next(reader)
         except StopIteration:
@@ -1310,13 +1418,19 @@ def _read_and_validate(csv_path: Path, schema: Schema | None, *,
             problems.raise_if_any()
         while header and not header[-1].strip():  # Excel's trailing empty columns
             header.pop()
+        known = schema.column_names if schema is not None else getattr(resolve, "names", ())
+        if header != list(known):
+            separator = _separator_problem(header, first_line, known)
+            if separator is not None:
+                problems.add(1, None, *separator)
+                problems.raise_if_any()
         if resolve is not None:
             schema = resolve(header, problems)
             if schema is None:
                 problems.raise_if_any()
         validator = _Validator(schema, csv_path, max_problems, capacity=capacity,
                                for_user=for_user, label=label, rules=rules, problems=problems)
-        if not validator.header(header, ",".join(header)):
+        if not validator.header(header):
             problems.raise_if_any()
         width = len(header)
         records: list = []
