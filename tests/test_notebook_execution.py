@@ -239,3 +239,25 @@ def test_a_run_saves_its_figures_beside_it(tmp_path):
     run_notebook(src, {"FIGURES": str(tmp_path / "mine")}, output_dir=tmp_path / "out2",
                  timeout=120)
     assert (tmp_path / "mine" / "x.txt").is_file()
+
+
+def test_a_relative_path_parameter_is_read_from_the_callers_folder(tmp_path, monkeypatch):
+    # The notebook runs in its own folder; -p INPUT mine.csv given in the caller's folder must
+    # reach it as that file (made-up file content).
+    src = tmp_path / "nb" / "r.ipynb"
+    src.parent.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(nbformat.v4.new_code_cell('INPUT = "default.csv"  # a file to read',
+                                              metadata={"tags": ["parameters"]}))
+    nb.cells.append(nbformat.v4.new_code_cell("print(open(INPUT).read())"))
+    nbformat.write(nb, src)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "mine.csv").write_text("a,b\n1,2\n")
+    monkeypatch.chdir(work)
+    run = run_notebook(src, {"INPUT": "mine.csv"}, output_dir=tmp_path / "out", timeout=120)
+    out = nbformat.read(run.notebook, as_version=4)
+    printed = [o["text"] for c in out.cells for o in c.get("outputs", []) if o.get("name") == "stdout"]
+    assert printed == ["a,b\n1,2\n\n"]
+    assert run.parameters["INPUT"] == str(work / "mine.csv")

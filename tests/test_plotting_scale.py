@@ -160,7 +160,8 @@ def test_flow_map_own_points_override_and_are_checked():
 def test_flow_map_titles_the_legend_after_the_measure():
     table = pd.DataFrame({"orig": ["KHM", "LAO"], "dest": ["THA", "THA"],
                           "value": [689451, 260000]})  # KHM: UN DESA 2019; LAO: made-up
-    for measure, title in (("stock", "Migrant stock"), ("flow", "Flow"), ("cases", "Cases")):
+    for measure, title in (("stock", "Migrant stock"), ("flow", "Flow"), ("cases", "Cases"),
+                           ("returns", "Persons returned")):
         fm = plotting.flow_map(table, measure=measure, resolution="c")
         assert fm.legend.get_title().get_text() == title == fm.measure
     # A column named "stock" is a stock; an ambiguous column must be named explicitly.
@@ -180,6 +181,14 @@ def test_flow_map_panels_pass_the_measure_to_every_panel():
                                        region="asia", resolution="c")
     assert drawing.legend.get_title().get_text() == "Cases"
     assert {fm.measure for fm in drawing.maps.values()} == {"Cases"}
+    # persons returned between countries are titled as such, not as "Cases"
+    returned = plotting.flow_map_panels(table, "period", value="count", measure="returns",
+                                        region="asia", resolution="c")
+    assert returned.legend.get_title().get_text() == "Persons returned"
+    assert {fm.measure for fm in returned.maps.values()} == {"Persons returned"}
+    inferred = plotting.flow_map(table.rename(columns={"count": "returns"}), value="returns",
+                                 region="asia", resolution="c")
+    assert inferred.measure == "Persons returned"
 
 
 # --------------------------------------------------------------------------- return map
@@ -260,13 +269,55 @@ def test_lump_small_rejects_bad_options():
         plotting.lump_small(-m, top_n=2)
 
 
+def _migest_example() -> pd.DataFrame:
+    """The example matrix of migest's ``sum_lump`` documentation (Abel, R package migest,
+    man/sum_lump.Rd, "threshold on in and out region"): four regions A-D, rows = origins."""
+    return pd.DataFrame([[0, 100, 30, 10], [50, 0, 50, 5], [10, 40, 0, 40], [20, 25, 20, 0]],
+                        index=list("ABCD"), columns=list("ABCD"))
+
+
+def test_lump_small_orig_and_dest_reproduces_migest_in_out():
+    # migest: sum_lump(m, threshold = 100, lump = c("in", "out")) lumps an origin whose
+    # outflow is below 100 (C 90, D 65; A 140 and B 105 stay) and, separately, a destination
+    # whose inflow is below 100 (A 80, D 55; B 165 and C 100 stay). By hand:
+    #   A -> B 100, A -> C 30, A -> {A, D} 0 + 10
+    #   B -> B 0,   B -> C 50, B -> {A, D} 50 + 5
+    #   {C, D} -> B 40 + 25, {C, D} -> C 0 + 20, {C, D} -> {A, D} 10 + 40 + 20 + 0
+    m = _migest_example()
+    lumped = plotting.lump_small(m, threshold=100, by=("orig", "dest"))
+    expected = pd.DataFrame([[100, 30, 10], [0, 50, 55], [65, 20, 70]],
+                            index=["A", "B", "Other"], columns=["B", "C", "Other"])
+    pd.testing.assert_frame_equal(lumped, expected)
+    assert plotting.lump_small(m, threshold=100, by=["dest", "orig"]).equals(expected)
+    # chaining one side after the other gives the same table (the first call's "Other" row is
+    # accepted by the second)
+    chained = plotting.lump_small(plotting.lump_small(m, threshold=100, by="orig"),
+                                  threshold=100, by="dest")
+    pd.testing.assert_frame_equal(chained, expected)
+    # by="node" measures outflow + inflow instead (A 220, B 270, C 190, D 120): nothing lumped
+    assert plotting.lump_small(m, threshold=100).equals(m)
+
+
+def test_lump_small_existing_other_must_be_last():
+    m = _migest_example().rename(index={"A": "Other"}, columns={"A": "Other"})
+    with pytest.raises(InputError, match="already a label"):
+        plotting.lump_small(m, threshold=100, by="orig")
+    with pytest.raises(InputError, match="by must be"):
+        plotting.lump_small(_migest_example(), threshold=100, by=("orig", "flow"))
+    # an "Other" row from an earlier call takes in what is lumped now
+    once = plotting.lump_small(_migest_example(), threshold=100, by="orig")  # C, D
+    twice = plotting.lump_small(once, threshold=106, by="orig")              # and B (105)
+    assert list(twice.index) == ["A", "Other"]
+    assert twice.loc["Other"].tolist() == [80, 65, 70, 45]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(2, 9).flatmap(lambda n: st.tuples(
         st.just(n),
         st.lists(st.integers(0, 10_000), min_size=n * n, max_size=n * n),
         st.integers(1, n),
-        st.sampled_from(["node", "orig", "dest", "flow"]),
+        st.sampled_from(["node", "orig", "dest", "flow", ("orig", "dest")]),
     ))
 )
 def test_lump_small_preserves_sums_exactly(case):
@@ -288,6 +339,13 @@ def test_lump_small_preserves_sums_exactly(case):
             assert int(lumped[c].sum()) == int(m[c].sum())
     if by == "node":
         assert len(kept_rows) <= top_n
+    if by == ("orig", "dest"):
+        # both sides at once = one side after the other, when the diagonal is 0 (otherwise
+        # the second call sees a lumped origin's diagonal cell as a flow from "Other")
+        flows_only = m.where(~np.eye(n, dtype=bool), 0)
+        chained = plotting.lump_small(plotting.lump_small(flows_only, top_n=top_n, by="orig"),
+                                      top_n=top_n, by="dest")
+        assert chained.equals(plotting.lump_small(flows_only, top_n=top_n, by=by))
     # Deterministic: the same input gives the same table.
     assert lumped.equals(plotting.lump_small(m, top_n=top_n, by=by))
 

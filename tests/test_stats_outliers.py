@@ -225,3 +225,28 @@ def test_revision_flags_are_scale_invariant(pairs, scale):
     b = implausible_stocks(scaled, rules="edition_revision", min_stock=0).flags
     assert a["year"].tolist() == b["year"].tolist()
     assert a["ratio"].tolist() == pytest.approx(b["ratio"].tolist())
+
+
+def test_text_editions_are_listed_as_text():
+    # made-up test values: UN DESA editions named as in its releases ("rev2019", "rev2024")
+    stocks = _editions([20000], [200], years=(2000,)).assign(
+        edition=["rev2019", "rev2024"])
+    result = implausible_stocks(stocks, rules="edition_revision")
+    assert result.flags["description"].tolist() == [
+        "editions differ by a factor 100.0 (> 10): rev2019: 20,000; rev2024: 200"]
+    # integer editions are still written without a decimal point
+    assert implausible_stocks(_editions([20000], [200], years=(2000,)),
+                              rules="edition_revision").flags["description"].iloc[0].endswith(
+        "1: 20,000; 2: 200")
+
+
+@pytest.mark.parametrize("rule", ["edition_revision", "jump"])
+def test_missing_sex_is_an_error_naming_the_row(rule):
+    # made-up test values: the 2005 row of edition 2 has no sex; grouping would skip it silently
+    stocks = _editions([20000, 20000], [200, 10000]).assign(
+        sex=["total", "total", "total", None])
+    with pytest.raises(InputError, match=r"row 3 .*'sex' is missing"):
+        implausible_stocks(stocks, rules=rule)
+    # once labelled, the row is checked: 200 -> 10,000 is a jump, 20,000 vs 200 a revision
+    fixed = implausible_stocks(stocks.fillna({"sex": "total"}), rules=rule)
+    assert fixed.flags["year"].tolist() == ([2000] if rule == "edition_revision" else [2005])

@@ -6,7 +6,8 @@ Survey 2017. ISI World Statistics Congress 2019, CPS2476, Table 1 (p. 418): retu
 workers with non-zero costs and earnings, n = 254 (48,429 persons weighted); mean cost USD
 141.31 (male 141.35, 27,919 persons; female 141.27, 20,510 persons); mean monthly earnings
 abroad USD 430.88 (male 435.49, female 424.60); mean of the individual cost/earnings ratios
-0.33 months (male 0.32).
+0.33 months (male 0.32); totals USD 6,843,640 cost and 20,866,748 earnings. The Lao tests read
+these from data/raw/recruitment_costs_gms.csv, not from literals.
 
 The hand-worked example (made-up test values, used throughout):
 
@@ -32,6 +33,7 @@ Kish effective n with weights (2, 1, 1, 4): 8^2 / (4 + 1 + 1 + 16) = 64/22.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -51,6 +53,7 @@ from mixedmig.stats import (
 COSTS = [100, 300, 300, 0]  # made-up test values (see the module docstring)
 EARNINGS = [200, 300, 600, 400]
 WEIGHTS = [2, 1, 1, 4]
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 
 def test_result_protocol():
@@ -108,32 +111,53 @@ def test_unweighted_se_is_the_textbook_standard_error():
     assert res.se == pytest.approx(ratios.std(ddof=1) / math.sqrt(50))
 
 
-def test_lao_2017_published_means():
-    """Table 1 of Habiyakare & Zhong (2019): the ratio of the published means is 0.328, not the
-    published mean of individual ratios 0.33; the sex rows, weighted by persons, reproduce the
-    published overall means and so the overall ratio of means."""
-    assert round(141.31 / 430.88, 3) == 0.328
-    assert round(141.31 / 430.88, 2) == 0.33  # equal at the published precision only
-    # one 'worker' per sex carrying the sex's mean cost and earnings and its weighted persons:
-    res = recruitment_cost_indicator([141.35, 141.27], [435.49, 424.60], [27919, 20510],
-                                     by=pd.Series(["male", "female"], name="sex"))
-    assert res.sum_weights == 48429
-    assert round(res.ratio_of_means, 3) == round(141.31 / 430.88, 3) == 0.328
-    # the published sex totals add up to the overall totals, whose means are the published means
-    assert 3_946_239 + 2_897_401 == 6_843_640 and 27919 + 20510 == 48429
-    assert 12_158_304 + 8_708_444 == 20_866_748
-    # total / persons gives the published mean cost; for earnings it gives 430.87, one cent
-    # below the printed 430.88 (the persons are printed rounded to whole persons)
-    assert round(6_843_640 / 48429, 2) == 141.31
-    assert abs(20_866_748 / 48429 - 430.88) <= 0.01
-    # from the rounded sex means the overall means come back to within the rounding (0.01)
-    assert abs((141.35 * 27919 + 141.27 * 20510) / 48429 - 141.31) <= 0.01
-    assert abs((435.49 * 27919 + 424.60 * 20510) / 48429 - 430.88) <= 0.01
-    assert round(6_843_640 / 20_866_748, 3) == 0.328
-    table = res.to_frame().set_index("sex")
-    assert table.loc["male", "mean_of_ratios"] == pytest.approx(141.35 / 435.49)
-    # the male ratio of means (0.3246) rounds to the published male mean of ratios 0.32
-    assert round(table.loc["male", "mean_of_ratios"], 2) == 0.32
+def _lao_2017() -> pd.DataFrame:
+    """Table 1 of Habiyakare & Zhong (2019) as curated in data/raw (one row per measure, sex)."""
+    table = pd.read_csv(RAW / "recruitment_costs_gms.csv")
+    return table[table["origin"] == "LAO"].set_index(["measure", "sex"])
+
+
+def test_lao_2017_ratio_of_means_from_published_totals():
+    """The function's ratio of means on the published totals of Table 1 is 0.328: not the
+    published indicator (a mean of individual ratios, 0.33), which only microdata can give."""
+    lao = _lao_2017()
+    cost = lao.loc["recruitment_cost_mean", "published_total"]
+    earn = lao.loc["monthly_earnings_abroad_mean", "published_total"]
+    # one pseudo-unit per sex carrying the sex's published total cost and total earnings
+    res = recruitment_cost_indicator(
+        [cost["male"], cost["female"]], [earn["male"], earn["female"]],
+        by=pd.Series(["male", "female"], name="sex"))
+    # sum C / sum E over the sexes = overall total cost / overall total earnings
+    assert res.ratio_of_means == pytest.approx(cost["total"] / earn["total"], rel=1e-12)
+    assert round(res.ratio_of_means, 3) == 0.328
+    # the unweighted mean of the two sex ratios is another number (0.329): the estimators differ
+    assert round(res.estimate, 3) == 0.329
+    by_sex = res.to_frame().set_index("sex")
+    assert by_sex.loc["male", "ratio_of_means"] == pytest.approx(cost["male"] / earn["male"])
+    # the published indicator is not the ratio of the published means; they agree only to
+    # the two decimals printed (the microdata are not public, so no closer check is possible)
+    published_rci = lao.loc[("recruitment_cost_indicator_mean", "total"), "value"]
+    assert res.ratio_of_means != published_rci
+    assert round(res.ratio_of_means, 2) == published_rci
+
+
+def test_lao_2017_published_means_from_totals_and_persons():
+    """Published total / weighted persons reproduces the published means (within the rounding
+    of the printed figures), computed through the function's ratio of means."""
+    lao = _lao_2017()
+    for measure in ("recruitment_cost_mean", "monthly_earnings_abroad_mean"):
+        rows = lao.loc[measure]
+        res = recruitment_cost_indicator(
+            rows.loc[["male", "female"], "published_total"].to_numpy(),
+            rows.loc[["male", "female"], "weighted_persons"].to_numpy())
+        # earnings: 20,866,748 / 48,429 = 430.873, a cent below the printed 430.88
+        assert abs(res.ratio_of_means - rows.loc["total", "value"]) <= 0.01
+        # the sex means weighted by persons give the overall mean back, to the same rounding
+        weighted = recruitment_cost_indicator(
+            rows.loc[["male", "female"], "value"].to_numpy(), [1.0, 1.0],
+            rows.loc[["male", "female"], "weighted_persons"].to_numpy())
+        assert weighted.sum_weights == rows.loc["total", "weighted_persons"]
+        assert abs(weighted.estimate - rows.loc["total", "value"]) <= 0.01
 
 
 def test_by_groups_hand_worked():
@@ -244,6 +268,68 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate():
     assert a.se == pytest.approx(lin.se, rel=0.25)  # same order as the linearised SE
 
 
+def test_bootstrap_with_one_cluster_gives_no_interval():
+    # one cluster: nothing to resample between, so no interval (as with linearisation)
+    res = recruitment_cost_indicator(COSTS, EARNINGS, cluster=[1, 1, 1, 1],
+                                     ci_method="bootstrap", seed=1, n_boot=200)
+    assert math.isnan(res.se) and math.isnan(res.lower) and math.isnan(res.upper)
+    assert math.isnan(res.ratio_of_means_lower) and math.isnan(res.ratio_of_means_upper)
+    lin = recruitment_cost_indicator(COSTS, EARNINGS, cluster=[1, 1, 1, 1])
+    assert math.isnan(lin.se)
+    # two groups of one cluster each: no interval in either group; the overall row has two
+    table = recruitment_cost_indicator(COSTS, EARNINGS, by=["a", "a", "b", "b"],
+                                       cluster=[1, 1, 2, 2], ci_method="bootstrap", seed=1,
+                                       n_boot=200).to_frame().set_index("group")
+    for group in ("a", "b"):
+        assert table.loc[group, ["se", "lower", "upper"]].isna().all()
+    assert table.loc["all", "lower"] < table.loc["all", "upper"]
+    # one worker (no cluster) in a group: no interval either
+    one = recruitment_cost_indicator(COSTS, EARNINGS, by=["a", "b", "b", "b"],
+                                     ci_method="bootstrap", seed=1, n_boot=200).to_frame()
+    assert one.set_index("group").loc["a", ["se", "lower", "upper"]].isna().all()
+
+
+def test_zero_weight_workers_are_not_counted():
+    # weights 1, 1, 1, 0: the same as the three first workers alone (ratios 0.5, 1, 0.5)
+    res = recruitment_cost_indicator(COSTS, EARNINGS, [1, 1, 1, 0])
+    three = recruitment_cost_indicator(COSTS[:3], EARNINGS[:3])
+    assert res.n == 3
+    assert res.estimate == pytest.approx(2 / 3)
+    # textbook s / sqrt(n) with n = 3: s^2 = (2 * (1/6)^2 + (1/3)^2) / 2 = 1/12, se = 1/6
+    assert res.se == pytest.approx(1 / 6) == three.se
+    row = res.to_frame().iloc[0]
+    assert row["n"] == 3 and row["n_zero_cost"] == 0  # D (cost 0) has weight 0
+    assert row["min_ratio"] == 0.5 and row["max_ratio"] == 1.0
+    diag = res.diagnostics.set_index("check")
+    assert diag.loc["rows with zero weight (not used)", "value"] == 1
+    assert diag.loc["workers used", "value"] == 3
+    assert "1 left out" in res.message
+
+
+def test_group_of_zero_weights_only_is_an_error():
+    with pytest.raises(InputError, match=r"group 'b'.*sum to 0"):
+        recruitment_cost_indicator(COSTS, EARNINGS, [1, 1, 0, 0], by=["a", "a", "b", "b"])
+
+
+def test_group_called_all_is_rejected():
+    with pytest.raises(InputError, match=r"'all'.*row for all workers"):
+        recruitment_cost_indicator(COSTS, EARNINGS, by=["all", "b", "all", "b"])
+    by = pd.DataFrame({"sex": ["f", "m", "f", "m"], "destination": ["THA", "all", "THA", "all"]})
+    with pytest.raises(InputError, match=r"column 'destination'"):
+        recruitment_cost_indicator(COSTS, EARNINGS, by=by)
+
+
+def test_missing_currency_on_a_dropped_row_is_not_an_error():
+    # the row without currency is also the row without a cost: invalid='drop' removes it
+    res = recruitment_cost_indicator([100, np.nan, 300], [200, 300, 600], invalid="drop",
+                                     currency=["USD", None, "USD"])
+    assert res.n == 2 and res.ratio_of_means == pytest.approx(400 / 800)
+    # a kept row without currency is still an error naming it
+    with pytest.raises(InputError, match=r"currency: row 1 is missing"):
+        recruitment_cost_indicator([100, 200, 300], [200, 300, 600], invalid="drop",
+                                   currency=["USD", None, "USD"])
+
+
 # ------------------------------------------------------------------ property tests
 
 amounts = st.floats(min_value=1.0, max_value=1e5, allow_nan=False)
@@ -286,8 +372,9 @@ def test_estimate_lies_between_the_smallest_and_largest_ratio(rows):
     c, e, w = map(np.array, zip(*rows))
     res = recruitment_cost_indicator(c, e, w)
     r = c / e
-    assert r.min() - 1e-12 <= res.estimate <= r.max() + 1e-12
-    assert r.min() - 1e-12 <= res.ratio_of_means <= r.max() + 1e-12
+    tol = 1e-12 * max(1.0, r.max())  # rounding of sums of up to 30 terms, relative
+    assert r.min() - tol <= res.estimate <= r.max() + tol
+    assert r.min() - tol <= res.ratio_of_means <= r.max() + tol
     assert 0 <= res.lower <= res.upper
 
 

@@ -357,7 +357,9 @@ def run_notebook(
         Parameter name -> value. Every name must be assigned in the notebook's ``parameters``
         cell (see :func:`notebook_parameters`). A notebook parameter ``FIGURES`` (the folder
         figures are saved to) defaults to ``output_dir/figures`` unless given, so a run never
-        overwrites the figures of the committed notebooks.
+        overwrites the figures of the committed notebooks. A value that is a relative path to
+        an existing file or folder (``"mine.csv"``, ``"data/mine.csv"``) is made absolute
+        against the caller's working directory, since the notebook runs in its own folder.
     output_dir : str or os.PathLike, optional
         Folder for the executed copy (created if needed); default ``./runs``.
     html : bool, default False
@@ -421,7 +423,7 @@ def run_notebook(
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"notebook not found: {path}")
-    parameters = dict(parameters or {})
+    parameters = {name: _absolute_if_file(value) for name, value in (parameters or {}).items()}
     if parameters:
         declared = notebook_parameters(path)
         if not declared:
@@ -501,6 +503,19 @@ def _is_failed_copy(failed: Path, source: Path) -> bool:
         return False
     mark = metadata.get("mixedmig", {}) if isinstance(metadata, dict) else {}
     return isinstance(mark, dict) and mark.get(_FAILED_MARK) == source.name
+
+
+def _absolute_if_file(value):
+    """A relative path naming an existing file or folder, made absolute; any other value as is.
+
+    The notebook runs in its own folder, so ``-p STOCKS mine.csv`` given in the caller's
+    working directory must reach the kernel as an absolute path.
+    """
+    if isinstance(value, str) and value and not Path(value).is_absolute():
+        candidate = Path(value)
+        if (candidate.suffix or len(candidate.parts) > 1) and candidate.exists():
+            return str(candidate.resolve())
+    return value
 
 
 def _write_clean(nb, target: Path) -> None:

@@ -110,7 +110,7 @@ def lump_small(
     *,
     threshold: float | None = None,
     top_n: int | None = None,
-    by: str = "node",
+    by: str | Sequence[str] = "node",
     other: str = "Other",
 ) -> pd.DataFrame:
     """Sum small origins, destinations or flows of an OD matrix into one "Other" category.
@@ -119,7 +119,10 @@ def lump_small(
     single flows) below a size threshold -- or outside the ``top_n`` largest -- are summed
     into one category labelled ``other``, so a chord diagram of 200+ countries stays
     readable.  Nothing is lost: the lumped matrix has the same grand total (exactly, for
-    integer matrices) and every kept place keeps its outflow and inflow.
+    integer matrices).  Lumping places (every ``by`` but ``"flow"``) also keeps the outflow
+    (row total) of every kept origin and the inflow (column total) of every kept
+    destination; lumping flows (``by="flow"``) moves small cells to ``(other, other)``, so
+    the totals of the places they leave shrink.
 
     Parameters
     ----------
@@ -130,7 +133,7 @@ def lump_small(
         the threshold is kept.  Give ``threshold`` or ``top_n``, not both.
     top_n : int, optional
         Keep the ``top_n`` largest places (ties broken by label order) and lump the rest.
-    by : {"node", "orig", "dest", "flow"}, default "node"
+    by : {"node", "orig", "dest", "flow"} or ("orig", "dest"), default "node"
         What is measured against the threshold:
 
         * ``"node"``: each place's outflow + inflow (diagonal excluded); a lumped place is
@@ -141,11 +144,22 @@ def lump_small(
           become one row.
         * ``"dest"``: each destination's inflow (column sum, diagonal excluded); lumped
           destinations become one column.
+        * ``("orig", "dest")`` (either order): both of the above at once -- an origin is
+          lumped when its outflow is small and, separately, a destination when its inflow is
+          small, so one place may be kept on one side and lumped on the other and the
+          result is in general not square.  This is migest's
+          ``sum_lump(m, threshold, lump = c("in", "out"))``.  On a matrix with a zero
+          diagonal it equals ``by="orig"`` followed by ``by="dest"`` (otherwise the second
+          call would count a lumped origin's diagonal cell as a flow from ``other``).
         * ``"flow"``: each off-diagonal cell; a small cell's value moves to
           ``(other, other)`` (``top_n`` keeps the ``top_n`` largest cells).
 
     other : str, default "Other"
-        Label of the lumped category; must not already be a label.
+        Label of the lumped category.  It may already be a label only as the *last* row
+        and/or column, where an earlier call of this function puts it (so calls can be
+        chained): that row/column is taken as the lumped category, is never ranked or
+        lumped itself, and receives what is lumped now.  Anywhere else it is taken for a
+        place, and rejected.
 
     Returns
     -------
@@ -157,8 +171,9 @@ def lump_small(
     ------
     InputError
         If neither or both of ``threshold`` and ``top_n`` are given, ``top_n`` is not a
-        positive integer, ``threshold`` is negative, ``by`` is unknown, ``other`` is already a
-        label, labels repeat, or values are missing, negative or not numbers.
+        positive integer, ``threshold`` is negative, ``by`` is unknown, ``other`` is a label
+        other than the last row or column, labels repeat, or values are missing, negative or
+        not numbers.
 
     Notes
     -----
@@ -166,7 +181,11 @@ def lump_small(
     :math:`f'_{ij} = f_{ij}` for kept :math:`i, j`,
     :math:`f'_{i,O} = \\sum_{j \\in L} f_{ij}`, :math:`f'_{O,j} = \\sum_{i \\in L} f_{ij}` and
     :math:`f'_{O,O} = \\sum_{i, j \\in L} f_{ij}`, so every row and column total of a kept
-    place and the grand total are unchanged.
+    place and the grand total are unchanged.  With ``by=("orig", "dest")``, lumped origins
+    :math:`L_o` (outflow below the threshold) and lumped destinations :math:`L_d` (inflow
+    below it) are summed separately: :math:`f'_{O,j} = \\sum_{i \\in L_o} f_{ij}`,
+    :math:`f'_{i,O} = \\sum_{j \\in L_d} f_{ij}`,
+    :math:`f'_{O,O} = \\sum_{i \\in L_o, j \\in L_d} f_{ij}`.
 
     References
     ----------
@@ -188,6 +207,14 @@ def lump_small(
     Other   3   2      1
     >>> int(lump_small(m, top_n=2).to_numpy().sum()) == int(m.to_numpy().sum())
     True
+
+    Origins and destinations measured separately (outflows: C 5, D 1; inflows: C 3, D 2):
+
+    >>> lump_small(m, threshold=10, by=("orig", "dest"))
+            A   B  Other
+    A       0  50      3
+    B      40   0      1
+    Other   3   2      1
     """
     what = "lump_small"
     require_columns(matrix_df, [], what)
@@ -205,12 +232,22 @@ def lump_small(
             raise InputError(f"{what}: threshold must be a number, got {threshold!r}.") from None
         if not threshold >= 0:
             raise InputError(f"{what}: threshold must be >= 0, got {threshold!r}.")
-    if by not in _LUMP_BY:
-        raise InputError(f"{what}: by must be one of {list(_LUMP_BY)}, got {by!r}.")
-    if other in set(matrix_df.index) | set(matrix_df.columns):
-        raise InputError(
-            f"{what}: {other!r} is already a label of the matrix; choose another other=."
-        )
+    if isinstance(by, str):
+        sides = {by} if by in _LUMP_BY else None
+    elif isinstance(by, Sequence) and len(by) in (1, 2) and len(set(by)) == len(by) \
+            and all(isinstance(b, str) for b in by) and set(by) <= {"orig", "dest"}:
+        sides = set(by)
+    else:
+        sides = None
+    if sides is None:
+        raise InputError(f"{what}: by must be one of {list(_LUMP_BY)} or ('orig', 'dest') "
+                         f"(both sides), got {by!r}.")
+    for axis, labels in (("row", matrix_df.index), ("column", matrix_df.columns)):
+        if other in set(labels) and labels[-1] != other:
+            raise InputError(
+                f"{what}: {other!r} is already a label of the matrix, and not as its last "
+                f"{axis} (where an earlier lump_small call puts it), so it looks like a "
+                "place; choose another other= (or move that row/column last to add to it).")
     values = matrix_df.apply(lambda s: _numeric(s, what, allow_missing=False))
     if all(pd.api.types.is_integer_dtype(t) for t in matrix_df.dtypes):
         values = values.astype(matrix_df.dtypes.iloc[0] if len(matrix_df.columns) else "int64")
@@ -218,6 +255,10 @@ def lump_small(
     off = values.copy()
     for label in set(rows) & set(cols):
         off.loc[label, label] = 0
+    # an existing `other` row/column (from an earlier call) is the lumped category already:
+    # never ranked, never kept as a place
+    places_r = [r for r in rows if r != other]
+    places_c = [c for c in cols if c != other]
 
     def small(sizes: pd.Series) -> set:
         if threshold is not None:
@@ -225,8 +266,8 @@ def lump_small(
         ranked = sorted(range(len(sizes)), key=lambda k: (-float(sizes.iloc[k]), k))
         return {sizes.index[k] for k in ranked[int(top_n):]}
 
-    if by == "flow":
-        long = off.stack()
+    if sides == {"flow"}:
+        long = off.loc[places_r, places_c].stack()
         long = long[long > 0]
         if threshold is not None:
             lumped_cells = long[long < threshold]
@@ -235,31 +276,29 @@ def lump_small(
             lumped_cells = long.iloc[sorted(ranked[int(top_n):])]
         if lumped_cells.empty:
             return values.copy()
-        out = values.reindex(index=rows + [other], columns=cols + [other], fill_value=0)
+        out = values.reindex(index=places_r + [other], columns=places_c + [other],
+                             fill_value=0)
         for (i, j), v in lumped_cells.items():
             out.loc[i, j] -= v
-        out.loc[other, other] = lumped_cells.sum()
+        out.loc[other, other] += lumped_cells.sum()
         return out
 
-    if by == "node":
-        labels = rows + [c for c in cols if c not in set(rows)]
+    if sides == {"node"}:
+        labels = places_r + [c for c in places_c if c not in set(places_r)]
         sizes = (off.sum(axis=1).reindex(labels, fill_value=0)
                  + off.sum(axis=0).reindex(labels, fill_value=0))
-        lumped = small(sizes)
-        row_map = {r: (other if r in lumped else r) for r in rows}
-        col_map = {c: (other if c in lumped else c) for c in cols}
-    elif by == "orig":
-        lumped = small(off.sum(axis=1))
-        row_map = {r: (other if r in lumped else r) for r in rows}
-        col_map = {c: c for c in cols}
+        lumped_rows = lumped_cols = small(sizes)
     else:
-        lumped = small(off.sum(axis=0))
-        row_map = {r: r for r in rows}
-        col_map = {c: (other if c in lumped else c) for c in cols}
-    if not lumped:
+        lumped_rows = small(off.sum(axis=1)[places_r]) if "orig" in sides else set()
+        lumped_cols = small(off.sum(axis=0)[places_c]) if "dest" in sides else set()
+    if not lumped_rows and not lumped_cols:
         return values.copy()
-    row_order = [r for r in rows if row_map[r] == r] + ([other] if other in row_map.values() else [])
-    col_order = [c for c in cols if col_map[c] == c] + ([other] if other in col_map.values() else [])
+    row_map = {r: (other if r in lumped_rows or r == other else r) for r in rows}
+    col_map = {c: (other if c in lumped_cols or c == other else c) for c in cols}
+    row_order = ([r for r in places_r if row_map[r] == r]
+                 + ([other] if other in row_map.values() else []))
+    col_order = ([c for c in places_c if col_map[c] == c]
+                 + ([other] if other in col_map.values() else []))
     out = (values.groupby(values.index.map(row_map), sort=False).sum()
            .T.groupby(values.columns.map(col_map), sort=False).sum().T)
     return out.reindex(index=row_order, columns=col_order)

@@ -194,6 +194,15 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _edition_text(edition) -> str:
+    """An edition as written in a description: 2019 (not 2019.0), "rev2019" as given."""
+    if isinstance(edition, numbers.Integral):
+        return str(int(edition))
+    if isinstance(edition, numbers.Real) and float(edition).is_integer():
+        return str(int(edition))
+    return str(edition)
+
+
 def _empty_flags() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in _FLAG_COLUMNS})
 
@@ -212,8 +221,8 @@ def _revision_flags(data: pd.DataFrame, ratio: float, min_stock: float) -> tuple
             continue
         if low > 0 and high / low <= ratio:
             continue
-        listing = "; ".join(f"{int(e)}: {_fmt(v)}" for e, v in zip(values["edition"],
-                                                                    values["value"]))
+        listing = "; ".join(f"{_edition_text(e)}: {_fmt(v)}"
+                            for e, v in zip(values["edition"], values["value"]))
         factor = math.inf if low == 0 else high / low
         rows.append({"rule": "edition_revision", "edition": pd.NA, **dict(zip(keys, key)),
                      "value": high, "reference": low, "ratio": factor,
@@ -313,8 +322,9 @@ def implausible_stocks(
         Long table of stocks (persons born in ``orig`` living in ``dest``), at most one row per
         (``edition``, ``year``, ``sex``, ``orig``, ``dest``): columns ``orig``, ``dest``,
         ``year``, ``value``; optional ``edition`` and ``sex`` (absent: one edition, both
-        sexes); for ``"against_gradient"`` also ``contig`` (0/1), ``pop_orig`` (persons) and
-        ``gdppc_orig``, ``gdppc_dest`` (GDP per capita in one currency), as in
+        sexes; when present, no key of a row may be missing); for ``"against_gradient"``
+        also ``contig`` (0/1), ``pop_orig`` (persons) and ``gdppc_orig``, ``gdppc_dest``
+        (GDP per capita in one currency), as in
         :func:`mixedmig.data.gravity_pairs`.  Rows with a missing value are skipped.
     rules : str or sequence of str, optional
         Rules to apply (keys of :data:`IMPLAUSIBILITY_RULES`).  Default: every rule whose
@@ -346,7 +356,8 @@ def implausible_stocks(
     ------
     InputError
         If a rule is unknown or asked for without its columns, a threshold is out of range,
-        values are negative or not numbers, or a key appears twice.
+        values are negative or not numbers, a key (``orig``, ``dest``, ``year``, ``sex``,
+        ``edition``) is missing on a row, or a key appears twice.
     SchemaError
         If ``orig``, ``dest``, ``year`` or ``value`` is missing.
 
@@ -424,6 +435,18 @@ def implausible_stocks(
         raise InputError(f"{what}: stocks must be finite and >= 0; row {index!r} "
                          f"({data.loc[index, 'orig']} -> {data.loc[index, 'dest']}, "
                          f"{data.loc[index, 'year']}) holds {data.loc[index, 'value']!r}.")
+    # a missing key would be dropped silently by the groupings of the rules: refuse it
+    for column in ("orig", "dest", "year", "sex", "edition"):
+        if column not in data.columns:
+            continue
+        missing = data[column].isna()
+        if missing.any():
+            index = data.index[missing.to_numpy()][0]
+            where = ", ".join(str(data.loc[index, c]) for c in ("orig", "dest", "year")
+                              if c != column)
+            raise InputError(f"{what}: row {index!r} ({where}): column '{column}' is missing "
+                             f"({int(missing.sum())} such row(s)); fill it in (for 'sex' e.g. "
+                             f"'total', 'male' or 'female') or drop the row.")
     if "edition" not in data.columns:
         data["edition"] = pd.NA
     if "sex" not in data.columns:

@@ -93,7 +93,8 @@ class RecruitmentCostResult(Result):
         Weighted mean of the individual ratios ``C_i / E_i`` (the indicator; months of
         earnings), over every worker kept.
     se : float
-        Its standard error (NaN with fewer than two workers or clusters).
+        Its standard error (NaN with fewer than two workers, or two clusters when ``cluster``
+        is given, in the group).
     lower, upper : float
         Confidence limits of ``estimate`` (lower limit not below 0).
     ratio_of_means : float
@@ -102,7 +103,8 @@ class RecruitmentCostResult(Result):
     ratio_of_means_lower, ratio_of_means_upper : float
         Confidence limits of ``ratio_of_means``.
     n : int
-        Workers used.
+        Workers used: those kept with a positive weight (rows of weight 0 represent nobody
+        and are left out; ``diagnostics`` counts them).
     sum_weights : float
         Sum of their weights (persons represented).
     effective_n : float
@@ -122,8 +124,8 @@ class RecruitmentCostResult(Result):
     message : str
         The indicator, its interval and the ratio of means in one line.
     diagnostics : pandas.DataFrame
-        Rows dropped and why, workers with zero cost, currencies, clusters, the weights'
-        design effect ``n / effective_n``.
+        Rows dropped and why, rows of weight 0, workers with zero cost, currencies, clusters,
+        the weights' design effect ``n / effective_n``.
     """
 
     estimate: float
@@ -148,7 +150,8 @@ class RecruitmentCostResult(Result):
         -------
         pandas.DataFrame
             One row per group (the first, labelled ``"all"`` in every grouping column, for all
-            workers). Columns: the grouping columns (``group`` when none), ``n``,
+            workers; no group may be called ``"all"``). Columns: the grouping columns
+            (``group`` when none), ``n`` (workers of positive weight),
             ``sum_weights``, ``effective_n``, ``n_zero_cost``, ``mean_of_ratios``, ``se``,
             ``lower``, ``upper``, ``ratio_of_means``, ``ratio_of_means_se``,
             ``ratio_of_means_lower``, ``ratio_of_means_upper``, ``min_ratio``, ``max_ratio``.
@@ -192,7 +195,7 @@ def _as_vector(values, name: str, length: int | None = None) -> tuple[np.ndarray
     return array, (index if index is not None else pd.RangeIndex(array.size))
 
 
-def _labels(values, name: str, length: int) -> pd.DataFrame:
+def _labels(values, name: str, length: int, *, allow_missing: bool = False) -> pd.DataFrame:
     """Grouping (or cluster) labels as a DataFrame of one or more columns."""
     if isinstance(values, pd.DataFrame):
         frame = values.reset_index(drop=True)
@@ -209,7 +212,7 @@ def _labels(values, name: str, length: int) -> pd.DataFrame:
         raise InputError(f"{name} has {len(frame)} rows but costs has {length}; give one "
                          "label per worker, in the same order")
     missing = frame.isna().to_numpy()
-    if missing.any():
+    if missing.any() and not allow_missing:
         pos, col = np.argwhere(missing)[0]
         raise InputError(f"{name}: row {pos} of column {frame.columns[col]!r} is missing; "
                          "give every worker a label (e.g. 'unknown') or drop the row first")
@@ -311,10 +314,13 @@ def recruitment_cost_indicator(costs, earnings, weights=None, *, by=None, ci: fl
         the function cannot tell.
     weights : array-like of float, shape (n,), optional
         Survey weights (persons represented), ``>= 0`` with a positive sum; ``None`` = every
-        worker weighs 1 (unweighted mean).
+        worker weighs 1 (unweighted mean). A row of weight 0 represents nobody: it is left
+        out of every count (``n``, ``n_zero_cost``, ``min_ratio``, ``max_ratio``, the number
+        of workers or clusters behind a standard error) and counted in ``diagnostics``.
     by : array-like or pandas.Series or pandas.DataFrame, optional
         Group labels, one per worker (e.g. sex, destination); a DataFrame gives one grouping
-        column each. The result has a row for all workers and one per group.
+        column each. The result has a row for all workers, labelled ``"all"``, and one per
+        group; a group label ``"all"`` is therefore an error (rename it).
     ci : float, default 0.95
         Confidence level of the intervals.
     zero_costs : {"include", "exclude"}, default "include"
@@ -329,15 +335,18 @@ def recruitment_cost_indicator(costs, earnings, weights=None, *, by=None, ci: fl
         count it in ``diagnostics`` (item nonresponse is then assumed ignorable: re-weight
         first if it is not). Negative or infinite amounts are always an error.
     currency : str or array-like of str, optional
-        Currency of each row (or one for all). The ratios are currency-free, so rows in
-        different currencies may be averaged; the ratio of means is NaN then.
+        Currency of each row (or one for all); required on every row kept (a row that
+        ``invalid="drop"`` or ``zero_costs="exclude"`` removes may lack it). The ratios are
+        currency-free, so rows in different currencies may be averaged; the ratio of means is
+        NaN then.
     cluster : array-like, optional
         Primary sampling unit of each worker (e.g. the survey's enumeration area). The
         variance then treats clusters, not workers, as the independent units.
     ci_method : {"linearization", "bootstrap"}, default "linearization"
         ``"linearization"``: normal interval ``estimate +- z se`` with the Taylor-linearised
         standard error (below). ``"bootstrap"``: percentile interval from ``n_boot`` resamples
-        of workers (or clusters) with replacement, within each group.
+        of workers (or clusters) with replacement, within each group; NaN for a group of
+        fewer than two workers (or clusters).
     n_boot : int, default 2000
         Bootstrap replicates (``ci_method="bootstrap"`` only).
     seed : int or numpy.random.Generator, optional
@@ -355,8 +364,9 @@ def recruitment_cost_indicator(costs, earnings, weights=None, *, by=None, ci: fl
     InputError
         Lengths differ; a cost, earnings or weight is negative, infinite or not a number; a
         cost or earnings is missing or earnings are 0 with ``invalid="raise"``; the weights
-        sum to 0; no worker is left; a group or cluster label is missing; an option is not one
-        of those listed.
+        (of all workers kept, or of one group) sum to 0; no worker is left; a group or
+        cluster label is missing, or a group is called ``"all"``; a kept row has no
+        currency; an option is not one of those listed.
 
     Notes
     -----
@@ -417,13 +427,22 @@ def recruitment_cost_indicator(costs, earnings, weights=None, *, by=None, ci: fl
     else:
         w, _ = _as_vector(weights, "weights", n_rows)
     groups = None if by is None else _labels(by, "group", n_rows)
+    if groups is not None:
+        for column in groups.columns:
+            clash = np.flatnonzero(groups[column].astype(str).to_numpy() == "all")
+            if clash.size:
+                raise InputError(
+                    f"group: row {int(clash[0])} of column {column!r} is labelled 'all', the "
+                    "label of the row for all workers in the result; rename that group "
+                    "(e.g. 'all destinations')")
     clusters = None if cluster is None else _labels(cluster, "cluster", n_rows)
     if currency is None:
         currencies = None
     elif isinstance(currency, str):
         currencies = np.full(n_rows, currency, dtype=object)
     else:
-        currencies = _labels(currency, "currency", n_rows).iloc[:, 0].to_numpy(dtype=object)
+        currencies = _labels(currency, "currency", n_rows,
+                             allow_missing=True).iloc[:, 0].to_numpy(dtype=object)
 
     # always errors: negative or infinite amounts, bad weights
     for array, name, fix in (
@@ -469,6 +488,25 @@ def recruitment_cost_indicator(costs, earnings, weights=None, *, by=None, ci: fl
     if w[keep].sum() <= 0:
         raise InputError("the weights of the workers kept sum to 0; at least one worker needs "
                          "a positive weight")
+    if currencies is not None:
+        no_currency = np.flatnonzero(keep & pd.isna(currencies))
+        if no_currency.size:
+            raise InputError(f"currency: {_location(index, int(no_currency[0]))} is missing "
+                             f"({no_currency.size} such row(s) kept); give the ISO 4217 code "
+                             "of the row's amounts (e.g. USD)")
+    # rows of weight 0 represent nobody: out of every count, but a group must keep someone
+    weightless = keep & (w == 0)
+    if weightless.any():
+        if groups is not None:
+            before = set(groups.loc[keep].itertuples(index=False, name=None))
+            after = set(groups.loc[keep & ~weightless].itertuples(index=False, name=None))
+            for key in sorted(before - after, key=lambda k: tuple(str(x) for x in k)):
+                label = key[0] if len(key) == 1 else key
+                raise InputError(f"group {label!r}: the weights of its workers sum to 0; give "
+                                 "them positive weights or leave the group out of `by`")
+        dropped.append(("rows with zero weight (not used)", int(weightless.sum()),
+                        "weight 0 represents nobody"))
+        keep &= ~weightless
 
     c, e, w = c[keep], e[keep], w[keep]
     clusters_kept = None if clusters is None else clusters.iloc[:, 0].to_numpy()[keep]
@@ -485,9 +523,7 @@ def recruitment_cost_indicator(costs, earnings, weights=None, *, by=None, ci: fl
 
     def row(mask):
         cl = None if clusters_kept is None else clusters_kept[mask]
-        if w[mask].sum() <= 0:
-            raise InputError("the weights of one group sum to 0; give its workers positive "
-                             "weights or leave the group out of `by`")
+        units = int(mask.sum()) if cl is None else int(pd.Series(cl).nunique())
         out = _weighted_pieces(c[mask], e[mask], w[mask], cl)
         if ci_method == "linearization":
             for est, se, prefix in ((out["mean_of_ratios"], out["se"], ""),
@@ -496,7 +532,7 @@ def recruitment_cost_indicator(costs, earnings, weights=None, *, by=None, ci: fl
                 out[prefix + "lower"] = max(0.0, est - z * se) if math.isfinite(se) else math.nan
                 out[prefix + "upper"] = est + z * se if math.isfinite(se) else math.nan
         else:
-            if out["n"] < 2:
+            if units < 2:  # one worker, or one cluster: nothing to resample between
                 lo = hi = rlo = rhi = se = rse = math.nan
             else:
                 lo, hi, rlo, rhi, se, rse = _bootstrap(c[mask], e[mask], w[mask], cl,
