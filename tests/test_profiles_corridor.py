@@ -282,3 +282,78 @@ def test_bad_input(kwargs, error, words):
     with pytest.raises(error) as info:
         corridor_profile(**kwargs)
     assert words in str(info.value)
+
+
+# ----------------------------------------------------------------- review fixes
+
+def test_case_count_latest_is_latest_non_zero_year_and_total_over_years(khm_tha):
+    # KHM -> THA in the CTDC extract, read from the CSV by hand: 0 in 2013-2015 and 2018,
+    # 52 in 2010, 76 in 2016, 126 in 2017 -> latest non-zero year 2017, total 52+76+126 = 254
+    m = khm_tha.measures().set_index("family").loc["registered trafficking cases (CTDC)"]
+    assert m["latest"] == 126.0 and m["period"] == "registered 2017"
+    assert m["total"] == 254.0
+    assert m["total_over"].startswith("years in the table: 2010, 2013-2018")
+    assert m["caveat"].startswith("latest non-zero year shown")
+    # other quantities carry no total: stocks are never summed
+    stock = khm_tha.measures().set_index("family").loc["migrant stock (UN DESA)"]
+    assert math.isnan(stock["total"]) and stock["total_over"] == ""
+
+
+def test_case_count_all_zero_and_suppressed_totals():
+    # made-up test values: every year zero -> the latest zero is shown; a suppressed cell makes
+    # the total a lower bound
+    zero = pd.DataFrame({"citizenship": ["KHM"] * 2, "country_of_exploitation": ["THA"] * 2,
+                         "year_of_registration": [2016, 2017], "cases": [0, 0],
+                         "flag": [None, None]})
+    m = corridor_profile("KHM", "THA", tables={"ctdc_cases_corridor_year": zero}).measures()
+    row = m.set_index("family").loc["registered trafficking cases (CTDC)"]
+    assert row["latest"] == 0.0 and row["period"] == "registered 2017" and row["total"] == 0.0
+    mixed = pd.DataFrame({"citizenship": ["KHM"] * 3, "country_of_exploitation": ["THA"] * 3,
+                          "year_of_registration": [2014, 2016, 2017], "cases": [5, pd.NA, 0],
+                          "flag": [None, "[c]", None]})
+    m = corridor_profile("KHM", "THA", tables={"ctdc_cases_corridor_year": mixed}).measures()
+    row = m.set_index("family").loc["registered trafficking cases (CTDC)"]
+    # 2017 is zero and 2016 suppressed: the latest non-zero figure is the hidden 2016 cell
+    assert row["status"] == "suppressed" and row["period"] == "registered 2016"
+    assert row["total"] == 5.0 and "lower bound" in row["total_over"]
+    assert "2014, 2017" in row["total_over"]
+
+
+def test_user_tables_are_never_cited_as_the_curated_source(tmp_path):
+    undesa = data.load("undesa_ims_bilateral")
+    curated = family(corridor_profile("MMR", "THA"), "migrant stock (UN DESA)")
+    assert curated["reliability"].str.len().gt(0).all()
+    assert set(curated["source_table"]) == {"undesa_ims_bilateral"}
+    # a DataFrame, even one with the curated rows, is the user's table
+    got = family(corridor_profile("MMR", "THA", tables={"undesa_ims_bilateral": undesa}),
+                 "migrant stock (UN DESA)")
+    label = "user-supplied table for undesa_ims_bilateral (a DataFrame)"
+    assert set(got["citation"]) == {label} and set(got["source_table"]) == {label}
+    assert set(got["reliability"]) == {""}
+    assert not got["citation"].str.contains("United Nations").any()
+    # a CSV path is cited with its path
+    path = tmp_path / "stocks.csv"
+    undesa[(undesa.orig == "MMR") & (undesa.dest == "THA")].to_csv(path, index=False)
+    path.with_suffix(".yml").write_text("kind: bilateral_stocks\n")
+    got = family(corridor_profile("MMR", "THA", tables={"undesa_ims_bilateral": path}),
+                 "migrant stock (UN DESA)")
+    assert len(got) == len(curated)
+    assert set(got["citation"]) == {f"user-supplied table for undesa_ims_bilateral ({path})"}
+    assert set(got["reliability"]) == {""}
+    # rows whose own table carries a reliability column lose it too (a DataFrame)
+    repat = data.load("gms_repatriations")
+    got = family(corridor_profile("KHM", "THA", tables={"gms_repatriations": repat}),
+                 "repatriations and returns")
+    assert len(got) > 0 and set(got["reliability"]) == {""}
+    # naming the curated table explicitly keeps its citation
+    named = family(corridor_profile("MMR", "THA", tables={
+        "undesa_ims_bilateral": "undesa_ims_bilateral"}), "migrant stock (UN DESA)")
+    pd.testing.assert_frame_equal(named, curated)
+
+
+def test_unhcr_last_year_not_labelled_end_year(mmr_tha):
+    src = raw("unhcr_refugees_gms")
+    last = int(src["year"].max())
+    got = family(mmr_tha, "refugees (UNHCR)").set_index("year")
+    assert got.loc[last, "period"] == f"end- or mid-{last}"
+    assert got.loc[last - 1, "period"] == f"end-{last - 1}"

@@ -6,8 +6,9 @@ different period. :func:`corridor_profile` gathers every curated figure about on
 (migrant stocks by edition and sex, refugees and asylum-seekers, registered migrant workers,
 identified victims, registered trafficking cases, repatriations and returns, recruitment costs),
 one row per published figure, each with its unit, kind of quantity, period, source table, citation
-and caveat. Nothing is ever summed: a stock is not a flow, a case count is not a number of
-migrants, and a cost in USD is not a count. A measure with no figure for the corridor is listed as
+and caveat. Nothing is ever summed across measures: a stock is not a flow, a case count is not
+a number of migrants, and a cost in USD is not a count (the one sum is a case count's total over
+the registration years of its own table, in :meth:`CorridorProfile.measures`). A measure with no figure for the corridor is listed as
 "not available" with the reason, never dropped.
 """
 
@@ -127,16 +128,27 @@ class CorridorProfile(Result):
         """One line per measure with its latest value, then the families with no data.
 
         The latest value is the row with the latest ``year`` (then the latest ``edition``,
-        then sex ``total`` first); rows of unknown year count as earliest. Families without a
-        figure on this corridor are listed with ``status = "not available"`` and the reason.
+        then sex ``total`` first); rows of unknown year count as earliest. For case counts
+        (``quantity == "case count"``) a year with zero cases is skipped: the latest value is
+        the latest non-zero year (a zero only when every year is zero), and ``total`` is the
+        sum over the years the table covers, ``total_over`` says which,
+
+        .. math:: \\text{total} = \\sum_{t \\in T} c_t,
+
+        with :math:`T` the years with a published count :math:`c_t` (years absent from the
+        table are unknown, not zero; a suppressed cell makes the total a lower bound). Families
+        without a figure on this corridor are listed with ``status = "not available"`` and the
+        reason.
 
         Returns
         -------
         pandas.DataFrame
             Columns ``family, measure, latest, unit, quantity, period, sex, edition, figures,
-            source_table, status, caveat`` where ``figures`` counts the measure's rows and
-            ``status`` is ``"available"``, ``"suppressed"`` (latest value hidden by disclosure
-            control) or ``"not available"``.
+            total, total_over, source_table, status, caveat`` where ``figures`` counts the
+            measure's rows, ``total`` (float, case counts only, else missing) and
+            ``total_over`` (str) are described above, and ``status`` is ``"available"``,
+            ``"suppressed"`` (latest value hidden by disclosure control) or
+            ``"not available"``.
 
         Examples
         --------
@@ -144,6 +156,10 @@ class CorridorProfile(Result):
         >>> m = corridor_profile("MMR", "THA").measures()
         >>> m.loc[m.family == "registered trafficking cases (CTDC)", "status"].item()
         'not available'
+        >>> k = corridor_profile("KHM", "THA").measures().set_index("family")
+        >>> ctdc = k.loc["registered trafficking cases (CTDC)"]
+        >>> int(ctdc["latest"]), ctdc["period"], int(ctdc["total"])
+        (126, 'registered 2017', 254)
         """
         rows = self.rows.copy()
         records = []
@@ -155,26 +171,38 @@ class CorridorProfile(Result):
             rows["_p"] = rows["value"].isna() & rows["flag"].ne("[c]")
             rows["_f"] = rows["family"].map(list(MEASURE_FAMILIES).index)
             for (_, measure), part in rows.groupby(["_f", "measure"], sort=True):
-                part = part.sort_values(["_p", "_y", "_e", "_s"],
-                                        ascending=[True, False, False, True])
+                counts = part["quantity"].eq("case count").all()
+                if counts:
+                    # a zero year is not the corridor's latest news: prefer the latest non-zero
+                    part = part.assign(_z=part["value"].eq(0))
+                else:
+                    part = part.assign(_z=False)
+                part = part.sort_values(["_p", "_z", "_y", "_e", "_s"],
+                                        ascending=[True, True, False, False, True])
                 top = part.iloc[0]
                 status = "suppressed" if top["flag"] == "[c]" else "available"
+                total, over = (_case_total(part) if counts else (np.nan, ""))
+                caveat = top["caveat"]
+                if counts and top["value"] != 0 and part["value"].eq(0).any():
+                    caveat = "latest non-zero year shown; " + caveat
                 records.append({
                     "family": top["family"], "measure": measure, "latest": top["value"],
                     "unit": top["unit"], "quantity": top["quantity"], "period": top["period"],
                     "sex": top["sex"], "edition": top["edition"], "figures": len(part),
+                    "total": total, "total_over": over,
                     "source_table": top["source_table"], "status": status,
-                    "caveat": top["caveat"],
+                    "caveat": caveat,
                 })
         for row in self.not_available.itertuples(index=False):
             records.append({
                 "family": row.family, "measure": row.family, "latest": np.nan, "unit": "",
                 "quantity": "", "period": "", "sex": "", "edition": "", "figures": 0,
-                "source_table": row.source_table, "status": "not available",
+                "total": np.nan, "total_over": "", "source_table": row.source_table, "status": "not available",
                 "caveat": row.reason,
             })
         columns = ["family", "measure", "latest", "unit", "quantity", "period", "sex",
-                   "edition", "figures", "source_table", "status", "caveat"]
+                   "edition", "figures", "total", "total_over", "source_table", "status",
+                   "caveat"]
         out = pd.DataFrame(records, columns=columns)
         order = out["family"].map(list(MEASURE_FAMILIES).index)
         out = out.assign(_f=order, _n=out["status"].eq("not available"))
@@ -212,7 +240,10 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
         Replacement sources by role: the keys are the default table names (the values of
         :data:`MEASURE_FAMILIES`), the values a table name or CSV path :func:`mixedmig.data.load`
         reads, or a DataFrame in the same shape. A key mapped to ``None`` leaves that source
-        out (its families are then "not available"). Default: the curated tables.
+        out (its families are then "not available"). Default: the curated tables. Only a
+        curated table name is cited with its manifest's citation and reliability; the rows of a
+        DataFrame, a CSV path or an imported table are cited ``"user-supplied table for
+        <role> (<path> | a DataFrame)"`` with an empty reliability.
     editions : iterable of int, optional
         UN DESA editions to keep (default: every edition in the table).
     sexes : iterable of str, default ("total", "male", "female")
@@ -286,9 +317,19 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
             counts[role] = (0, "left out (tables[...] = None)")
             continue
         kwargs = {"editions": editions, "sexes": sexes} if role == "undesa_ims_bilateral" else {}
-        part = builder(table, code_o, code_d, **kwargs)
         given = sources.raw.get(role)
-        part["source_table"] = str(given) if isinstance(given, (str, os.PathLike)) else role
+        curated = _curated_name(given)
+        part = builder(table, code_o, code_d, curated or role, **kwargs)
+        if curated is None:
+            # a table the user brought: never cite the curated source for it
+            label = (f"user-supplied table for {role}" + (
+                f" ({os.fspath(given)})" if isinstance(given, (str, os.PathLike)) else
+                " (a DataFrame)"))
+            part["citation"] = label
+            part["reliability"] = ""
+            part["source_table"] = label
+        else:
+            part["source_table"] = curated
         counts[role] = (len(part), "")
         frames.append(part)
     rows = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(
@@ -323,6 +364,38 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
         converged=True, iterations=0, message=message, diagnostics=diagnostics)
 
 
+def _year_spans(years) -> str:
+    """Sorted years as runs: [2010, 2013, 2014, 2015] -> '2010, 2013-2015'."""
+    years = sorted({int(y) for y in years})
+    runs, start = [], None
+    for i, y in enumerate(years):
+        start = y if start is None else start
+        if i + 1 == len(years) or years[i + 1] != y + 1:
+            runs.append(str(y) if y == start else f"{start}-{y}")
+            start = None
+    return ", ".join(runs)
+
+
+def _case_total(part: pd.DataFrame) -> tuple[float, str]:
+    """Sum of one case-count measure over its published years, and which years they are."""
+    published = part[part["value"].notna()]
+    if published.empty:
+        return np.nan, "no published count"
+    total = float(published["value"].sum())
+    years = published["year"].dropna()
+    if len(years) == len(published):
+        over = f"years in the table: {_year_spans(years)}"
+        if len(published) > 1:
+            over += " (years not listed are unknown, not zero)"
+    else:
+        over = "; ".join(dict.fromkeys(published["period"].astype(str)))
+    suppressed = int(part["flag"].eq("[c]").sum())
+    if suppressed:
+        over += (f"; {suppressed} suppressed cell{'s' if suppressed > 1 else ''} not included: "
+                 f"a lower bound")
+    return total, over
+
+
 # --------------------------------------------------------------------------- inputs
 
 class _Sources(dict):
@@ -354,6 +427,15 @@ def _resolve_tables(tables) -> _Sources:
             raise InputError(f"tables[{role!r}] must be a table name, a CSV path, a DataFrame "
                              f"or None, got {type(value).__name__}.")
     return out
+
+
+def _curated_name(given) -> str | None:
+    """The curated table name ``given`` refers to, or None for a DataFrame, a path or another
+    name (an imported table): only a curated table may be cited with its manifest."""
+    if not isinstance(given, str) or any(sep in given for sep in ("/", "\\", os.sep)) \
+            or given.lower().endswith(".csv"):
+        return None
+    return given if given in data.dataset_names() else None
 
 
 def _check_sexes(sexes):
@@ -391,7 +473,7 @@ def _frame(records) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- builders
 
-def _undesa(table, o, d, *, editions=None, sexes=("total",)):
+def _undesa(table, o, d, name, *, editions=None, sexes=("total",)):
     rows = table[(table["orig"] == o) & (table["dest"] == d)]
     available = sorted(int(e) for e in table["edition"].unique())
     if editions is not None:
@@ -402,8 +484,8 @@ def _undesa(table, o, d, *, editions=None, sexes=("total",)):
                              f"{', '.join(map(str, available))}.")
         rows = rows[rows["edition"].isin(editions)]
     rows = rows[rows["sex"].isin(sexes)]
-    cite = _citations("undesa_ims_bilateral")
-    rel = _reliability("undesa_ims_bilateral")
+    cite = _citations(name)
+    rel = _reliability(name)
     return _frame([{
         "family": "migrant stock (UN DESA)", "measure": "migrant stock (UN DESA)",
         "value": r.stock, "unit": _STOCK, "quantity": "stock", "period": f"mid-{r.year}",
@@ -414,22 +496,22 @@ def _undesa(table, o, d, *, editions=None, sexes=("total",)):
     } for r in rows.itertuples(index=False)])
 
 
-def _worldbank(table, o, d):
+def _worldbank(table, o, d, name):
     rows = table[(table["orig"] == o) & (table["dest"] == d)]
-    cite = _citations("worldbank_bilateral_2013")
+    cite = _citations(name)
     return _frame([{
         "family": "migrant stock (World Bank 2013)", "measure": "migrant stock (World Bank 2013)",
         "value": r.migrants, "unit": _STOCK, "quantity": "stock", "period": str(r.year),
         "year": r.year, "sex": "total", "edition": "2013",
-        "citation": cite[None], "reliability": _reliability("worldbank_bilateral_2013"),
+        "citation": cite[None], "reliability": _reliability(name),
         "caveat": "model-based estimate; a different method from UN DESA's: compare, never add",
     } for r in rows.itertuples(index=False)])
 
 
-def _unhcr(table, o, d):
+def _unhcr(table, o, d, name):
     rows = table[(table["orig"] == o) & (table["asylum"] == d)]
-    cite = _citations("unhcr_refugees_gms")[None]
-    rel = _reliability("unhcr_refugees_gms")
+    cite = _citations(name)[None]
+    rel = _reliability(name)
     last = int(table["year"].max()) if len(table) else None
     records = []
     for column, family in (("refugees", "refugees (UNHCR)"),
@@ -437,21 +519,23 @@ def _unhcr(table, o, d):
         for r in rows[rows[column] > 0].itertuples(index=False):
             caveat = ("by nationality, end-year stock; UNHCR counts only those it or the "
                       "host registers")
+            period = f"end-{r.year}"
             if r.year == last:
                 caveat += f"; {last} may be a mid-year figure"
+                period = f"end- or mid-{r.year}"
             records.append({
                 "family": family, "measure": family, "value": getattr(r, column),
-                "unit": _STOCK, "quantity": "stock", "period": f"end-{r.year}",
+                "unit": _STOCK, "quantity": "stock", "period": period,
                 "year": r.year, "sex": "total", "edition": "",
                 "citation": cite, "reliability": rel, "caveat": caveat})
     return _frame(records)
 
 
-def _thailand_workers(table, o, d):
+def _thailand_workers(table, o, d, name):
     if d != "THA":
         return _frame([])
     rows = table[table["nationality"] == o]
-    cite = _citations("thailand_migrant_workers")
+    cite = _citations(name)
     records = []
     for r in rows.itertuples(index=False):
         year = pd.to_numeric(str(r.ref_date)[:4], errors="coerce")
@@ -472,8 +556,8 @@ def _thailand_workers(table, o, d):
     return _frame(records)
 
 
-def _uniap(table, o, d):
-    cite = _citations("uniap_identified_victims")
+def _uniap(table, o, d, name):
+    cite = _citations(name)
     records = []
     for code, side in ((o, "origin"), (d, "destination")):
         for r in table[table["country"] == code].itertuples(index=False):
@@ -491,9 +575,9 @@ def _uniap(table, o, d):
     return _frame(records)
 
 
-def _ctdc(table, o, d):
+def _ctdc(table, o, d, name):
     rows = table[(table["citizenship"] == o) & (table["country_of_exploitation"] == d)]
-    cite = _citations("ctdc_cases_corridor_year")[None]
+    cite = _citations(name)[None]
     records = []
     for r in rows.itertuples(index=False):
         flag = r.flag if isinstance(r.flag, str) else ""
@@ -504,7 +588,7 @@ def _ctdc(table, o, d):
             "quantity": "case count", "period": f"registered {r.year_of_registration}",
             "year": r.year_of_registration, "sex": "total", "edition": "14 Apr 2020 (k = 11)",
             "flag": flag, "citation": cite,
-            "reliability": _reliability("ctdc_cases_corridor_year"),
+            "reliability": _reliability(name),
             "caveat": ("registrations by contributing organisations: not a sample, not "
                        "prevalence; year of registration, not of exploitation; k-anonymised"
                        + ("; suppressed by disclosure control" if flag else "")),
@@ -512,9 +596,9 @@ def _ctdc(table, o, d):
     return _frame(records)
 
 
-def _repatriations(table, o, d):
+def _repatriations(table, o, d, name):
     rows = table[(table["from_iso3"] == d) & (table["to_iso3"] == o)]
-    cite = _citations("gms_repatriations")
+    cite = _citations(name)
     records = []
     for r in rows.itertuples(index=False):
         note = r.note if isinstance(r.note, str) else ""
@@ -535,12 +619,12 @@ def _repatriations(table, o, d):
     return _frame(records)
 
 
-def _case_tables(table, o, d):
+def _case_tables(table, o, d, name):
     by_origin = (table["reporting_country"] == o) & (table["dimension"] == "destination") \
         & (table["category_iso3"] == d)
     by_destination = (table["reporting_country"] == d) & (table["dimension"] == "nationality") \
         & (table["category_iso3"] == o)
-    cite = _citations("gms_trafficking_cases")
+    cite = _citations(name)
     units = {"persons": (_FLOW, "flow"), "cases": ("cases (over a period)", "case count"),
              "percent": ("percent of the table's total", "share")}
     records = []
@@ -560,10 +644,10 @@ def _case_tables(table, o, d):
     return _frame(records)
 
 
-def _recruitment(table, o, d):
+def _recruitment(table, o, d, name):
     dest = table["destination"]
     rows = table[(table["origin"] == o) & ((dest == d) | dest.isna() | (dest == ""))]
-    cite = _citations("recruitment_costs_gms")
+    cite = _citations(name)
     units = {"USD": "point estimate", "months of earnings": "point estimate",
              "persons": "point estimate", "percent": "share"}
     records = []
