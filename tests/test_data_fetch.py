@@ -294,3 +294,82 @@ def test_cli_fetch_list_and_fetch(server, tmp_path, monkeypatch, capsys):
     assert len(server.requests) == 2
     assert main(["fetch"]) == 2
     assert "--list" in capsys.readouterr().err
+
+
+def _closed_port() -> int:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens on this port now
+    return port
+
+
+@pytest.mark.parametrize("failure", ["offline", "http_error", "interrupted"])
+def test_failed_refresh_keeps_the_cached_copy(server, tmp_path, failure):
+    name = "WPP2024_TotalPopulationBySex.csv.gz"
+    server.files[name] = b"x" * 200_000  # made-up bytes
+    path = fetch("wpp", cache_dir=tmp_path, progress=False, base_url=server.url)
+    lock_before = (tmp_path / FETCH_LOCK_NAME).read_text()
+    base = server.url
+    if failure == "offline":
+        base = f"http://127.0.0.1:{_closed_port()}"
+    elif failure == "http_error":
+        server.status = 503
+    else:
+        server.truncate = True
+    with pytest.raises(DataError) as info:
+        fetch("wpp", cache_dir=tmp_path, progress=False, base_url=base, refresh=True)
+    message = str(info.value)
+    # the good copy stays where it was, unchanged, and the message says so
+    assert path.is_file() and path.read_bytes() == b"x" * 200_000
+    assert "still in the cache" in message and str(path) in message
+    assert "nothing was kept" not in message
+    assert not (tmp_path / "quarantine").exists()
+    assert (tmp_path / FETCH_LOCK_NAME).read_text() == lock_before
+    assert _files(tmp_path) == [FETCH_LOCK_NAME, f"wpp/2024/{name}"]
+    # and it is still served from the cache afterwards
+    count = len(server.requests)
+    assert fetch("wpp", cache_dir=tmp_path, progress=False, base_url=server.url) == path
+    assert len(server.requests) == count
+
+
+def test_refreshed_download_is_checked_before_the_old_copy_moves(server, tmp_path):
+    # a successful refresh: new file in place, old one in quarantine, no temporary folder left
+    name = "WPP2024_TotalPopulationBySex.csv.gz"
+    server.files[name] = b"old (made-up)"
+    path = fetch("wpp", cache_dir=tmp_path, progress=False, base_url=server.url)
+    server.files[name] = b"new (made-up)"
+    fetch("wpp", cache_dir=tmp_path, progress=False, base_url=server.url, refresh=True)
+    assert path.read_bytes() == b"new (made-up)"
+    assert [p.name for p in path.parent.iterdir()] == [name]
+    lock = json.loads((tmp_path / FETCH_LOCK_NAME).read_text())["files"]
+    assert lock[f"wpp/2024/{name}"]["sha256"] == hashlib.sha256(b"new (made-up)").hexdigest()
+
+
+def test_pooch_hash_advice_is_not_printed(server, tmp_path):
+    import logging
+
+    import pooch
+
+    class Collect(logging.Handler):
+        def __init__(self):
+            super().__init__(logging.DEBUG)
+            self.messages: list[str] = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    server.files["WPP2024_TotalPopulationBySex.csv.gz"] = b"made-up"
+    logger = pooch.get_logger()
+    collect = Collect()
+    logger.addHandler(collect)
+    before = logger.level
+    try:
+        fetch("wpp", cache_dir=tmp_path, progress=False, base_url=server.url)
+        fetch("wpp", cache_dir=tmp_path, progress=False, base_url=server.url, refresh=True)
+        assert not any("known_hash" in m or "SHA256 hash" in m for m in collect.messages)
+        assert logger.level == before  # restored after the call
+        logger.info("made-up message")  # pooch's logger works again outside fetch
+        assert collect.messages[-1:] == ["made-up message"]
+    finally:
+        logger.removeHandler(collect)

@@ -466,3 +466,40 @@ def test_cli_import_names_the_option_not_the_python_keyword(tmp_path, monkeypatc
     with pytest.raises(DataError, match="pass edition=2024"):  # Python callers keep edition=
         read_official("undesa_ims_bilateral", path, edition=2020)
     assert main(["import", "undesa_ims_bilateral", str(path), "--edition", "2024"]) == 0
+
+
+# --------------------------------------------------------------------------- CTDC source check
+
+# made-up test values in the CTDC layouts (release: ISO2 codes, 0/1 flags; synthetic: ISO3
+# codes, Woman/Man, 1/NULL flags, traffickMonths); not real records
+CTDC_RELEASE = ("yearOfRegistration,Datasource,gender,ageBroad,citizenship,isForcedLabour,"
+                "isSexualExploit,CountryOfExploitation\n"
+                "2017,Case Management,Female,18--20,KH,0,1,TH\n")
+CTDC_SUBSET = ("yearOfRegistration,gender,ageBroad,citizenship,isForcedLabour,"
+               "isSexualExploit,CountryOfExploitation\n"
+               "2017,Female,18--20,KH,0,1,TH\n")
+CTDC_SYNTHETIC = ("yearOfRegistration,gender,ageBroad,citizenship,CountryOfExploitation,"
+                  "traffickMonths,isForcedLabour,isSexualExploit\n"
+                  "2021,Woman,18--20,KHM,THA,NULL,NULL,1\n")
+
+
+@pytest.mark.parametrize("text, layout, right, wrong", [
+    (CTDC_RELEASE, "k-anonymised", "ctdc_k_anonymised", "ctdc_synthetic"),
+    (CTDC_SUBSET, "k-anonymised", "ctdc_k_anonymised", "ctdc_synthetic"),
+    (CTDC_SYNTHETIC, "synthetic", "ctdc_synthetic", "ctdc_k_anonymised"),
+])
+def test_ctdc_import_checks_the_layout_against_the_source(tmp_path, text, layout, right, wrong):
+    path = tmp_path / "ctdc.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_official(wrong, path)
+    message = str(info.value)
+    assert wrong in message and right in message and layout in message
+    assert str(path) in message
+    assert f"mixedmig import {right}" in message  # the fix: use the other source name
+    # the right source name reads it, labelled consistently with its dataset column
+    table = read_official(right, path)
+    assert table.frame["dataset"].tolist() == [right]
+    expected_label = {"ctdc_k_anonymised": "CTDC Global Dataset (k-anonymised)",
+                      "ctdc_synthetic": "CTDC Global Synthetic Dataset"}[right]
+    assert table.label == expected_label

@@ -21,14 +21,17 @@ recomputes the sha256 of the cached file and compares it: a mismatch raises
 deleted). Publishers re-issue files under the same name (the UN DESA 2020 workbook exists in
 two versions), so a new download whose sha256 differs from the recorded one is refused the same
 way; ``refresh=True`` (``mixedmig fetch SOURCE --refresh``) downloads the file again and records
-the new sha256 (the previous copy is moved to ``quarantine/``). Files made by an API on request
+the new sha256 (the previous copy is moved to ``quarantine/`` once the new file is complete; a
+failed refresh leaves the cached copy in place). Files made by an API on request
 (UNHCR, WDI) have no stable sha256 between downloads: refresh them to accept a new release.
 
-**Downloads** go through ``pooch.retrieve``: the file is written to a temporary file in the
-cache directory and moved into place only when complete, so an interrupted download leaves no
-partial file. Requests send a browser ``User-Agent`` (un.org answers 403 to the default
-one); a progress bar is shown unless ``progress=False``; a :class:`filelock.FileLock` per file
-makes concurrent fetches of the same file wait for each other.
+**Downloads** go through ``pooch.retrieve`` into a temporary folder next to the cached file;
+the file is moved into place (``os.replace``) only when complete and checked or recorded, so an
+interrupted download leaves no partial file and never replaces a good copy. pooch's INFO log
+lines (its ``known_hash`` advice) are silenced during the download. Requests send a browser
+``User-Agent`` (un.org answers 403 to the default one); a progress bar is shown unless
+``progress=False``; a :class:`filelock.FileLock` per file makes concurrent fetches of the same
+file wait for each other.
 
 **No network.** A connection failure (no network, DNS failure, refused connection, timeout) or
 an HTTP error raises :class:`~mixedmig.errors.DataError` whose message gives the manual route:
@@ -49,6 +52,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -395,12 +399,33 @@ def _manual(entry: OfficialFile, url: str) -> str:
             f"`mixedmig import {entry.source} FILE --edition {entry.edition}`")
 
 
-def _download(entry: OfficialFile, url: str, folder: Path, progress: bool) -> Path:
+class _BelowWarning(logging.Filter):
+    """Drop log records below WARNING (pooch's download chatter)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING
+
+
+def _download(entry: OfficialFile, url: str, folder: Path, progress: bool,
+              kept: Path | None = None) -> Path:
+    """Download ``url`` into ``folder`` (a temporary folder); ``kept``: the cached copy a
+    refresh leaves in place if the download fails."""
     import pooch
     import requests
 
+    if kept is None:
+        left = "nothing was kept in the cache"
+    else:
+        left = f"the cached copy {kept} is still in the cache, unchanged"
     downloader = pooch.HTTPDownloader(progressbar=progress, headers={"User-Agent": USER_AGENT},
                                       timeout=60)
+    # pooch logs "Use this value as the 'known_hash' argument ..." at INFO level: the lock file
+    # records the sha256 here, so that advice would mislead; silence its INFO lines for this
+    # call only. A filter, not setLevel: pooch's logger is not registered with logging's
+    # manager, so its level cache would keep INFO disabled after the level was restored.
+    logger = pooch.get_logger()
+    quiet = _BelowWarning()
+    logger.addFilter(quiet)
     try:
         path = pooch.retrieve(url, known_hash=None, fname=entry.filename, path=folder,
                               downloader=downloader, progressbar=progress)
@@ -409,17 +434,19 @@ def _download(entry: OfficialFile, url: str, folder: Path, progress: bool) -> Pa
         raise DataError(
             f"the server answered HTTP {status} for {entry.source} edition {entry.edition} "
             f"({url}); the publisher may have moved the file (status in the registry: "
-            f"{entry.status}). {_manual(entry, url)}") from None
+            f"{entry.status}); {left}. {_manual(entry, url)}") from None
     except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
         raise DataError(
             f"cannot download {entry.source} edition {entry.edition}: no connection to "
-            f"{url.split('/')[2] if '//' in url else url} ({type(exc).__name__}); check the "
-            f"network or a proxy. {_manual(entry, url)}") from None
+            f"{url.split('/')[2] if '//' in url else url} ({type(exc).__name__}); {left}. "
+            f"Check the network or a proxy. {_manual(entry, url)}") from None
     except requests.exceptions.RequestException as exc:
         raise DataError(
             f"the download of {entry.source} edition {entry.edition} from {url} was "
-            f"interrupted ({type(exc).__name__}); nothing was kept in the cache. Run the command "
+            f"interrupted ({type(exc).__name__}); {left}. Run the command "
             f"again. {_manual(entry, url)}") from None
+    finally:
+        logger.removeFilter(quiet)
     return Path(path)
 
 
@@ -446,7 +473,8 @@ def fetch(source: str, *, edition=None, cache_dir=None, progress: bool = True,
         Show a progress bar (tqdm) while downloading.
     refresh : bool, default False
         Download again even when the file is cached, and record the new sha256 (accepts a file
-        the publisher re-issued). The previous copy is moved to ``quarantine/``.
+        the publisher re-issued). The previous copy is moved to ``quarantine/`` only after the
+        new file has downloaded completely; if the download fails it stays in the cache.
     base_url : str, optional
         Request ``<base_url>/<file name>`` instead of the registry URL (a mirror, or a test
         server); by default ``$MIXEDMIG_FETCH_BASE_URL`` when set.
@@ -468,7 +496,7 @@ def fetch(source: str, *, edition=None, cache_dir=None, progress: bool = True,
         If the download fails: no network, DNS failure, refused connection, timeout, an HTTP
         error or an interrupted transfer. The message gives the URL, the landing page and the
         ``mixedmig import`` command for a file downloaded by hand; no partial file is left in
-        the cache.
+        the cache, and on ``refresh=True`` the cached copy is kept (the message says so).
 
     Examples
     --------
@@ -497,20 +525,28 @@ def fetch(source: str, *, edition=None, cache_dir=None, progress: bool = True,
     locks.mkdir(exist_ok=True)
     with FileLock(str(locks / (re.sub(r"[^A-Za-z0-9._-]", "_", _key(entry)) + ".lock"))):
         recorded = _read_lock(lock_path).get(_key(entry))
-        if refresh and target.exists():
-            _quarantine(root, target)
-        if target.exists():
+        if target.exists() and not refresh:
             if recorded is None:
                 _record(lock_path, entry, url, target)
                 return target
             _check(root, entry, target, recorded, "cached")
             return target
-        path = _download(entry, url, folder, progress)
-        if recorded is not None and not refresh:
-            _check(root, entry, path, recorded, "downloaded")
-            return path
-        _record(lock_path, entry, url, path)
-        return path
+        # Download into a temporary folder next to the target: the cached copy (if any) is
+        # touched only once the new file is complete, checked or recorded.
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".download-"))
+        try:
+            new = _download(entry, url, staging, progress,
+                            kept=target if target.exists() else None)
+            if recorded is not None and not refresh:
+                _check(root, entry, new, recorded, "downloaded")
+            else:
+                _record(lock_path, entry, url, new)
+                if target.exists():
+                    _quarantine(root, target)
+            os.replace(new, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return target
 
 
 def _record(lock_path: Path, entry: OfficialFile, url: str, path: Path) -> None:

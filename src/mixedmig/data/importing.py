@@ -251,7 +251,10 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
     Raises
     ------
     mixedmig.errors.InputError
-        If the source is unknown or the edition cannot be told.
+        If the source is unknown or the edition cannot be told; or a CTDC file's layout
+        (detected by :func:`mixedmig.data.ctdc.detect_ctdc_layout`; a column subset of the
+        k-anonymised release counts as k-anonymised) is not the ``source`` given
+        (``ctdc_k_anonymised`` or ``ctdc_synthetic``): the message names both.
     mixedmig.errors.DataError
         Any located problem of the file (see the readers).
 
@@ -337,9 +340,34 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
             from .ctdc import read_ctdc
 
             frame = read_ctdc(path)
+            _check_ctdc_source(source, path, frame)
     edition = None if edition is None else str(edition)
     return OfficialTable(source, edition, kind, frame, _dropped_frame(dropped),
                          _PUBLISHER[source].format(edition=edition or "").strip())
+
+
+def _check_ctdc_source(source: str, path: Path, frame: pd.DataFrame) -> None:
+    """Refuse a CTDC file whose detected layout is not the ``source`` it is imported as.
+
+    The layout is the one :func:`mixedmig.data.ctdc.read_ctdc` detected (its ``dataset``
+    column); a ``k_anonymised_subset`` file counts as ``ctdc_k_anonymised``.
+    """
+    from .ctdc import _read_strings, detect_ctdc_layout
+
+    if len(frame):
+        detected = str(frame["dataset"].iloc[0])
+    else:  # a header without rows: tell the layout from the header alone
+        header = _read_strings(path).columns
+        detected = ("ctdc_synthetic" if detect_ctdc_layout(header) == "synthetic"
+                    else "ctdc_k_anonymised")
+    if detected == source:
+        return
+    layout = {"ctdc_synthetic": "synthetic", "ctdc_k_anonymised": "k-anonymised"}
+    raise InputError(
+        f"{path} is in the CTDC {layout[detected]} layout ({_PUBLISHER[detected]}), but it was "
+        f"imported as {source} ({_PUBLISHER[source]}); its records and manifest would be "
+        f"mislabelled. Import it as {detected}: `mixedmig import {detected} {path}` (Python: "
+        f"import_official({detected!r}, path))")
 
 
 def import_official(source: str, path, *, edition=None, name: str | None = None,
