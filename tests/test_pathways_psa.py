@@ -99,8 +99,17 @@ def test_distributions_record_sources_secondary_figures_and_assumptions():
     assert table.loc["p_referred", "distribution"] == "Beta(355, 61)"
     assert table.loc["p_referred", "kind"] == "sourced"
     assert set(table.index[table["kind"] == "secondary"]) == {
-        "p_identified", "p_reintegration_assistance_official", "p_reintegration_assistance_self"}
-    assert table.loc["p_identified", "distribution"] == "U(0.4, 1)"  # 1 - 0.5 not assisted abroad - 0.1
+        "p_reintegration_assistance_official", "p_reintegration_assistance_self"}
+    # "more than half not assisted" in a purposive sample bounds the share *assisted* from above
+    # and says nothing about the population, so identification is a labelled assumption on the
+    # same placeholder range as the other branches without a figure (default 0.1-0.9)
+    assert table.loc["p_identified", "kind"] == "assumption"
+    assert table.loc["p_identified", "distribution"] == "U(0.1, 0.9)"
+    narrower = {d.names[0]: d for d in after_trafficking_distributions(assumption_range=(0.2, 0.7))}
+    assert narrower["p_identified"].describe() == "U(0.2, 0.7)"
+    # the three assumptions that turn "about one fifth" into 202 of 252 are stated in the basis
+    basis = table.loc["p_reintegration_assistance_official", "basis"]
+    assert "202 of 252" in basis and "subgroup" in basis and "official return" in basis
     assert table.loc["p_reintegration_assistance_self", "distribution"] == "Beta(21.2, 6)"  # 1 + 0.1*202, 1 + 0.1*50
     assert table.loc[table["kind"] == "secondary", "basis"].str.contains("SECONDARY").all()
     assert table.loc[table["kind"] == "assumption", "basis"].str.contains("ASSUMPTION").all()

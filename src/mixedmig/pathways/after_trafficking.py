@@ -313,17 +313,23 @@ def after_trafficking_distributions(*, secondary_weight: float = 0.1, assumption
 
     * ``p_referred``: **sourced**, the Beta posterior of 354 of 414 (Thailand 2021, US TIP
       Report 2022, read from ``data/raw/tip_2022_thailand_services.csv``): ``Beta(355, 61)``.
-    * ``p_identified``: **secondary**.  Press coverage of *After Trafficking*'s launch says
-      about half of the 252 interviewees got no assistance in the destination country
-      (``data/raw/after_trafficking_launch_figures.csv``).  Assistance there needs
-      identification, so P(identified) is at least about the share assisted: a *lower bound*,
-      not an estimate.  Range ``U(share assisted - 0.1, 1) = U(0.4, 1)``; the 0.1 allows for
-      "more than half" not assisted and for the purposive sample.
-    * ``p_reintegration_assistance_official`` and ``_self``: **secondary**.  The same coverage
-      says about one fifth got no reintegration services at home, so about 0.8 did; the
-      denominator is unclear and the figure does not depend on the mode of return.  Both get
-      the Beta posterior of ``round(0.8 * 252) = 202`` of 252 with the counts weighted by
-      ``secondary_weight`` (0.1: an effective sample of about 25), i.e. about ``Beta(21.2, 6)``.
+    * ``p_identified``: **assumption**, uniform over ``assumption_range`` like the other
+      branches without a figure.  Press coverage of *After Trafficking*'s launch says about half
+      of the 252 interviewees (AsiaOne: "more than half") got no assistance in the destination
+      country (``data/raw/after_trafficking_launch_figures.csv``).  That figure cannot bound
+      identification: it describes a purposive sample chosen to include unassisted people, not
+      the trafficked population, and "more than half not assisted" bounds the share *assisted*
+      from above (below 0.5), so it gives no floor for the share identified.
+    * ``p_reintegration_assistance_official`` and ``_self``: **secondary, read by assumption**.
+      The same coverage says about one fifth got no reintegration services at home (Cambodia
+      Daily: "an additional 20 percent", which may refer to a subgroup).  Three assumptions turn
+      that into a distribution, and each is stated in the basis: (1) the denominator is all
+      252 interviewees, so ``round(0.8 * 252) = 202`` of 252 were assisted at home; (2) the
+      sample share stands for the trafficked population; (3) it is the same after an official
+      return and after a return on one's own (the figure does not distinguish the two).  Both
+      parameters get the Beta posterior of 202 of 252 with the counts weighted by
+      ``secondary_weight`` (0.1: an effective sample of about 25), i.e. about
+      ``Beta(21.2, 6)``; a smaller weight widens it.
     * ``p_assistance_accepted`` and the four ``p_official_return_*``: **assumptions**, no
       figure: uniform over ``assumption_range`` (default 0.1-0.9).
     * the two outcome rows (reintegrated, re-trafficked, remainder re-migrated):
@@ -359,7 +365,9 @@ def after_trafficking_distributions(*, secondary_weight: float = 0.1, assumption
     --------
     >>> dists = after_trafficking_distributions()
     >>> {d.names[0]: d.describe() for d in dists if d.kind != "assumption"}
-    {'p_identified': 'U(0.4, 1)', 'p_referred': 'Beta(355, 61)', 'p_reintegration_assistance_official': 'Beta(21.2, 6)', 'p_reintegration_assistance_self': 'Beta(21.2, 6)'}
+    {'p_referred': 'Beta(355, 61)', 'p_reintegration_assistance_official': 'Beta(21.2, 6)', 'p_reintegration_assistance_self': 'Beta(21.2, 6)'}
+    >>> next(d for d in dists if d.names == ("p_identified",)).describe()
+    'U(0.1, 0.9)'
     """
     from .uncertainty import beta_from_counts, dirichlet_row, uniform_range
 
@@ -368,17 +376,18 @@ def after_trafficking_distributions(*, secondary_weight: float = 0.1, assumption
     interviewed = int(_launch_figure(launch, "interviewed"))
     not_assisted_abroad = _launch_figure(launch, "share_not_assisted_destination")
     not_assisted_home = _launch_figure(launch, "share_not_assisted_home")
-    low_identified = round(max(0.0, 1.0 - not_assisted_abroad - 0.1), 6)
     assisted_home = round((1.0 - not_assisted_home) * interviewed)
     press = (f"SECONDARY: press coverage of After Trafficking's launch (Cambodia Daily, AsiaOne, Oct 2013; "
              f"data/raw/{_LAUNCH_TABLE}.csv), purposive sample of {interviewed}")
     low, high = assumption_range
     placeholder = "ASSUMPTION: no published figure; a wide placeholder range, not an estimate"
     dists = [
-        uniform_range("p_identified", low_identified, 1.0,
-                      f"{press}: about {not_assisted_abroad:.0%} not assisted in the destination country, so "
-                      f"P(identified) >= ~{1 - not_assisted_abroad:.1f} (a lower bound, widened by 0.1)",
-                      kind="secondary"),
+        uniform_range("p_identified", low, high,
+                      f"ASSUMPTION: no published figure; a wide placeholder range, not an estimate. "
+                      f"The launch figure (about {not_assisted_abroad:.0%} of a purposive sample of "
+                      f"{interviewed} not assisted in the destination country) describes the sample, not "
+                      "the trafficked population, and bounds the share assisted from above, so it sets "
+                      "no floor for identification"),
         beta_from_counts("p_referred", given, identified, citation),
         uniform_range("p_assistance_accepted", low, high, placeholder),
     ]
@@ -388,9 +397,11 @@ def after_trafficking_distributions(*, secondary_weight: float = 0.1, assumption
     for name in ("p_reintegration_assistance_official", "p_reintegration_assistance_self"):
         dists.append(beta_from_counts(
             name, assisted_home, interviewed,
-            f"{press}: about {not_assisted_home:.0%} without reintegration services at home, read as "
-            f"{assisted_home} of {interviewed} assisted; counts weighted by {secondary_weight} for the unclear "
-            "denominator and the sample; not specific to the mode of return",
+            f"{press}: about {not_assisted_home:.0%} without reintegration services at home, read BY "
+            f"ASSUMPTION as {assisted_home} of {interviewed} assisted (the denominator may be a subgroup), "
+            "as a population share (it describes the sample), and as the same after an official return "
+            f"and a return on one's own (the figure does not distinguish them); counts weighted by "
+            f"{secondary_weight} for these assumptions",
             kind="secondary", weight=secondary_weight))
     outcome = "ASSUMPTION: no published figure; uniform over the simplex (reintegrated, re-trafficked, re-migrated)"
     dists.append(dirichlet_row(["p_reintegrated_assisted", "p_re_trafficked_assisted"], [1, 1, 1], outcome))

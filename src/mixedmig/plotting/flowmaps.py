@@ -1,5 +1,5 @@
-"""Flow maps: curved arrows between countries, scaled to the value drawn (a stock, a flow or
-a count of cases), with a legend in real units titled after that measure.
+"""Flow maps: curved arrows between countries, scaled to the value drawn (a stock, a flow, a
+count of cases or of persons returned), with a legend in real units titled after that measure.
 
 Arrow widths are proportional to the flow (a proportional-symbol flow map, Tobler 1987), and
 the legend shows reference widths drawn at the same scale, labelled in persons (or other
@@ -74,17 +74,19 @@ def _reference_values(vmax: float, floor_value: float) -> list[float]:
 
 #: Legend titles of the measures a map can draw (``measure=``).  A stock is people living
 #: abroad at one date (origin = place of birth); a flow is moves over a period; cases are
-#: counted events such as returns of trafficking victims.
+#: counted events such as registered trafficking cases; returns are persons returned
+#: (repatriated) from one country to another in a period, such as trafficking victims.
 MEASURES: dict[str, str] = {
     "stock": "Migrant stock",
     "flow": "Flow",
     "cases": "Cases",
+    "returns": "Persons returned",
 }
 
 #: Value-column names from which :func:`flow_map` infers the measure when none is given.
 _MEASURE_FROM_COLUMN = {"stock": "stock", "stocks": "stock", "migrant_stock": "stock",
                         "flow": "flow", "flows": "flow", "moves": "flow",
-                        "cases": "cases"}
+                        "cases": "cases", "returns": "returns"}
 
 
 def _measure_title(measure, value: str, what: str) -> str:
@@ -93,7 +95,8 @@ def _measure_title(measure, value: str, what: str) -> str:
         if measure is None:
             raise InputError(
                 f"{what}: say what the column '{value}' holds, measure='stock' (people living "
-                "abroad at a date), 'flow' (moves over a period) or 'cases' (counted events); "
+                "abroad at a date), 'flow' (moves over a period), 'cases' (counted events) or "
+                "'returns' (persons returned from one country to another); "
                 "the legend is titled after it."
             )
     if measure not in MEASURES:
@@ -258,10 +261,11 @@ def flow_map(
     orig, dest, value : str, default "orig", "dest", "value"
         Columns holding the origin, the destination and the value (finite, >= 0, in
         ``units``).
-    measure : {"stock", "flow", "cases"}, optional
-        What ``value`` holds; titles the legend ("Migrant stock", "Flow", "Cases").  May be
-        left out only when the value column is named after it ("stock", "flow", "moves",
-        "cases", ...): the map never calls a stock a flow.
+    measure : {"stock", "flow", "cases", "returns"}, optional
+        What ``value`` holds; titles the legend ("Migrant stock", "Flow", "Cases", "Persons
+        returned").  May be left out only when the value column is named after it ("stock",
+        "flow", "moves", "cases", "returns", ...): the map never calls a stock a flow, nor
+        persons returned cases.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; None creates a new figure.
     region : str or tuple of float, default "auto"
