@@ -590,7 +590,7 @@ def test_rescaling_converges_on_real_populations_at_the_defaults():
 
     start, end = _undesa_2024_stock_tables([2015, 2020])
     natural = flows.closed_system_natural_change(start, end)
-    births, deaths = natural["births"], natural["deaths"]
+    births, deaths = natural["natural_surplus"], natural["natural_deficit"]
     res = flows_demographic(start, end, births=births, deaths=deaths)
     assert res.converged
     assert not any("NOT" in note for note in res.notes)

@@ -103,8 +103,26 @@ def test_natural_change_is_change_in_birthplace_totals_split_by_sign():
     np.testing.assert_array_equal(out["born_start"].to_numpy(), [100.0, 55.0])
     np.testing.assert_array_equal(out["born_end"].to_numpy(), [110.0, 48.0])
     np.testing.assert_array_equal(out["natural_change"].to_numpy(), [10.0, -7.0])
-    np.testing.assert_array_equal(out["births"].to_numpy(), [10.0, 0.0])
-    np.testing.assert_array_equal(out["deaths"].to_numpy(), [0.0, 7.0])
+    np.testing.assert_array_equal(out["natural_surplus"].to_numpy(), [10.0, 0.0])
+    np.testing.assert_array_equal(out["natural_deficit"].to_numpy(), [0.0, 7.0])
+
+
+@given(st.lists(st.integers(0, 10**6), min_size=18, max_size=18))
+@settings(max_examples=50, deadline=None)
+def test_natural_surplus_and_deficit_are_the_signed_parts_of_the_net_change(cells):
+    # The columns hold net residuals, not births and deaths: exact invariants of the split
+    # for any 3 x 3 start and end tables.
+    labels = ["A", "B", "C"]
+    start = square([cells[0:3], cells[3:6], cells[6:9]], labels)
+    end = square([cells[9:12], cells[12:15], cells[15:18]], labels)
+    out = closed_system_natural_change(start, end)
+    assert "births" not in out.columns and "deaths" not in out.columns
+    expected = end.sum(axis=1).to_numpy(float) - start.sum(axis=1).to_numpy(float)
+    np.testing.assert_array_equal(out["natural_change"].to_numpy(), expected)
+    surplus, deficit = out["natural_surplus"].to_numpy(), out["natural_deficit"].to_numpy()
+    assert (surplus >= 0).all() and (deficit >= 0).all()
+    assert (np.minimum(surplus, deficit) == 0).all()
+    np.testing.assert_array_equal(surplus - deficit, expected)
 
 
 def test_natural_change_rejects_other_economies_and_reorders_the_same_ones():
@@ -131,7 +149,7 @@ def test_compare_methods_on_a_single_move():
     start = square([[90, 10], [0, 100]], ["A", "B"])
     end = square([[80, 20], [0, 100]], ["A", "B"])
     change = closed_system_natural_change(start, end)
-    results = compare_methods(start, end, births=change["births"], deaths=change["deaths"])
+    results = compare_methods(start, end, births=change["natural_surplus"], deaths=change["natural_deficit"])
     assert list(results) == list(VARIANTS)
     for name, result in results.items():
         np.testing.assert_allclose(result.flows.to_numpy(), [[0, 10], [0, 0]], atol=1e-6,
@@ -144,8 +162,8 @@ def test_compare_methods_births_variant_removes_pure_natural_growth():
     start = square([[120, 10], [10, 100]], ["A", "B"])
     end = square([[140, 10], [10, 100]], ["A", "B"])
     change = closed_system_natural_change(start, end)
-    assert change["births"].tolist() == [20.0, 0.0]
-    results = compare_methods(start, end, births=change["births"], deaths=change["deaths"])
+    assert change["natural_surplus"].tolist() == [20.0, 0.0]
+    results = compare_methods(start, end, births=change["natural_surplus"], deaths=change["natural_deficit"])
     np.testing.assert_allclose(results[VARIANTS[0]].flows.to_numpy(), 0.0, atol=1e-6)
 
 
@@ -155,7 +173,7 @@ def test_compare_methods_difference_variants_and_rates_total():
     start = square([[100, 5], [30, 200]], ["A", "B"])
     end = square([[105, 12], [20, 210]], ["A", "B"])
     change = closed_system_natural_change(start, end)
-    results = compare_methods(start, end, births=change["births"], deaths=change["deaths"],
+    results = compare_methods(start, end, births=change["natural_surplus"], deaths=change["natural_deficit"],
                               rates_total_from="difference, negatives as returns")
     np.testing.assert_array_equal(results["difference, negatives zeroed"].flows.to_numpy(),
                                   [[0, 7], [0, 0]])
@@ -165,7 +183,7 @@ def test_compare_methods_difference_variants_and_rates_total():
     np.testing.assert_allclose(results["rates (Dennett)"].flows.to_numpy(),
                                [[0, 17 * 5 / 35], [17 * 30 / 35, 0]])
     with pytest.raises(InputError, match="rates_total_from"):
-        compare_methods(start, end, births=change["births"], deaths=change["deaths"],
+        compare_methods(start, end, births=change["natural_surplus"], deaths=change["natural_deficit"],
                         rates_total_from="rates (Dennett)")
 
 
@@ -192,8 +210,8 @@ def test_flows_over_periods_matches_compare_methods_per_period():
     assert sorted(set(zip(diagnostics["period_start"], diagnostics["period_end"]))) == [
         (2000, 2005), (2005, 2010)]
     change = closed_system_natural_change(stocks[2005], stocks[2010])
-    direct = flows_demographic(stocks[2005], stocks[2010], births=change["births"],
-                               deaths=change["deaths"])
+    direct = flows_demographic(stocks[2005], stocks[2010], births=change["natural_surplus"],
+                               deaths=change["natural_deficit"])
     part = flows[(flows["period_start"] == 2005) & (flows["method"] == VARIANTS[0])]
     expected = direct.flows.to_numpy()[~np.eye(3, dtype=bool)]
     np.testing.assert_allclose(part["value"].to_numpy(), expected)

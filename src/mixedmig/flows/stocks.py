@@ -829,10 +829,15 @@ VARIANTS: tuple[str, ...] = (
 
 def closed_system_natural_change(stock_start: pd.DataFrame,
                                  stock_end: pd.DataFrame) -> pd.DataFrame:
-    """Births and deaths approximated from the stock tables themselves.
+    """Closed-system net natural change of each birthplace population, split into its signs.
 
-    Only the net change of each birthplace population is known, so the smallest gross births
-    and deaths consistent with it are returned: a lower bound, not vital statistics.
+    Only the net change of each birthplace population is known from two stock tables, not
+    births and deaths. This function returns that net change and splits it into its positive
+    part (``natural_surplus``) and its negative part (``natural_deficit``). Passed as
+    ``births=natural_surplus`` and ``deaths=natural_deficit`` to :func:`flows_demographic`,
+    they are the smallest gross births and deaths consistent with the net change: a lower
+    bound, not vital statistics (a birthplace population that grew by 30 million has a surplus
+    of 30 million and a deficit of 0, whatever its real births and deaths were).
 
     Parameters
     ----------
@@ -844,8 +849,11 @@ def closed_system_natural_change(stock_start: pd.DataFrame,
     -------
     pandas.DataFrame
         Indexed by ``economy``; columns ``born_start``, ``born_end`` (people born in the
-        economy living anywhere in the table), ``natural_change``, ``births`` and ``deaths``
-        (to be read as births and deaths in residence ``b``).
+        economy living anywhere in the table), ``natural_change`` (their net change, in the
+        units of the stocks), ``natural_surplus`` = max(natural_change, 0) and
+        ``natural_deficit`` = max(-natural_change, 0), both >= 0, at most one of them non-zero
+        per economy, and ``natural_surplus - natural_deficit == natural_change``. Pass them
+        as ``births`` and ``deaths`` (of residence ``b``) to :func:`flows_demographic`.
 
     Raises
     ------
@@ -858,7 +866,14 @@ def closed_system_natural_change(stock_start: pd.DataFrame,
     For birthplace ``b``, ``natural_change[b] = sum_j S_end[b, j] - sum_j S_start[b, j]``.
     Moves between economies of the table leave it unchanged, so in a closed system it equals
     births minus deaths of the ``b``-born; in an open one it also holds their net migration to
-    and from the rest of the world.  ``births = max(change, 0)``, ``deaths = max(-change, 0)``.
+    and from the rest of the world.  ``natural_surplus = max(natural_change, 0)``,
+    ``natural_deficit = max(-natural_change, 0)``.
+
+    References
+    ----------
+    Abel, G. J. (2013). Estimating global migration flow tables using place of birth data.
+    *Demographic Research* 28(18), 505-546 (births and deaths in the demographic accounting
+    of flows from stocks).
 
     Examples
     --------
@@ -866,11 +881,11 @@ def closed_system_natural_change(stock_start: pd.DataFrame,
     >>> labels = ["A", "B"]  # made-up stocks: A-born grow by 5, B-born shrink by 5
     >>> start = pd.DataFrame([[90.0, 10.0], [20.0, 100.0]], labels, labels)
     >>> end = pd.DataFrame([[95.0, 10.0], [20.0, 95.0]], labels, labels)
-    >>> closed_system_natural_change(start, end)[["births", "deaths"]]
-             births  deaths
-    economy                
-    A           5.0     0.0
-    B           0.0     5.0
+    >>> closed_system_natural_change(start, end)[["natural_surplus", "natural_deficit"]]
+             natural_surplus  natural_deficit
+    economy                                  
+    A                    5.0              0.0
+    B                    0.0              5.0
     """
     start = check_od_matrix(stock_start, "stock_start")
     end = check_od_matrix(stock_end, "stock_end", labels=list(start.index))
@@ -881,8 +896,8 @@ def closed_system_natural_change(stock_start: pd.DataFrame,
         "born_start": born_start,
         "born_end": born_end,
         "natural_change": change,
-        "births": change.clip(lower=0.0),
-        "deaths": (-change).clip(lower=0.0),
+        "natural_surplus": change.clip(lower=0.0),
+        "natural_deficit": (-change).clip(lower=0.0),
     })
     out.index = pd.Index(list(start.index), name="economy", dtype=object)
     return out
@@ -906,7 +921,8 @@ def compare_methods(stock_start: pd.DataFrame, stock_end: pd.DataFrame, *,
         residence.
     births, deaths : pandas.Series
         Births and deaths over the period by place of residence (first variant only), e.g.
-        from :func:`closed_system_natural_change`.
+        the ``natural_surplus`` and ``natural_deficit`` of
+        :func:`closed_system_natural_change`.
     rates_total_from : str, default ``VARIANTS[0]``
         The variant (one of the first four) whose total flow the rates method distributes.
     tol : float, default 1e-10
@@ -997,7 +1013,9 @@ def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
                        strict: bool = False) -> FlowsOverPeriodsResult:
     """:func:`compare_methods` for each pair of consecutive years.
 
-    Births and deaths of the first variant come from :func:`closed_system_natural_change`.
+    Births and deaths of the first variant are the ``natural_surplus`` and
+    ``natural_deficit`` of :func:`closed_system_natural_change` (a lower bound, not vital
+    statistics).
 
     Parameters
     ----------
@@ -1042,8 +1060,8 @@ def flows_over_periods(stocks: Mapping[int, pd.DataFrame], *,
     flow_parts, diag_rows, iterations = [], [], 0
     for start, end in pairwise(years):
         change = closed_system_natural_change(stocks[start], stocks[end])
-        results = compare_methods(stocks[start], stocks[end], births=change["births"],
-                                  deaths=change["deaths"], rates_total_from=rates_total_from,
+        results = compare_methods(stocks[start], stocks[end], births=change["natural_surplus"],
+                                  deaths=change["natural_deficit"], rates_total_from=rates_total_from,
                                   tol=tol, max_iter=max_iter, strict=strict)
         for name, result in results.items():
             part = to_long(result.flows, drop_diagonal=True)

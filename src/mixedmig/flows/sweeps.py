@@ -160,7 +160,7 @@ def _sweep_task(shared: dict, edition, chunk):
             kwargs = dict(options)
             if method == "demographic" and shared["natural_change"]:
                 change = closed_system_natural_change(s0, s1)
-                kwargs.update(births=change["births"], deaths=change["deaths"])
+                kwargs.update(births=change["natural_surplus"], deaths=change["natural_deficit"])
             for q, prior in enumerate(priors.values()):
                 if method == "demographic":
                     kwargs["prior"] = prior
