@@ -66,15 +66,17 @@ class CountryProfile:
     bilateral_stocks : pandas.DataFrame
         From the UN DESA bilateral table (``undesa_ims_bilateral``), which covers the 15 study
         economies only: columns ``edition, year, sex, direction, stock`` where ``direction`` is
-        ``"immigrants"`` (born in one of the other 14 economies, living here) or ``"emigrants"``
-        (born here, living in one of the other 14); persons.
+        ``"immigrants"`` (born in one of the other study economies of that edition, living
+        here) or ``"emigrants"`` (born here, living in one of them); persons. The 2017 and
+        2019 editions have no Taiwan, so they hold 13 partners for another study economy,
+        the 2024 edition 14.
     top_corridors : pandas.DataFrame
         The largest bilateral stocks in and out for ``edition``'s latest year, both sexes:
         columns ``direction, year, rank, origin, destination, stock, share, flags`` (share of
-        the direction's total over the 14 partners, 0-1; ``flags`` names the rules of
-        :attr:`stock_flags` that flag the corridor in any edition, year or sex, with the
-        years, ``""`` when none does), ``top`` rows per direction at most; zero stocks are
-        left out.
+        the direction's total over the other study economies of ``edition``, 0-1; ``flags``
+        names the rules of :attr:`stock_flags` that flag the corridor in any edition, year
+        or sex, with the years, ``""`` when none does), ``top`` rows per direction at most;
+        zero stocks are left out.
     refugees : pandas.DataFrame
         UNHCR end-year stocks (``unhcr_refugees_gms``) by ``year`` and ``direction``
         (``"hosted"``: in this country, from elsewhere; ``"abroad"``: from this country,
@@ -199,7 +201,7 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
 
     Notes
     -----
-    The emigrant and immigrant stocks of ``bilateral_stocks`` are sums over the 14 other
+    The emigrant and immigrant stocks of ``bilateral_stocks`` are sums over the other
     study economies only, not world totals: UN DESA's world total of immigrants is
     ``immigrant_totals``; no world total of emigrants is shipped. The shipped UN DESA
     extracts cover the 15 study economies only, so a country outside them has no UN DESA
