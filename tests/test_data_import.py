@@ -54,7 +54,8 @@ def write_undesa_2024(path: Path, rows, years=UNDESA_2024_YEARS, edition=2024) -
     sheet.append(sex_row)
     sheet.append(UNDESA_HEADER + list(years) * 3)
     for k, (dname, dcode, oname, ocode, total, male) in enumerate(rows, start=1):
-        female = [t - m for t, m in zip(total, male)]
+        female = [t - m if isinstance(t, int) and isinstance(m, int) else ".."
+                  for t, m in zip(total, male)]
         sheet.append([k, dname, None, "B", dcode, oname, ocode, *total, *male, *female])
     book.save(path)
     return path
@@ -503,3 +504,85 @@ def test_ctdc_import_checks_the_layout_against_the_source(tmp_path, text, layout
     expected_label = {"ctdc_k_anonymised": "CTDC Global Dataset (k-anonymised)",
                       "ctdc_synthetic": "CTDC Global Synthetic Dataset"}[right]
     assert table.label == expected_label
+
+
+# --------------------------------------------------------------------------- UN DESA 2017/2019 (wide)
+
+
+def test_undesa_wide_2019_import_keeps_every_country_and_reports_aggregates(tmp_path,
+                                                                             monkeypatch,
+                                                                             capsys):
+    from test_data_readers import write_undesa_wide
+
+    from mixedmig.cli import main
+
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    # MADE-UP test values; real names and M49 codes
+    rows = [
+        (2019, "WORLD", 900, [10, 20, 30], [5, 10, 15]),
+        (2019, "Sub-Saharan Africa", 947, [1, 2, 3], [0, 1, 1]),
+        (2019, "Namibia", 516, [7, "..", 9], [3, "..", 4]),
+        (2019, "Thailand", 764, [40, 50, "-"], [20, 25, "-"]),
+        (1990, "Thailand", 764, [4, 5, 6], [2, 2, 3]),
+    ]
+    path = write_undesa_wide(tmp_path / "UN_MigrantStockByOriginAndDestination_2019.xlsx",
+                             2019, ["South Africa", "Myanmar", "Eastern Africa"], rows)
+    table = read_official("undesa_ims_bilateral", path)  # the edition from the file name
+    assert table.edition == "2019" and table.kind == "bilateral_stocks"
+    frame = table.frame
+    assert set(zip(frame["orig"], frame["dest"])) == {("ZAF", "NAM"), ("ZAF", "THA"),
+                                                      ("MMR", "THA")}
+    # 2019: three pairs estimated (MMR -> NAM is ".."); 1990: two pairs; three sexes each
+    assert len(frame) == 3 * 3 + 2 * 3
+    pair = frame[(frame["orig"] == "MMR") & (frame["dest"] == "THA")
+                 & (frame["year"] == 2019)].set_index("sex")["stock"]
+    assert pair.to_dict() == {"total": 50, "male": 25, "female": 25}
+    assert frame["stock"].notna().all()  # ".." and "-" cells are not rows of the table
+    assert (frame["source"] == "UN DESA International Migrant Stock 2019").all()
+    dropped = dict(zip(table.dropped["code"], table.dropped["reason"]))
+    assert dropped == {"900": "aggregate", "947": "aggregate", "Total": "aggregate",
+                       "Other North": "aggregate", "Other South": "aggregate",
+                       "Eastern Africa": "aggregate"}
+    # the same file under an explicit edition, through import_official and the CLI
+    imported = import_official("undesa_ims_bilateral", path, edition=2019)
+    assert imported.name == "undesa_ims_bilateral_2019" and imported.rows == 15
+    loaded = data.load("undesa_ims_bilateral_2019")
+    assert len(loaded) == 15
+    assert main(["import", "undesa_ims_bilateral", str(path), "--edition", "2019",
+                 "--name", "ims19"]) == 0
+    assert "bilateral_stocks table 'ims19': 15 rows" in capsys.readouterr().out
+    # a wrong edition is refused on the command line with the option's spelling
+    assert main(["import", "undesa_ims_bilateral", str(path), "--edition", "2017",
+                 "--name", "ims17"]) != 0
+    assert "--edition 2019" in capsys.readouterr().err
+
+
+def test_undesa_wide_2017_import_from_the_file_name(tmp_path):
+    from test_data_readers import write_undesa_wide
+
+    rows = [(2017, "Malaysia", 458, [3, 4], [1, 2]), (2015, "Malaysia", 458, [5, 6], [2, 3])]
+    path = write_undesa_wide(tmp_path / "undesa_pd_2017_migrant_stock_origin_destination_"
+                             "dataset.xlsx", 2017, ["Indonesia", "Philippines"], rows)  # made-up
+    table = read_official("undesa_ims_bilateral", path)
+    assert table.edition == "2017"
+    assert set(table.frame["year"]) == {2015, 2017}
+    assert table.frame.groupby("sex")["stock"].sum().to_dict() == {
+        "total": 18, "male": 8, "female": 10}
+
+
+def test_undesa_2024_cells_without_an_estimate_are_left_out(tmp_path, monkeypatch):
+    """'..' marks a year with no estimate: the import keeps the pair's other years and leaves
+    that cell out (a missing estimate is not a figure); made-up values, real names and codes."""
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    years = UNDESA_2024_YEARS
+    rows = [("Thailand", 764, "Myanmar", 104, [".."] + [10, 20, 30, 40, 50, 60, 70],
+             [".."] + [5, 10, 15, 20, 25, 30, 35]),
+            ("Thailand", 764, "Cambodia", 116, [1, 2, 3, 4, 5, 6, 7, 8], [0, 1, 1, 2, 2, 3, 3, 4])]
+    path = write_undesa_2024(
+        tmp_path / "undesa_pd_2024_ims_stock_by_sex_destination_and_origin.xlsx", rows, years)
+    imported = import_official("undesa_ims_bilateral", path)
+    stocks = data.load(imported.name)
+    mmr = stocks[(stocks["orig"] == "MMR") & (stocks["dest"] == "THA")]
+    assert sorted(mmr["year"].unique().tolist()) == list(years[1:])
+    assert len(mmr) == 3 * (len(years) - 1)
+    assert len(stocks[stocks["orig"] == "KHM"]) == 3 * len(years)

@@ -87,7 +87,10 @@ def test_undesa_reader_rejects_a_wrong_header_row(tmp_path):
     write_undesa_2024(path)
     with pytest.raises(SchemaError, match="is row 5 the header row"):
         data.read_undesa_bilateral_workbook(path, edition=2024, header_row=5)
-    with pytest.raises(InputError, match="edition 2019 is not supported"):
+    with pytest.raises(InputError, match="edition 2022 is not supported.*2017 and 2019"):
+        data.read_undesa_bilateral_workbook(path, edition=2022)
+    # edition 2019 goes to the wide reader, which finds no wide header in a 2024 file
+    with pytest.raises(SchemaError, match="no header row of the UN DESA wide bilateral table"):
         data.read_undesa_bilateral_workbook(path, edition=2019)
 
 
@@ -931,3 +934,199 @@ def test_text_file_errors_have_no_sheet_and_say_line(tmp_path):
     error = info.value
     assert (error.sheet, error.row, error.column) == (None, 18, "refugees")
     assert "line 18, field 6, column 'refugees'" in str(error)
+
+
+# --------------------------------------------------------------------------- UN DESA 2017/2019 (wide)
+
+REFERENCE = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "reference" / (
+    "undesa_ims_bilateral_asia.csv")
+WIDE_KEYS = ["Year", "Sort\norder", "Major area, region, country or area of destination",
+             "Notes", "Code", "Type of data (a)"]
+
+
+def write_undesa_wide(path, edition, origins, rows, *, title=True, sheets=("Table 1", "Table 2",
+                                                                           "Table 3")):
+    """A workbook in the legacy 2017/2019 destination x origin layout (CONTENTS, Tables 1-3,
+    ANNEX, NOTES; title block; key labels on row 15 merged down to row 16; origin names on
+    row 16 after Total, Other North, Other South; data from row 17).
+
+    ``rows``: (year, destination name, code, totals, males) with one value per origin; a value
+    given as text ('..', '-', bad cells) is written as is in all three tables; females are
+    totals - males. Total = the sum of the numeric origins; Other North / South = '..'.
+    """
+    book = openpyxl.Workbook()
+    book.active.title = "CONTENTS"
+    for k, name in enumerate(sheets):
+        sheet = book.create_sheet(name)
+        if title:
+            sheet["A1"] = "United Nations, Department of Economic and Social Affairs"
+            sheet["A6"] = (f"International migrant stock {edition}: by destination and origin "
+                           "(MADE-UP TEST VALUES)")
+        for col, label in enumerate(WIDE_KEYS, start=1):
+            sheet.cell(row=15, column=col, value=label)
+            sheet.merge_cells(start_row=15, start_column=col, end_row=16, end_column=col)
+        sheet.cell(row=15, column=10, value="Country or area of origin")
+        for col, label in enumerate(["Total", "Other North", "Other South", *origins], start=7):
+            sheet.cell(row=16, column=col, value=label)
+        for n, (year, dname, code, totals, males) in enumerate(rows, start=1):
+            values = []
+            for t, m in zip(totals, males):
+                if isinstance(t, str):
+                    values.append(t)
+                else:
+                    values.append((t, m, t - m)[k])
+            numeric = [v for v in values if not isinstance(v, str)]
+            sheet.append([year, n, dname, None, code, "B", sum(numeric), "..", "..", *values])
+    book.create_sheet("ANNEX")["A16"] = "Index"
+    book.create_sheet("NOTES")["A1"] = "NOTES"
+    book.save(path)
+    return path
+
+
+def reference_total(edition, year, dest, orig):
+    frame = pd.read_csv(REFERENCE)
+    row = frame[(frame["edition"] == edition) & (frame["year"] == year)
+                & (frame["dest_iso3"] == dest) & (frame["orig_iso3"] == orig)]
+    assert len(row) == 1
+    return int(row["stock_total"].iloc[0])
+
+
+WIDE_ORIGINS = ["Cambodia", "Lao People's Democratic Republic", "Myanmar*", "Thailand", "India"]
+
+
+def wide_2019_rows():
+    """Totals of Cambodia, Lao PDR and Myanmar-born in Thailand and Myanmar-born in Malaysia,
+    1990 and 2019, are the published 2019-edition figures (../shared/reference); India's
+    column, the aggregate rows and every male figure are MADE-UP test values."""
+    rows = []
+    for year in (1990, 2019):
+        tha = [reference_total(2019, year, "THA", o) for o in ("KHM", "LAO", "MMR")]
+        mys_mmr = reference_total(2019, year, "MYS", "MMR")
+        rows += [
+            (year, "WORLD", 900, [9, 9, 9, 9, 9], [4, 4, 4, 4, 4]),  # made-up
+            (year, "South-Eastern Asia", 920, [8, 8, 8, 8, 8], [3, 3, 3, 3, 3]),  # made-up
+            (year, "Thailand", 764, tha + [5, 7], [v // 2 for v in tha] + [2, 3]),
+            (year, "Malaysia", 458, ["-", "..", mys_mmr, 11, 13],
+             ["-", "..", mys_mmr // 3, 5, 6]),
+        ]
+    return rows
+
+
+def test_undesa_wide_2019_reads_the_published_totals_and_three_sexes(tmp_path):
+    path = write_undesa_wide(tmp_path / "UN_MigrantStockByOriginAndDestination_2019.xlsx", 2019,
+                             WIDE_ORIGINS, wide_2019_rows())
+    long = data.read_undesa_bilateral_wide_workbook(path)
+    assert list(long.columns) == ["edition", "year", "sex", "orig", "dest", "stock"]
+    assert set(long["edition"]) == {2019} and set(long["year"]) == {1990, 2019}
+    # the 15 study economies only: India's column, WORLD and the region rows are dropped;
+    # Thailand -> Thailand (self-pair) is dropped
+    assert set(zip(long["orig"], long["dest"])) == {
+        ("KHM", "THA"), ("LAO", "THA"), ("MMR", "THA"), ("KHM", "MYS"), ("LAO", "MYS"),
+        ("MMR", "MYS"), ("THA", "MYS")}
+    by = long.set_index(["year", "sex", "orig", "dest"])["stock"]
+    assert by[(2019, "total", "MMR", "THA")] == 1858735  # published, 2019 edition
+    assert by[(1990, "total", "MMR", "THA")] == 229504
+    assert by[(2019, "total", "LAO", "THA")] == 934936
+    assert by[(1990, "total", "KHM", "THA")] == 73756
+    assert by[(2019, "total", "MMR", "MYS")] == 345947
+    # males + females = both sexes for every pair and year
+    wide = long.pivot_table(index=["year", "orig", "dest"], columns="sex", values="stock",
+                            aggfunc="first")
+    known = wide.dropna()
+    assert len(known) == 10
+    assert (known["male"] + known["female"] == known["total"]).all()
+    # '-' and '..' stay missing in all three sexes
+    for orig in ("KHM", "LAO"):
+        for sex in ("total", "male", "female"):
+            assert pd.isna(by[(2019, sex, orig, "MYS")])
+    # every reference row of the pairs read agrees with the reader (2019 edition, totals)
+    ref = pd.read_csv(REFERENCE)
+    ref = ref[(ref["edition"] == 2019) & ref["year"].isin([1990, 2019])
+              & ref["dest_iso3"].eq("THA") & ref["orig_iso3"].isin(["KHM", "LAO", "MMR"])]
+    for _, r in ref.iterrows():
+        assert by[(r["year"], "total", r["orig_iso3"], "THA")] == r["stock_total"]
+    # keep_all keeps India and the Thailand column as an origin of Malaysia
+    every = data.read_undesa_bilateral_wide_workbook(path, edition=2019, keep_all=True)
+    assert ("IND", "THA") in set(zip(every["orig"], every["dest"]))
+    # the 2020/2024 entry point hands the wide editions to this reader
+    assert data.read_undesa_bilateral_workbook(path, edition=2019).equals(long)
+
+
+def test_undesa_wide_2017_edition_from_title_years_or_name(tmp_path):
+    lao, mmr = (reference_total(2017, 2017, "THA", o) for o in ("LAO", "MMR"))
+    rows = [(2017, "Thailand", 764, [lao, mmr], [400000, 900000])]  # males made-up
+    titled = write_undesa_wide(tmp_path / "stocks.xlsx", 2017, ["Lao PDR", "Myanmar"], rows)
+    long = data.read_undesa_bilateral_wide_workbook(titled)
+    assert set(long["edition"]) == {2017}
+    assert long.set_index(["sex", "orig"])["stock"][("total", "MMR")] == 1835106
+    # from the years alone (no title block, a name without a year)
+    untitled = write_undesa_wide(tmp_path / "plain.xlsx", 2017, ["Lao PDR", "Myanmar"], rows,
+                                 title=False)
+    assert set(data.read_undesa_bilateral_wide_workbook(untitled)["edition"]) == {2017}
+    # only 1990 rows: neither the title nor the years tell; the file name does
+    early = [(1990, "Thailand", 764, [1, 2], [0, 1])]  # made-up
+    named = write_undesa_wide(tmp_path / "UN_MigrantStockByOriginAndDestination_2017.xlsx",
+                              2017, ["Lao PDR", "Myanmar"], early, title=False)
+    assert set(data.read_undesa_bilateral_wide_workbook(named)["edition"]) == {2017}
+    unnamed = write_undesa_wide(tmp_path / "x.xlsx", 2017, ["Lao PDR", "Myanmar"], early,
+                                title=False)
+    with pytest.raises(InputError, match="cannot tell the edition.*edition=2019"):
+        data.read_undesa_bilateral_wide_workbook(unnamed)
+    # the argument must agree with the title and with the years
+    with pytest.raises(DataError, match=r"sheet 'Table 1', cell A6, row 6: .*states it is the "
+                                        r"2017 edition.*pass edition=2017"):
+        data.read_undesa_bilateral_wide_workbook(titled, edition=2019)
+    with pytest.raises(DataError, match=r"cell A17, row 17, column 'Year'.*2017.*pass "
+                                        r"edition=2017"):
+        data.read_undesa_bilateral_wide_workbook(untitled, edition=2019)
+    with pytest.raises(InputError, match="not supported by the wide reader"):
+        data.read_undesa_bilateral_wide_workbook(titled, edition=2020)
+
+
+def test_undesa_wide_problems_are_located(tmp_path):
+    origins = ["Myanmar", "Lao People's Democratic Republic"]
+    good = [(2019, "Thailand", 764, [10, 20], [4, 5])]  # made-up test values
+    # a bad cell (MADE-UP 'n/a'), located in every table it is in
+    bad = write_undesa_wide(tmp_path / "bad.xlsx", 2019, origins,
+                            [(2019, "Thailand", 764, [10, "n/a"], [4, "n/a"])])
+    with pytest.raises(DataError) as info:
+        data.read_undesa_bilateral_wide_workbook(bad)
+    err = info.value
+    assert (err.sheet, err.row) == ("Table 1", 17)
+    assert err.column == "Lao People's Democratic Republic (2019)"
+    assert "cell K17" in str(err) and "bad.xlsx" in str(err)
+    # males + females != both sexes (MADE-UP corrupted female cell)
+    path = write_undesa_wide(tmp_path / "sum.xlsx", 2019, origins, good)
+    book = openpyxl.load_workbook(path)
+    book["Table 3"]["J17"] = 7
+    book.save(path)
+    with pytest.raises(DataError, match=r"sheet 'Table 1', cell J17, row 17, column "
+                                        r"'Myanmar \(2019\)': males 4 .*females 7"):
+        data.read_undesa_bilateral_wide_workbook(path)
+    # a destination twice in a year
+    dup = write_undesa_wide(tmp_path / "dup.xlsx", 2019, origins, good + good)
+    with pytest.raises(DataError, match=r"cell E18, row 18.*also on row 17"):
+        data.read_undesa_bilateral_wide_workbook(dup)
+    # a year of no wide edition (MADE-UP row)
+    odd = write_undesa_wide(tmp_path / "odd.xlsx", 2019, origins,
+                            [(2018, "Thailand", 764, [1, 2], [0, 1])])
+    with pytest.raises(DataError, match=r"cell A17.*year 2018 is not a year of the 2019"):
+        data.read_undesa_bilateral_wide_workbook(odd)
+    # a row of counts without its code
+    blank = write_undesa_wide(tmp_path / "blank.xlsx", 2019, origins,
+                              [(2019, "Thailand", None, [1, 2], [0, 1])])
+    with pytest.raises(SchemaError, match=r"cell E17, row 17, column 'Code'.*blank"):
+        data.read_undesa_bilateral_wide_workbook(blank)
+    # a missing sex table
+    short = write_undesa_wide(tmp_path / "short.xlsx", 2019, origins, good,
+                              sheets=("Table 1", "Table 2"))
+    with pytest.raises(DataError, match=r"no sheet 'Table 3'"):
+        data.read_undesa_bilateral_wide_workbook(short)
+    # an origin heading two columns
+    twice = write_undesa_wide(tmp_path / "twice.xlsx", 2019, ["Myanmar", "Myanmar*"],
+                              good)
+    with pytest.raises(SchemaError, match=r"origin 'Myanmar\*?' heads two columns, J and K"):
+        data.read_undesa_bilateral_wide_workbook(twice)
+    # the 2020/2024 reader on the wide file says where to go for other editions
+    with pytest.raises(InputError, match="read_undesa_bilateral_wide_workbook"):
+        data.read_undesa_bilateral_workbook(path, edition=2019, sheet="Table 2")

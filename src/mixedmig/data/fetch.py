@@ -150,10 +150,10 @@ def _entries():
                "xlsx, destination x origin, sheet 'Table 1'"),
         undesa("2019", _UNDESA_LEGACY + "UN_MigrantStockByOriginAndDestination_2019.xlsx",
                "UN_MigrantStockByOriginAndDestination_2019.xlsx", "legacy",
-               "wide matrix layout; download only (no reader yet)"),
+               "xlsx, wide matrix, sheets 'Table 1'-'Table 3' (both sexes, male, female)"),
         undesa("2017", _UNDESA_LEGACY + "UN_MigrantStockByOriginAndDestination_2017.xlsx",
                "UN_MigrantStockByOriginAndDestination_2017.xlsx", "legacy",
-               "wide matrix layout; download only (no reader yet)"),
+               "xlsx, wide matrix, sheets 'Table 1'-'Table 3' (both sexes, male, female)"),
     ]
     for edition in ("2024", "2020"):
         for part in ("destination", "origin"):

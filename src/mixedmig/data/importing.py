@@ -13,7 +13,8 @@ A notebook then loads it by name: ``data.load("undesa_ims_bilateral_2024")``.
 source                     file                                  kind
 =========================  ====================================  ===================
 ``undesa_ims_bilateral``   UN DESA destination x origin          ``bilateral_stocks``
-                           workbook, 2020 or 2024 edition
+                           workbook, 2020 or 2024 edition, or
+                           2017 / 2019 (wide layout, Tables 1-3)
 ``worldbank_bilateral``    World Bank / KNOMAD matrix, 2013      ``bilateral_stocks``
                            or 2017 (``sex`` = ``total``)
 ``unhcr_population``       Refugee Data Finder export (CSV, or   ``bilateral_stocks``
@@ -238,7 +239,7 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
         The file on disk (``.xlsx``, ``.csv``, ``.csv.gz``, ``.tsv``, or the ``.zip`` the UNHCR
         and WDI download links give).
     edition : str or int, optional
-        UN DESA edition (2020, 2024), World Bank vintage (2013, 2017), WPP revision; by
+        UN DESA edition (2017, 2019, 2020, 2024), World Bank vintage (2013, 2017), WPP revision; by
         default read from the file name (``..._2024_...``), else an InputError asks for it.
         For WDI and CTDC it is only a label.
 
@@ -290,9 +291,16 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
     with tempfile.TemporaryDirectory() as tmp:
         dropped: dict = {}
         if source == "undesa_ims_bilateral":
+            editions = sorted({*readers.UNDESA_YEARS, *readers.UNDESA_WIDE_YEARS})
             edition = (int(edition) if edition is not None else
-                       _edition_from(path, readers.UNDESA_YEARS, "edition", source))
-            raw, dropped = readers._read_undesa(path, edition, keep_all=True)
+                       _edition_from(path, editions, "edition", source))
+            if edition in readers.UNDESA_WIDE_YEARS:
+                raw, dropped, edition = readers._read_undesa_wide(path, edition, keep_all=True)
+            else:
+                raw, dropped = readers._read_undesa(path, edition, keep_all=True)
+            # '..' and '-' mark a year with no estimate (the wide matrix has a cell for every
+            # origin): a missing estimate is not a figure, so the cell is left out
+            raw = raw[raw["stock"].notna()]
             frame = _bilateral(raw, "stock", edition, _PUBLISHER[source].format(edition=edition))
         elif source == "worldbank_bilateral":
             edition = (int(edition) if edition is not None else

@@ -11,6 +11,11 @@ so the notebooks' code applies unchanged. Layouts follow the official files as d
   one row per (destination, origin), year columns for both sexes, then males, then females;
   aggregates (world, regions) mixed with countries; ``..`` = missing; names carry footnote
   markers ``*``. Rows are matched on the numeric M49 location codes.
+- UN DESA *International Migrant Stock* 2017/2019 bilateral workbook (wide): sheets ``Table 1``
+  (both sexes), ``Table 2`` (males), ``Table 3`` (females); header on row 16 (the origin
+  names); one row per (year, destination): year, sort order, destination name, notes, M49
+  code, type of data, then ``Total``, ``Other North``, ``Other South`` and one column per
+  origin name. Destinations are matched on their codes, origins on their names.
 - World Bank / KNOMAD bilateral migration matrix (2013, 2017): one sheet, title on row 1, header
   on row 2 with destinations across and sources down, ending with ``Other North``,
   ``Other South`` and ``World`` rows and columns; a ``Notes:`` block below.
@@ -108,8 +113,11 @@ __all__ = [
     "UNHCR_COLUMNS",
     "UNHCR_PACKAGE_COLUMNS",
     "UNDESA_AGGREGATE_MIN_CODE",
+    "UNDESA_WIDE_SHEETS",
+    "UNDESA_WIDE_YEARS",
     "WDI_FOOTER_PREFIXES",
     "WORLD_BANK_AGGREGATES",
+    "read_undesa_bilateral_wide_workbook",
     "read_undesa_bilateral_workbook",
     "read_unhcr_population",
     "read_wdi",
@@ -818,7 +826,10 @@ def read_undesa_bilateral_workbook(
     path : str or os.PathLike
         The official ``.xlsx`` workbook (*International Migrant Stock*, destination and origin).
     edition : int
-        2020 or 2024 (keys of :data:`UNDESA_YEARS`); older editions use another layout. It must
+        2020 or 2024 (keys of :data:`UNDESA_YEARS`). 2017 and 2019 (keys of
+        :data:`UNDESA_WIDE_YEARS`, a wide layout) are read by
+        :func:`read_undesa_bilateral_wide_workbook` (with the default ``sheet`` and
+        ``header_row``). It must
         agree with the edition the workbook states (its year columns and the ``Rev.YYYY`` or
         ``International Migrant Stock YYYY`` text of its title block).
     sheet : str, default "Table 1"
@@ -898,6 +909,8 @@ def read_undesa_bilateral_workbook(
     22     2024  2024    male  MMR  THA    600
     23     2024  2024   total  MMR  THA   1000
     """
+    if edition in UNDESA_WIDE_YEARS and sheet == "Table 1" and header_row is None:
+        return _read_undesa_wide(path, edition, keep_all=keep_all)[0]
     return _read_undesa(path, edition, sheet=sheet, header_row=header_row,
                         keep_all=keep_all)[0]
 
@@ -909,7 +922,8 @@ def _read_undesa(path, edition, *, sheet="Table 1", header_row=None, keep_all=Fa
     if edition not in UNDESA_YEARS:
         raise InputError(
             f"edition {edition} is not supported by this reader; supported: "
-            f"{sorted(UNDESA_YEARS)} (2019 and older editions use a wide matrix layout)"
+            f"{sorted(UNDESA_YEARS)} (the 2017 and 2019 editions use a wide matrix layout: "
+            f"read_undesa_bilateral_wide_workbook reads them)"
         )
     if path.suffix.lower() not in (".xlsx", ".xlsm") and path.is_file():
         raise DataError("not an .xlsx workbook; the UN DESA bilateral table is published as "
@@ -1070,6 +1084,372 @@ def _read_undesa(path, edition, *, sheet="Table 1", header_row=None, keep_all=Fa
         long[column] = long[column].astype(object)
     long = long.sort_values(["edition", "year", "sex", "orig", "dest"]).reset_index(drop=True)
     return long, dropped
+
+
+# --------------------------------------------------------------------------- UN DESA, wide
+
+
+#: Years of the UN DESA editions published as a wide destination x origin matrix (2017, 2019).
+UNDESA_WIDE_YEARS = {
+    2017: (1990, 1995, 2000, 2005, 2010, 2015, 2017),
+    2019: (1990, 1995, 2000, 2005, 2010, 2015, 2019),
+}
+#: The sheet of each sex in the wide workbooks: ``Table 1`` both sexes, ``Table 2`` males,
+#: ``Table 3`` females.
+UNDESA_WIDE_SHEETS = {"total": "Table 1", "male": "Table 2", "female": "Table 3"}
+_WIDE_RESIDUALS = ("total", "other north", "other south")
+_WIDE_TITLE = re.compile(
+    r"rev\.?\s*((?:19|20)[0-9]{2})|((?:19|20)[0-9]{2})\s+revision"
+    r"|international migrant stock[:,]?\s*(?:the\s+)?((?:19|20)[0-9]{2})"
+    r"|migrantstock\w*?_((?:19|20)[0-9]{2})")
+
+
+def _is_undesa_wide_header(labels) -> bool:
+    return "other north" in labels and "other south" in labels
+
+
+def _wide_title_edition(grid: _Grid, header: int):
+    """(edition, cell text, row, col) stated above the header of a wide sheet, or None."""
+    for i in range(header):
+        for j, value in enumerate(grid.rows[i]):
+            if isinstance(value, str):
+                match = _WIDE_TITLE.search(" ".join(value.split()).lower())
+                if match:
+                    year = int(next(g for g in match.groups() if g))
+                    return year, value.strip(), i, j
+    return None
+
+
+def _wide_key_column(labels_by_row, test, default):
+    """The first column whose label (in the header row or the row above it) passes ``test``."""
+    for labels in labels_by_row:
+        for j, label in enumerate(labels):
+            if label and test(label):
+                return j
+    return default
+
+
+def _wide_sheet(path: Path, sex: str):
+    """The parsed sheet of one sex: grid, header index, key columns, origin columns, rows."""
+    sheet = UNDESA_WIDE_SHEETS[sex]
+    grid, h = _read_grid(path, _is_undesa_wide_header, "the UN DESA wide bilateral table "
+                         "(origin columns 'Total', 'Other North', 'Other South', ...)",
+                         sheet=sheet)
+    labels = [_label(v) for v in grid.rows[h]]
+    first = min(labels.index(v) for v in _WIDE_RESIDUALS if v in labels)
+    origin_cols = [j for j in range(first, len(labels)) if labels[j]]
+    _apply_merges(grid, h + 1, origin_cols)
+    labels = [_label(v) for v in grid.rows[h]]
+    above = [_label(v) for v in grid.rows[h - 1]] if h > 0 else []
+    rows_of_labels = [labels[:first], above[:first]]
+    year_col = _wide_key_column(rows_of_labels, lambda v: v == "year", 0)
+    code_col = _wide_key_column(rows_of_labels, lambda v: v == "code" or v.startswith(
+        "code of") or v.startswith("location code"), 4)
+    name_col = _wide_key_column(rows_of_labels, lambda v: "destination" in v, 2)
+    if max(year_col, code_col, name_col) >= first:
+        raise grid.error(SchemaError, "the columns year, destination and code must come "
+                         "before the 'Total', 'Other North' and 'Other South' columns", row=h)
+    seen = {}
+    for j in origin_cols:
+        if labels[j] in seen:
+            raise grid.error(
+                SchemaError,
+                f"the origin {_name(grid.rows[h][j])!r} heads two columns, "
+                f"{_column_letter(seen[labels[j]])} and {_column_letter(j)}; each origin "
+                f"appears once (remove the repeated column)", row=h, col=j)
+        seen[labels[j]] = j
+    return grid, h, year_col, code_col, name_col, origin_cols
+
+
+def _wide_rows(grid: _Grid, h, year_col, code_col, name_col, origin_cols, allowed):
+    """{(year, dest code): row index} of the data rows of a wide sheet, checked."""
+    keys = {}
+    for i in range(h + 1, len(grid.rows)):
+        row = grid.rows[i]
+        holds_counts = any(not _is_blank(row[c]) for c in origin_cols)
+        if _is_blank(row[code_col]) and _parse_year(row[year_col]) is None:
+            if holds_counts:
+                raise grid.error(
+                    SchemaError, "the row holds counts but its year and code cells are "
+                    "blank; write the year and the M49 code of the destination in every row",
+                    row=i, col=code_col, column="Code")
+            continue  # a blank, notes or footnote row
+        for j, what in ((year_col, "Year"), (code_col, "Code")):
+            if _is_blank(row[j]):
+                raise grid.error(SchemaError, f"the row's {what} cell is blank; write the "
+                                 f"year and the M49 code of the destination in every row (a "
+                                 f"merged cell is read as its top-left value)", row=i,
+                                 col=j, column=what)
+        year = _parse_year(row[year_col])
+        if year is None:
+            raise grid.error(SchemaError, f"{row[year_col]!r} is not a year", row=i,
+                             col=year_col, column="Year")
+        if year not in allowed[1]:
+            fits = [e for e, ys in UNDESA_WIDE_YEARS.items() if year in ys]
+            hint = (f"it is a year of the {fits[0]} edition; pass edition={fits[0]}" if fits
+                    else f"the years of edition {allowed[0]} are {list(allowed[1])}")
+            raise grid.error(DataError, f"the year {year} is not a year of the "
+                             f"{allowed[0]} edition: {hint}", row=i, col=year_col,
+                             column="Year")
+        code = _m49(grid, i, code_col, "Code")
+        if (year, code) in keys:
+            raise grid.error(
+                DataError, f"destination {code} ({_name(row[name_col])}) in {year} is also on "
+                f"row {grid.row_number(keys[(year, code)])}; each destination appears once a "
+                f"year (remove the duplicate row)", row=i, col=code_col, column="Code")
+        keys[(year, code)] = i
+    return keys
+
+
+def _wide_edition(path: Path, edition, grid: _Grid, h, year_col):
+    """The edition of a wide workbook: the argument, checked against the title block, the
+    years of the year column and the file name; or told by them when ``edition`` is None."""
+    stated = _wide_title_edition(grid, h)
+    years = {}
+    for i in range(h + 1, len(grid.rows)):
+        y = _parse_year(grid.rows[i][year_col])
+        if y is not None:
+            years.setdefault(y, i)
+    by_years = [(e, years[e]) for e in UNDESA_WIDE_YEARS if e in years]
+    named = sorted({int(y) for y in re.findall(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])",
+                                               path.name)} & set(UNDESA_WIDE_YEARS))
+    if edition is None:
+        if stated is not None:
+            edition = stated[0]
+        elif len(by_years) == 1:
+            edition = by_years[0][0]
+        elif len(named) == 1:
+            edition = named[0]
+        else:
+            raise InputError(
+                f"cannot tell the edition of {path.name} from its title block, years or "
+                f"name; pass it: edition=2019 or edition=2017")
+    if edition not in UNDESA_WIDE_YEARS:
+        supported = sorted({*UNDESA_WIDE_YEARS, *UNDESA_YEARS})
+        raise InputError(f"edition {edition} is not a wide-layout edition; the wide reader "
+                         f"reads {sorted(UNDESA_WIDE_YEARS)} (supported editions: "
+                         f"{supported}; 2020 and 2024 use read_undesa_bilateral_workbook)")
+    if stated is not None and stated[0] != edition:
+        raise grid.error(
+            DataError, f"the workbook states it is the {stated[0]} edition ({stated[1]!r}), "
+            f"but edition={edition} was passed; pass edition={stated[0]}",
+            row=stated[2], col=stated[3])
+    for other, i in by_years:
+        if other != edition:
+            raise grid.error(
+                DataError, f"the year column holds {other}, a year of the {other} edition, "
+                f"but edition={edition} was passed; pass edition={other}", row=i,
+                col=year_col, column="Year")
+    return edition
+
+
+def read_undesa_bilateral_wide_workbook(
+    path: str | os.PathLike, *, edition: int | None = None, keep_all: bool = False,
+) -> pd.DataFrame:
+    """Read a UN DESA bilateral migrant-stock workbook of the 2017 or 2019 edition (wide).
+
+    These editions (``UN_MigrantStockByOriginAndDestination_2019.xlsx`` and ``..._2017``)
+    publish one sheet per sex -- ``Table 1`` both sexes, ``Table 2`` males, ``Table 3``
+    females -- each a wide matrix with one row per (year, destination): year, sort order,
+    destination name, notes, M49 code, type of data, then the origin columns ``Total``,
+    ``Other North``, ``Other South`` and one column per origin **name** (header on row 16,
+    found by its ``Other North`` and ``Other South`` labels). Destinations are matched on
+    their M49 codes, origins on their names (:func:`mixedmig.countries.to_iso3`; trailing
+    footnote marks ``*`` dropped). Counts are read in the publisher's formats (``1,104``,
+    ``..`` and ``-`` = missing; see the module docstring).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The official ``.xlsx`` workbook.
+    edition : int, optional
+        2019 or 2017 (keys of :data:`UNDESA_WIDE_YEARS`). By default it is told by the title
+        block (``International migrant stock 2019``, ``Rev.2019``, ``The 2017 revision``),
+        else by the edition year in the year column (2017 or 2019), else by the file name.
+        When given, it must agree with the title block and the year column.
+    keep_all : bool, default False
+        Keep every country of the registry, not only the 15 study economies. Aggregates
+        (destination codes of 900 and above, region names, ``Total``, ``Other North``,
+        ``Other South``) and names the registry does not know are dropped;
+        :func:`mixedmig.data.import_official` reports them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`read_undesa_bilateral_workbook`: ``edition``, ``year``,
+        ``sex`` (``total``, ``male``, ``female``), ``orig`` (country of birth), ``dest``
+        (country of residence), ``stock`` (persons, nullable integer), sorted by ``edition,
+        year, sex, orig, dest``; self-pairs dropped; missing (``..``, ``-``) stays missing.
+
+    Raises
+    ------
+    mixedmig.errors.InputError
+        If ``edition`` is not 2017 or 2019, or cannot be told.
+    mixedmig.errors.DataError
+        If the file is missing, not an ``.xlsx`` workbook, or lacks a sheet ``Table 1``-``3``;
+        if its title block or years state another edition; if a year is not one of the
+        edition's; if a count is negative, ambiguous or not a number; if a destination
+        appears twice in a year; if a (year, destination) row of ``Table 1`` is missing from
+        ``Table 2`` or ``Table 3`` (or the reverse); if males + females differ from both
+        sexes, or both sexes is missing beside a male or female figure. The error's ``path``,
+        ``sheet``, ``row`` and ``column`` locate it.
+    mixedmig.errors.SchemaError
+        If a sheet has no header row with ``Other North`` and ``Other South``; if an origin
+        heads two columns; if a row holding counts lacks its year or code; if a code is not
+        a number; if count cells are merged.
+
+    References
+    ----------
+    UN DESA Population Division (2017, 2019). *International Migrant Stock* (POP/DB/MIG/Stock/
+    Rev.2017, Rev.2019). United Nations.
+
+    Examples
+    --------
+    A made-up two-row workbook in the 2019 layout (the figures are invented):
+
+    >>> import os, tempfile, openpyxl
+    >>> from mixedmig import data
+    >>> book = openpyxl.Workbook()
+    >>> book.remove(book.active)
+    >>> for k, (sheet, value) in enumerate((("Table 1", 10), ("Table 2", 6), ("Table 3", 4))):
+    ...     ws = book.create_sheet(sheet)
+    ...     ws["A1"] = "International migrant stock 2019 (made-up example)"
+    ...     ws["A16"], ws["C16"], ws["E16"] = "Year", "Destination", "Code"
+    ...     for col, label in enumerate(["Total", "Other North", "Other South", "Myanmar"], 7):
+    ...         _ = ws.cell(row=16, column=col, value=label)
+    ...     ws.append([2019, 1, "Thailand", None, 764, "B", value, "..", "-", value])
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "ims.xlsx")
+    ...     book.save(path)
+    ...     table = data.read_undesa_bilateral_wide_workbook(path)
+    >>> table
+       edition  year     sex orig dest  stock
+    0     2019  2019  female  MMR  THA      4
+    1     2019  2019    male  MMR  THA      6
+    2     2019  2019   total  MMR  THA     10
+    """
+    return _read_undesa_wide(path, edition, keep_all=keep_all)[0]
+
+
+def _read_undesa_wide(path, edition=None, *, keep_all=False):
+    """``(table, dropped, edition)`` of :func:`read_undesa_bilateral_wide_workbook`;
+    ``dropped`` maps each destination code or origin name left out to ``(name, reason)``."""
+    path = Path(path)
+    if edition is not None:
+        edition = int(edition)
+        if edition not in UNDESA_WIDE_YEARS:
+            hint = (" (a long-layout edition: use read_undesa_bilateral_workbook)"
+                    if edition in UNDESA_YEARS else "")
+            raise InputError(f"edition {edition} is not supported by the wide reader{hint}; "
+                             f"supported: {sorted(UNDESA_WIDE_YEARS)}")
+    if path.suffix.lower() not in (".xlsx", ".xlsm") and path.is_file():
+        raise DataError("not an .xlsx workbook; the UN DESA bilateral table is published as "
+                        ".xlsx (open and save a converted copy as .xlsx)", path=path)
+    sheets = {sex: _wide_sheet(path, sex) for sex in UNDESA_SEXES}
+    grid, h, year_col = sheets["total"][0], sheets["total"][1], sheets["total"][2]
+    edition = _wide_edition(path, edition, grid, h, year_col)
+    for sex in ("male", "female"):
+        g, hh, yc = sheets[sex][:3]
+        _wide_edition(path, edition, g, hh, yc)
+    allowed = (edition, UNDESA_WIDE_YEARS[edition])
+    keys = {sex: _wide_rows(*sheets[sex], allowed) for sex in UNDESA_SEXES}
+
+    # the same rows and origin columns in the three tables
+    base = sheets["total"]
+    origins = {sex: {_label(s[0].rows[s[1]][j]): j for j in s[5]} for sex, s in sheets.items()}
+    for sex in ("male", "female"):
+        g, hh = sheets[sex][:2]
+        for name, j in origins["total"].items():
+            if name not in origins[sex]:
+                raise g.error(SchemaError, f"no column for the origin "
+                              f"{_name(grid.rows[h][j])!r} of sheet 'Table 1'; the three "
+                              f"tables have the same origin columns", row=hh)
+        for name, j in origins[sex].items():
+            if name not in origins["total"]:
+                raise g.error(SchemaError, f"the origin {_name(g.rows[hh][j])!r} has no column "
+                              f"in sheet 'Table 1'; the three tables have the same origin "
+                              f"columns", row=hh, col=j)
+        for key, i in keys["total"].items():
+            if key not in keys[sex]:
+                raise g.error(DataError, f"no row for destination {key[1]} in {key[0]}, which "
+                              f"is on row {grid.row_number(i)} of sheet 'Table 1'; the three "
+                              f"tables have the same rows", row=hh)
+        for key, i in keys[sex].items():
+            if key not in keys["total"]:
+                raise g.error(DataError, f"destination {key[1]} in {key[0]} has no row in "
+                              f"sheet 'Table 1'; the three tables have the same rows",
+                              row=i, col=sheets[sex][3], column="Code")
+
+    # the countries kept
+    dropped, study = {}, None if keep_all else set(_study_codes())
+
+    def keep(iso):
+        return iso is not None and (study is None or iso in study)
+
+    orig_iso = {}
+    for name, j in origins["total"].items():
+        printed = _name(grid.rows[h][j])
+        iso, reason = _resolve_location(printed)
+        if iso is None:
+            dropped[printed] = (printed, reason)
+        elif iso in orig_iso.values():
+            other = next(n for n, v in orig_iso.items() if v == iso)
+            raise grid.error(SchemaError, f"the origins {other!r} and {printed!r} are both "
+                             f"{iso}; each country heads one column", row=h, col=j)
+        if keep(iso):
+            orig_iso[printed] = iso
+    orig_cols = {iso: origins["total"][_label(p)] for p, iso in orig_iso.items()}
+    dest_iso = {}
+    name_col = base[4]
+    for (year, code), i in keys["total"].items():
+        if code not in dest_iso:
+            iso, reason = _resolve_location(code)
+            if iso is None:
+                dropped[code] = (_name(grid.rows[i][name_col]), reason)
+            dest_iso[code] = iso if keep(iso) else None
+
+    records = []
+    for (year, code), i in keys["total"].items():
+        dest = dest_iso[code]
+        if dest is None:
+            continue
+        for orig, j in orig_cols.items():
+            if orig == dest:
+                continue
+            column = f"{_name(grid.rows[h][j])} ({year})"
+            values = {}
+            for sex in UNDESA_SEXES:
+                g, hh = sheets[sex][:2]
+                ii, jj = keys[sex][(year, code)], origins[sex][_label(grid.rows[h][j])]
+                values[sex] = (g.count(ii, jj, column), ii, jj)
+            stored = {sex: sheets[sex][0].stored(ii, jj) for sex, (_, ii, jj) in values.items()}
+            total, male, female = stored["total"], stored["male"], stored["female"]
+            if total is None and (male is not None or female is not None):
+                given = " and ".join(f"{s}s {_number_text(v)}" for s, v in
+                                     (("male", male), ("female", female)) if v is not None)
+                raise grid.error(
+                    DataError, f"both sexes is missing although {given} are given in sheets "
+                    f"'Table 2'/'Table 3'; a total is published wherever its parts are "
+                    f"(write the both-sexes figure)", row=i, col=j, column=column)
+            if _check_total([male, female], total) is not None:
+                m = "missing" if male is None else _number_text(male)
+                f = "missing" if female is None else _number_text(female)
+                raise grid.error(
+                    DataError, f"males {m} (sheet 'Table 2', row "
+                    f"{sheets['male'][0].row_number(values['male'][1])}) + females {f} (sheet "
+                    f"'Table 3', row {sheets['female'][0].row_number(values['female'][1])}) "
+                    f"do not add up to both sexes = {_number_text(total)}; males + females must "
+                    f"equal both sexes exactly (the rows or origin columns of the tables may be "
+                    f"misaligned)", row=i, col=j, column=column)
+            records += [(edition, year, sex, orig, dest, values[sex][0]) for sex in UNDESA_SEXES]
+    long = pd.DataFrame.from_records(
+        records, columns=["edition", "year", "sex", "orig", "dest", "stock"])
+    for column in ("edition", "year", "stock"):
+        long[column] = long[column].astype("Int64")
+    for column in ("sex", "orig", "dest"):
+        long[column] = long[column].astype(object)
+    long = long.sort_values(["edition", "year", "sex", "orig", "dest"]).reset_index(drop=True)
+    return long, dropped, edition
 
 
 #: Smallest UN M49 code of an aggregate in the UN DESA files (900 = World; regions, development
