@@ -1,0 +1,73 @@
+"""Notebooks 02 and 03 on a researcher's bilateral_stocks file without an ``edition`` column.
+
+Such a file is analysed as one edition called "the undated edition" (the convention of notebook
+01's validation cell): it is never labelled with an edition of another table, and the sections
+that compare editions (02's sweep over SWEEP_EDITIONS, 03's edition-revision flags) say they do
+not apply and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mixedmig import data
+from mixedmig.notebook import run_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_02 = ROOT / "notebooks" / "02-flows-from-stocks.ipynb"
+NOTEBOOK_03 = ROOT / "notebooks" / "03-gravity-model.ipynb"
+
+
+def _outputs(notebook: Path) -> tuple[str, list[str]]:
+    """All text a run printed or displayed, and its error outputs."""
+    nb = nbformat.read(notebook, as_version=4)
+    texts, errors = [], []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                errors.append(f"{output['ename']}: {output['evalue']}")
+            elif output.get("output_type") == "stream":
+                texts.append(output.get("text", ""))
+            else:
+                bundle = output.get("data", {})
+                texts.append(bundle.get("text/markdown", "") + bundle.get("text/plain", ""))
+    return "\n".join(texts), errors
+
+
+@pytest.fixture
+def undated_file(tmp_path: Path) -> Path:
+    # These are the SHIPPED 2024-edition UN DESA stocks relabelled as a user's file: the edition
+    # column is dropped, so the file names no edition (test input, not a new data source).
+    shipped = data.load("undesa_ims_bilateral")
+    rows = shipped[shipped["edition"] == 2024].drop(columns=["edition"])
+    path = tmp_path / "my_stocks.csv"
+    rows.to_csv(path, index=False)
+    return path
+
+
+@pytest.mark.parametrize("notebook", [NOTEBOOK_02, NOTEBOOK_03], ids=lambda p: p.stem[:2])
+def test_file_without_editions_runs_as_the_undated_edition(notebook, undated_file, tmp_path):
+    run = run_notebook(notebook, {"STOCKS": str(undated_file), "EDITION": None},
+                       output_dir=tmp_path / "runs", timeout=900)
+    text, errors = _outputs(run.notebook)
+    assert not errors, errors
+    assert "no edition given" in text
+    assert "called 'the undated edition' below." in text  # EDITION = None: no "does not apply"
+    assert "the undated edition" in text.replace("The undated edition", "the undated edition")
+    # the file is never labelled with an edition of the shipped table
+    assert not re.search(r"edition 20\d\d of \S*my_stocks", text)
+    assert "my_stocks.csv edition 20" not in text
+    assert "does not apply" in text  # the section comparing editions is skipped, and says so
+
+
+def test_explicit_edition_on_an_undated_file_is_ignored_and_said(undated_file, tmp_path):
+    # EDITION = 2024 (the default) names an edition the file does not have: the notebook says so
+    run = run_notebook(NOTEBOOK_03, {"STOCKS": str(undated_file)},
+                       output_dir=tmp_path / "runs", timeout=900)
+    text, errors = _outputs(run.notebook)
+    assert not errors, errors
+    assert "EDITION = 2024 does not apply to it" in text
