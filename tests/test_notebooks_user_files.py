@@ -9,33 +9,22 @@ not apply and are skipped.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from mixedmig import data
 from mixedmig.notebook import run_notebook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_full_system_notebook import _outputs  # noqa: E402  (one reader of run outputs)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_02 = ROOT / "notebooks" / "02-flows-from-stocks.ipynb"
 NOTEBOOK_03 = ROOT / "notebooks" / "03-gravity-model.ipynb"
 
 
-def _outputs(notebook: Path) -> tuple[str, list[str]]:
-    """All text a run printed or displayed, and its error outputs."""
-    nb = nbformat.read(notebook, as_version=4)
-    texts, errors = [], []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                errors.append(f"{output['ename']}: {output['evalue']}")
-            elif output.get("output_type") == "stream":
-                texts.append(output.get("text", ""))
-            else:
-                bundle = output.get("data", {})
-                texts.append(bundle.get("text/markdown", "") + bundle.get("text/plain", ""))
-    return "\n".join(texts), errors
 
 
 @pytest.fixture

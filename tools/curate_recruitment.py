@@ -35,10 +35,8 @@ The reference folder is found as in ``tools/curate_reference.py`` (``$MIXEDMIG_R
 from __future__ import annotations
 
 import argparse
-import filecmp
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -54,6 +52,7 @@ from curate_reference import (  # noqa: E402  (the shared table writer)
     col,
     read_reference,
     reference_dir,
+    write_or_check,
     write_table,
 )
 
@@ -424,22 +423,7 @@ def main(argv=None) -> int:
     ref = reference_dir(args.reference)
     if not ref.is_dir():
         parser.error(f"reference folder {ref} not found; pass --reference")
-    out = Path(args.out)
-    if args.check:
-        with tempfile.TemporaryDirectory() as tmp:
-            written = build_all(Path(tmp), ref)
-            differing = [f"{name}{suffix}" for name, _ in written for suffix in (".csv", ".yml")
-                         if not (out / f"{name}{suffix}").is_file()
-                         or not filecmp.cmp(Path(tmp) / f"{name}{suffix}",
-                                            out / f"{name}{suffix}", shallow=False)]
-        if differing:
-            print("differs from a rebuild: " + ", ".join(differing))
-            return 1
-        print(f"{len(written)} tables identical to a rebuild")
-        return 0
-    for name, n_rows in build_all(out, ref):
-        print(f"{name}: {n_rows} rows")
-    return 0
+    return write_or_check(build_all, Path(args.out), ref, check=args.check)
 
 
 if __name__ == "__main__":

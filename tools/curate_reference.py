@@ -1840,6 +1840,30 @@ def build_all(out: Path, ref: Path | None) -> list[tuple[str, int]]:
     return written
 
 
+def write_or_check(build, out: Path, ref, *, check: bool) -> int:
+    """Write the tables ``build(folder, ref)`` makes into ``out``, or with ``check`` rebuild them
+    into a temporary folder and compare byte for byte with ``out``; shared by every curation
+    script of ``tools/``. Returns the exit status (1 when a table differs from its rebuild)."""
+    if check:
+        with tempfile.TemporaryDirectory() as tmp:
+            written = build(Path(tmp), ref)
+            differing = []
+            for name, _ in written:
+                for suffix in (".csv", ".yml"):
+                    target = out / f"{name}{suffix}"
+                    if not target.is_file() or not filecmp.cmp(Path(tmp) / target.name, target,
+                                                               shallow=False):
+                        differing.append(target.name)
+        if differing:
+            print("differs from a rebuild: " + ", ".join(differing))
+            return 1
+        print(f"{len(written)} tables identical to a rebuild")
+        return 0
+    for name, n_rows in build(out, ref):
+        print(f"{name}: {n_rows} rows")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(REPO / "data" / "raw"),
@@ -1854,25 +1878,7 @@ def main(argv=None) -> int:
     ref = None if args.published_only else reference_dir(args.reference)
     if ref is not None and not ref.is_dir():
         parser.error(f"reference folder {ref} not found; pass --reference or --published-only")
-    out = Path(args.out)
-    if args.check:
-        with tempfile.TemporaryDirectory() as tmp:
-            written = build_all(Path(tmp), ref)
-            differing = []
-            for name, _ in written:
-                for suffix in (".csv", ".yml"):
-                    target = out / f"{name}{suffix}"
-                    if not target.is_file() or not filecmp.cmp(Path(tmp) / target.name, target,
-                                                               shallow=False):
-                        differing.append(target.name)
-        if differing:
-            print("differs from a rebuild: " + ", ".join(differing))
-            return 1
-        print(f"{len(written)} tables identical to a rebuild")
-        return 0
-    for name, n_rows in build_all(out, ref):
-        print(f"{name}: {n_rows} rows")
-    return 0
+    return write_or_check(build_all, Path(args.out), ref, check=args.check)
 
 
 if __name__ == "__main__":

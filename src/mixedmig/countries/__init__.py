@@ -674,7 +674,7 @@ def is_registry_code(code) -> bool:
     >>> countries.is_registry_code("THA"), countries.is_registry_code("tha"), countries.is_registry_code("IND")
     (True, False, False)
     """
-    return isinstance(code, str) and code in _STUDY_SET
+    return is_study_code(code)
 
 
 def is_study_code(code) -> bool:
