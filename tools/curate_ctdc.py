@@ -38,7 +38,6 @@ The reference folder is found as in ``tools/curate_reference.py`` (``$MIXEDMIG_R
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import sys
 from pathlib import Path
@@ -48,11 +47,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from curate_reference import (  # noqa: E402
-    REPO,
     RETRIEVED,
     Table,
     col,
     reference_dir,
+    curation_parser,
     write_or_check,
     write_table,
 )
@@ -295,13 +294,7 @@ def build_all(out: Path, ref: Path) -> list[tuple[str, int]]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=str(REPO / "data" / "raw"),
-                        help="folder to write the CSV + YAML files (default: data/raw)")
-    parser.add_argument("--reference", default=None,
-                        help="folder of the reference extracts (default: ../shared/reference)")
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild into a temporary folder and compare with --out")
+    parser = curation_parser(__doc__)
     args = parser.parse_args(argv)
     ref = reference_dir(args.reference)
     if not ref.is_dir():

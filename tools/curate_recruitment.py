@@ -34,7 +34,6 @@ The reference folder is found as in ``tools/curate_reference.py`` (``$MIXEDMIG_R
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -43,7 +42,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from curate_reference import (  # noqa: E402  (the shared table writer)
     NOTE_COLUMN,
-    REPO,
     RETRIEVED,
     SOURCE_COLUMN,
     Table,
@@ -52,6 +50,7 @@ from curate_reference import (  # noqa: E402  (the shared table writer)
     col,
     read_reference,
     reference_dir,
+    curation_parser,
     write_or_check,
     write_table,
 )
@@ -412,13 +411,7 @@ def build_all(out: Path, ref: Path) -> list[tuple[str, int]]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=str(REPO / "data" / "raw"),
-                        help="folder to write the CSV + YAML files (default: data/raw)")
-    parser.add_argument("--reference", default=None,
-                        help="folder of the reference extracts (default: ../shared/reference)")
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild into a temporary folder and compare with --out")
+    parser = curation_parser(__doc__)
     args = parser.parse_args(argv)
     ref = reference_dir(args.reference)
     if not ref.is_dir():

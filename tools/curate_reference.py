@@ -1840,6 +1840,19 @@ def build_all(out: Path, ref: Path | None) -> list[tuple[str, int]]:
     return written
 
 
+def curation_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every curation script of ``tools/`` takes: ``--out``, ``--reference``,
+    ``--check``; the description is the first paragraph of the script's docstring ``doc``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--out", default=str(REPO / "data" / "raw"),
+                        help="folder to write the CSV + YAML files (default: data/raw)")
+    parser.add_argument("--reference", default=None,
+                        help="folder of the reference extracts (default: ../shared/reference)")
+    parser.add_argument("--check", action="store_true",
+                        help="rebuild into a temporary folder and compare with --out")
+    return parser
+
+
 def write_or_check(build, out: Path, ref, *, check: bool) -> int:
     """Write the tables ``build(folder, ref)`` makes into ``out``, or with ``check`` rebuild them
     into a temporary folder and compare byte for byte with ``out``; shared by every curation
@@ -1865,15 +1878,9 @@ def write_or_check(build, out: Path, ref, *, check: bool) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", default=str(REPO / "data" / "raw"),
-                        help="folder to write the CSV + YAML files (default: data/raw)")
-    parser.add_argument("--reference", default=None,
-                        help="folder of the reference extracts (default: ../shared/reference)")
+    parser = curation_parser(__doc__)
     parser.add_argument("--published-only", action="store_true",
                         help="build only the published-figure tables (no extracts needed)")
-    parser.add_argument("--check", action="store_true",
-                        help="rebuild into a temporary folder and compare with --out")
     args = parser.parse_args(argv)
     ref = None if args.published_only else reference_dir(args.reference)
     if ref is not None and not ref.is_dir():
