@@ -13,7 +13,9 @@ priors and editions of :func:`mixedmig.flows.flows_sweep`):
   interface started for the call by default, the scheduler at any address, or a
   ``distributed.Client`` (for instance one of a ``dask-jobqueue`` SLURM/PBS cluster).
   Results come back in task order, with an optional tqdm progress bar that advances as tasks
-  finish.
+  finish.  What Dask logs while the tasks run (for instance "Event loop was unresponsive" on a
+  busy machine) is kept in :attr:`SweepRun.log` instead of being written to stderr, so a
+  notebook cell's output does not depend on the machine's load.
 
 This module sits at the bottom layer: it knows nothing of migration or pathways.
 
@@ -28,8 +30,10 @@ Dask Development Team (2016). *Dask: Library for dynamic task scheduling.* https
 
 from __future__ import annotations
 
+import logging
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,17 +82,66 @@ class SweepRun:
         workers), 2 workers"``, ...); the results do not depend on it.
     n_workers : int
         Workers that were connected when the tasks finished (1 for a serial run).
+    log : tuple of str, default ()
+        Messages the ``distributed``, ``asyncio`` and ``tornado`` loggers emitted at WARNING or
+        above while the tasks ran
+        (``"LEVEL logger: message"``), kept here rather than written to stderr; empty for a
+        serial run.  They describe the run (timing, memory), not the results.
 
     Examples
     --------
     >>> run = map_tasks(abs, [(-1,), (2,)], scheduler="serial")
-    >>> run.results, run.n_workers
-    ([1, 2], 1)
+    >>> run.results, run.n_workers, run.log
+    ([1, 2], 1, ())
     """
 
     results: list
     engine: str
     n_workers: int
+    log: tuple = ()
+
+
+class _KeepRecords(logging.Handler):
+    """A logging handler that keeps formatted records in a list."""
+
+    def __init__(self, kept: list[str]):
+        super().__init__(level=logging.WARNING)
+        self.kept = kept
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.kept.append(f"{record.levelname} {record.name}: {record.getMessage()}")
+        except Exception:  # pragma: no cover - a malformed record must not break the run
+            self.handleError(record)
+
+
+#: Loggers whose records during a Dask run are kept in the run's log: distributed's own, and
+#: the event-loop libraries it runs on (asyncio reports a task destroyed while pending at
+#: shutdown through Python's last-resort stderr handler).
+_DASK_LOGGERS = ("distributed", "asyncio", "tornado")
+
+
+@contextmanager
+def _dask_log_kept(kept: list[str]) -> Iterator[None]:
+    """Route the Dask loggers' WARNING+ records into ``kept`` for the duration.
+
+    ``distributed`` gives its top logger a stderr handler at import; in a notebook kernel
+    that handler writes into the cell's output, so a warning caused by the machine's load
+    (``full garbage collections took 12% CPU time``) would change the output.  Each logger's
+    own handlers and propagation are restored afterwards.
+    """
+    handler = _KeepRecords(kept)
+    saved = []
+    for name in _DASK_LOGGERS:
+        logger = logging.getLogger(name)
+        saved.append((logger, list(logger.handlers), logger.propagate))
+        logger.handlers = [handler]
+        logger.propagate = False
+    try:
+        yield
+    finally:
+        for logger, handlers, propagate in saved:
+            logger.handlers, logger.propagate = handlers, propagate
 
 
 def _positive_int(value, what: str) -> int:
@@ -229,7 +282,8 @@ def map_tasks(func: Callable, tasks: Sequence[tuple], *, shared: Any = None, sch
     Returns
     -------
     SweepRun
-        ``results`` in the order of ``tasks``, the ``engine`` label and the number of workers.
+        ``results`` in the order of ``tasks``, the ``engine`` label, the number of workers and
+        the ``log`` of Dask's warnings during the run (not written to stderr).
 
     Raises
     ------
@@ -294,6 +348,7 @@ def map_tasks(func: Callable, tasks: Sequence[tuple], *, shared: Any = None, sch
                              f"distributed.Client; got {scheduler!r}")
     bar = _progress_bar(float(sum(weights)), progress, desc, unit)
     results: list = [None] * len(tasks)
+    log: list[str] = []
     try:
         if scheduler == "serial":
             engine, workers = "serial (no Dask)", 1
@@ -302,27 +357,28 @@ def map_tasks(func: Callable, tasks: Sequence[tuple], *, shared: Any = None, sch
                 if bar is not None:
                     bar.update(weights[k])
         else:
-            client, owned, engine = _open_client(scheduler, n_workers)
-            try:
-                from distributed import as_completed
+            with _dask_log_kept(log):
+                client, owned, engine = _open_client(scheduler, n_workers)
+                try:
+                    from distributed import as_completed
 
-                if shared is not None:
-                    lead = (client.scatter(shared, broadcast=True),)
-                futures = [client.submit(func, *lead, *task, pure=False) for task in tasks]
-                position = {f.key: k for k, f in enumerate(futures)}
-                for future in as_completed(futures):
-                    k = position[future.key]
-                    results[k] = future.result()
-                    if bar is not None:
-                        bar.update(weights[k])
-                workers = len(client.scheduler_info()["workers"])
-                engine += f", {workers} workers"
-            finally:
-                if owned is not None:
-                    client.close()
-                    if owned != "client":
-                        owned.close()
+                    if shared is not None:
+                        lead = (client.scatter(shared, broadcast=True),)
+                    futures = [client.submit(func, *lead, *task, pure=False) for task in tasks]
+                    position = {f.key: k for k, f in enumerate(futures)}
+                    for future in as_completed(futures):
+                        k = position[future.key]
+                        results[k] = future.result()
+                        if bar is not None:
+                            bar.update(weights[k])
+                    workers = len(client.scheduler_info()["workers"])
+                    engine += f", {workers} workers"
+                finally:
+                    if owned is not None:
+                        client.close()
+                        if owned != "client":
+                            owned.close()
     finally:
         if bar is not None:
             bar.close()
-    return SweepRun(results=results, engine=engine, n_workers=workers)
+    return SweepRun(results=results, engine=engine, n_workers=workers, log=tuple(log))
