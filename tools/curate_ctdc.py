@@ -110,38 +110,24 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _label(value) -> str:
-    return MISSING if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
-        else str(value)
-
-
 def suppressed_long(counts: pd.DataFrame, rows: list[str], column: str, column_values: list,
                     row_order: list[tuple]) -> tuple[list[dict], privacy.SuppressionResult, pd.DataFrame]:
-    """Pivot ``counts`` (rows x column), suppress at k with row and column totals, audit it,
-    and return the cells as records (``cases`` None and ``flag`` "[c]" when hidden)."""
-    keys = [SEP.join(_label(v) for v in key) for key in row_order]
-    columns = [_label(v) for v in column_values]
-    wide = pd.DataFrame(0, index=keys, columns=columns, dtype=np.int64)
-    for record in counts.itertuples(index=False):
-        key = SEP.join(_label(getattr(record, r)) for r in rows)
-        wide.at[key, _label(getattr(record, column))] += int(record.cases)
-    if int(wide.to_numpy().sum()) != int(counts["cases"].sum()):
+    """Suppress ``counts`` (rows x column) at k with row and column totals, audited, and return
+    the cells as records (``cases`` None and ``flag`` "[c]" when hidden), the pivot's result
+    and its audit (:func:`mixedmig.privacy.suppress_long_counts`)."""
+    published = privacy.suppress_long_counts(
+        counts, rows, column, K, count="cases", row_order=row_order, column_order=column_values,
+        marker=MARKER, separator=SEP, missing_label=MISSING)
+    if int(published.wide.table.iloc[-1, -1]) != int(counts["cases"].sum()):
         raise SystemExit("internal error: the pivot lost records")
-    result = privacy.suppress_small_cells(wide, K, row_totals=True, col_totals=True)
-    hidden = result.suppressed
-    intervals = privacy.disclosure_intervals(result)
-    if len(intervals) and not intervals["protected"].all():
-        raise SystemExit(f"audit failed: {intervals[~intervals['protected']].to_string()}")
-    records = []
-    for key, row_values in zip(keys, row_order, strict=True):
-        for label, value in zip(columns, column_values, strict=True):
-            is_hidden = bool(hidden.at[key, label])
-            record = dict(zip(rows, [None if _label(v) == MISSING else v for v in row_values], strict=True))
-            record[column] = None if _label(value) == MISSING else value
-            record["cases"] = None if is_hidden else int(wide.at[key, label])
-            record["flag"] = MARKER if is_hidden else None
-            records.append(record)
-    return records, result, intervals
+    table = published.table
+    records = [
+        {name: (None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+                else int(value) if isinstance(value, (int, np.integer)) else value)
+         for name, value in zip(table.columns, row)}
+        for row in table.astype(object).itertuples(index=False, name=None)
+    ]
+    return records, published.wide, published.intervals
 
 
 def disclosure_block(result, intervals, rows: list[str], column: str, linked_note: str) -> dict:
