@@ -60,3 +60,61 @@ def test_explicit_edition_on_an_undated_file_is_ignored_and_said(undated_file, t
     text, errors = _outputs(run.notebook)
     assert not errors, errors
     assert "EDITION = 2024 does not apply to it" in text
+
+
+# -- every table input given as the path of a CSV file (data.load_as) ------------------------------
+
+from test_ctdc_notebook_from_records import _texts  # noqa: E402  (one reader of cell texts)
+
+#: Notebook -> {parameter: the shipped table it defaults to}. Each parameter is set to the path
+#: of a copy of that table (outside the project, no manifest beside it).
+TABLE_INPUTS = {
+    "04-referral-mechanisms.ipynb": {"COMMIT": "commit_referrals", "VICTIMS": "uniap_identified_victims",
+                                     "VICTIM_TOTALS": "uniap_identified_victims_totals",
+                                     "REPATRIATIONS": "gms_repatriations"},
+    "05-post-trafficking-pathways.ipynb": {"STEAM": "steam_cohort"},
+    "06-trafficking-cases.ipynb": {"CORRIDOR_YEAR_TABLE": "ctdc_cases_corridor_year",
+                                   "PROFILE_TABLE": "ctdc_cases_profile",
+                                   "IDENTIFIED_VICTIMS_TABLE": "uniap_identified_victims",
+                                   "REPATRIATIONS_TABLE": "gms_repatriations"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_INPUTS), ids=lambda n: n[:2])
+def test_csv_paths_in_place_of_the_shipped_tables_give_the_same_notebook(name, tmp_path):
+    import shutil
+
+    import nbformat
+
+    folder = tmp_path / "my_files"
+    folder.mkdir()
+    parameters = {}
+    for parameter, table in TABLE_INPUTS[name].items():
+        parameters[parameter] = str(shutil.copy(data.data_dir() / f"{table}.csv", folder / f"my_{table}.csv"))
+    parameters["PSA_SCHEDULER"] = "serial" if name.startswith("05") else None
+    parameters = {k: v for k, v in parameters.items() if v is not None}
+    notebook = ROOT / "notebooks" / name
+    run = run_notebook(notebook, parameters, output_dir=tmp_path / "runs", timeout=900)
+    fresh = [c for c in nbformat.read(run.notebook, as_version=4).cells
+             if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
+    stored = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"]
+    paths = {parameters[p]: table for p, table in TABLE_INPUTS[name].items()}
+
+    def named(cell):  # the texts of a fresh cell, each path written as the table it copies
+        texts = _texts(cell)
+        for path, table in paths.items():
+            texts = [t.replace(path, table) for t in texts]
+        return texts
+
+    differences, provenance = [], 0
+    for index, (a, b) in enumerate(zip(fresh, stored)):
+        if named(a) == _texts(b):
+            continue
+        if "manifest" in b.source and "of your own" in "".join(_texts(a)):
+            provenance += 1  # the provenance cell says the file is the user's
+            continue
+        if "PSA_SCHEDULER" in b.source:  # the PSA's engine line names where the chunks ran
+            continue
+        differences.append(f"code cell {index}:\n  with paths: {named(a)[:2]}\n  stored: {_texts(b)[:2]}")
+    assert provenance == 1
+    assert not differences, "\n".join(differences)

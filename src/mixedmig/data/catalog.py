@@ -68,6 +68,7 @@ __all__ = [
     "imports_dir",
     "list_datasets",
     "load",
+    "load_as",
     "manifest",
     "processed_dir",
     "repo_root",
@@ -570,6 +571,77 @@ def load(source, *, kind: str | None = None, verify_hash: bool = True,
                         _DERIVED_HINT + (f"; imported tables: {', '.join(imports)}"
                                          if imports else ""),
                         also=[*derived._SINGLE_TABLES, *imports])
+
+
+def load_as(source, table: str, *, verify_hash: bool = True) -> pd.DataFrame:
+    """Load a table name or a CSV path given in place of the curated table ``table``.
+
+    What a notebook's input parameter accepts: the name of any table (curated, imported or
+    derived; loaded by :func:`load`), or the path of a CSV file of your own that stands in for
+    ``table``.  A path is read with the sidecar manifest beside it if it has one (its ``kind``);
+    else against ``table``'s schema kind when the curated table declares one (any year, any
+    country of the registry: the file comes back in the kind's tidy shape); else, for a table
+    of published figures (``kind: null``), against ``table``'s own schema (columns, types,
+    allowed values and rules of its manifest; not its sha256), with
+    :func:`validate_file`.
+
+    Parameters
+    ----------
+    source : str or os.PathLike
+        A table name, or the path of a CSV file.
+    table : str
+        The curated table the input stands in for (a notebook parameter's default), e.g.
+        ``"gms_repatriations"``.
+    verify_hash : bool, default True
+        Check the sha256 of a named curated or imported table against its manifest.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated table.
+
+    Raises
+    ------
+    mixedmig.errors.InputError
+        If ``table`` is not a curated table, or ``source`` is neither a table name nor a path.
+    mixedmig.errors.DataError
+        If the path names no file.
+    mixedmig.errors.SchemaError
+        If the file breaks the schema applied (the message names file, line, column and fix).
+
+    See Also
+    --------
+    load : tables by name, and paths with an explicit kind.
+    validate_file : check a file against a kind or a curated table's schema without loading it.
+
+    Examples
+    --------
+    >>> import shutil, tempfile
+    >>> from pathlib import Path
+    >>> from mixedmig import data
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> copy = shutil.copy(data.data_dir() / "gms_repatriations.csv", folder / "mine.csv")
+    >>> data.load_as(copy, "gms_repatriations").equals(data.load("gms_repatriations"))
+    True
+    >>> data.load_as("gms_repatriations", "gms_repatriations").shape == data.load("gms_repatriations").shape
+    True
+    """
+    if not isinstance(table, str) or table not in dataset_names():
+        raise _unknown_name(table if isinstance(table, str) else repr(table), dataset_names(),
+                            "curated table", "load_as(source, table) needs the curated table the "
+                            "input stands in for")
+    if isinstance(source, str) and source and not _is_path(source):
+        return load(source, verify_hash=verify_hash)
+    if not isinstance(source, (str, os.PathLike)) or not str(source):
+        raise InputError(f"expected a table name or the path of a CSV file in place of {table!r}, "
+                         f"got {source!r}")
+    path = Path(source)
+    if path.is_file() and _sidecar(path)[1].get("kind") is not None:
+        return load(path, verify_hash=verify_hash)
+    kind = manifest(table).kind
+    if kind is not None:
+        return load(path, kind=kind, verify_hash=verify_hash)
+    return validate_file(path, table)
 
 
 def _no_processed(name: str, processed) -> None:
