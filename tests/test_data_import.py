@@ -300,12 +300,20 @@ def test_unhcr_zip_import_as_bilateral_refugee_stocks(tmp_path):
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("footnotes.csv", "none\n")
         z.writestr("population.csv", UNHCR_EXPORT)
-    table = read_official("unhcr_population", archive)
+    table = read_official("unhcr_refugees", archive)  # refugees only, as migrant stocks
     frame = table.frame
     assert table.kind == "bilateral_stocks"
     got = {(o, d): int(s) for o, d, s in zip(frame["orig"], frame["dest"], frame["stock"])}
     assert got == {("MMR", "BGD"): 900, ("MMR", "IND"): 80}
     assert set(table.dropped["code"]) == {"(blank ISO3) Unknown", "UNK"}
+    # every population type of the same archive: the unknown origin (UNK) is kept
+    table = read_official("unhcr_population", archive)
+    assert table.kind == "displacement_stocks"
+    got = {(o, a): (r, s) for o, a, r, s in table.frame[
+        ["orig", "asylum", "refugees", "asylum_seekers"]].itertuples(index=False)}
+    assert got == {("MMR", "BGD"): (900, 3), ("MMR", "IND"): (80, pd.NA),
+                   ("UNK", "THA"): (4, 1)}
+    assert table.dropped["code"].tolist() == ["(blank ISO3) Unknown"]
     # the reader itself refuses a blank ISO3 unless told to keep it
     path = tmp_path / "population.csv"
     path.write_text(UNHCR_EXPORT)

@@ -77,6 +77,8 @@ VALID = {  # made-up test values, one small valid file per kind
                  "IND,NPL,2015,2020,12.5\nNPL,IND,2015,2020,0\n"),
     "population": "year,country,pop_total,pop_male,pop_female\n2021,IND,100,51,49\n"
                   "2021,NPL,50,,\n",
+    "displacement_stocks": ("year,orig,asylum,refugees,asylum_seekers,idps\n"
+                            "2021,XXA,THA,0,,\n2021,NPL,NPL,0,0,10\n2021,UNK,IND,3,4,\n"),
     "country_covariates": "year,country,gdppc_ppp_2017,distance_km\n2021,IND,7000.5,\n",
     "case_records": ("year_of_registration,sex,age_band,citizenship,country_of_exploitation,"
                      "forced_labour,sexual_exploitation,dataset,forced_marriage\n"
@@ -180,6 +182,19 @@ VIOLATIONS = [  # (kind, csv text, line, column, fragment); made-up test values
      "sexual_exploitation", "'1' is not a boolean"),
     ("case_records", VALID["case_records"].replace("ZAF", "00"), 2,
      "country_of_exploitation", "is an aggregate"),
+    ("displacement_stocks", "year,orig,asylum,refugees,asylum_seekers\n2021,NPL,IND,1,0\n"
+     "2021,World,IND,1,0\n", 3, "orig",
+     "'World' is an aggregate (a region, income group or residual such as 'Other'), not a "
+     "country, and not one of the non-country codes this column keeps: XXA (stateless), "
+     "UNK (unknown)"),
+    ("displacement_stocks", "year,orig,asylum,refugees,asylum_seekers\n2021,NPL,XXA,1,0\n", 2,
+     "asylum", "not one of the non-country codes this column keeps: UNK (unknown)"),
+    ("displacement_stocks", "year,coo_iso,coa_iso,refugees,asylum_seekers\n2021,NPL,IND,1,-2\n",
+     2, "asylum_seekers", "negative value -2"),
+    ("displacement_stocks", "year,orig,asylum,refugees,asylum_seekers\n2021,XXA,IND,1,0\n"
+     "2021,XXA,India,2,0\n", 3, "year", "duplicate key"),
+    ("displacement_stocks", "year,orig,asylum,refugees\n2021,NPL,IND,1\n", 1, "asylum_seekers",
+     "missing column(s)"),
     ("referral_actors", "actor_id,country,sector,role\na,IND,government,police\n", 2, "role",
      "value 'police' is not allowed"),
     ("referral_actors", "actor_id,country,sector,role\na,IND,government,shelter\n"
@@ -467,6 +482,7 @@ def test_every_curated_manifest_names_a_kind_and_conforming_tables_pass_it():
     for kind in data.KINDS.values():
         assert set(kind.conforming) == declared.get(kind.name, set()), kind.name
     assert declared["bilateral_stocks"] == {"undesa_ims_bilateral", "worldbank_bilateral_2013"}
+    assert declared["displacement_stocks"] == {"unhcr_refugees_gms"}
 
 
 def test_a_manifest_with_an_unknown_kind_is_refused(tmp_path):

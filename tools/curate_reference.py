@@ -178,6 +178,7 @@ TABLE_KINDS = {
     "wpp2024_population": "population",
     "wdi_gdppc": "country_covariates",
     "maddison_gdppc": "country_covariates",
+    "unhcr_refugees_gms": "displacement_stocks",
 }
 
 

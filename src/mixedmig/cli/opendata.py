@@ -65,7 +65,9 @@ def register(sub) -> None:
         "its schema kind and save it where data.load(NAME) finds it ($MIXEDMIG_IMPORTS).",
     )
     p.add_argument("source", help="undesa_ims_bilateral, worldbank_bilateral, "
-                   "unhcr_population, wdi, wpp, ctdc_k_anonymised or ctdc_synthetic")
+                   "unhcr_population (every UNHCR population type, kind displacement_stocks), "
+                   "unhcr_refugees (the same file, refugees only, kind bilateral_stocks), wdi, "
+                   "wpp, ctdc_k_anonymised or ctdc_synthetic")
     p.add_argument("file", help="the official file")
     p.add_argument("--edition", help="edition or vintage (default: read from the file name)")
     p.add_argument("--name", help="table name (default SOURCE_EDITION)")

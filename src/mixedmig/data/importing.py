@@ -17,9 +17,12 @@ source                     file                                  kind
                            2017 / 2019 (wide layout, Tables 1-3)
 ``worldbank_bilateral``    World Bank / KNOMAD matrix, 2013      ``bilateral_stocks``
                            or 2017 (``sex`` = ``total``)
-``unhcr_population``       Refugee Data Finder export (CSV, or   ``bilateral_stocks``
-                           the API's zip): refugees under
-                           UNHCR's mandate by origin and asylum
+``unhcr_population``       Refugee Data Finder export (CSV, or   ``displacement_stocks``
+                           the API's zip): every population
+                           type of the file by origin and asylum
+``unhcr_refugees``         the same file: refugees under         ``bilateral_stocks``
+                           UNHCR's mandate only, as migrant
+                           stocks (self-pairs dropped)
 ``wdi``                    WDI bulk ``API_`` CSV (or its zip)    ``country_covariates``
                            or a DataBank extract
 ``wpp``                    WPP ``TotalPopulationBySex`` CSV      ``population``
@@ -28,10 +31,18 @@ source                     file                                  kind
 ``ctdc_synthetic``         Synthetic Dataset
 =========================  ====================================  ===================
 
-UNHCR refugees are imported as a ``bilateral_stocks`` table (origin = country of origin,
-destination = country of asylum, ``stock`` = refugees under UNHCR's mandate at the end of the
-year, ``source`` says so): a refugee population is a stock of persons by origin and
-destination. Asylum-seekers are not kept (no schema kind holds them yet).
+A UNHCR file is imported in one of two ways. ``unhcr_population`` keeps every population type
+the file has (refugees, asylum-seekers, returned refugees, IDPs, returned IDPs, stateless
+persons, others of concern, other people in need of international protection, host community)
+as a ``displacement_stocks`` table, the shape of the shipped ``unhcr_refugees_gms``: UNHCR's
+non-country codes XXA (stateless) and UNK (unknown origin or asylum) are kept verbatim, and IDP
+rows keep origin = asylum. ``unhcr_refugees`` keeps only the refugees, as a
+``bilateral_stocks`` table (origin = country of origin, destination = country of asylum,
+``stock`` = refugees under UNHCR's mandate at the end of the year, ``source`` says so), for
+flow and gravity work; self-pairs and the XXA/UNK rows are dropped there. Either way, rows
+whose origin or asylum is blank (UNHCR's ``Unknown`` asylum with an empty ISO3 cell), an
+aggregate or a code the registry does not know are dropped and reported. Refugees are counted
+by nationality and UN DESA migrant stocks include them: never add the two.
 """
 
 from __future__ import annotations
@@ -48,6 +59,7 @@ import pandas as pd
 
 from ..errors import DataError, InputError
 from . import readers
+from .kinds import KINDS
 
 __all__ = ["IMPORT_SOURCES", "ImportedTable", "OfficialTable", "import_official",
            "read_official"]
@@ -56,7 +68,8 @@ __all__ = ["IMPORT_SOURCES", "ImportedTable", "OfficialTable", "import_official"
 IMPORT_SOURCES = {
     "undesa_ims_bilateral": "bilateral_stocks",
     "worldbank_bilateral": "bilateral_stocks",
-    "unhcr_population": "bilateral_stocks",
+    "unhcr_population": "displacement_stocks",
+    "unhcr_refugees": "bilateral_stocks",
     "wdi": "country_covariates",
     "wpp": "population",
     "ctdc_k_anonymised": "case_records",
@@ -65,12 +78,18 @@ IMPORT_SOURCES = {
 _PUBLISHER = {
     "undesa_ims_bilateral": "UN DESA International Migrant Stock {edition}",
     "worldbank_bilateral": "World Bank/KNOMAD Bilateral Migration Matrix {edition}",
-    "unhcr_population": "UNHCR Refugee Data Finder: refugees under UNHCR's mandate",
+    "unhcr_population": "UNHCR Refugee Data Finder: population statistics by population type",
+    "unhcr_refugees": "UNHCR Refugee Data Finder: refugees under UNHCR's mandate",
     "wdi": "World Bank World Development Indicators",
     "wpp": "UN World Population Prospects {edition}",
     "ctdc_k_anonymised": "CTDC Global Dataset (k-anonymised)",
     "ctdc_synthetic": "CTDC Global Synthetic Dataset",
 }
+#: Import sources read from the file of another download source (``mixedmig fetch`` name).
+_FETCHED_AS = {"unhcr_refugees": "unhcr_population"}
+#: Non-country codes some kinds keep verbatim (UNHCR's XXA, UNK): not counted as countries.
+_NON_COUNTRY_CODES = frozenset(code for kind in KINDS.values() for column in kind.columns
+                               for code in column.extra_codes)
 
 
 @dataclass(frozen=True)
@@ -119,7 +138,7 @@ class ImportedTable:
     rows : int
         Rows written.
     countries : int
-        Distinct countries in the table.
+        Distinct countries in the table (UNHCR's non-country codes XXA and UNK not counted).
     dropped : pandas.DataFrame
         Codes or names left out (``code``, ``name``, ``reason``).
     original : pathlib.Path
@@ -228,13 +247,60 @@ def _bilateral(frame: pd.DataFrame, value: str, edition, label: str) -> pd.DataF
     return out.sort_values(["year", "sex", "orig", "dest"], kind="stable").reset_index(drop=True)
 
 
+def _read_unhcr(source: str, path: Path, tmp: str, dropped: dict, edition) -> pd.DataFrame:
+    """A UNHCR file as ``displacement_stocks`` (``unhcr_population``) or refugees-only
+    ``bilateral_stocks`` (``unhcr_refugees``); left-out codes recorded in ``dropped``."""
+    if path.suffix.lower() == ".zip":
+        path_read = _member(path, r"(population|persons_of_concern)\.csv", tmp, source)
+    else:
+        path_read = path
+    raw = readers.read_unhcr_population(path_read, blank_iso="keep")
+    displacement = IMPORT_SOURCES[source] == "displacement_stocks"
+    kind = KINDS["displacement_stocks"]
+    resolved = {}
+    for column, name in (("orig", "orig_name"), ("asylum", "asylum_name")):
+        keep = kind.column(column).extra_codes if displacement else ()
+        codes: dict = {}
+        for code, label in zip(raw[column], raw[name]):
+            if pd.isna(code):
+                dropped[f"(blank ISO3) {label}"] = (label, "unknown")
+            elif code not in codes:
+                if code in keep:  # UNHCR's XXA (stateless), UNK (unknown): kept verbatim
+                    codes[code] = code
+                    continue
+                codes[code], reason = readers._resolve_location(code)
+                if codes[code] is None:
+                    dropped[code] = (label, reason)
+        resolved[column] = codes
+
+    def code_of(column):
+        return lambda code: None if pd.isna(code) else resolved[column][code]
+
+    raw = raw.assign(orig=raw["orig"].map(code_of("orig")),
+                     asylum=raw["asylum"].map(code_of("asylum")))
+    raw = raw[raw["orig"].notna() & raw["asylum"].notna()]
+    if not displacement:  # refugees only: no self-pairs, no row without a refugee figure
+        raw = raw[(raw["orig"] != raw["asylum"]) & raw["refugees"].notna()]
+        raw = raw.rename(columns={"asylum": "dest"})
+        return _bilateral(raw, "refugees", edition, _PUBLISHER[source])
+    counts = [c for c in ("refugees", "asylum_seekers", *readers.UNHCR_OPTIONAL_COUNTS)
+              if c in raw.columns]
+    frame = pd.DataFrame({"year": raw["year"].astype("Int64"),
+                          "orig": raw["orig"].astype(object),
+                          "asylum": raw["asylum"].astype(object),
+                          **{c: raw[c].astype("Int64") for c in counts}})
+    frame["source"] = _PUBLISHER[source]
+    return frame.sort_values(["year", "orig", "asylum"], kind="stable").reset_index(drop=True)
+
+
 def read_official(source: str, path, *, edition=None) -> OfficialTable:
     """Read an official file into its schema kind's tidy shape, every registry country kept.
 
     Parameters
     ----------
     source : str
-        A key of :data:`IMPORT_SOURCES` (the same names as :func:`mixedmig.data.fetch`).
+        A key of :data:`IMPORT_SOURCES` (the same names as :func:`mixedmig.data.fetch`; the
+        file of ``unhcr_refugees`` is the ``unhcr_population`` download).
     path : str or os.PathLike
         The file on disk (``.xlsx``, ``.csv``, ``.csv.gz``, ``.tsv``, or the ``.zip`` the UNHCR
         and WDI download links give).
@@ -286,7 +352,8 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
     path = Path(path)
     if not path.is_file():
         raise DataError("file not found; check the path (download it with `mixedmig fetch "
-                        f"{source}` or from the publisher's page)", path=path)
+                        f"{_FETCHED_AS.get(source, source)}` or from the publisher's page)",
+                        path=path)
     kind = IMPORT_SOURCES[source]
     with tempfile.TemporaryDirectory() as tmp:
         dropped: dict = {}
@@ -313,27 +380,8 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
             raw = raw[~unknown & (raw["orig"] != raw["dest"])]
             frame = _bilateral(raw, "migrants", edition,
                                _PUBLISHER[source].format(edition=edition))
-        elif source == "unhcr_population":
-            if path.suffix.lower() == ".zip":
-                path_read = _member(path, r"(population|persons_of_concern)\.csv", tmp, source)
-            else:
-                path_read = path
-            raw = readers.read_unhcr_population(path_read, blank_iso="keep")
-            codes = {}
-            for column, name in (("orig", "orig_name"), ("asylum", "asylum_name")):
-                for code, label in zip(raw[column], raw[name]):
-                    if pd.isna(code):
-                        dropped[f"(blank ISO3) {label}"] = (label, "unknown")
-                    elif code not in codes:
-                        codes[code] = readers._resolve_location(code)
-                        if codes[code][0] is None:
-                            dropped[code] = (label, codes[code][1])
-            def iso3(code):
-                return None if pd.isna(code) else codes[code][0]
-
-            raw = raw.assign(orig=raw["orig"].map(iso3), dest=raw["asylum"].map(iso3))
-            raw = raw[raw["orig"].notna() & raw["dest"].notna() & (raw["orig"] != raw["dest"])]
-            frame = _bilateral(raw, "refugees", edition, _PUBLISHER[source])
+        elif source in ("unhcr_population", "unhcr_refugees"):
+            frame = _read_unhcr(source, path, tmp, dropped, edition)
         elif source == "wdi":
             if path.suffix.lower() == ".zip":
                 path_read = _member(path, r"API_.*\.csv", tmp, source)
@@ -415,7 +463,7 @@ def import_official(source: str, path, *, edition=None, name: str | None = None,
     >>> import_official("undesa", "x.xlsx")
     Traceback (most recent call last):
     ...
-    mixedmig.errors.InputError: unknown source 'undesa'; `mixedmig import` reads undesa_ims_bilateral, worldbank_bilateral, unhcr_population, wdi, wpp, ctdc_k_anonymised, ctdc_synthetic
+    mixedmig.errors.InputError: unknown source 'undesa'; `mixedmig import` reads undesa_ims_bilateral, worldbank_bilateral, unhcr_population, unhcr_refugees, wdi, wpp, ctdc_k_anonymised, ctdc_synthetic
     """
     table = read_official(source, path, edition=edition)
     path = Path(path)
@@ -439,10 +487,10 @@ def import_official(source: str, path, *, edition=None, name: str | None = None,
         overwrite=overwrite,
     )
     frame = table.frame
-    country_columns = [c for c in ("orig", "dest", "country", "citizenship",
+    country_columns = [c for c in ("orig", "dest", "asylum", "country", "citizenship",
                                    "country_of_exploitation") if c in frame]
     distinct = set()
     for column in country_columns:
-        distinct |= set(frame[column].dropna())
+        distinct |= set(frame[column].dropna()) - _NON_COUNTRY_CODES
     return ImportedTable(name, Path(written), table.kind, source, table.edition, len(frame),
                          len(distinct), table.dropped, path, sha)

@@ -10,6 +10,8 @@ kind                      holds
 ``bilateral_stocks``      migrant stocks by origin (birth or citizenship) and destination
 ``od_flows``              origin-destination migration flows over periods
 ``population``            resident population by country and year (persons)
+``displacement_stocks``   UNHCR population types (refugees, asylum-seekers, IDPs,
+                          stateless persons, ...) by origin and country of asylum
 ``country_covariates``    numeric covariates by country and year (GDP per capita, ...)
 ``case_records``          one row per identified case, the CTDC variable set (tidy)
 ``referral_actors``       actors of a referral mechanism (:mod:`mixedmig.referral`)
@@ -21,7 +23,10 @@ optional, accepted aliases), its key and its row rules (:class:`~mixedmig.data.R
 origin differs from destination). Columns may come in any order; a column may be named by one
 of its aliases (``migrants`` for ``stock``). Country columns accept any country or area of the
 registry (:mod:`mixedmig.countries`) as an ISO3, ISO2 or M49 code or a name, and are normalised
-to ISO3; aggregates ("World", "Asia", income groups) are refused with their own message.
+to ISO3; aggregates ("World", "Asia", income groups) are refused with their own message. A
+country column may keep a few named non-country codes verbatim (:attr:`KindColumn.extra_codes`:
+UNHCR's ``XXA`` stateless and ``UNK`` unknown in ``displacement_stocks``); every other aggregate
+is still refused, and the message names the codes the column keeps.
 
 Validation reuses the one validator of :mod:`mixedmig.data.schema`: every problem of a file is
 reported (file, line, column, value, and the fix in the user's terms), up to ``max_problems``
@@ -36,6 +41,8 @@ a researcher's file and a shipped one compare; put other labels in ``source``. `
 persons and is a whole number. ``worldbank_bilateral_2013`` (columns ``year, orig, dest,
 migrants``) conforms to ``bilateral_stocks`` through the alias ``migrants`` of ``stock`` and the
 default of the optional ``sex`` column (absent = every figure is for both sexes).
+``unhcr_refugees_gms`` conforms to ``displacement_stocks`` (its optional ``oip`` and ``hst``
+columns left out).
 
 References
 ----------
@@ -44,6 +51,9 @@ Counter Trafficking Data Collaborative (2018). *CTDC Global Dataset data diction
 
 United Nations Department of Economic and Social Affairs, Population Division (2024).
 *International Migrant Stock 2024* (POP/DB/MIG/Stock/Rev.2024).
+
+UNHCR (2025). *Refugee Data Finder*, population statistics (population types, methodology).
+https://www.unhcr.org/refugee-statistics/
 """
 
 from __future__ import annotations
@@ -119,6 +129,10 @@ class KindColumn:
     default : object, optional
         Value of every row when an optional column is absent (``None``: the column is left
         out of the tidy table).
+    extra_codes : tuple of str, default ()
+        ``registry_country`` columns only: non-country codes the column also accepts and keeps
+        verbatim (exact spelling), although the registry refuses them as aggregates (UNHCR's
+        ``XXA`` = stateless, ``UNK`` = unknown). Other aggregates are refused as usual.
 
     Examples
     --------
@@ -126,6 +140,8 @@ class KindColumn:
     >>> stock = KINDS["bilateral_stocks"].column("stock")
     >>> stock.type, stock.unit, stock.minimum, stock.aliases
     ('integer', 'persons', 0, ('migrants', 'value'))
+    >>> KINDS["displacement_stocks"].column("orig").extra_codes
+    ('XXA', 'UNK')
     """
 
     name: str
@@ -140,6 +156,7 @@ class KindColumn:
     pattern: str | None = None
     aliases: tuple[str, ...] = ()
     default: object = None
+    extra_codes: tuple[str, ...] = ()
 
     def spec(self, header: str | None = None) -> ColumnSpec:
         """The column as a :class:`~mixedmig.data.ColumnSpec` named ``header`` (default its name).
@@ -152,7 +169,7 @@ class KindColumn:
         Returns
         -------
         mixedmig.data.ColumnSpec
-            Type, nullability, bounds, allowed values and pattern of the column.
+            Type, nullability, bounds, allowed values, pattern and extra codes of the column.
 
         Examples
         --------
@@ -161,7 +178,8 @@ class KindColumn:
         'migrants'
         """
         return ColumnSpec(header or self.name, self.type, self.description, self.nullable,
-                          self.minimum, self.maximum, self.allowed, self.pattern)
+                          self.minimum, self.maximum, self.allowed, self.pattern,
+                          self.extra_codes)
 
 
 @dataclass(frozen=True)
@@ -445,6 +463,51 @@ def _kinds() -> dict[str, Kind]:
             conforming=("wpp2024_population",),
         ),
         Kind(
+            "displacement_stocks",
+            "UNHCR population types (refugees, asylum-seekers, IDPs, stateless persons, ...) "
+            "by origin and country of asylum",
+            "One row per year, origin and country of asylum (or residence): UNHCR's counts of "
+            "the persons of each population type, in persons, as stocks at the end of the year "
+            "(31 December; the latest year of a release may be a mid-year figure: check before "
+            "comparing it with end-year stocks). `returned_refugees` and `returned_idps` count "
+            "returns during the year, not a stock. `orig` is the nationality (country of "
+            "origin) or one of UNHCR's non-country codes, kept verbatim: XXA = stateless "
+            "persons, UNK = origin unknown; `asylum` may be UNK (asylum country unknown). IDPs "
+            "and returned IDPs are displaced inside their own country, so their rows have orig "
+            "= asylum: self-pairs are allowed. Refugees are counted by nationality, not country "
+            "of birth, and UN DESA migrant stocks include refugees: the two overlap and must "
+            "not be added together. An empty cell is a figure UNHCR does not give ('-').",
+            (_year(description="year; stocks at its end (the latest year may be mid-year)"),
+             _country("orig", "origin: nationality; XXA = stateless, UNK = unknown",
+                      aliases=("coo_iso",), extra_codes=("XXA", "UNK")),
+             _country("asylum", "country of asylum or residence; UNK = unknown",
+                      aliases=("coa_iso", "dest"), extra_codes=("UNK",)),
+             KindColumn("refugees", "integer", "refugees under UNHCR's mandate",
+                        unit="persons", nullable=True, minimum=0),
+             KindColumn("asylum_seekers", "integer", "asylum-seekers (claims pending)",
+                        unit="persons", nullable=True, minimum=0),
+             KindColumn("returned_refugees", "integer",
+                        "refugees who returned during the year", unit="persons",
+                        required=False, nullable=True, minimum=0),
+             KindColumn("idps", "integer", "internally displaced persons of concern to UNHCR "
+                        "(orig = asylum)", unit="persons", required=False, nullable=True,
+                        minimum=0),
+             KindColumn("returned_idps", "integer", "IDPs who returned during the year "
+                        "(orig = asylum)", unit="persons", required=False, nullable=True,
+                        minimum=0),
+             KindColumn("stateless", "integer", "stateless persons under UNHCR's mandate",
+                        unit="persons", required=False, nullable=True, minimum=0),
+             KindColumn("ooc", "integer", "others of concern to UNHCR", unit="persons",
+                        required=False, nullable=True, minimum=0),
+             KindColumn("oip", "integer", "other people in need of international protection",
+                        unit="persons", required=False, nullable=True, minimum=0),
+             KindColumn("hst", "integer", "host community", unit="persons", required=False,
+                        nullable=True, minimum=0),
+             _SOURCE),
+            primary_key=("year", "orig", "asylum"),
+            conforming=("unhcr_refugees_gms",),
+        ),
+        Kind(
             "country_covariates",
             "Numeric covariates by country and year",
             "One row per country and year, then one or more numeric covariate columns "
@@ -528,8 +591,8 @@ def kind_names() -> list[str]:
     Returns
     -------
     list of str
-        ``bilateral_stocks``, ``od_flows``, ``population``, ``country_covariates``,
-        ``case_records``, ``referral_actors``, ``referral_events``.
+        ``bilateral_stocks``, ``od_flows``, ``population``, ``displacement_stocks``,
+        ``country_covariates``, ``case_records``, ``referral_actors``, ``referral_events``.
 
     Examples
     --------
@@ -617,6 +680,8 @@ def _cell_text(column: KindColumn) -> str:
         rule.append(f"<= {column.maximum:g}")
     if column.allowed is not None:
         rule.append("one of " + "/".join(map(str, column.allowed)))
+    if column.extra_codes:
+        rule.append("also " + "/".join(f"`{c}`" for c in column.extra_codes))
     if column.nullable:
         rule.append("may be empty")
     if column.aliases:

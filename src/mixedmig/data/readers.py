@@ -111,6 +111,7 @@ __all__ = [
     "UNDESA_SEXES",
     "UNDESA_YEARS",
     "UNHCR_COLUMNS",
+    "UNHCR_OPTIONAL_COUNTS",
     "UNHCR_PACKAGE_COLUMNS",
     "UNDESA_AGGREGATE_MIN_CODE",
     "UNDESA_WIDE_SHEETS",
@@ -1743,6 +1744,23 @@ UNHCR_PACKAGE_COLUMNS = {
     "asylum_seekers": "asylum_seekers",
 }
 _UNHCR_COUNTS = ("refugees", "asylum_seekers")
+#: UNHCR's further population types, kept by :func:`read_unhcr_population` when the file has
+#: them (in this order), with the header labels accepted for each (case and spacing
+#: ignored): the ``refugees`` data package / API field name, and the Refugee Data Finder's
+#: readable label. ``Stateless persons`` and ``Others of concern`` are confirmed verbatim
+#: (``shared/research/official_downloads.md``, section 3); the IDP, other-people and
+#: host-community labels are the export's wording as OWID's snake-cased copies give it (both
+#: forms accepted); ``Returned refugees`` and ``Returned IDPs`` are not confirmed.
+UNHCR_OPTIONAL_COUNTS = {
+    "returned_refugees": ("returned_refugees", "Returned refugees"),
+    "idps": ("idps", "IDPs of concern to UNHCR", "idps_of_concern_to_unhcr"),
+    "returned_idps": ("returned_idps", "Returned IDPs"),
+    "stateless": ("stateless", "Stateless persons"),
+    "ooc": ("ooc", "Others of concern"),
+    "oip": ("oip", "Other people in need of international protection",
+            "other_people_in_need_of_international_protection"),
+    "hst": ("hst", "Host community", "host_community"),
+}
 
 
 def _is_unhcr_header(labels) -> bool:
@@ -1753,7 +1771,7 @@ def read_unhcr_population(
     path: str | os.PathLike, *, involving=None, encoding: str | None = None,
     blank_iso: str = "raise",
 ) -> pd.DataFrame:
-    """Read a UNHCR population table into ``year, orig, asylum, refugees, asylum_seekers``.
+    """Read a UNHCR population table into ``year, orig, asylum, refugees, asylum_seekers, ...``.
 
     The header is the first row (within :data:`HEADER_SEARCH_ROWS`, after the export's
     preamble) whose first cell is ``Year``; columns are matched by their labels (case and
@@ -1761,6 +1779,9 @@ def read_unhcr_population(
     marks (``2024*``); counts are read in the publisher's formats (``-`` = missing; see the
     module docstring). Rows whose first cell is not a year and which hold no counts (footnotes,
     source lines) are skipped; a ``Total`` row is checked against the sum of the rows.
+    UNHCR's further population types (:data:`UNHCR_OPTIONAL_COUNTS`: returned refugees, IDPs,
+    returned IDPs, stateless persons, others of concern, other people in need of international
+    protection, host community) are read the same way when the file has their columns.
 
     Parameters
     ----------
@@ -1783,8 +1804,9 @@ def read_unhcr_population(
     pandas.DataFrame
         Columns ``year`` (Int64), ``orig_name``, ``orig``, ``asylum_name``, ``asylum`` (the
         ISO3 columns of the file: UNHCR's own codes such as MYA are not used), ``refugees`` and
-        ``asylum_seekers`` (persons, nullable integers; ``-`` = missing), sorted by
-        ``year, orig, asylum``.
+        ``asylum_seekers``, then those of ``returned_refugees``, ``idps``, ``returned_idps``,
+        ``stateless``, ``ooc``, ``oip``, ``hst`` the file has, in that order (persons, nullable
+        integers; ``-`` = missing), sorted by ``year, orig, asylum``.
 
     Raises
     ------
@@ -1837,6 +1859,8 @@ def read_unhcr_population(
     wanted = {_label(k): v for k, v in mapping.items()}
     # the 2025 Refugee Data Finder file spells the ISO columns without parentheses
     wanted.update({"country of origin iso": "orig", "country of asylum iso": "asylum"})
+    for key, spellings in UNHCR_OPTIONAL_COUNTS.items():
+        wanted.update({_label(spelling): key for spelling in spellings})
     position = {}
     for j, label in enumerate(labels):
         if label not in wanted:
@@ -1857,6 +1881,7 @@ def read_unhcr_population(
                          row=h, column=missing[0])
     width = max(j for j, v in enumerate(labels) if v) + 1
     year_col = position["year"]
+    counts = (*_UNHCR_COUNTS, *(key for key in UNHCR_OPTIONAL_COUNTS if key in position))
 
     records, lines, first_line, totals_row = [], [], {}, None
     for i in range(h + 1, len(grid.rows)):
@@ -1876,7 +1901,7 @@ def read_unhcr_population(
                 (_safe_count(row[position[c]], grid.decimal) is not None) if text
                 else not _is_blank(row[position[c]])
                 and str(row[position[c]]).strip(_BLANKS) not in MISSING_MARKS
-                for c in _UNHCR_COUNTS
+                for c in counts
             )
             if holds_counts:
                 raise grid.error(
@@ -1929,7 +1954,7 @@ def read_unhcr_population(
                     col=position[key], column=key,
                 )
             record[key] = code
-        for key in _UNHCR_COUNTS:
+        for key in counts:
             record[key] = grid.count(i, position[key], key)
         identity = tuple(record[k] for k in ("year", "orig_name", "orig", "asylum_name", "asylum"))
         if identity in first_line:
@@ -1944,16 +1969,16 @@ def read_unhcr_population(
         lines.append(i)
 
     if totals_row is not None:
-        for key in _UNHCR_COUNTS:
+        for key in counts:
             grid.count(totals_row, position[key], key)
             total = grid.stored(totals_row, position[key])
             problem = _check_total([grid.stored(i, position[key]) for i in lines], total)
             if problem is not None:
                 _total_error(grid, problem, total, totals_row, position[key], key, "column")
     frame = pd.DataFrame.from_records(
-        records, columns=["year", "orig_name", "orig", "asylum_name", "asylum", *_UNHCR_COUNTS]
+        records, columns=["year", "orig_name", "orig", "asylum_name", "asylum", *counts]
     )
-    for column in ("year", *_UNHCR_COUNTS):
+    for column in ("year", *counts):
         frame[column] = frame[column].astype("Int64")
     if involving is not None:
         codes = set(involving)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import itertools
 import numbers
 import os
@@ -127,12 +128,20 @@ class ColumnSpec:
         The only values allowed (compared after typing).
     pattern : str, optional
         A regular expression text values must match (from their start).
+    extra_codes : tuple of str, default ()
+        ``registry_country`` columns only: non-country codes the column also accepts, kept
+        verbatim (exact spelling), although the registry refuses them as aggregates, e.g.
+        UNHCR's ``XXA`` (stateless persons) and ``UNK`` (unknown origin) in the origin column of
+        ``displacement_stocks``. Any other aggregate is still refused, and its message names
+        the codes the column accepts.
 
     Examples
     --------
     >>> from mixedmig.data import ColumnSpec
     >>> ColumnSpec("stock", "integer", minimum=0).nullable
     False
+    >>> ColumnSpec("orig", "registry_country", extra_codes=("XXA", "UNK")).extra_codes
+    ('XXA', 'UNK')
     """
 
     name: str
@@ -143,6 +152,7 @@ class ColumnSpec:
     maximum: float | None = None
     allowed: tuple | None = None
     pattern: str | None = None
+    extra_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -318,6 +328,14 @@ def _parse_column(entry: Any, path: Path, index: int) -> ColumnSpec:
             path=path,
         )
     allowed = entry.get("allowed")
+    extra_codes = entry.get("extra_codes") or ()
+    if extra_codes and (entry["type"] != "registry_country" or not isinstance(extra_codes, list)
+                        or not all(isinstance(c, str) and c for c in extra_codes)):
+        raise ManifestError(
+            f"column '{entry['name']}' has extra_codes {extra_codes!r}; extra_codes is a list "
+            "of codes (e.g. [XXA, UNK]) and applies to columns of type registry_country only",
+            path=path,
+        )
     return ColumnSpec(
         name=str(entry["name"]),
         type=entry["type"],
@@ -327,6 +345,7 @@ def _parse_column(entry: Any, path: Path, index: int) -> ColumnSpec:
         maximum=entry.get("maximum"),
         allowed=tuple(allowed) if allowed is not None else None,
         pattern=entry.get("pattern"),
+        extra_codes=tuple(extra_codes),
     )
 
 
@@ -684,9 +703,55 @@ def _is_aggregate(value: str) -> bool:
         return False
 
 
-def _resolve_registry_country(value: str):
-    """(ISO3, None) for a registry country, or (None, (message, fix)) for anything else."""
+@functools.lru_cache(maxsize=1)
+def _aggregate_kinds() -> dict[str, str]:
+    """Normalised name -> kind (``stateless``, ``unknown``, ``region``, ...) of every aggregate
+    of the registry (read once)."""
+    table = getattr(countries, "aggregates", None)
+    if table is None:  # a registry without aggregates
+        return {}
+    frame = table()
+    kinds: dict[str, str] = {}
+    for name, kind in zip(frame["name"], frame["kind"]):
+        kinds.setdefault(countries.normalize_name(str(name)), str(kind))
+    return kinds
+
+
+def _aggregate_kind(value: str) -> str | None:
+    """The registry's kind of the aggregate ``value``, matched as the registry compares names,
+    or None."""
+    return _aggregate_kinds().get(countries.normalize_name(str(value)))
+
+
+def _extra_code_problem(value: str, extra_codes: tuple[str, ...]):
+    """(message, fix) for an aggregate refused by a column that accepts ``extra_codes``."""
+    meaning = {code: _aggregate_kind(code) for code in extra_codes}
+    listed = ", ".join(f"{code} ({meaning[code]})" if meaning[code] else code
+                       for code in extra_codes)
+    kind = _aggregate_kind(value)
+    same = [code for code in extra_codes if kind is not None and meaning[code] == kind]
+    what = (f"a {kind} entry" if kind in ("stateless", "unknown") else
+            "a region, income group or residual such as 'Other'")
+    message = (f"{_quoted(value)} is an aggregate ({what}), not a country, and not one of the "
+               f"non-country codes this column keeps: {listed}")
+    if same:
+        fix = (f"Write {' or '.join(repr(c) for c in same)} (exactly so) for {kind} entries; "
+               f"the column keeps only the codes {', '.join(extra_codes)} besides countries.")
+    else:
+        fix = ("An aggregate such as 'World' is not a country: drop these rows (totals and "
+               f"regions are computed from the country rows); besides countries, the column "
+               f"keeps only the codes {', '.join(extra_codes)}, written exactly so.")
+    return message, fix
+
+
+def _resolve_registry_country(value: str, extra_codes: tuple[str, ...] = ()):
+    """(ISO3, None) for a registry country (or one of ``extra_codes``, kept verbatim), or
+    (None, (message, fix)) for anything else."""
+    if value in extra_codes:
+        return value, None
     if _is_aggregate(value):
+        if extra_codes:
+            return None, _extra_code_problem(value, extra_codes)
         return None, (
             f"{_quoted(value)} is an aggregate (a region, income group or residual such as "
             "'Other'), not a country",
@@ -936,7 +1001,8 @@ class _Validator:
                 study = _study_codes()
                 reject(~each(lambda v: v in study), _study_country_problem)
             elif kind == "registry_country":
-                resolved = [_resolve_registry_country(v) if p else (None, None)
+                resolved = [_resolve_registry_country(v, spec.extra_codes) if p
+                            else (None, None)
                             for v, p in zip(uniques.tolist(), present.tolist())]
                 problem_of = {v: r[1] for v, r in zip(uniques.tolist(), resolved) if r[1]}
                 reject(np.array([r[1] is not None for r in resolved], dtype=bool),
