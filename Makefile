@@ -46,6 +46,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_flows_scale.py
 	$(BIN)/python benchmarks/bench_gravity_scale.py
 	$(BIN)/python benchmarks/bench_import_full.py
+	$(BIN)/python benchmarks/bench_countries.py
 
 clean:
 	find data/processed -mindepth 1 ! -name README.md -exec rm -rf {} +

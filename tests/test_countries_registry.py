@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import os
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -289,14 +288,14 @@ def test_every_code_round_trips(country):
         assert to_iso3(alias) == country.iso3, alias
 
 
-def test_fifty_thousand_lookups_are_fast():
+def test_fifty_thousand_lookups_resolve_each_value_as_to_iso3_does():
+    # (its speed is measured by benchmarks/bench_countries.py, never asserted here)
     names = [c.name for c in REGISTRY] + [a for c in REGISTRY for a in c.aliases[:2]]
     values = pd.Series((names * (50_000 // len(names) + 1))[:50_000], dtype=object)
-    start = time.perf_counter()
     result = to_iso3_series(values)
-    elapsed = time.perf_counter() - start
     assert len(result) == 50_000 and result.notna().all()
-    assert elapsed < 2.0, f"{elapsed:.2f} s for 50,000 lookups"
+    expected = {name: to_iso3(name) for name in set(names)}
+    assert result.tolist() == [expected[v] for v in values]
 
 
 # --- every spelling of the shipped reference files ----------------------------------------
