@@ -1,5 +1,6 @@
 """Figures: house style, GMS maps, flow maps, chord diagrams, alluvial pathway plots, small
-multiples, network drawings, model diagnostics and deterministic figure files.
+multiples (and a corridor profile's measures, one panel per unit), network drawings, model
+diagnostics (and the recruitment-cost ratios behind SDG 10.7.1) and deterministic figure files.
 
 Colours are the eight-colour palette of Okabe, M. & Ito, K. (2008). *Color Universal Design
 (CUD): How to make figures and presentations that are friendly to colorblind people.*
@@ -24,7 +25,13 @@ from __future__ import annotations
 
 from .alluvial import AlluvialDiagram, alluvial
 from .chord import ChordDiagram, chord_diagram, lump_small
-from .diagnostics import CoefficientPlot, ResidualPlot, coefficient_plot, residual_plot
+from .diagnostics import (
+    CoefficientPlot,
+    ResidualPlot,
+    coefficient_plot,
+    recruitment_ratio_histogram,
+    residual_plot,
+)
 from .flowmaps import MEASURES, FlowMap, FlowMapPanels, flow_map, flow_map_panels
 from .maps import REGIONS, basemap_warnings, gms_map, map_extent
 from .networks import (
@@ -36,7 +43,13 @@ from .networks import (
     robustness_plot,
 )
 from .save import save_figure
-from .series import corridor_timeseries, data_year_ticks, small_multiples, year_ticks
+from .series import (
+    corridor_profile_panels,
+    corridor_timeseries,
+    data_year_ticks,
+    small_multiples,
+    year_ticks,
+)
 from .style import (
     COUNTRY_COLOURS,
     ESTIMATOR_COLOURS,
@@ -73,6 +86,7 @@ __all__ = [
     "basemap_warnings",
     "chord_diagram",
     "coefficient_plot",
+    "corridor_profile_panels",
     "corridor_timeseries",
     "country_colour",
     "data_year_ticks",
@@ -83,6 +97,7 @@ __all__ = [
     "lump_small",
     "map_extent",
     "grouped_circle_layout",
+    "recruitment_ratio_histogram",
     "referral_network_plot",
     "residual_plot",
     "robustness_plot",

@@ -1,15 +1,23 @@
-"""Model diagnostics figures: gravity-model fit and residual plots, coefficient plots.
+"""Model diagnostics figures: gravity-model fit and residual plots, coefficient plots, and the
+individual ratios behind the recruitment-cost indicator.
 
 :func:`residual_plot` draws observed against fitted stocks on log axes and the Pearson
 residuals ``(observed - fitted) / sqrt(fitted)`` of a PPML gravity fit (Santos Silva &
 Tenreyro 2006), from the table :func:`mixedmig.gravity.fit_table` returns.
 :func:`coefficient_plot` draws point estimates with confidence intervals of several fits from
 the long table :func:`mixedmig.gravity.coefficient_table` returns.
+:func:`recruitment_ratio_histogram` draws the workers' recruitment cost / monthly earnings
+ratios behind SDG indicator 10.7.1 (:func:`mixedmig.stats.recruitment_cost_indicator`), with
+the indicator (the mean of the ratios), its confidence interval and the ratio of means marked,
+so that a reader sees how skewed the ratios are and why the two summaries differ.
 
 References
 ----------
 Santos Silva, J. M. C. & Tenreyro, S. (2006). The log of gravity. *The Review of Economics and
 Statistics*, 88(4), 641-658.
+
+ILO & World Bank (2019). *Statistics for SDG indicator 10.7.1: Guidelines for collecting data
+on recruitment costs of migrant workers*. KNOMAD / ILO.
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ from ..errors import InputError
 from ._checks import _numeric
 from .style import PALETTE, _new_axes
 
-__all__ = ["CoefficientPlot", "ResidualPlot", "coefficient_plot", "residual_plot"]
+__all__ = ["CoefficientPlot", "ResidualPlot", "coefficient_plot", "recruitment_ratio_histogram",
+           "residual_plot"]
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">")
 
@@ -360,3 +369,134 @@ def coefficient_plot(
     legend = ax.legend(loc="upper right", frameon=False)
     return CoefficientPlot(ax=ax, errorbars=errorbars,
                            positions=pd.concat(rows_drawn, ignore_index=True), legend=legend)
+
+
+
+def _numbers(values, name: str, what: str) -> np.ndarray:
+    try:
+        return pd.to_numeric(pd.Series(np.asarray(values).ravel()), errors="raise") \
+            .to_numpy(dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{what}: {name} must hold numbers ({exc}).") from None
+
+
+def recruitment_ratio_histogram(costs, earnings, result, *, weights=None, bins=40, ax=None,
+                                title: str | None = None, figsize=(8.0, 3.6)):
+    """Histogram of the workers' cost / earnings ratios with the indicator and its interval.
+
+    The ratios :math:`r_i = C_i / E_i` of the workers the indicator used are binned; the
+    indicator (mean of the ratios) is a solid line, the ratio of means a dashed line and the
+    indicator's confidence interval a shaded band, each labelled with its value.
+
+    Parameters
+    ----------
+    costs, earnings : array-like of float
+        The recruitment costs and monthly earnings ``result`` was computed from (same length,
+        same order, same currency per worker).
+    result : mixedmig.stats.RecruitmentCostResult
+        The indicator, from :func:`mixedmig.stats.recruitment_cost_indicator`.
+    weights : array-like of float, optional
+        The survey weights ``result`` was computed with: the bars then add up weights
+        (persons represented) instead of counting workers. Without weights, the bars count
+        respondents.
+    bins : int or sequence of float, default 40
+        Bins of :meth:`matplotlib.axes.Axes.hist`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure of size ``figsize``.
+    title : str, optional
+        Axes title.
+    figsize : tuple of float, default (8.0, 3.6)
+        Size (inches) of a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes. The bars are its patches; the indicator and ratio-of-means lines and the
+        interval band carry the gids ``"indicator"``, ``"ratio-of-means"`` and ``"interval"``
+        (the line is absent when the ratio of means is NaN, e.g. several currencies; the band
+        when the interval is).
+
+    Raises
+    ------
+    InputError
+        If ``result`` is not a recruitment-cost result, the lengths differ, values are not
+        numbers, or the workers kept here (finite cost >= 0, earnings > 0, a positive weight,
+        and a positive cost when ``result.zero_costs == "exclude"``) are not the
+        ``result.n`` workers the indicator used (other data, or weights left out).
+
+    Notes
+    -----
+    A worker is kept as :func:`mixedmig.stats.recruitment_cost_indicator` keeps him or her
+    with ``invalid="drop"``: rows with a missing cost or earnings, or zero earnings, have no
+    ratio; workers who paid nothing are drawn at 0 when zero costs were included, and left
+    out when they were excluded; rows of weight 0 represent nobody. With weights, the bars
+    show :math:`\\sum_{i \\in b} w_i` for each bin :math:`b`, whose weighted mean is the
+    indicator; the ratio of means :math:`\\sum w C / \\sum w E` weights each ratio by the
+    worker's earnings and is usually lower, because low earners have the highest ratios.
+
+    References
+    ----------
+    ILO & World Bank (2019). *Statistics for SDG indicator 10.7.1: Guidelines for collecting
+    data on recruitment costs of migrant workers*. KNOMAD / ILO.
+
+    Examples
+    --------
+    Four workers (made-up illustrative values, not data); the one who paid nothing counts
+    with ratio 0:
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from mixedmig.plotting import recruitment_ratio_histogram
+    >>> from mixedmig.stats import recruitment_cost_indicator
+    >>> costs, earnings = [100, 300, 300, 0], [200, 300, 600, 400]
+    >>> result = recruitment_cost_indicator(costs, earnings)
+    >>> ax = recruitment_ratio_histogram(costs, earnings, result, bins=[0, 0.25, 0.75, 1.25])
+    >>> [int(p.get_height()) for p in ax.patches if p.get_gid() is None]
+    [1, 2, 1]
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][:2]
+    ['mean of ratios (indicator) 0.500', 'ratio of means 0.467']
+    """
+    from ..stats.recruitment import RecruitmentCostResult
+
+    what = "recruitment_ratio_histogram"
+    if not isinstance(result, RecruitmentCostResult):
+        raise InputError(f"{what}: result must be a RecruitmentCostResult (from "
+                         f"mixedmig.stats.recruitment_cost_indicator), got "
+                         f"{type(result).__name__}.")
+    c = _numbers(costs, "costs", what)
+    e = _numbers(earnings, "earnings", what)
+    w = None if weights is None else _numbers(weights, "weights", what)
+    if len(e) != len(c) or (w is not None and len(w) != len(c)):
+        raise InputError(f"{what}: costs ({len(c)}), earnings ({len(e)})"
+                         + ("" if w is None else f" and weights ({len(w)})")
+                         + " must have the same length.")
+    keep = np.isfinite(c) & np.isfinite(e) & (e > 0) & (c >= 0)
+    if result.zero_costs == "exclude":
+        keep &= c > 0
+    if w is not None:
+        keep &= np.isfinite(w) & (w > 0)
+    if int(keep.sum()) != result.n or (
+            w is not None and not np.isclose(w[keep].sum(), result.sum_weights)):
+        raise InputError(
+            f"{what}: {int(keep.sum())} workers have a ratio here, but the indicator used "
+            f"{result.n}" + ("" if w is None else f" (weights {w[keep].sum():,.6g} here, "
+                                                  f"{result.sum_weights:,.6g} there)")
+            + "; pass the costs, earnings and weights the result was computed from.")
+    ratios = c[keep] / e[keep]
+    ax = _new_axes(ax, figsize)
+    ax.hist(ratios, bins=bins, weights=None if w is None else w[keep], color=PALETTE[2],
+            alpha=0.8)
+    ax.axvline(result.estimate, color=PALETTE[0], lw=2, gid="indicator",
+               label=f"mean of ratios (indicator) {result.estimate:.3f}")
+    if np.isfinite(result.ratio_of_means):
+        ax.axvline(result.ratio_of_means, color=PALETTE[1], lw=2, ls="--", gid="ratio-of-means",
+                   label=f"ratio of means {result.ratio_of_means:.3f}")
+    if np.isfinite(result.lower) and np.isfinite(result.upper):
+        ax.axvspan(result.lower, result.upper, color=PALETTE[0], alpha=0.15, gid="interval",
+                   label=f"{100 * result.level:g}% CI of the indicator")
+    ax.set_xlabel("recruitment cost / monthly earnings (months)")
+    ax.set_ylabel("workers" if w is None else "persons represented (sum of weights)")
+    if title:
+        ax.set_title(title)
+    ax.legend(frameon=False)
+    return ax

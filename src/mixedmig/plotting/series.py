@@ -1,8 +1,10 @@
-"""Small multiples and corridor time series.
+"""Small multiples, corridor time series and a corridor profile's measures over time.
 
 One small panel per country or corridor, same axes layout, so series are compared at a glance
 (Tufte 1983).  Missing values break the lines and are marked on the x axis, never
-interpolated.
+interpolated.  :func:`corridor_profile_panels` draws every measure of one corridor profile
+(:func:`mixedmig.profiles.corridor_profile`) over time, one panel per unit, so that a stock, a
+flow and a count of cases never share an axis.
 
 References
 ----------
@@ -27,7 +29,8 @@ from ..errors import InputError
 from ._checks import _numeric
 from .style import GREY, _codes_or_none, _colour_for, _display_name, country_colour
 
-__all__ = ["corridor_timeseries", "data_year_ticks", "small_multiples", "year_ticks"]
+__all__ = ["corridor_profile_panels", "corridor_timeseries", "data_year_ticks", "small_multiples",
+           "year_ticks"]
 
 
 def year_ticks(years, max_ticks: int = 8) -> list[int]:
@@ -466,3 +469,173 @@ def corridor_timeseries(
         title=title,
         max_ticks=max_ticks,
     )
+
+
+# Families of a corridor profile published as regular series (one figure per year): drawn as
+# lines. Every other figure is a point of its own period, drawn as a marker only; CTDC
+# registrations too (years absent from the extract are unknown, not zero).
+_SERIES_FAMILIES = frozenset({
+    "migrant stock (UN DESA)", "refugees (UNHCR)", "asylum-seekers (UNHCR)",
+    "identified victims reported by the origin (UNIAP)",
+    "identified victims reported by the destination (UNIAP)",
+})
+_DEPORTED = "migrants deported or pushed back"
+_UNDESA = "migrant stock (UN DESA)"
+
+
+def _panel_key(row) -> str:
+    """The panel of one profile row: its unit; flows of victims apart from deportees."""
+    if row["measure"].startswith(_DEPORTED):
+        return f"{row['unit']}: {_DEPORTED} (not victims)"
+    if row["quantity"] == "flow":  # repatriated, identified or rescued victims
+        return f"{row['unit']}: victims"
+    return row["unit"]
+
+
+def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
+                            panel_height: float = 3.3, flag_implausible: bool = True):
+    """Every measure of one corridor profile, one panel per unit, never on a shared axis.
+
+    Draws the rows of sex ``total`` of a :class:`mixedmig.profiles.CorridorProfile` (sexless
+    rows too). Each panel holds one unit (``unit`` column), and flows are split further:
+    migrants deported or pushed back apart from repatriated, identified or rescued victims.
+    Within a panel a line joins the figures of one (family, measure, edition) over the years
+    of a regular series (UN DESA stocks, UNHCR refugees and asylum-seekers, UNIAP identified
+    victims); every other figure (Thai registration points, CTDC registrations, case tables,
+    repatriations, World Bank 2013, recruitment costs) is a marker only.
+
+    Parameters
+    ----------
+    profile : mixedmig.profiles.CorridorProfile
+        The corridor's profile (:func:`mixedmig.profiles.corridor_profile`).
+    ncols : int, default 3
+        Panels per row; the figure has ``ceil(panels / ncols) * ncols`` axes, the unused ones
+        hidden.
+    width : float, default 13.0
+        Figure width (inches).
+    panel_height : float, default 3.3
+        Height of one row of panels (inches).
+    flag_implausible : bool, default True
+        Ring in red the UN DESA stocks of sex total that
+        :meth:`mixedmig.profiles.CorridorProfile.implausible_stocks` attributes to an
+        edition (default thresholds of the ``"edition_revision"`` rule).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure. Its visible axes are the panels, in order of first appearance of their
+        unit in the profile; each title is the panel's unit, followed on a second line by the
+        figures it does not draw (of unknown or uncertain year; zeros on a log axis). A
+        profile with no figure gets one panel saying so.
+
+    Raises
+    ------
+    InputError
+        If ``profile`` is not a corridor profile, ``ncols`` is not a positive integer, or
+        ``width`` or ``panel_height`` is not a positive number.
+
+    Notes
+    -----
+    A figure is drawn only when it has a value and a calendar year, and its period is not
+    marked uncertain (``"?"``, e.g. ``"2018 [?]"``); the others are counted in the panel title.
+    A panel whose positive values span more than a factor :math:`10^3`
+    (:math:`\\max x / \\min x > 10^3`) gets a log axis, on which zeros have no place: they are
+    counted in the title too. Linear axes start at 0; a panel in percent runs from 0 to 100.
+    Ticks go on the years of the data (:func:`data_year_ticks`). The ringed stocks are the
+    outlying edition's figures: editions revise the whole history, and a revision by more
+    than a factor 10 for the same year means one edition's figure is not a measurement.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from mixedmig.plotting import corridor_profile_panels
+    >>> from mixedmig.profiles import corridor_profile
+    >>> fig = corridor_profile_panels(corridor_profile("THA", "MMR"))
+    >>> [ax.get_title().split("\\n")[0] for ax in fig.axes if ax.get_visible()]
+    ['persons (stock)', 'persons (flow over a period): victims']
+    >>> len(fig.axes)  # one row of three, the third hidden
+    3
+    """
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    from ..profiles.corridor import CorridorProfile
+    from .style import PALETTE
+
+    what = "corridor_profile_panels"
+    if not isinstance(profile, CorridorProfile):
+        raise InputError(f"{what}: profile must be a CorridorProfile (from "
+                         f"mixedmig.profiles.corridor_profile), got {type(profile).__name__}.")
+    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
+        raise InputError(f"{what}: ncols must be a positive integer, got {ncols!r}.")
+    for name, size in (("width", width), ("panel_height", panel_height)):
+        if isinstance(size, bool) or not isinstance(size, (int, float, np.number)) \
+                or not math.isfinite(size) or size <= 0:
+            raise InputError(f"{what}: {name} must be a positive number of inches, "
+                             f"got {size!r}.")
+    flagged = set()
+    if flag_implausible:
+        flags = profile.implausible_stocks()
+        flags = flags[flags["sex"] == "total"]
+        flagged = set(zip(flags["edition"], flags["year"].astype(int)))
+    rows = profile.to_frame()
+    rows = rows[rows["sex"].isin(["total", ""])]
+    keys = rows.apply(_panel_key, axis=1) if len(rows) else pd.Series(dtype=object)
+    parts = {key: part for key, part in rows.groupby(keys, sort=False)}
+    nrows = max(1, math.ceil(len(parts) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, panel_height * nrows), squeeze=False)
+    for ax, (key, part) in zip(axes.flat, parts.items()):
+        uncertain = part["period"].str.contains("?", regex=False)
+        dated = part[part["year"].notna() & part["value"].notna() & ~uncertain]
+        notes = []
+        if len(part) - len(dated):
+            notes.append(f"{len(part) - len(dated)} of unknown or uncertain year")
+        positive = dated["value"][dated["value"] > 0]
+        log = len(positive) and positive.max() / positive.min() > 1e3
+        if log:
+            zeros = int((dated["value"] <= 0).sum())
+            if zeros:
+                notes.append(f"{zeros} zero(s): no point on a log axis")
+            dated = dated[dated["value"] > 0]
+        series = dated.groupby(["family", "measure", "edition"], sort=False)
+        for i, ((family, measure, edition), s) in enumerate(series):
+            s = s.sort_values("year")
+            label = measure if not edition or edition == str(s["year"].iloc[0]) else \
+                f"{measure}, {edition}"
+            ax.plot(s["year"].astype(int), s["value"], marker="o", ms=4, lw=1.4,
+                    ls="-" if family in _SERIES_FAMILIES else "none",
+                    color=PALETTE[i % len(PALETTE)], label=textwrap.fill(label, 44))
+            if family == _UNDESA:
+                bad = s[[(edition, int(y)) in flagged for y in s["year"]]]
+                if len(bad):
+                    ax.plot(bad["year"].astype(int), bad["value"], "o", ms=10, mfc="none",
+                            mec="red", mew=1.5, gid="implausible",
+                            label=textwrap.fill(f"flagged implausible (edition {edition})", 44))
+        if log:
+            ax.set_yscale("log")
+        elif key.startswith("percent"):
+            ax.set_ylim(0, 100)
+        else:
+            ax.set_ylim(bottom=0, top=max(1.0, 1.1 * dated["value"].max()) if len(dated) else 1)
+        ax.set_title(key + (f"\n({'; '.join(notes)}: not drawn)" if notes else ""), fontsize=8.5)
+        ax.tick_params(labelsize=8)
+        if len(dated):
+            data_year_ticks(ax, sorted(dated["year"].astype(int).unique()), max_ticks=6)
+            ax.legend(fontsize=6.5, frameon=False, loc="best")
+        else:
+            ax.text(0.5, 0.5, "nothing to draw", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=8, color="grey")
+    if not parts:
+        ax = axes.flat[0]
+        ax.set_title("no figure on this corridor", fontsize=8.5)
+        ax.text(0.5, 0.5, "nothing to draw: see profile.not_available", ha="center",
+                va="center", transform=ax.transAxes, fontsize=8, color="grey")
+    for ax in list(axes.flat)[max(1, len(parts)):]:
+        ax.set_visible(False)
+    fig.suptitle(f"{profile.origin_name} -> {profile.destination_name}: every measure on its "
+                 f"own unit (sex: total; lines: regular series; markers: points or "
+                 f"registrations)", fontsize=10.5)
+    fig.tight_layout()
+    return fig

@@ -226,6 +226,146 @@ class CorridorProfile(Result):
         """
         return self.measures()
 
+    def implausible_stocks(self, *, revision_ratio: float = 10.0,
+                           min_stock: float = 1000.0) -> pd.DataFrame:
+        """The UN DESA stocks of the profile that editions disagree on beyond belief.
+
+        Applies the ``"edition_revision"`` rule of :func:`mixedmig.stats.implausible_stocks`
+        to the profile's UN DESA stocks (every sex it holds): for one year and sex, editions
+        whose figures differ by more than a factor ``revision_ratio`` are not all
+        measurements. The flag is then attributed to the outlying edition, the one furthest
+        from the editions' median on a log scale; when several are equally far (always so
+        with two editions) each is listed, since the rule cannot tell which one is wrong.
+
+        Parameters
+        ----------
+        revision_ratio : float, default 10
+            Largest believable factor between two editions' figures for one year (> 1).
+        min_stock : float, default 1000
+            Smallest stock (persons, the largest edition's figure) the rule flags.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per flagged (edition, year, sex), sorted by year, sex (total, male,
+            female) and edition: ``edition`` (str, as in :meth:`to_frame`), ``year`` (int),
+            ``sex``, ``value`` (the edition's figure, persons), ``median`` (median of every
+            edition's figure for that year and sex), ``ratio`` (largest over smallest figure,
+            ``inf`` when the smallest is 0) and ``reason`` (the rule that fired, every
+            edition's figure, and why this edition). Empty (same columns) when the profile
+            holds fewer than two editions or none disagree.
+
+        Raises
+        ------
+        mixedmig.errors.InputError
+            If ``revision_ratio`` is not a number above 1 or ``min_stock`` is negative.
+
+        Notes
+        -----
+        For editions :math:`e` with figures :math:`x_e` of one year and sex, the rule fires
+        when :math:`\\max_e x_e \\ge` ``min_stock`` and :math:`\\max_e x_e / \\min_e x_e >`
+        ``revision_ratio`` (or :math:`\\min_e x_e = 0`); the outlying editions are those
+        maximising :math:`|\\ln \\max(x_e, 1) - \\operatorname{median}_f \\ln \\max(x_f, 1)|`.
+        The threshold is an assumption to state with the flags.
+
+        References
+        ----------
+        United Nations, Department of Economic and Social Affairs, Population Division (2017,
+        2019, 2024). *International Migrant Stock*: every edition re-estimates the whole
+        history.
+
+        Examples
+        --------
+        The 2024 edition's 1990 and 1995 stocks of Myanmar-born people in Thailand (about
+        1,100), against 229,504 and 436,777 in the 2017 and 2019 editions:
+
+        >>> from mixedmig.profiles import corridor_profile
+        >>> p = corridor_profile("MMR", "THA", sexes=["total"])
+        >>> p.implausible_stocks()[["edition", "year", "sex", "value", "median"]]
+          edition  year    sex   value    median
+        0    2024  1990  total  1106.0  229504.0
+        1    2024  1995  total  1104.0  436777.0
+        """
+        from ..stats.outliers import implausible_stocks
+
+        columns = ["edition", "year", "sex", "value", "median", "ratio", "reason"]
+        s = self.rows[(self.rows["family"] == "migrant stock (UN DESA)")
+                      & self.rows["value"].notna() & self.rows["year"].notna()]
+        stocks = pd.DataFrame({"orig": self.origin, "dest": self.destination,
+                               "year": s["year"].astype(int), "edition": s["edition"],
+                               "sex": s["sex"], "stock": s["value"].astype(float)})
+        flags = implausible_stocks(stocks, rules="edition_revision",
+                                   revision_ratio=revision_ratio, min_stock=min_stock).flags
+        records = []
+        for flag in flags.itertuples(index=False):
+            one = stocks[(stocks["year"] == flag.year) & (stocks["sex"] == flag.sex)]
+            one = one.set_index("edition")["stock"]
+            logs = np.log(one.clip(lower=1.0))
+            spread = (logs - logs.median()).abs()
+            outlying = sorted(spread.index[np.isclose(spread, spread.max(), rtol=1e-12,
+                                                      atol=1e-12)])
+            if len(outlying) == 1:
+                why = (f"edition {outlying[0]} is furthest from the editions' median "
+                       f"({one.median():,.0f})")
+            else:
+                why = (f"editions {', '.join(outlying)} are equally far from the editions' "
+                       f"median ({one.median():,.0f}): the rule cannot tell which is wrong")
+            for edition in outlying:
+                records.append({"edition": edition, "year": int(flag.year), "sex": flag.sex,
+                                "value": float(one[edition]), "median": float(one.median()),
+                                "ratio": float(flag.ratio),
+                                "reason": f"{flag.description}; {why}"})
+        out = pd.DataFrame(records, columns=columns)
+        if out.empty:
+            return out.astype({"year": int, "value": float, "median": float, "ratio": float})
+        order = out["sex"].map(_SEX_ORDER).fillna(9)
+        return (out.assign(_s=order).sort_values(["year", "_s", "edition"], kind="stable")
+                .drop(columns="_s").reset_index(drop=True))
+
+    def latest_by_family(self) -> pd.Series:
+        """One line of text per family of measures: its latest figure, or what there is.
+
+        For comparing corridors side by side (``pd.DataFrame({"A": a.latest_by_family(),
+        "B": b.latest_by_family()})``): a family with one measure gives its latest value
+        (from :meth:`measures`) with unit and period, and for case counts the total over the
+        table's years; a family with several measures says how many, with how many figures in
+        how many units (their values are never summed); a family with no figure says
+        ``"not available"``.
+
+        Returns
+        -------
+        pandas.Series of str
+            Indexed by every family of :data:`MEASURE_FAMILIES`, in that order; named
+            ``"ORIGIN -> DESTINATION"`` (ISO3 codes).
+
+        Examples
+        --------
+        >>> from mixedmig.profiles import corridor_profile
+        >>> line = corridor_profile("MMR", "THA").latest_by_family()
+        >>> line.name
+        'MMR -> THA'
+        >>> line["migrant stock (UN DESA)"]
+        '1,708,695 persons (stock) (mid-2024)'
+        >>> line["registered trafficking cases (CTDC)"]
+        'not available'
+        """
+        out = {}
+        for family, part in self.measures().groupby("family", sort=False):
+            top = part.iloc[0]
+            if top["status"] == "not available":
+                out[family] = "not available"
+            elif len(part) == 1:
+                latest = "suppressed" if top["status"] == "suppressed" else \
+                    _number(top["latest"])
+                out[family] = f"{latest} {top['unit']} ({top['period'].split(' (')[0]})"
+                if pd.notna(top["total"]) and top["figures"] > 1:
+                    out[family] += f"; {_number(top['total'])} over the years in the table"
+            else:
+                out[family] = (f"{len(part)} measures, {part['figures'].sum()} figures in "
+                               f"{part['unit'].nunique()} unit(s)")
+        return (pd.Series(out, name=f"{self.origin} -> {self.destination}", dtype=object)
+                .reindex(list(MEASURE_FAMILIES)).fillna("not available"))
+
 
 def corridor_profile(origin: str, destination: str, *, tables: dict | None = None,
                      editions=None, sexes=("total", "male", "female")) -> CorridorProfile:
@@ -362,6 +502,13 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
         origin=code_o, destination=code_d, origin_name=countries.name(code_o),
         destination_name=countries.name(code_d), rows=rows, not_available=not_available,
         converged=True, iterations=0, message=message, diagnostics=diagnostics)
+
+
+def _number(value) -> str:
+    """A figure as text: integers without decimals, others with two; missing: empty."""
+    if pd.isna(value):
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
 def _year_spans(years) -> str:

@@ -1,0 +1,335 @@
+"""A corridor profile's implausible stocks, its one-line-per-family summary and its figure
+(``plotting.corridor_profile_panels``), checked against the shipped data/raw CSVs read here with
+pandas and against what was drawn, read back from the axes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from mixedmig.errors import InputError  # noqa: E402
+from mixedmig.plotting import corridor_profile_panels  # noqa: E402
+from mixedmig.plotting.series import _SERIES_FAMILIES  # noqa: E402
+from mixedmig.profiles import corridor_profile  # noqa: E402
+from mixedmig.profiles.corridor import MEASURE_FAMILIES  # noqa: E402
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+FLAG_COLUMNS = ["edition", "year", "sex", "value", "median", "ratio", "reason"]
+
+
+def raw(name: str) -> pd.DataFrame:
+    # 'NA' is Namibia in these tables: only empty cells are missing.
+    return pd.read_csv(RAW / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def mmr_tha():
+    return corridor_profile("MMR", "THA")
+
+
+@pytest.fixture(scope="module")
+def khm_tha():
+    return corridor_profile("KHM", "THA")
+
+
+# ----------------------------------------------------------- CorridorProfile.implausible_stocks
+
+def test_myanmar_thailand_1990_1995_of_the_2024_edition_are_flagged(mmr_tha):
+    # UN DESA 2024: 1,106 and 1,104 Myanmar-born in Thailand in 1990 and 1995; the 2017 and
+    # 2019 editions: 229,504 and 436,777 (both editions agree, so the 2024 one is the outlier).
+    flags = mmr_tha.implausible_stocks()
+    assert list(flags.columns) == FLAG_COLUMNS
+    total = flags[flags["sex"] == "total"]
+    assert list(zip(total["edition"], total["year"], total["value"])) == [
+        ("2024", 1990, 1106.0), ("2024", 1995, 1104.0)]
+    assert list(total["median"]) == [229504.0, 436777.0]
+    assert total["ratio"].round(3).tolist() == [round(229504 / 1106, 3), round(436777 / 1104, 3)]
+    assert "2017: 229,504; 2019: 229,504; 2024: 1,106" in total["reason"].iloc[0]
+    assert "edition 2024 is furthest" in total["reason"].iloc[0]
+
+
+def _independent_flags(origin, destination, ratio=10.0, min_stock=1000.0):
+    """The rule and its attribution computed from the raw CSV, without the package."""
+    src = raw("undesa_ims_bilateral")
+    src = src[(src["orig"] == origin) & (src["dest"] == destination) & src["stock"].notna()]
+    out = set()
+    for (year, sex), part in src.groupby(["year", "sex"]):
+        if len(part) < 2:
+            continue
+        values = dict(zip(part["edition"].astype(str), part["stock"].astype(float)))
+        high, low = max(values.values()), min(values.values())
+        if high < min_stock or not (low == 0 or high / low > ratio):
+            continue
+        logs = {e: np.log(max(v, 1.0)) for e, v in values.items()}
+        centre = float(np.median(list(logs.values())))
+        far = max(abs(v - centre) for v in logs.values())
+        out |= {(e, int(year), sex) for e, v in logs.items() if abs(abs(v - centre) - far) < 1e-9}
+    return out
+
+
+@pytest.mark.parametrize("origin,destination", [
+    ("MMR", "THA"), ("KHM", "THA"), ("MMR", "LAO"), ("VNM", "MYS"), ("PHL", "MYS"),
+    ("LAO", "JPN"), ("THA", "MMR")])
+def test_flags_match_an_independent_computation_on_the_raw_table(origin, destination):
+    got = corridor_profile(origin, destination).implausible_stocks()
+    assert set(zip(got["edition"], got["year"], got["sex"])) == \
+        _independent_flags(origin, destination)
+
+
+def test_the_outlier_is_not_always_the_latest_edition():
+    # UN DESA: Myanmar-born in Lao PDR, 2015: 254 (2017 edition) against 2,835 (2019 and 2024).
+    flags = corridor_profile("MMR", "LAO", sexes=["total"]).implausible_stocks()
+    assert list(zip(flags["edition"], flags["year"], flags["value"])) == [("2017", 2015, 254.0)]
+    assert flags["median"].item() == 2835.0
+
+
+def test_two_editions_cannot_tell_which_is_wrong():
+    flags = corridor_profile("MMR", "THA", editions=[2019, 2024],
+                             sexes=["total"]).implausible_stocks()
+    assert list(zip(flags["edition"], flags["year"])) == [
+        ("2019", 1990), ("2024", 1990), ("2019", 1995), ("2024", 1995)]
+    assert flags["reason"].str.contains("cannot tell which is wrong").all()
+
+
+def test_thresholds_are_passed_to_the_rule(mmr_tha):
+    # factors: 207.5 (1990) and 395.6 (1995)
+    total = lambda f: f[f["sex"] == "total"]  # noqa: E731
+    assert total(mmr_tha.implausible_stocks(revision_ratio=300))["year"].tolist() == [1995]
+    assert total(mmr_tha.implausible_stocks(revision_ratio=500)).empty
+    # min_stock applies to the largest edition's figure (436,777 in 1995)
+    assert total(mmr_tha.implausible_stocks(min_stock=300_000))["year"].tolist() == [1995]
+    with pytest.raises(InputError, match="revision_ratio"):
+        mmr_tha.implausible_stocks(revision_ratio=1)
+
+
+def test_one_edition_gives_an_empty_table_with_the_columns():
+    flags = corridor_profile("MMR", "THA", editions=[2024]).implausible_stocks()
+    assert flags.empty and list(flags.columns) == FLAG_COLUMNS
+
+
+# ----------------------------------------------------------------- CorridorProfile.latest_by_family
+
+def test_latest_by_family_myanmar_thailand(mmr_tha):
+    line = mmr_tha.latest_by_family()
+    assert line.name == "MMR -> THA"
+    assert list(line.index) == list(MEASURE_FAMILIES)
+    # UN DESA International Migrant Stock 2024: Myanmar-born in Thailand, mid-2024
+    assert line["migrant stock (UN DESA)"] == "1,708,695 persons (stock) (mid-2024)"
+    wb = raw("worldbank_bilateral_2013").query("orig == 'MMR' and dest == 'THA'")
+    assert line["migrant stock (World Bank 2013)"] == \
+        f"{wb['migrants'].item():,.0f} persons (stock) (2013)"
+    thai = raw("thailand_migrant_workers").query("nationality == 'MMR'")
+    assert line["migrant workers in Thailand (official points)"] == (
+        f"{thai['measure'].nunique()} measures, {len(thai)} figures in "
+        f"{thai['unit'].nunique()} unit(s)")
+    ctdc = raw("ctdc_cases_corridor_year").query(
+        "citizenship == 'MMR' and country_of_exploitation == 'THA'")
+    assert ctdc.empty and line["registered trafficking cases (CTDC)"] == "not available"
+
+
+def test_latest_by_family_case_counts_give_latest_non_zero_year_and_total(khm_tha):
+    ctdc = raw("ctdc_cases_corridor_year").query(
+        "citizenship == 'KHM' and country_of_exploitation == 'THA'")
+    non_zero = ctdc[ctdc["cases"] > 0].sort_values("year_of_registration").iloc[-1]
+    expected = (f"{non_zero['cases']:,.0f} registered cases (registered "
+                f"{non_zero['year_of_registration']}); {ctdc['cases'].sum():,.0f} over the "
+                f"years in the table")
+    assert khm_tha.latest_by_family()["registered trafficking cases (CTDC)"] == expected
+
+
+def test_latest_by_family_with_every_source_left_out():
+    empty = corridor_profile("MMR", "THA", tables={t: None for t in MEASURE_FAMILIES.values()})
+    line = empty.latest_by_family()
+    assert list(line.index) == list(MEASURE_FAMILIES)
+    assert (line == "not available").all()
+
+
+# ----------------------------------------------------------------- corridor_profile_panels
+
+def _rows_drawn(profile):
+    rows = profile.to_frame()
+    return rows[rows["sex"].isin(["total", ""])]
+
+
+def _visible(fig):
+    return [ax for ax in fig.axes if ax.get_visible()]
+
+
+def _first_line(ax):
+    return ax.get_title().split("\n")[0]
+
+
+@pytest.mark.parametrize("origin,destination", [("MMR", "THA"), ("KHM", "THA"), ("THA", "MMR"),
+                                                ("LAO", "THA")])
+def test_one_panel_per_unit_with_deportees_apart(origin, destination):
+    profile = corridor_profile(origin, destination)
+    rows = _rows_drawn(profile)
+    deported = rows["measure"].str.startswith("migrants deported or pushed back")
+    expected = rows.assign(d=deported).groupby(["unit", "d"]).ngroups
+    fig = corridor_profile_panels(profile, ncols=3)
+    panels = _visible(fig)
+    assert len(panels) == expected
+    assert len(fig.axes) == 3 * int(np.ceil(expected / 3))  # the rest hidden
+    # every panel's unit is a unit of the profile, and no unit is split except flows
+    assert {_first_line(ax).split(": ")[0] for ax in panels} == set(rows["unit"])
+
+
+def test_myanmar_thailand_panels_log_axis_and_rings(mmr_tha):
+    fig = corridor_profile_panels(mmr_tha)
+    panels = {_first_line(ax): ax for ax in _visible(fig)}
+    assert list(panels) == ["persons (stock)", "persons (point, at a date)",
+                            "percent of registered migrants",
+                            "persons (flow over a period): victims", "cases (over a period)",
+                            "percent of the table's total"]
+    stock = panels["persons (stock)"]
+    # 1,104 (UN DESA 2024, 1995) to 1,892,480 (World Bank 2013): more than a factor 1,000
+    assert stock.get_yscale() == "log"
+    assert panels["percent of registered migrants"].get_ylim() == (0.0, 100.0)
+    rings = [line for line in stock.lines if line.get_gid() == "implausible"]
+    assert len(rings) == 1
+    assert list(rings[0].get_xdata()) == [1990, 1995]
+    assert list(rings[0].get_ydata()) == [1106.0, 1104.0]
+    styles = {line.get_label().split(",")[0]: line.get_linestyle() for line in stock.lines
+              if line.get_gid() != "implausible"}
+    assert styles["migrant stock (UN DESA)"] == "-"  # a series: joined
+    assert styles["migrant stock (World Bank 2013)"] == "None"  # one estimate: a marker
+    plain = corridor_profile_panels(mmr_tha, flag_implausible=False)
+    assert not [line for ax in plain.axes for line in ax.lines if line.get_gid() == "implausible"]
+
+
+@pytest.mark.parametrize("origin,destination", [("MMR", "THA"), ("KHM", "THA"), ("VNM", "MYS")])
+def test_every_figure_is_drawn_or_counted_in_the_title(origin, destination):
+    profile = corridor_profile(origin, destination)
+    rows = _rows_drawn(profile)
+    fig = corridor_profile_panels(profile)
+    total_drawn = total_counted = 0
+    for ax in _visible(fig):
+        title = ax.get_title()
+        counted = 0
+        for phrase in (" of unknown or uncertain year", " zero(s)"):
+            if phrase in title:
+                counted += int(title.split(phrase)[0].split("(")[-1].split("; ")[-1])
+        drawn = sum(len(line.get_xdata()) for line in ax.lines if line.get_gid() != "implausible")
+        total_drawn += drawn
+        total_counted += counted
+    assert total_drawn + total_counted == len(rows)
+    # the undated or uncertain ones, counted independently of the drawing
+    undrawn = rows["year"].isna() | rows["value"].isna() | rows["period"].str.contains(
+        "?", regex=False)
+    titles = " ".join(ax.get_title() for ax in _visible(fig))
+    uncertain = sum(int(part.split("(")[-1].split("; ")[-1])
+                    for part in titles.split(" of unknown or uncertain year")[:-1])
+    assert uncertain == int(undrawn.sum())
+
+
+def test_zeros_on_a_log_axis_are_counted_khm_tha(khm_tha):
+    # Cambodia-born in Thailand: the stock panel spans more than a factor 1,000, so its zero
+    # stocks (independently: the raw UN DESA and World Bank rows of value 0) are not drawn.
+    undesa = raw("undesa_ims_bilateral").query("orig == 'KHM' and dest == 'THA' and "
+                                               "sex == 'total'")
+    wb = raw("worldbank_bilateral_2013").query("orig == 'KHM' and dest == 'THA'")
+    zeros = int((undesa["stock"] == 0).sum() + (wb["migrants"] == 0).sum())
+    assert zeros > 0
+    fig = corridor_profile_panels(khm_tha)
+    stock = next(ax for ax in _visible(fig) if _first_line(ax) == "persons (stock)")
+    assert stock.get_yscale() == "log"
+    assert f"({zeros} zero(s): no point on a log axis: not drawn)" in stock.get_title()
+
+
+def test_figure_size_follows_the_arguments(khm_tha):
+    fig = corridor_profile_panels(khm_tha, ncols=4, width=10.0, panel_height=2.0)
+    n = len(_visible(fig))
+    rows = int(np.ceil(n / 4))
+    assert len(fig.axes) == 4 * rows
+    assert tuple(fig.get_size_inches()) == (10.0, 2.0 * rows)
+
+
+def test_a_profile_without_figures_gets_one_panel_saying_so():
+    empty = corridor_profile("MMR", "THA", tables={t: None for t in MEASURE_FAMILIES.values()})
+    fig = corridor_profile_panels(empty)
+    panels = _visible(fig)
+    assert len(panels) == 1 and panels[0].get_title() == "no figure on this corridor"
+    assert not panels[0].lines
+
+
+def test_bad_input(mmr_tha):
+    with pytest.raises(InputError, match="CorridorProfile"):
+        corridor_profile_panels(mmr_tha.to_frame())
+    with pytest.raises(InputError, match="ncols"):
+        corridor_profile_panels(mmr_tha, ncols=0)
+    with pytest.raises(InputError, match="width"):
+        corridor_profile_panels(mmr_tha, width=-1.0)
+
+
+def test_series_families_are_profile_families():
+    assert _SERIES_FAMILIES <= set(MEASURE_FAMILIES)
+
+
+# ----------------------------------------------------------------- recruitment_ratio_histogram
+# (notebook 07's figure; in this file because it was moved in the same change)
+
+from mixedmig.plotting import recruitment_ratio_histogram  # noqa: E402
+from mixedmig.stats import recruitment_cost_indicator  # noqa: E402
+
+# MADE-UP illustrative survey (not data): six workers, one who paid nothing, one with no
+# earnings (dropped as invalid), one of weight 0 (represents nobody).
+COSTS = np.array([100.0, 300.0, 300.0, 0.0, 50.0, 200.0])
+EARNINGS = np.array([200.0, 300.0, 600.0, 400.0, 0.0, 100.0])
+WEIGHTS = np.array([1.0, 2.0, 1.0, 3.0, 1.0, 0.0])
+
+
+def _bars(ax):
+    return [p for p in ax.patches if p.get_gid() is None]
+
+
+def test_histogram_bars_hold_the_ratios_the_indicator_used():
+    result = recruitment_cost_indicator(COSTS, EARNINGS, WEIGHTS, invalid="drop")
+    ax = recruitment_ratio_histogram(COSTS, EARNINGS, result, weights=WEIGHTS,
+                                     bins=[0, 0.25, 0.75, 1.25])
+    # ratios kept: 0.5 (w 1), 1.0 (w 2), 0.5 (w 1), 0 (w 3); 50/0 and the weight-0 row are out
+    assert [p.get_height() for p in _bars(ax)] == [3.0, 2.0, 2.0]
+    assert ax.get_ylabel() == "persons represented (sum of weights)"
+    # the weighted mean of the bars' ratios is the indicator: (0*3 + 0.5*2 + 1*2) / 7
+    assert result.estimate == pytest.approx(3 / 7)
+    indicator = next(line for line in ax.lines if line.get_gid() == "indicator")
+    assert list(indicator.get_xdata()) == [result.estimate] * 2
+    rom = next(line for line in ax.lines if line.get_gid() == "ratio-of-means")
+    assert rom.get_xdata()[0] == pytest.approx((100 + 600 + 300 + 0) / (200 + 600 + 600 + 1200))
+    band = next(p for p in ax.patches if p.get_gid() == "interval")
+    xs = band.get_x(), band.get_x() + band.get_width()
+    assert xs == pytest.approx((result.lower, result.upper))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [f"mean of ratios (indicator) {result.estimate:.3f}",
+                      f"ratio of means {result.ratio_of_means:.3f}", "95% CI of the indicator"]
+
+
+def test_histogram_leaves_out_zero_costs_when_the_indicator_excluded_them():
+    costs, earnings = COSTS[[0, 1, 2, 3]], EARNINGS[[0, 1, 2, 3]]
+    result = recruitment_cost_indicator(costs, earnings, zero_costs="exclude")
+    ax = recruitment_ratio_histogram(costs, earnings, result, bins=[0, 0.25, 0.75, 1.25])
+    assert [p.get_height() for p in _bars(ax)] == [0.0, 2.0, 1.0]
+    assert ax.get_ylabel() == "workers"
+
+
+def test_histogram_refuses_data_the_result_was_not_computed_from():
+    result = recruitment_cost_indicator(COSTS, EARNINGS, WEIGHTS, invalid="drop")
+    with pytest.raises(InputError, match="indicator used 4"):
+        recruitment_ratio_histogram(COSTS, EARNINGS, result)  # weights left out: 5 workers
+    with pytest.raises(InputError, match="same length"):
+        recruitment_ratio_histogram(COSTS[:3], EARNINGS, result, weights=WEIGHTS)
+    with pytest.raises(InputError, match="RecruitmentCostResult"):
+        recruitment_ratio_histogram(COSTS, EARNINGS, result.to_frame())
