@@ -77,6 +77,14 @@ TABLE_INPUTS = {
                                    "PROFILE_TABLE": "ctdc_cases_profile",
                                    "IDENTIFIED_VICTIMS_TABLE": "uniap_identified_victims",
                                    "REPATRIATIONS_TABLE": "gms_repatriations"},
+    "07-fair-recruitment.ipynb": {"RECRUITMENT_TABLE": "recruitment_costs_gms",
+                                  "THAILAND_TABLE": "thailand_migrant_workers"},
+    "08-mixed-migration-corridors.ipynb": {
+        "STOCKS": "undesa_ims_bilateral", "STOCKS_WORLD_BANK": "worldbank_bilateral_2013",
+        "REFUGEES": "unhcr_refugees_gms", "THAI_WORKERS": "thailand_migrant_workers",
+        "IDENTIFIED_VICTIMS": "uniap_identified_victims", "CTDC_CASES": "ctdc_cases_corridor_year",
+        "REPATRIATIONS": "gms_repatriations", "CASE_TABLES": "gms_trafficking_cases",
+        "RECRUITMENT": "recruitment_costs_gms"},
 }
 
 
@@ -116,5 +124,5 @@ def test_csv_paths_in_place_of_the_shipped_tables_give_the_same_notebook(name, t
         if "PSA_SCHEDULER" in b.source:  # the PSA's engine line names where the chunks ran
             continue
         differences.append(f"code cell {index}:\n  with paths: {named(a)[:2]}\n  stored: {_texts(b)[:2]}")
-    assert provenance == 1
+    assert provenance == (0 if name.startswith("08") else 1)  # 08 prints no manifest
     assert not differences, "\n".join(differences)

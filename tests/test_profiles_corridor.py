@@ -268,6 +268,24 @@ def test_tables_substitute_and_leave_out():
     assert "migrant stock (UN DESA)" in set(p.not_available.family)
 
 
+def test_csv_paths_stand_in_for_every_source_with_the_same_figures(tmp_path):
+    # copies of the shipped tables as a researcher's files: the tables of a kind (UN DESA, World
+    # Bank, UNHCR) are read in the kind's shape (World Bank's `migrants` becomes `stock`), the
+    # tables of published figures against their own schema; the figures are the same, and every
+    # row is cited as the user's file, never with the curated source's citation
+    import shutil
+
+    paths = {role: str(shutil.copy(data.data_dir() / f"{role}.csv", tmp_path / f"mine_{role}.csv"))
+             for role in dict.fromkeys(MEASURE_FAMILIES.values())}
+    for origin, destination in (("MMR", "THA"), ("KHM", "THA"), ("VNM", "CHN")):
+        shipped = corridor_profile(origin, destination).to_frame()
+        mine = corridor_profile(origin, destination, tables=paths).to_frame()
+        keep = ["family", "measure", "value", "unit", "year", "sex", "edition", "flag"]
+        pd.testing.assert_frame_equal(mine[keep], shipped[keep])
+        assert mine["citation"].str.startswith("user-supplied table for ").all()
+        assert not (mine["citation"] == shipped["citation"]).any()
+
+
 @pytest.mark.parametrize("kwargs, error, words", [
     (dict(origin="Atlantis", destination="THA"), UnknownCountryError, "Atlantis"),
     (dict(origin="THA", destination="Thailand"), InputError, "different countries"),

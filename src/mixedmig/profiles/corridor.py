@@ -378,8 +378,9 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
         ``"Burma"``, ``"Thailand"``); must differ.
     tables : dict of str to (str, os.PathLike or pandas.DataFrame), optional
         Replacement sources by role: the keys are the default table names (the values of
-        :data:`MEASURE_FAMILIES`), the values a table name or CSV path :func:`mixedmig.data.load`
-        reads, or a DataFrame in the same shape. A key mapped to ``None`` leaves that source
+        :data:`MEASURE_FAMILIES`), the values a table name, a CSV path standing in for that
+        table (read by :func:`mixedmig.data.load_as`: in its schema kind's shape, or against
+        its own schema for a table of published figures), or a DataFrame in the same shape. A key mapped to ``None`` leaves that source
         out (its families are then "not available"). Default: the curated tables. Only a
         curated table name is cited with its manifest's citation and reliability; the rows of a
         DataFrame, a CSV path or an imported table are cited ``"user-supplied table for
@@ -569,7 +570,7 @@ def _resolve_tables(tables) -> _Sources:
         elif isinstance(value, pd.DataFrame):
             out[role] = value
         elif isinstance(value, (str, os.PathLike)):
-            out[role] = data.load(value)
+            out[role] = data.load_as(value, role)  # a name, or a CSV path in its place
         else:
             raise InputError(f"tables[{role!r}] must be a table name, a CSV path, a DataFrame "
                              f"or None, got {type(value).__name__}.")
@@ -644,12 +645,18 @@ def _undesa(table, o, d, name, *, editions=None, sexes=("total",)):
 
 
 def _worldbank(table, o, d, name):
+    # the curated table's column is `migrants`; a file read in the bilateral_stocks kind's shape
+    # (a researcher's CSV, an imported World Bank matrix) has `stock`, and maybe sex and edition
+    value = "stock" if "stock" in table.columns else "migrants"
     rows = table[(table["orig"] == o) & (table["dest"] == d)]
+    if "sex" in rows.columns:
+        rows = rows[rows["sex"] == "total"]
     cite = _citations(name)
     return _frame([{
         "family": "migrant stock (World Bank 2013)", "measure": "migrant stock (World Bank 2013)",
-        "value": r.migrants, "unit": _STOCK, "quantity": "stock", "period": str(r.year),
-        "year": r.year, "sex": "total", "edition": "2013",
+        "value": getattr(r, value), "unit": _STOCK, "quantity": "stock", "period": str(r.year),
+        "year": r.year, "sex": "total",
+        "edition": str(getattr(r, "edition", 2013) if pd.notna(getattr(r, "edition", 2013)) else 2013),
         "citation": cite[None], "reliability": _reliability(name),
         "caveat": "model-based estimate; a different method from UN DESA's: compare, never add",
     } for r in rows.itertuples(index=False)])
