@@ -1,4 +1,9 @@
-"""Test-wide settings.
+"""Test-wide settings (the one conftest.py: a second one elsewhere would clash with this one's
+module name under ``--doctest-modules``).
+
+nbval: rendered images are not compared byte for byte (PNG encoders differ across matplotlib and
+libpng builds); every text output — tables, printed figures, reprs — is compared exactly. The
+figures themselves are checked for determinism by tests/test_plotting.py.
 
 Hypothesis: no per-example deadline and no "too slow" health check. The property tests solve
 linear programmes, fit models and build tables; on a loaded two-core CI machine one example can
@@ -16,3 +21,8 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("mixedmig", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("mixedmig-ci", parent=settings.get_profile("mixedmig"), derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("mixedmig-ci" if os.environ.get("CI") else "mixedmig"))
+
+
+def pytest_collectstart(collector):
+    if collector.fspath and collector.fspath.ext == ".ipynb":
+        collector.skip_compare += ("image/png", "image/svg+xml", "application/pdf")
