@@ -222,3 +222,73 @@ def test_validate_against_a_table_hints_at_its_kind(tmp_path, capsys):
                               "'bilateral_stocks'")
     assert "mixedmig validate FILE --schema bilateral_stocks" in err[-1]
     assert main(["validate", str(own), "--schema", "bilateral_stocks"]) == 0
+
+
+# -- a raw official file checked against a kind, a tidy file given to `mixedmig import` ----------
+
+
+def test_validate_a_raw_unhcr_export_hints_at_the_import(tmp_path, capsys):
+    from test_displacement_kind import api_export
+
+    from mixedmig import data
+    from mixedmig.errors import SchemaError
+
+    path = api_export(tmp_path)  # real rows, the export's layout (preamble, Returned IDPss)
+    assert main(["validate", str(path), "--schema", "displacement_stocks"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == (
+        "mixedmig: hint: this looks like a UNHCR population export, not a table in the shape "
+        "of kind 'displacement_stocks': import it with `mixedmig import unhcr_population "
+        "population.csv` (Python: import_official('unhcr_population', path)), then load it by "
+        "the name it prints")
+    # the refugees-only import produces bilateral stocks; against the curated table's schema too
+    assert main(["validate", str(path), "--schema", "bilateral_stocks"]) == 2
+    assert "`mixedmig import unhcr_refugees population.csv`" in capsys.readouterr().err
+    assert main(["validate", str(path), "--schema", "unhcr_refugees_gms"]) == 2
+    assert "`mixedmig import unhcr_population population.csv`" in capsys.readouterr().err
+    # no import of a UNHCR file produces population: no hint
+    assert main(["validate", str(path), "--schema", "population"]) == 2
+    assert "hint" not in capsys.readouterr().err
+    # data.load by path carries the same hint
+    with pytest.raises(SchemaError) as info:
+        data.load(path, kind="displacement_stocks")
+    assert "mixedmig import unhcr_population" in info.value.hint
+
+
+def test_validate_a_raw_wdi_file_hints_at_the_import(tmp_path, capsys):
+    from test_data_import import WDI_BULK
+
+    path = tmp_path / "API_SP.POP.TOTL_DS2_en_csv_v2_1.csv"
+    path.write_text(WDI_BULK)  # made-up values in the bulk layout
+    assert main(["validate", str(path), "--schema", "country_covariates"]) == 2
+    assert "`mixedmig import wdi API_SP.POP.TOTL_DS2_en_csv_v2_1.csv`" in \
+        capsys.readouterr().err
+
+
+def test_import_of_a_file_already_in_the_kinds_shape_says_how_to_load_it(tmp_path, capsys,
+                                                                         monkeypatch):
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    tidy = tmp_path / "tidy.csv"  # real row: line 8783 of unhcr_population_asia.csv
+    tidy.write_text("year,orig,asylum,refugees,asylum_seekers,idps,returned_idps\n"
+                    "2022,MMR,MMR,0,0,1504848,325206\n")
+    assert main(["import", "unhcr_population", str(tidy)]) == 2
+    err = capsys.readouterr().err
+    assert "missing column(s)" in err
+    assert ("tidy.csv is already in the shape of schema kind 'displacement_stocks' (not an "
+            "official unhcr_population file), so no import is needed: load it with "
+            'data.load(path, kind="displacement_stocks")') in err
+    assert "REFUGEES (notebook 08)" in err
+    assert main(["validate", str(tidy), "--schema", "displacement_stocks"]) == 0
+
+
+def test_cli_import_reports_columns_not_read(tmp_path, capsys, monkeypatch):
+    from test_displacement_kind import API_EXPORT_HEADER, API_EXPORT_ROWS, api_export
+
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    # MADE-UP extra column 'Notes' (empty cells) beside real rows
+    path = api_export(tmp_path, header=API_EXPORT_HEADER + ",Notes",
+                      rows=[r + "," for r in API_EXPORT_ROWS[:3]])
+    assert main(["import", "unhcr_population", str(path), "--edition", "2025"]) == 0
+    out = capsys.readouterr().out
+    assert "Columns not read: 'Notes'" in out
+    assert "-p REFUGEES unhcr_population_2025" in out

@@ -184,8 +184,8 @@ def test_wpp_gzip_layout_units_and_variant(tmp_path):
         readers.read_wpp_population(path, variant="Low")
     official = read_official("wpp", path)
     assert official.kind == "population" and official.edition == "2024"
-    assert official.dropped.to_dict("records") == [
-        {"code": "World", "name": "World", "reason": "aggregate"}]
+    assert official.dropped.to_dict("records") == [  # the World row of the Medium variant
+        {"code": "World", "name": "World", "reason": "aggregate", "rows": 1}]
 
 
 def test_wpp_by_age_group_is_summed(tmp_path):
@@ -305,7 +305,8 @@ def test_unhcr_zip_import_as_bilateral_refugee_stocks(tmp_path):
     assert table.kind == "bilateral_stocks"
     got = {(o, d): int(s) for o, d, s in zip(frame["orig"], frame["dest"], frame["stock"])}
     assert got == {("MMR", "BGD"): 900, ("MMR", "IND"): 80}
-    assert set(table.dropped["code"]) == {"(blank ISO3) Unknown", "UNK"}
+    assert table.dropped[["code", "name", "reason", "rows"]].values.tolist() == [
+        ["UNK", "Unknown", "aggregate", 1], ["", "Unknown", "blank ISO3", 1]]
     # every population type of the same archive: the unknown origin (UNK) is kept
     table = read_official("unhcr_population", archive)
     assert table.kind == "displacement_stocks"
@@ -313,7 +314,8 @@ def test_unhcr_zip_import_as_bilateral_refugee_stocks(tmp_path):
         ["orig", "asylum", "refugees", "asylum_seekers"]].itertuples(index=False)}
     assert got == {("MMR", "BGD"): (900, 3), ("MMR", "IND"): (80, pd.NA),
                    ("UNK", "THA"): (4, 1)}
-    assert table.dropped["code"].tolist() == ["(blank ISO3) Unknown"]
+    assert table.dropped[["code", "name", "reason", "rows"]].values.tolist() == [
+        ["", "Unknown", "blank ISO3", 1]]
     # the reader itself refuses a blank ISO3 unless told to keep it
     path = tmp_path / "population.csv"
     path.write_text(UNHCR_EXPORT)
@@ -454,7 +456,7 @@ def test_cli_import_prints_what_was_written(tmp_path, monkeypatch, capsys):
     assert main(["import", "wpp", str(path), "--name", "my_wpp"]) == 0
     out = capsys.readouterr().out
     assert "population table 'my_wpp': 2 rows, 1 countries" in out
-    assert "Dropped 1 aggregate code(s): World\n" in out
+    assert "Dropped 1 aggregate code(s): World (1 row)\n" in out
     assert 'data.load("my_wpp")' in out
     assert main(["import", "wpp", str(path), "--name", "my_wpp"]) == 2  # exists already
     assert main(["import", "undesa", str(path)]) == 2
@@ -594,3 +596,40 @@ def test_undesa_2024_cells_without_an_estimate_are_left_out(tmp_path, monkeypatc
     assert sorted(mmr["year"].unique().tolist()) == list(years[1:])
     assert len(mmr) == 3 * (len(years) - 1)
     assert len(stocks[stocks["orig"] == "KHM"]) == 3 * len(years)
+
+
+# --------------------------------------------------------------------------- notebook inputs
+
+
+def _parameters_cells():
+    import json
+
+    cells = {}
+    for path in sorted(Path(data.repo_root(), "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                cells[path.name[:2]] = "".join(cell["source"])
+    return cells
+
+
+def test_notebook_inputs_name_every_parameter_that_takes_a_kind():
+    """NOTEBOOK_INPUTS (printed after an import) agrees with the notebooks' parameters cells:
+    every parameter whose default is a curated table of a kind, and nothing else."""
+    import re
+
+    from mixedmig.data.importing import NOTEBOOK_INPUTS
+
+    listed = set()
+    for kind, text in NOTEBOOK_INPUTS.items():
+        for name, where in re.findall(r"([A-Z_]+) \((?:notebooks? )?([0-9, -]+)\)", text):
+            for part in where.split(", "):
+                first, _, last = part.partition("-")
+                for number in range(int(first), int(last or first) + 1):
+                    listed.add((f"{number:02d}", name, kind))
+    found = set()
+    for number, source in _parameters_cells().items():
+        for name, default in re.findall(r'^([A-Z_]+) = "([a-z0-9_]+)"', source, flags=re.MULTILINE):
+            if default in data.dataset_names() and data.manifest(default).kind:
+                found.add((number, name, data.manifest(default).kind))
+    assert listed == found

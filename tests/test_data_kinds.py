@@ -735,3 +735,24 @@ def test_a_file_without_editions_is_never_given_a_default_edition(tmp_path, impo
     path = write(tmp_path, "edition,year,orig,dest,stock\n,2020,MMR,THA,1200\n")
     with pytest.raises(SchemaError, match="empty value"):
         data.load(path, kind="bilateral_stocks")
+
+
+def test_a_missing_value_spelt_out_in_an_integer_column_says_leave_it_empty(tmp_path):
+    # MADE-UP cells 'N/A' and '..' in otherwise real rows (lines 8783 and 12938 of
+    # ../shared/reference/unhcr_population_asia.csv)
+    path = tmp_path / "mine.csv"
+    path.write_text("year,orig,asylum,refugees,asylum_seekers\n"
+                    "2022,MMR,MMR,0,N/A\n2024,MMR,THA,..,0\n")
+    with pytest.raises(SchemaError) as info:
+        data.validate_file(path, "displacement_stocks")
+    got = [(p.line, p.column, p.message, p.fix) for p in info.value.problems]
+    assert got == [
+        (2, "asylum_seekers", "'N/A' is not an integer", "Leave the cell empty for a missing value."),
+        (3, "refugees", "'..' is not an integer", "Leave the cell empty for a missing value.")]
+    # a column that may not be empty: the fix says the figure is required
+    path.write_text("year,orig,dest,stock\nN/A,MMR,THA,5\n")  # made-up values
+    with pytest.raises(SchemaError) as info:
+        data.validate_file(path, "bilateral_stocks")
+    assert info.value.problems[0].fix == (
+        "Leave the cell empty for a missing value; but kind 'bilateral_stocks' requires a "
+        "figure in this column: fill it in.")

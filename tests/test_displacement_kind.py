@@ -256,8 +256,8 @@ def test_rdf_export_imports_every_column_and_reports_the_blank_asylum(tmp_path):
                    RDF_PREAMBLE + "\n" + RDF_HEADER + "\n" + "\n".join(RDF_ROWS) + "\n")
     table = read_official("unhcr_population", archive)
     assert as_tuples(table.frame) == [EXPECTED[2], EXPECTED[3], EXPECTED[7]]
-    assert table.dropped.to_dict("records") == [
-        {"code": "(blank ISO3) Unknown", "name": "Unknown", "reason": "unknown"}]
+    assert table.dropped.to_dict("records") == [  # line 13454's 'Unknown ' asylum
+        {"code": "", "name": "Unknown", "reason": "blank ISO3", "rows": 1}]
 
 
 def test_unhcr_refugees_keeps_the_old_refugees_only_bilateral_result(tmp_path):
@@ -270,9 +270,9 @@ def test_unhcr_refugees_keeps_the_old_refugees_only_bilateral_result(tmp_path):
     assert got == [(2023, "MMR", "AUS", 1310), (2024, "MMR", "BGD", 1005561),
                    (2024, "MMR", "THA", 81005)]
     assert "asylum_seekers" not in frame and not (frame["orig"] == frame["dest"]).any()
-    assert table.dropped.to_dict("records") == [
-        {"code": "UNK", "name": "Unknown", "reason": "aggregate"},
-        {"code": "XXA", "name": "Stateless", "reason": "aggregate"}]
+    assert table.dropped.to_dict("records") == [  # UNK: lines 13454, 7073; XXA: 8806, 13248
+        {"code": "UNK", "name": "Unknown", "reason": "aggregate", "rows": 2},
+        {"code": "XXA", "name": "Stateless", "reason": "aggregate", "rows": 2}]
     tidy = data.validate_kind_frame(frame, "bilateral_stocks")
     assert tidy["stock"].tolist() == [1310, 1005561, 81005]
 
@@ -285,3 +285,97 @@ def test_unhcr_refugees_drops_a_row_without_a_refugee_figure(tmp_path):
     everything = read_official("unhcr_population", api_file(tmp_path, rows)).frame
     row = everything[everything["asylum"] == "IND"].iloc[0]
     assert pd.isna(row["refugees"]) and row["asylum_seekers"] == 5
+
+
+# -- the review of the "bring your own data" route -----------------------------------------------
+
+#: The header of UNHCR's API CSV download as public copies of the export spell it: the returned
+#: IDPs column is headed ``Returned IDPss`` (sic), and ``Host Community`` has a capital C.
+API_EXPORT_HEADER = ('Year,"Country of origin","Country of origin (ISO)","Country of asylum",'
+                     '"Country of asylum (ISO)","Refugees under UNHCR\'s mandate",Asylum-seekers,'
+                     '"Returned refugees","IDPs of concern to UNHCR","Returned IDPss",'
+                     '"Stateless persons","Others of concern",'
+                     '"Other people in need of international protection","Host Community"')
+API_EXPORT_ROWS = [  # real Myanmar IDP rows of unhcr_population_asia.csv, in the export's layout
+    "2021,Myanmar,MMR,Myanmar,MMR,0,0,0,671011,130432,0,0,-,0",  # line 8782
+    "2022,Myanmar,MMR,Myanmar,MMR,0,0,0,1504848,325206,0,0,-,0",  # line 8783
+    "2023,Myanmar,MMR,Myanmar,MMR,0,0,0,2607645,276612,0,0,-,0",  # line 8784
+    "2024,Myanmar,MMR,Thailand,THA,81005,0,0,0,0,0,513,-,0",  # line 12938
+    "1985,Cambodia,KHM,Unknown ,,0,0,75680,0,0,0,0,-,0",  # line 13454: Unknown, empty ISO3
+]
+
+
+def api_export(tmp_path, header=API_EXPORT_HEADER, rows=API_EXPORT_ROWS,
+               name="population.csv"):
+    path = tmp_path / name
+    path.write_text(RDF_PREAMBLE + "\n" + header + "\n" + "\n".join(rows) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_returned_idpss_header_lands_in_returned_idps(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    path = api_export(tmp_path)
+    frame = readers.read_unhcr_population(path, blank_iso="keep")
+    idps = frame[frame["asylum"] == "MMR"]
+    assert idps[["year", "idps", "returned_idps"]].values.tolist() == [
+        [2021, 671011, 130432], [2022, 1504848, 325206], [2023, 2607645, 276612]]
+    assert frame.attrs["columns_not_read"] == []  # every column of the export was read
+    imported = import_official("unhcr_population", path, name="unhcr_mine")
+    assert imported.columns_not_read == ()
+    loaded = data.load("unhcr_mine")
+    got = loaded[loaded["asylum"] == "MMR"]
+    assert got["returned_idps"].tolist() == [130432, 325206, 276612]
+    assert "Columns not read" not in imported.summary()
+
+
+def test_a_column_the_reader_does_not_know_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    # MADE-UP extra column 'Notes' (empty cells) beside the real rows
+    path = api_export(tmp_path, header=API_EXPORT_HEADER + ",Notes",
+                      rows=[r + "," for r in API_EXPORT_ROWS[:3]])
+    assert readers.read_unhcr_population(path).attrs["columns_not_read"] == ["Notes"]
+    table = read_official("unhcr_population", path)
+    assert table.columns_not_read == ("Notes",)
+    imported = import_official("unhcr_population", path, name="with_notes")
+    assert imported.columns_not_read == ("Notes",)
+    assert "Columns not read: 'Notes'" in imported.summary()
+    # UNHCR's own codes of the API layout (coo, coa) are left out on purpose, never reported
+    assert readers.read_unhcr_population(api_file(tmp_path)).attrs["columns_not_read"] == []
+
+
+def test_dropped_codes_say_how_many_rows_and_a_blank_iso3_reads_plainly(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    refugees = import_official("unhcr_refugees", api_file(tmp_path), name="refugees_only")
+    text = refugees.summary()
+    # UNK: lines 13454, 7073 of the extract; XXA: lines 8806, 13248
+    assert ("Dropped 2 aggregate code(s) (4 rows): UNK (Unknown; 2 rows), "
+            "XXA (Stateless; 2 rows)") in text
+    everything = import_official("unhcr_population", api_export(tmp_path), name="all_types")
+    text = everything.summary()
+    assert "Dropped the rows whose country ISO3 cell is blank: 'Unknown' (1 row)" in text
+    assert "(blank ISO3)" not in text and "Unknown (Unknown)" not in text
+
+
+def test_unhcr_import_without_edition_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    path = api_export(tmp_path, name="unhcr_population_ind_bgd_2025.csv")
+    imported = import_official("unhcr_population", path)
+    assert (imported.name, imported.edition) == ("unhcr_population", None)
+    assert "edition: null" in imported.path.with_suffix(".yml").read_text()
+    text = imported.summary()
+    assert "No edition recorded" in text
+    assert ("`mixedmig import unhcr_population unhcr_population_ind_bgd_2025.csv --edition "
+            "YEAR` writes the table unhcr_population_YEAR") in text
+    dated = import_official("unhcr_population", path, edition=2025)
+    assert dated.name == "unhcr_population_2025" and "No edition" not in dated.summary()
+
+
+def test_import_summary_names_the_notebook_parameter_of_the_kind(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    text = import_official("unhcr_population", api_export(tmp_path), edition=2025).summary()
+    assert 'In a notebook: displacement = data.load("unhcr_population_2025")' in text
+    assert "REFUGEES (notebook 08), e.g. -p REFUGEES unhcr_population_2025" in text
+    text = import_official("unhcr_refugees", api_file(tmp_path), edition=2025).summary()
+    assert 'In a notebook: stocks = data.load("unhcr_refugees_2025")' in text
+    assert "STOCKS (notebooks 00-03, 08)" in text

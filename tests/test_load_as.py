@@ -51,3 +51,45 @@ def test_bad_arguments(tmp_path):
         data.load_as(tmp_path / "absent.csv", "undesa_ims_bilateral")
     with pytest.raises(InputError, match="table name or the path"):
         data.load_as(3, "gms_repatriations")
+
+
+# -- a named table of the wrong kind ---------------------------------------------------------------
+
+#: Real rows of ../shared/reference/unhcr_population_asia.csv (line numbers of the extract), in
+#: the API / ``refugees`` package layout (the extract's empty ``oip`` written as UNHCR's ``-``).
+UNHCR_API = ("year,coo_name,coo,coo_iso,coa_name,coa,coa_iso,refugees,asylum_seekers,"
+             "returned_refugees,idps,returned_idps,stateless,ooc,oip,hst\n"
+             "2024,Myanmar,MYA,MMR,Bangladesh,BGD,BGD,1005561,35,0,0,0,0,0,-,0\n"  # line 970
+             "2024,Myanmar,MYA,MMR,Thailand,THA,THA,81005,0,0,0,0,0,513,-,0\n")  # line 12938
+
+
+def test_a_named_table_of_another_kind_is_refused_before_any_keyerror(tmp_path, monkeypatch):
+    from mixedmig.data.importing import import_official
+
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    path = tmp_path / "population.csv"
+    path.write_text(UNHCR_API)
+    import_official("unhcr_refugees", path)  # kind bilateral_stocks
+    import_official("unhcr_population", path, name="displacement_mine")
+    with pytest.raises(InputError) as info:
+        data.load_as("unhcr_refugees", "unhcr_refugees_gms")  # notebook 08's REFUGEES
+    text = str(info.value)
+    assert not isinstance(info.value, KeyError)
+    assert "'unhcr_refugees' is an imported table of kind 'bilateral_stocks'" in text
+    assert "in place of 'unhcr_refugees_gms' needs a table of kind 'displacement_stocks'" in text
+    assert "`mixedmig import unhcr_population FILE`" in text
+    assert "unhcr_refugees_gms, displacement_mine" in text  # the tables of the kind needed
+    # a curated table of another kind, and one of published figures (no kind)
+    with pytest.raises(InputError, match="'worldbank_bilateral_2013' is a curated table of "
+                                         "kind 'bilateral_stocks'"):
+        data.load_as("worldbank_bilateral_2013", "unhcr_refugees_gms")
+    with pytest.raises(InputError, match=r"'gms_repatriations' is a curated table of kind "
+                                         r"\(none: a table of published figures\)"):
+        data.load_as("gms_repatriations", "undesa_ims_bilateral")
+    # tables of the right kind still load
+    got = data.load_as("displacement_mine", "unhcr_refugees_gms")
+    assert got["refugees"].tolist() == [1005561, 81005]
+    assert len(data.load_as("worldbank_bilateral_2013", "undesa_ims_bilateral")) > 0
+    assert len(data.load_as("unhcr_refugees", "worldbank_bilateral_2013")) == 2
+    # a table of published figures takes any named table (no kind to check)
+    assert len(data.load_as("gms_repatriations", "gms_repatriations")) > 0

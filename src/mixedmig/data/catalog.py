@@ -603,7 +603,11 @@ def load_as(source, table: str, *, verify_hash: bool = True) -> pd.DataFrame:
     Raises
     ------
     mixedmig.errors.InputError
-        If ``table`` is not a curated table, or ``source`` is neither a table name nor a path.
+        If ``table`` is not a curated table, or ``source`` is neither a table name nor a path;
+        or ``source`` names a curated or imported table whose schema kind is not the kind
+        ``table`` declares (e.g. a ``bilateral_stocks`` import in place of the
+        ``displacement_stocks`` table ``unhcr_refugees_gms``): the message names both kinds,
+        the tables of the kind needed and the ``mixedmig import`` sources that produce it.
     mixedmig.errors.DataError
         If the path names no file.
     mixedmig.errors.SchemaError
@@ -631,6 +635,7 @@ def load_as(source, table: str, *, verify_hash: bool = True) -> pd.DataFrame:
                             "curated table", "load_as(source, table) needs the curated table the "
                             "input stands in for")
     if isinstance(source, str) and source and not _is_path(source):
+        _check_source_kind(source, table)
         return load(source, verify_hash=verify_hash)
     if not isinstance(source, (str, os.PathLike)) or not str(source):
         raise InputError(f"expected a table name or the path of a CSV file in place of {table!r}, "
@@ -642,6 +647,45 @@ def load_as(source, table: str, *, verify_hash: bool = True) -> pd.DataFrame:
     if kind is not None:
         return load(path, kind=kind, verify_hash=verify_hash)
     return validate_file(path, table)
+
+
+def _check_source_kind(source: str, table: str) -> None:
+    """Refuse a curated or imported table ``source`` whose kind is not the one ``table``
+    declares (derived tables and unknown names are left to :func:`load`)."""
+    needed = manifest(table).kind
+    if needed is None or any(sep in source for sep in ("/", "\\")) or source.startswith("."):
+        return
+    if (data_dir() / f"{source}.csv").is_file():
+        what, has = "a curated table", manifest(source).kind
+    elif (imports_dir() / f"{source}.csv").is_file():
+        what, has = "an imported table", _import_record(source).get("kind")
+    else:
+        return
+    if has == needed:
+        return
+    from .importing import IMPORT_SOURCES
+
+    sources = [s for s, k in IMPORT_SOURCES.items() if k == needed]
+    tables = [t for t in dataset_names() if manifest(t).kind == needed]
+    for name in imported_names():
+        try:
+            if _import_record(name)["kind"] == needed:
+                tables.append(name)
+        except ManifestError:  # a damaged import is not offered
+            continue
+    ways = []
+    if tables:
+        ways.append(f"name a table of that kind ({', '.join(tables)})")
+    if sources:
+        ways.append("import an official file into it: "
+                    + " or ".join(f"`mixedmig import {s} FILE`" for s in sources))
+    ways.append(f"give the path of a CSV file of kind '{needed}' (check it with `mixedmig "
+                f"validate FILE --schema {needed}`)")
+    raise InputError(
+        f"'{source}' is {what} of kind "
+        f"{repr(has) if has else '(none: a table of published figures)'}, but the input in "
+        f"place of '{table}' needs a table of kind '{needed}' (its columns differ). "
+        f"Instead, {'; or '.join(ways)}")
 
 
 def _no_processed(name: str, processed) -> None:
@@ -711,7 +755,7 @@ def _load_path(path: Path, kind: str | None, verify_hash: bool, processed) -> pd
     kind = kind or declared
     digest = (_check_sha(path, record.get("sha256"), yml) if verify_hash and yml is not None
               else None)
-    frame = _kinds.read_kind_file(path, kind)
+    frame = _read_kind_file(path, kind)
     frame.attrs["manifest"] = {"path": str(path), "kind": kind,
                                "sha256": digest or sha256_file(path)}
     return frame
@@ -893,7 +937,7 @@ def validate_file(path: str | os.PathLike, schema: str, *,
         raise InputError("schema must be the name of a curated table or of a schema kind "
                          f"(a non-empty str), got {schema!r}")
     if schema in _kinds.KINDS:
-        return _kinds.read_kind_file(path, schema, max_problems=max_problems)
+        return _read_kind_file(path, schema, max_problems=max_problems)
     _csv_path(schema, what="schema",
               hint=(f"schema kinds: {', '.join(_kinds.kind_names())}; a schema is a kind or "
                     "the name of a curated table (derived tables have none)"))
@@ -905,7 +949,10 @@ def validate_file(path: str | os.PathLike, schema: str, *,
         return _read_and_validate(path, table.schema, max_problems=max_problems,
                                   for_user=True, label=f"the schema of table '{schema}'")
     except SchemaError as error:
-        if table.kind is not None and _matches_kind(path, table.kind):
+        if table.kind is not None:
+            _hint_official(error, path, table.kind)
+        if table.kind is not None and not getattr(error, "hint", None) and _matches_kind(
+                path, table.kind):
             hint = (f"the file matches schema kind '{table.kind}' (any year, country or "
                     f"edition; columns in any order), which curated table '{schema}' "
                     f"conforms to; its own schema is stricter (its column order, editions and "
@@ -914,6 +961,27 @@ def validate_file(path: str | os.PathLike, schema: str, *,
                     f"'{table.kind}'))")
             error.hint = hint
             error.args = (f"{error.args[0]}\nHint: {hint}",) + error.args[1:]
+        raise
+
+
+def _hint_official(error: DataError, path, kind: str) -> None:
+    """Give ``error`` the hint to import ``path`` when it is a raw official file (a UNHCR
+    export, a WDI or WPP file) whose import source produces ``kind``."""
+    from .importing import official_file_hint
+
+    hint = official_file_hint(path, kind)
+    if hint is not None:
+        error.hint = hint
+        error.args = (f"{error.args[0]}\nHint: {hint}",) + error.args[1:]
+
+
+def _read_kind_file(path, kind: str, **options) -> pd.DataFrame:
+    """:func:`mixedmig.data.read_kind_file`, with the import hint when ``path`` is a raw
+    official file."""
+    try:
+        return _kinds.read_kind_file(path, kind, **options)
+    except SchemaError as error:
+        _hint_official(error, path, kind)
         raise
 
 

@@ -41,8 +41,15 @@ rows keep origin = asylum. ``unhcr_refugees`` keeps only the refugees, as a
 ``stock`` = refugees under UNHCR's mandate at the end of the year, ``source`` says so), for
 flow and gravity work; self-pairs and the XXA/UNK rows are dropped there. Either way, rows
 whose origin or asylum is blank (UNHCR's ``Unknown`` asylum with an empty ISO3 cell), an
-aggregate or a code the registry does not know are dropped and reported. Refugees are counted
+aggregate or a code the registry does not know are dropped and reported, with the rows each
+had. Headers are matched ignoring case and spacing (UNHCR's own ``Returned IDPss`` of the API
+download is read as returned IDPs); a column the reader does not know is reported
+(``columns_not_read``, "Columns not read: ..."), never dropped silently. Refugees are counted
 by nationality and UN DESA migrant stocks include them: never add the two.
+
+A UNHCR file's edition is never read from its name (a name such as
+``unhcr_population_ind_bgd_2025.csv`` may give the data's years, not the release): pass
+``edition=`` (``--edition``), else the manifest records none and the summary says so.
 """
 
 from __future__ import annotations
@@ -61,8 +68,8 @@ from ..errors import DataError, InputError
 from . import readers
 from .kinds import KINDS
 
-__all__ = ["IMPORT_SOURCES", "ImportedTable", "OfficialTable", "import_official",
-           "read_official"]
+__all__ = ["IMPORT_SOURCES", "NOTEBOOK_INPUTS", "ImportedTable", "OfficialTable",
+           "import_official", "official_file_hint", "read_official"]
 
 #: The sources :func:`import_official` reads, with the schema kind each becomes.
 IMPORT_SOURCES = {
@@ -85,6 +92,18 @@ _PUBLISHER = {
     "ctdc_k_anonymised": "CTDC Global Dataset (k-anonymised)",
     "ctdc_synthetic": "CTDC Global Synthetic Dataset",
 }
+#: The notebook parameters that take a table of each kind (their ``parameters`` cells): a
+#: table name or a CSV path given there replaces the shipped default.
+NOTEBOOK_INPUTS = {
+    "bilateral_stocks": ("STOCKS (notebooks 00-03, 08), COMPARE_STOCKS (01), "
+                         "STOCKS_WORLD_BANK (08)"),
+    "displacement_stocks": "REFUGEES (notebook 08)",
+    "population": "POPULATION (notebook 02)",
+}
+#: A variable name for the table of each kind in the "In a notebook" line.
+_VARIABLE = {"bilateral_stocks": "stocks", "displacement_stocks": "displacement",
+             "population": "population", "country_covariates": "covariates",
+             "case_records": "cases", "od_flows": "flows"}
 #: Import sources read from the file of another download source (``mixedmig fetch`` name).
 _FETCHED_AS = {"unhcr_refugees": "unhcr_population"}
 #: Non-country codes some kinds keep verbatim (UNHCR's XXA, UNK): not counted as countries.
@@ -108,9 +127,14 @@ class OfficialTable:
         The tidy table.
     dropped : pandas.DataFrame
         Codes or names left out, one row each: ``code``, ``name``, ``reason``
-        (``aggregate`` or ``unknown``: not a country of the registry).
+        (``aggregate``; ``unknown``: not a country of the registry; ``blank ISO3``: rows whose
+        ISO3 cell is empty, ``code`` empty and ``name`` the publisher's name) and ``rows``
+        (how many rows of the file had it; missing where a code heads a column of a matrix).
     label : str
         The publisher's name of the dataset, for the manifest's ``source``.
+    columns_not_read : tuple of str, default ()
+        Columns of the file the reader does not know, as the file spells them (UNHCR files):
+        reported, never dropped silently.
     """
 
     source: str
@@ -119,6 +143,7 @@ class OfficialTable:
     frame: pd.DataFrame
     dropped: pd.DataFrame
     label: str
+    columns_not_read: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -140,11 +165,13 @@ class ImportedTable:
     countries : int
         Distinct countries in the table (UNHCR's non-country codes XXA and UNK not counted).
     dropped : pandas.DataFrame
-        Codes or names left out (``code``, ``name``, ``reason``).
+        Codes or names left out (``code``, ``name``, ``reason``, ``rows``).
     original : pathlib.Path
         The official file read.
     original_sha256 : str
         Its sha256 (recorded in the manifest).
+    columns_not_read : tuple of str, default ()
+        Columns of the file the reader does not know (reported by ``summary()``).
     """
 
     name: str
@@ -157,6 +184,7 @@ class ImportedTable:
     dropped: pd.DataFrame = field(repr=False)
     original: Path
     original_sha256: str
+    columns_not_read: tuple = ()
 
     def summary(self) -> str:
         """A few lines for a person: what was written, what was dropped, how to load it.
@@ -173,21 +201,51 @@ class ImportedTable:
         >>> t = ImportedTable("wpp_2024", Path("/x/wpp_2024.csv"), "population", "wpp", "2024",
         ...                   10, 5, pd.DataFrame(columns=["code", "name", "reason"]),
         ...                   Path("/d/WPP.csv.gz"), "ab" * 32)
-        >>> print(t.summary().splitlines()[-1])
-        In a notebook: stocks = data.load("wpp_2024")
+        >>> print("\\n".join(t.summary().splitlines()[-2:]))
+        In a notebook: population = data.load("wpp_2024")
+        Notebook parameters taking a population table: POPULATION (notebook 02), e.g. -p POPULATION wpp_2024
         """
         lines = [f"Imported {self.original.name} ({self.source}"
                  f"{', edition ' + str(self.edition) if self.edition else ''}) as the "
                  f"{self.kind} table {self.name!r}: {self.rows} rows, {self.countries} "
                  f"countries.", f"Written to {self.path} (manifest {self.path.with_suffix('.yml')})"]
-        for reason, part in self.dropped.groupby("reason", sort=True):
-            shown = ", ".join(c if not n or n == c else f"{c} ({n})"
-                              for c, n in zip(part["code"], part["name"]))
-            if len(part) > 12:
-                shown = ", ".join(f"{c}" for c in part["code"].head(12)) + ", ..."
-            lines.append(f"Dropped {len(part)} {reason} code(s): {shown}")
-        lines.append(f'In a notebook: stocks = data.load("{self.name}")')
+        if self.edition is None and self.source != "wdi":
+            lines.append(f"No edition recorded (a {self.source} file's name is not read for "
+                         f"one): pass --edition YEAR to record it (`mixedmig import "
+                         f"{self.source} {self.original.name} --edition YEAR` writes the table "
+                         f"{self.source}_YEAR)")
+        if self.columns_not_read:
+            lines.append(f"Columns not read: {', '.join(map(repr, self.columns_not_read))} "
+                         f"(not a column {self.source} knows; they are not in the table)")
+        dropped = self.dropped
+        rows = dropped["rows"] if "rows" in dropped else pd.Series(pd.NA, index=dropped.index)
+        for reason, part in dropped.groupby("reason", sort=True):
+            counted = rows.loc[part.index]
+            items = [_dropped_item(c, n, r) for c, n, r in zip(part["code"], part["name"],
+                                                              counted)]
+            shown = ", ".join(items[:12]) + (", ..." if len(items) > 12 else "")
+            total = (f" ({int(counted.sum())} row{'s' if counted.sum() != 1 else ''})"
+                     if counted.notna().all() and len(part) > 1 else "")
+            if reason == "blank ISO3":
+                lines.append(f"Dropped the rows whose country ISO3 cell is blank{total}: {shown}")
+            else:
+                lines.append(f"Dropped {len(part)} {reason} code(s){total}: {shown}")
+        variable = _VARIABLE.get(self.kind, "table")
+        lines.append(f'In a notebook: {variable} = data.load("{self.name}")')
+        if self.kind in NOTEBOOK_INPUTS:
+            first = NOTEBOOK_INPUTS[self.kind].split(" ", 1)[0]
+            lines.append(f"Notebook parameters taking a {self.kind.replace('_', ' ')} table: "
+                         f"{NOTEBOOK_INPUTS[self.kind]}, e.g. -p {first} {self.name}")
         return "\n".join(lines)
+
+
+def _dropped_item(code: str, name: str, rows) -> str:
+    """One dropped code for people: ``XXA (Stateless; 12 rows)``, ``'Unknown' (3 rows)``."""
+    count = "" if pd.isna(rows) else f"{int(rows)} row{'s' if int(rows) != 1 else ''}"
+    if not code:  # a blank ISO3 cell: the publisher's name is all there is
+        return f"{name!r}" + (f" ({count})" if count else "")
+    facts = [f for f in (name if name and name != code else "", count) if f]
+    return code + (f" ({'; '.join(facts)})" if facts else "")
 
 
 def _sha256(path: Path) -> str:
@@ -199,9 +257,16 @@ def _sha256(path: Path) -> str:
 
 
 def _dropped_frame(dropped: dict) -> pd.DataFrame:
-    rows = [(str(code), name, reason) for code, (name, reason) in dropped.items()]
-    frame = pd.DataFrame(rows, columns=["code", "name", "reason"])
-    return frame.sort_values(["reason", "code"], kind="stable").reset_index(drop=True)
+    """``code, name, reason, rows`` from ``{code: (name, reason[, rows])}``; a tuple key
+    ``("", name)`` is a blank ISO3 cell."""
+    records = []
+    for key, value in dropped.items():
+        code = key[0] if isinstance(key, tuple) else str(key)
+        records.append((code, value[0], value[1], value[2] if len(value) > 2 else None))
+    frame = pd.DataFrame(records, columns=["code", "name", "reason", "rows"])
+    frame["rows"] = frame["rows"].astype("Int64")
+    frame = frame.sort_values(["reason", "code", "name"], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def _edition_from(path: Path, allowed, what: str, source: str) -> int:
@@ -247,30 +312,35 @@ def _bilateral(frame: pd.DataFrame, value: str, edition, label: str) -> pd.DataF
     return out.sort_values(["year", "sex", "orig", "dest"], kind="stable").reset_index(drop=True)
 
 
-def _read_unhcr(source: str, path: Path, tmp: str, dropped: dict, edition) -> pd.DataFrame:
+def _read_unhcr(source: str, path: Path, tmp: str, dropped: dict, edition,
+                not_read: list) -> pd.DataFrame:
     """A UNHCR file as ``displacement_stocks`` (``unhcr_population``) or refugees-only
-    ``bilateral_stocks`` (``unhcr_refugees``); left-out codes recorded in ``dropped``."""
+    ``bilateral_stocks`` (``unhcr_refugees``); left-out codes recorded in ``dropped``, columns
+    the reader does not know in ``not_read``."""
     if path.suffix.lower() == ".zip":
         path_read = _member(path, r"(population|persons_of_concern)\.csv", tmp, source)
     else:
         path_read = path
     raw = readers.read_unhcr_population(path_read, blank_iso="keep")
+    not_read.extend(raw.attrs.get("columns_not_read", ()))
     displacement = IMPORT_SOURCES[source] == "displacement_stocks"
     kind = KINDS["displacement_stocks"]
     resolved = {}
     for column, name in (("orig", "orig_name"), ("asylum", "asylum_name")):
         keep = kind.column(column).extra_codes if displacement else ()
         codes: dict = {}
-        for code, label in zip(raw[column], raw[name]):
+        reasons: dict = {}
+        for code, label in zip(raw[column], raw[name]):  # every dropped row is counted
             if pd.isna(code):
-                dropped[f"(blank ISO3) {label}"] = (label, "unknown")
-            elif code not in codes:
+                readers._drop(dropped, ("", label), label, "blank ISO3")
+                continue
+            if code not in codes:
                 if code in keep:  # UNHCR's XXA (stateless), UNK (unknown): kept verbatim
-                    codes[code] = code
-                    continue
-                codes[code], reason = readers._resolve_location(code)
-                if codes[code] is None:
-                    dropped[code] = (label, reason)
+                    codes[code], reasons[code] = code, None
+                else:
+                    codes[code], reasons[code] = readers._resolve_location(code)
+            if codes[code] is None:
+                readers._drop(dropped, code, label, reasons[code])
         resolved[column] = codes
 
     def code_of(column):
@@ -355,6 +425,18 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
                         f"{_FETCHED_AS.get(source, source)}` or from the publisher's page)",
                         path=path)
     kind = IMPORT_SOURCES[source]
+    try:
+        return _read_official(source, path, kind, edition)
+    except DataError as error:
+        fix = _kind_shape_fix(path, kind, source)
+        if fix is not None and not getattr(error, "hint", None):
+            error.hint = fix
+            error.args = (f"{error.args[0]}\nHint: {fix}",) + error.args[1:]
+        raise
+
+
+def _read_official(source: str, path: Path, kind: str, edition) -> OfficialTable:
+    not_read: list = []
     with tempfile.TemporaryDirectory() as tmp:
         dropped: dict = {}
         if source == "undesa_ims_bilateral":
@@ -381,7 +463,7 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
             frame = _bilateral(raw, "migrants", edition,
                                _PUBLISHER[source].format(edition=edition))
         elif source in ("unhcr_population", "unhcr_refugees"):
-            frame = _read_unhcr(source, path, tmp, dropped, edition)
+            frame = _read_unhcr(source, path, tmp, dropped, edition, not_read)
         elif source == "wdi":
             if path.suffix.lower() == ".zip":
                 path_read = _member(path, r"API_.*\.csv", tmp, source)
@@ -399,7 +481,95 @@ def read_official(source: str, path, *, edition=None) -> OfficialTable:
             _check_ctdc_source(source, path, frame)
     edition = None if edition is None else str(edition)
     return OfficialTable(source, edition, kind, frame, _dropped_frame(dropped),
-                         _PUBLISHER[source].format(edition=edition or "").strip())
+                         _PUBLISHER[source].format(edition=edition or "").strip(),
+                         tuple(not_read))
+
+
+#: The import sources of each official layout :func:`readers._official_layout` recognises.
+_LAYOUT_SOURCES = {
+    "unhcr": (("unhcr_population", "a UNHCR population export"),
+              ("unhcr_refugees", "a UNHCR population export")),
+    "wdi": (("wdi", "a World Bank WDI file"),),
+    "wpp": (("wpp", "a UN WPP population file"),),
+}
+
+
+def official_file_hint(path, kind: str) -> str | None:
+    """The import to run when a file that failed schema kind ``kind`` is an official file.
+
+    A raw official download (UNHCR population export, WDI bulk file, UN WPP CSV) is not in a
+    kind's tidy shape: ``mixedmig import SOURCE FILE`` reads it. The header is recognised
+    from the file's first lines (:func:`mixedmig.data.readers` layouts); a hint is given only
+    when an import source of that layout produces ``kind``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file that failed.
+    kind : str
+        The schema kind it was checked against.
+
+    Returns
+    -------
+    str or None
+        One sentence naming the layout and the command, or None.
+
+    Examples
+    --------
+    A made-up export header (no rows needed):
+
+    >>> import os, tempfile
+    >>> from mixedmig.data.importing import official_file_hint
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = os.path.join(tmp, "export.csv")
+    ...     with open(path, "w") as f:
+    ...         _ = f.write("Year,Country of origin,Country of origin (ISO),Country of "
+    ...                     "asylum,Country of asylum (ISO),Refugees under UNHCR's mandate\\n")
+    ...     print(official_file_hint(path, "displacement_stocks"))
+    this looks like a UNHCR population export, not a table in the shape of kind 'displacement_stocks': import it with `mixedmig import unhcr_population export.csv` (Python: import_official('unhcr_population', path)), then load it by the name it prints
+    >>> print(official_file_hint(path, "population"))
+    None
+    """
+    path = Path(path)
+    layout = readers._official_layout(path) if path.is_file() else None
+    for source, what in _LAYOUT_SOURCES.get(layout, ()):
+        if IMPORT_SOURCES[source] == kind:
+            return (f"this looks like {what}, not a table in the shape of kind '{kind}': "
+                    f"import it with `mixedmig import {source} {path.name}` (Python: "
+                    f"import_official({source!r}, path)), then load it by the name it prints")
+    return None
+
+
+def _kind_shape_fix(path: Path, kind: str, source: str) -> str | None:
+    """The fix when a file given to ``mixedmig import`` is already in ``kind``'s tidy shape
+    (its header names every required column of the kind, by name or alias): no import is
+    needed. None for any other file (or one that cannot be read as CSV text)."""
+    import csv
+
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv", "") or not path.is_file():
+        return None
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as stream:
+            first = stream.readline(1 << 16)
+    except OSError:
+        return None
+    header = next(csv.reader([first]), [])
+    if readers._official_layout(path) is not None:  # an official file with another problem
+        return None
+    spec = KINDS[kind]
+    names = {}
+    for column in spec.columns:
+        for name in (column.name, *column.aliases):
+            names[name.casefold()] = column.name
+    found = {names.get(h.strip().casefold()) for h in header}
+    if not all(c in found for c in spec.required):
+        return None
+    where = (f"pass its absolute path as a notebook parameter: {NOTEBOOK_INPUTS[kind]}"
+             if kind in NOTEBOOK_INPUTS else "pass its path as a notebook's input parameter")
+    return (f"{path.name} is already in the shape of schema kind '{kind}' (not an official "
+            f"{source} file), so no import is needed: load it with data.load(path, "
+            f"kind=\"{kind}\") (check it first with `mixedmig validate {path.name} --schema "
+            f"{kind}`), or {where}")
 
 
 def _check_ctdc_source(source: str, path: Path, frame: pd.DataFrame) -> None:
@@ -493,4 +663,4 @@ def import_official(source: str, path, *, edition=None, name: str | None = None,
     for column in country_columns:
         distinct |= set(frame[column].dropna()) - _NON_COUNTRY_CODES
     return ImportedTable(name, Path(written), table.kind, source, table.edition, len(frame),
-                         len(distinct), table.dropped, path, sha)
+                         len(distinct), table.dropped, path, sha, table.columns_not_read)

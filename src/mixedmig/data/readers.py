@@ -1001,18 +1001,18 @@ def _read_undesa(path, edition, *, sheet="Table 1", header_row=None, keep_all=Fa
             name_cols["dest"] = j
         elif label.startswith("region, development group, country or area of origin"):
             name_cols["orig"] = j
-    resolved = {} if keep_all else None
+    resolved, reasons = ({}, {}) if keep_all else (None, None)
     study_m49 = {} if keep_all else {countries.get(c).m49: c for c in _study_codes()}
 
     def iso3(code, i, which):
         if not keep_all:
             return study_m49.get(code)
         if code not in resolved:
-            found, reason = _resolve_location(code)
-            resolved[code] = found
-            if found is None:
-                j = name_cols.get(which)
-                dropped[code] = (_name(grid.rows[i][j]) if j is not None else "", reason)
+            resolved[code], reasons[code] = _resolve_location(code)
+        if resolved[code] is None:  # every row of the code is counted
+            j = name_cols.get(which)
+            _drop(dropped, code, _name(grid.rows[i][j]) if j is not None else "",
+                  reasons[code])
         return resolved[code]
 
     for i in range(h + 1, len(grid.rows)):
@@ -1402,12 +1402,13 @@ def _read_undesa_wide(path, edition=None, *, keep_all=False):
     orig_cols = {iso: origins["total"][_label(p)] for p, iso in orig_iso.items()}
     dest_iso = {}
     name_col = base[4]
+    dest_found = {}
     for (year, code), i in keys["total"].items():
         if code not in dest_iso:
-            iso, reason = _resolve_location(code)
-            if iso is None:
-                dropped[code] = (_name(grid.rows[i][name_col]), reason)
-            dest_iso[code] = iso if keep(iso) else None
+            dest_found[code] = _resolve_location(code)
+            dest_iso[code] = dest_found[code][0] if keep(dest_found[code][0]) else None
+        if dest_found[code][0] is None:  # every (year, destination) row of it is counted
+            _drop(dropped, code, _name(grid.rows[i][name_col]), dest_found[code][1])
 
     records = []
     for (year, code), i in keys["total"].items():
@@ -1467,6 +1468,15 @@ def _is_aggregate(value) -> bool:
         return bool(check(value))
     except Exception:  # an unusual value is simply not a known aggregate
         return False
+
+
+def _drop(dropped: dict, key, name: str, reason: str) -> None:
+    """Record one more row left out under ``key`` in ``dropped``: ``(name, reason, rows)``."""
+    if key in dropped:
+        first = dropped[key]
+        dropped[key] = (first[0], first[1], (first[2] if len(first) > 2 else 0) + 1)
+    else:
+        dropped[key] = (name, reason, 1)
 
 
 def _resolve_location(value):
@@ -1751,10 +1761,13 @@ _UNHCR_COUNTS = ("refugees", "asylum_seekers")
 #: (``shared/research/official_downloads.md``, section 3); the IDP, other-people and
 #: host-community labels are the export's wording as OWID's snake-cased copies give it (both
 #: forms accepted); ``Returned refugees`` and ``Returned IDPs`` are not confirmed.
+#: ``Returned IDPss`` (sic) is UNHCR's own spelling of that header in the API's CSV download,
+#: seen in public copies of the export (``"IDPs of concern to UNHCR","Returned IDPss",
+#: "Stateless persons"``); it is read as ``returned_idps``, not dropped.
 UNHCR_OPTIONAL_COUNTS = {
     "returned_refugees": ("returned_refugees", "Returned refugees"),
     "idps": ("idps", "IDPs of concern to UNHCR", "idps_of_concern_to_unhcr"),
-    "returned_idps": ("returned_idps", "Returned IDPs"),
+    "returned_idps": ("returned_idps", "Returned IDPs", "Returned IDPss"),
     "stateless": ("stateless", "Stateless persons"),
     "ooc": ("ooc", "Others of concern"),
     "oip": ("oip", "Other people in need of international protection",
@@ -1763,8 +1776,50 @@ UNHCR_OPTIONAL_COUNTS = {
 }
 
 
+#: Columns of UNHCR's files the reader knows and leaves out on purpose (UNHCR's own country
+#: codes and ids: the ISO3 columns are read instead); never reported as columns not read.
+_UNHCR_IGNORED_COLUMNS = ("coo", "coa", "coo_id", "coa_id")
+
+
 def _is_unhcr_header(labels) -> bool:
     return bool(labels) and labels[0] == "year" and sum(bool(v) for v in labels) >= 2
+
+
+def _is_unhcr_layout(labels) -> bool:
+    """Whether a header row is one of UNHCR's own layouts (Refugee Data Finder export, the
+    2025 file, or the API / ``refugees`` package fields), not a table in a kind's shape."""
+    labels = set(labels)
+    rdf = ({"country of origin (iso)", "country of origin iso"} & labels
+           and {"country of asylum (iso)", "country of asylum iso"} & labels)
+    package = {"coo_iso", "coa_iso"} <= labels and bool({"coo_name", "coa_name", "coo",
+                                                        "coa"} & labels)
+    return "year" in labels and bool(rdf or package)
+
+
+def _official_layout(path) -> str | None:
+    """The official layout whose header a CSV text file holds within its first
+    :data:`HEADER_SEARCH_ROWS` lines: ``"unhcr"`` (a UNHCR population export or API / data
+    package table), ``"wdi"`` (WDI bulk file or DataBank extract), ``"wpp"`` (UN WPP), or None.
+
+    Only the first lines are read (a hint for a file that failed a kind, never a check).
+    """
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as stream:
+            lines = [stream.readline(1 << 16) for _ in range(HEADER_SEARCH_ROWS)]
+    except OSError:
+        return None
+    lines = [line for line in lines if line.strip()]
+    for delimiter in (",", ";", "\t"):
+        for record in csv.reader(lines, delimiter=delimiter):
+            labels = [_label(v) for v in record]
+            if _is_unhcr_layout(labels):
+                return "unhcr"
+            if _is_wdi_header(labels):
+                return "wdi"
+            if _is_wpp_header(labels):
+                return "wpp"
+    return None
 
 
 def read_unhcr_population(
@@ -1807,6 +1862,11 @@ def read_unhcr_population(
         ``asylum_seekers``, then those of ``returned_refugees``, ``idps``, ``returned_idps``,
         ``stateless``, ``ooc``, ``oip``, ``hst`` the file has, in that order (persons, nullable
         integers; ``-`` = missing), sorted by ``year, orig, asylum``.
+        ``frame.attrs["columns_not_read"]`` lists the header labels of the file's columns the
+        reader does not know (as the file spells them; empty when every column was read), so
+        that a caller reports them instead of losing them silently (``mixedmig import``
+        prints "columns not read: ..."). UNHCR's own codes (``coo``, ``coa``, ids) are known
+        and left out on purpose.
 
     Raises
     ------
@@ -1861,9 +1921,12 @@ def read_unhcr_population(
     wanted.update({"country of origin iso": "orig", "country of asylum iso": "asylum"})
     for key, spellings in UNHCR_OPTIONAL_COUNTS.items():
         wanted.update({_label(spelling): key for spelling in spellings})
-    position = {}
+    position, not_read = {}, []
+    ignored = {_label(v) for v in _UNHCR_IGNORED_COLUMNS}
     for j, label in enumerate(labels):
         if label not in wanted:
+            if label and label not in ignored:
+                not_read.append(_name(grid.rows[h][j]))
             continue
         if wanted[label] in position:
             first = position[wanted[label]]
@@ -1983,7 +2046,9 @@ def read_unhcr_population(
     if involving is not None:
         codes = set(involving)
         frame = frame[frame["orig"].isin(codes) | frame["asylum"].isin(codes)]
-    return frame.sort_values(["year", "orig", "asylum"], kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(["year", "orig", "asylum"], kind="stable").reset_index(drop=True)
+    frame.attrs["columns_not_read"] = not_read
+    return frame
 
 
 def _safe_count(value, decimal):
@@ -2156,7 +2221,7 @@ def _read_wdi(path, *, keep_all=True, encoding=None):
         if iso3 is None or (study is not None and iso3 not in study):
             if iso3 is None:
                 name = _name(row[name_col]) if name_col is not None else ""
-                dropped[code] = (name, reason)
+                _drop(dropped, code, name, reason)
             continue
         for year, j in values:
             try:
@@ -2285,11 +2350,11 @@ def _read_wpp(path, *, variant="Medium", keep_all=True, encoding=None):
         name = _name(row[col["location"]]) if "location" in col else ""
         if not code:
             key = name or _name(row[col["locid"]]) if "locid" in col else name
-            dropped[key] = (name, "aggregate")
+            _drop(dropped, key, name, "aggregate")
             continue
         iso3, reason = _resolve_location(code)
         if iso3 is None:
-            dropped[code] = (name, reason)
+            _drop(dropped, code, name, reason)
             continue
         if study is not None and iso3 not in study:
             continue

@@ -494,6 +494,15 @@ _NO_CONTROL_RE = re.compile("[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*\\Z")
 _NAN_SPELLINGS = frozenset(
     {"nan", "-nan", "+nan", "na", "n/a", "#n/a", "null", "none", "nat", "<na>"}
 )
+#: Publishers' marks for a figure not given ('..', '-', ...): a missing value, not a figure.
+_MISSING_MARKS = frozenset({"..", "...", "\u2026", "-", "\u2013", "\u2014"})
+
+
+def _spells_missing(value: str) -> bool:
+    """Whether a cell spells a missing value (``N/A``, ``NaN``, ``..``, ``-``) instead of
+    leaving the cell empty."""
+    text = value.strip().lower()
+    return text in _NAN_SPELLINGS or text in _MISSING_MARKS
 
 
 _INT64_MAX = np.iinfo(np.int64).max
@@ -940,7 +949,16 @@ class _Validator:
             return each(lambda v, match=pattern.match: match(v) is not None)
 
         if kind == "integer":
-            reject(~matches(_INTEGER_RE),
+            not_integer = ~matches(_INTEGER_RE)
+            reject(not_integer & each(_spells_missing), lambda v: (
+                f"{_quoted(v)} is not an integer",
+                "Leave the cell empty for a missing value"
+                + ("." if spec.nullable else
+                   f"; but {self._where()} requires a figure in this column: fill it in."
+                   if self.for_user else
+                   " and declare the column `nullable: true` in the manifest if the source "
+                   "does not publish it.")))
+            reject(not_integer,
                    lambda v: (f"{_quoted(v)} is not an integer",
                               "Write whole numbers without thousands separators or decimals."))
             lengths = np.fromiter(map(len, uniques), dtype=np.int64, count=len(uniques))
