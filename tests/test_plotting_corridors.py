@@ -145,9 +145,13 @@ def test_latest_by_family_case_counts_give_latest_non_zero_year_and_total(khm_th
     ctdc = raw("ctdc_cases_corridor_year").query(
         "citizenship == 'KHM' and country_of_exploitation == 'THA'")
     non_zero = ctdc[ctdc["cases"] > 0].sort_values("year_of_registration").iloc[-1]
+    # the later years with a published 0 are said (2018 in the CSV), never hidden
+    later = ctdc[(ctdc["cases"] == 0)
+                 & (ctdc["year_of_registration"] > non_zero["year_of_registration"])]
+    assert later["year_of_registration"].tolist() == [2018]
     expected = (f"{non_zero['cases']:,.0f} registered cases (registered "
-                f"{non_zero['year_of_registration']}); {ctdc['cases'].sum():,.0f} over the "
-                f"years in the table")
+                f"{non_zero['year_of_registration']}); 0 in 2018; {ctdc['cases'].sum():,.0f} "
+                f"over the years in the table")
     assert khm_tha.latest_by_family()["registered trafficking cases (CTDC)"] == expected
 
 
@@ -223,7 +227,9 @@ def test_every_figure_is_drawn_or_counted_in_the_title(origin, destination):
         for phrase in (" of unknown or uncertain year", " zero(s)"):
             if phrase in title:
                 counted += int(title.split(phrase)[0].split("(")[-1].split("; ")[-1])
-        drawn = sum(len(line.get_xdata()) for line in ax.lines if line.get_gid() != "implausible")
+        # a line's NaN entries are its breaks (a zero on a log axis, a missing year), no point
+        drawn = sum(int(np.isfinite(np.asarray(line.get_ydata(), dtype=float)).sum())
+                    for line in ax.lines if line.get_gid() != "implausible")
         total_drawn += drawn
         total_counted += counted
     assert total_drawn + total_counted == len(rows)
@@ -238,12 +244,15 @@ def test_every_figure_is_drawn_or_counted_in_the_title(origin, destination):
 
 def test_zeros_on_a_log_axis_are_counted_khm_tha(khm_tha):
     # Cambodia-born in Thailand: the stock panel spans more than a factor 1,000, so its zero
-    # stocks (independently: the raw UN DESA and World Bank rows of value 0) are not drawn.
+    # stocks (independently: the raw UN DESA, World Bank and UNHCR rows of value 0; UNHCR
+    # publishes 0 refugees or asylum-seekers in a row that counts the other) are not drawn.
     undesa = raw("undesa_ims_bilateral").query("orig == 'KHM' and dest == 'THA' and "
                                                "sex == 'total'")
     wb = raw("worldbank_bilateral_2013").query("orig == 'KHM' and dest == 'THA'")
-    zeros = int((undesa["stock"] == 0).sum() + (wb["migrants"] == 0).sum())
-    assert zeros > 0
+    unhcr = raw("unhcr_refugees_gms").query("orig == 'KHM' and asylum == 'THA'")
+    unhcr_zeros = int((unhcr["refugees"] == 0).sum() + (unhcr["asylum_seekers"] == 0).sum())
+    assert unhcr_zeros > 0
+    zeros = int((undesa["stock"] == 0).sum() + (wb["migrants"] == 0).sum()) + unhcr_zeros
     fig = corridor_profile_panels(khm_tha)
     stock = next(ax for ax in _visible(fig) if _first_line(ax) == "persons (stock)")
     assert stock.get_yscale() == "log"
@@ -333,3 +342,45 @@ def test_histogram_refuses_data_the_result_was_not_computed_from():
         recruitment_ratio_histogram(COSTS[:3], EARNINGS, result, weights=WEIGHTS)
     with pytest.raises(InputError, match="RecruitmentCostResult"):
         recruitment_ratio_histogram(COSTS, EARNINGS, result.to_frame())
+
+
+# ----------------------------------------------------------- lines never bridge a gap or a zero
+
+def _segments(line):
+    """The (x0, x1) of every segment a line draws: consecutive points both finite."""
+    x = np.asarray(line.get_xdata(), dtype=float)
+    y = np.asarray(line.get_ydata(), dtype=float)
+    ok = np.isfinite(y)
+    return [(x[i], x[i + 1]) for i in range(len(x) - 1) if ok[i] and ok[i + 1]]
+
+
+def test_myanmar_bangladesh_asylum_seekers_line_breaks_at_the_zero_years():
+    # UNHCR, Myanmar -> Bangladesh, read from the CSV: asylum-seekers 9 in 2014 and 5 in 2022,
+    # published 0 in 2015-2021; on the log axis of the stock panel no segment joins 2014 and
+    # 2022, and the zeros are counted in the title
+    src = raw("unhcr_refugees_gms").query("orig == 'MMR' and asylum == 'BGD'")
+    asylum = src.set_index("year")["asylum_seekers"]
+    assert asylum[2014] > 0 and asylum[2022] > 0 and (asylum.loc[2015:2021] == 0).all()
+    fig = corridor_profile_panels(corridor_profile("MMR", "BGD"))
+    stock = next(ax for ax in _visible(fig) if _first_line(ax) == "persons (stock)")
+    assert stock.get_yscale() == "log"
+    line = next(line for line in stock.lines if line.get_label().startswith("asylum-seekers"))
+    drawn = {int(x): y for x, y in zip(line.get_xdata(), line.get_ydata()) if np.isfinite(y)}
+    assert drawn == {int(y): float(v) for y, v in asylum.items() if v > 0}
+    for x0, x1 in _segments(line):
+        assert x1 - x0 == 1, f"the asylum-seekers line bridges {x0:.0f} -> {x1:.0f}"
+
+
+@pytest.mark.parametrize("origin,destination", [("MMR", "BGD"), ("MMR", "THA"), ("KHM", "THA")])
+def test_annual_series_lines_join_consecutive_years_only(origin, destination):
+    # UNHCR and UNIAP publish every year: a segment joins two consecutive years, never across a
+    # year without a drawn figure (a zero on a log axis, or a year absent from the table)
+    fig = corridor_profile_panels(corridor_profile(origin, destination))
+    annual = ("refugees (UNHCR)", "asylum-seekers (UNHCR)", "identified victims reported")
+    checked = 0
+    for ax in _visible(fig):
+        for line in ax.lines:
+            if line.get_label().startswith(annual) and line.get_linestyle() == "-":
+                checked += 1
+                assert all(x1 - x0 == 1 for x0, x1 in _segments(line)), line.get_label()
+    assert checked >= 2

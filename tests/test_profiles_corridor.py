@@ -82,7 +82,8 @@ def test_worldbank_and_unhcr(origin):
     un = raw("unhcr_refugees_gms").query("orig == @origin and asylum == 'THA'")
     for column, name in (("refugees", "refugees (UNHCR)"),
                          ("asylum_seekers", "asylum-seekers (UNHCR)")):
-        want = un[un[column] > 0].set_index("year")[column].astype(float)
+        # every published figure of the pair, zeros included
+        want = un[un[column].notna()].set_index("year")[column].astype(float)
         got = family(p, name).set_index("year")["value"]
         got.index = got.index.astype(int)
         pd.testing.assert_series_equal(got.sort_index(), want.sort_index(),
@@ -271,19 +272,34 @@ def test_tables_substitute_and_leave_out():
 def test_csv_paths_stand_in_for_every_source_with_the_same_figures(tmp_path):
     # copies of the shipped tables as a researcher's files: the tables of a kind (UN DESA, World
     # Bank, UNHCR) are read in the kind's shape (World Bank's `migrants` becomes `stock`), the
-    # tables of published figures against their own schema; the figures are the same, and every
-    # row is cited as the user's file, never with the curated source's citation
+    # tables of published figures against their own schema; the figures are the same. A file
+    # byte-identical to the shipped table (the sha256 of its manifest) IS the shipped table, so
+    # the profile is the shipped one, citation and caveats included; a file whose bytes differ
+    # (here: the same rows without the last line) is the user's, never cited as the curated
+    # source
     import shutil
 
     paths = {role: str(shutil.copy(data.data_dir() / f"{role}.csv", tmp_path / f"mine_{role}.csv"))
              for role in dict.fromkeys(MEASURE_FAMILIES.values())}
+    keep = ["family", "measure", "value", "unit", "year", "sex", "edition", "flag"]
     for origin, destination in (("MMR", "THA"), ("KHM", "THA"), ("VNM", "CHN")):
         shipped = corridor_profile(origin, destination).to_frame()
-        mine = corridor_profile(origin, destination, tables=paths).to_frame()
-        keep = ["family", "measure", "value", "unit", "year", "sex", "edition", "flag"]
-        pd.testing.assert_frame_equal(mine[keep], shipped[keep])
-        assert mine["citation"].str.startswith("user-supplied table for ").all()
-        assert not (mine["citation"] == shipped["citation"]).any()
+        mine = corridor_profile(origin, destination, tables=paths)
+        pd.testing.assert_frame_equal(mine.to_frame(), shipped)
+        assert not mine.inputs["user_supplied"].any()
+        assert mine.inputs["input"].tolist() == list(paths.values())
+    for role in paths:
+        lines = (data.data_dir() / f"{role}.csv").read_text(encoding="utf-8").splitlines(True)
+        edited = tmp_path / f"edited_{role}.csv"
+        edited.write_text("".join(lines[:-1]), encoding="utf-8")
+        assert data.sha256_file(edited) != data.manifest(role).sha256
+        p = corridor_profile("MMR", "THA", tables={role: edited})
+        user = p.inputs.set_index("role").loc[role]
+        assert bool(user["user_supplied"]) and user["input"] == str(edited)
+        label = f"user-supplied table for {role} ({edited})"
+        assert user["source_table"] == label
+        rows = p.to_frame().query("source_table == @label")
+        assert (rows["citation"] == label).all() and (rows["reliability"] == "").all()
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
@@ -375,3 +391,100 @@ def test_unhcr_last_year_not_labelled_end_year(mmr_tha):
     got = family(mmr_tha, "refugees (UNHCR)").set_index("year")
     assert got.loc[last, "period"] == f"end- or mid-{last}"
     assert got.loc[last - 1, "period"] == f"end-{last - 1}"
+
+
+# ----------------------------------------------------------------- a researcher's UNHCR table
+
+REFERENCE = Path("/work/shared/reference/unhcr_population_asia.csv")
+needs_reference = pytest.mark.skipif(not REFERENCE.exists(),
+                                     reason="shared/reference extract not in this checkout")
+
+
+#: UNHCR's own country names and codes, beside the ISO3 columns the schema kind reads.
+_UNHCR_NAMES = ["coo_name", "coo", "coa_name", "coa"]
+
+
+def _reference_rows(query: str) -> pd.DataFrame:
+    """Rows of UNHCR's population table (the shared reference extract, UNHCR's own columns):
+    real figures, read here with pandas, not with the package."""
+    ref = pd.read_csv(REFERENCE, keep_default_na=False, na_values=[""])
+    return ref.query(query).reset_index(drop=True)
+
+
+@needs_reference
+def test_a_users_unhcr_export_gets_no_mid_year_caveat(tmp_path):
+    # a researcher's export that stops in 2023 (UNHCR's rows for Myanmar -> Bangladesh up to
+    # 2023, with UNHCR's ISO3 columns coo_iso/coa_iso): every year is end-year, none mid-year
+    rows = _reference_rows("coo_iso == 'MMR' and coa_iso == 'BGD' and year <= 2023")
+    path = tmp_path / "unhcr_export_2023.csv"
+    rows.drop(columns=_UNHCR_NAMES).to_csv(path, index=False)
+    p = corridor_profile("MMR", "BGD", tables={"unhcr_refugees_gms": path})
+    got = family(p, "refugees (UNHCR)").set_index("year")
+    got.index = got.index.astype(int)
+    assert not got["caveat"].str.contains("mid-year").any()
+    assert got.loc[2023, "period"] == "end-2023"
+    # every figure of the export, zeros included, from the export
+    want = rows.set_index("year")["refugees"].astype(float)
+    pd.testing.assert_series_equal(got["value"].sort_index(), want.sort_index(),
+                                   check_names=False, check_index_type=False)
+    line = p.latest_by_family()["refugees (UNHCR)"]
+    assert line == f"{want[2023]:,.0f} persons (stock) (end-2023)"
+    # the shipped table's manifest says its last year may be mid-year: only it gets the caveat
+    shipped = family(corridor_profile("MMR", "BGD"), "refugees (UNHCR)").set_index("year")
+    last = int(raw("unhcr_refugees_gms")["year"].max())
+    assert shipped.loc[last, "period"] == f"end- or mid-{last}"
+    assert f"{last} may be a mid-year figure" in shipped.loc[last, "caveat"]
+    assert not shipped.drop(index=last)["caveat"].str.contains("mid-year").any()
+
+
+@needs_reference
+def test_an_imported_tables_edition_and_an_edition_column_are_shown(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
+    rows = _reference_rows("coo_iso == 'MMR' and coa_iso == 'THA' and year >= 2020")
+    frame = rows.rename(columns={"coo_iso": "orig", "coa_iso": "asylum"})[
+        ["year", "orig", "asylum", "refugees", "asylum_seekers"]]
+    # the edition of the reference extract (UNHCR's R package version, its source.md)
+    edition = "refugees R package 2025.12.1"
+    data.save_imported(frame, "my_unhcr_export", kind="displacement_stocks",
+                       source="UNHCR Refugee Data Finder, population table", edition=edition,
+                       read_date="2026-12-01")
+    p = corridor_profile("MMR", "THA", tables={"unhcr_refugees_gms": "my_unhcr_export"})
+    got = family(p, "refugees (UNHCR)")
+    assert len(got) == len(rows) and set(got["edition"]) == {edition}
+    label = "user-supplied table for unhcr_refugees_gms (my_unhcr_export)"
+    assert set(got["citation"]) == {label}
+    one = p.inputs.set_index("role").loc["unhcr_refugees_gms"]
+    assert bool(one["user_supplied"]) and one["input"] == "my_unhcr_export"
+    assert one["edition"] == edition
+    # a DataFrame with its own edition column (the release year of the same package): each
+    # row's edition
+    with_edition = frame.assign(edition=2025)
+    got = family(corridor_profile("MMR", "THA", tables={"unhcr_refugees_gms": with_edition}),
+                 "refugees (UNHCR)")
+    assert len(got) == len(rows) and set(got["edition"]) == {"2025"}
+
+
+def test_unhcr_zeros_are_figures_and_latest_is_the_latest_non_zero_year(mmr_tha):
+    src = raw("unhcr_refugees_gms").query("orig == 'MMR' and asylum == 'THA'")
+    asylum = src.set_index("year")["asylum_seekers"]
+    got = family(mmr_tha, "asylum-seekers (UNHCR)").set_index("year")["value"]
+    got.index = got.index.astype(int)
+    # the published zeros are figures (value 0), not dropped
+    zeros = sorted(asylum.index[asylum == 0])
+    assert zeros and sorted(got.index[got == 0]) == zeros
+    # latest non-zero year, and the later zero years said, as for case counts
+    last_positive = int(asylum[asylum > 0].index.max())
+    later = [y for y in zeros if y > last_positive]
+    assert later == list(range(later[0], later[-1] + 1))  # one run, e.g. 2020-2025
+    m = mmr_tha.measures().set_index("family").loc["asylum-seekers (UNHCR)"]
+    assert m["latest"] == float(asylum[last_positive])
+    assert m["period"] == f"end-{last_positive}"
+    assert m["figures"] == len(asylum)
+    assert m["zeros_after"] == f"{later[0]}-{later[-1]}"
+    assert m["caveat"].startswith(f"latest non-zero year shown; 0 in {later[0]}-{later[-1]}; ")
+    assert mmr_tha.latest_by_family()["asylum-seekers (UNHCR)"] == (
+        f"{asylum[last_positive]:,.0f} persons (stock) (end-{last_positive}); "
+        f"0 in {later[0]}-{later[-1]}")
+    # a UN DESA zero stays the latest figure (a pair not itemised, read as missing)
+    reverse = corridor_profile("THA", "MMR").measures().set_index("family")
+    assert reverse.loc["migrant stock (UN DESA)", "zeros_after"] == ""

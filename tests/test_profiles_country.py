@@ -292,3 +292,72 @@ def test_cli_profile_alias_says_what_to_type(tmp_path):
     assert bad.returncode == 2
     assert "unknown country 'Cambodge'" in bad.stderr
     assert "mixedmig profile KHM" in bad.stderr and "aliases=" not in bad.stderr
+
+
+# ------------------------------------------------------------ a researcher's own tables (tables=)
+
+REFERENCE = Path("/work/shared/reference/unhcr_population_asia.csv")
+needs_reference = pytest.mark.skipif(not REFERENCE.exists(),
+                                     reason="shared/reference extract not in this checkout")
+
+
+def _bangladesh_rows():
+    """UNHCR's rows with Bangladesh as origin or asylum (the shared reference extract, read
+    with pandas): real figures, including the stateless persons in Bangladesh (origin XXA)."""
+    ref = pd.read_csv(REFERENCE, keep_default_na=False, na_values=[""])
+    return ref.query("coo_iso == 'BGD' or coa_iso == 'BGD'").reset_index(drop=True)
+
+
+@needs_reference
+@pytest.mark.parametrize("as_path", [True, False], ids=["csv-path", "dataframe"])
+def test_a_users_unhcr_table_gives_the_profiles_figures(as_path, tmp_path):
+    rows = _bangladesh_rows()
+    tidy = rows.rename(columns={"coo_iso": "orig", "coa_iso": "asylum"}).drop(
+        columns=["coo_name", "coo", "coa_name", "coa", "oip", "hst"])
+    if as_path:
+        given = tmp_path / "unhcr_bgd.csv"
+        tidy.to_csv(given, index=False)
+    else:
+        given = tidy
+    p = country_profile("BGD", tables={"unhcr_refugees_gms": given})
+    # stateless persons in Bangladesh, summed here over every origin (XXA in this table)
+    want = rows[rows["coa_iso"] == "BGD"].groupby("year")["stateless"].sum()
+    want = want[want > 0]
+    got = p.displacement.query("measure == 'stateless'").set_index("year")["persons"]
+    assert got.to_dict() == {int(y): int(v) for y, v in want.items()}
+    assert got[2017] >= 932_204  # XXA -> BGD alone: 932,204 at the end of 2017
+    # the shipped GMS table has none: only the user's table holds them
+    assert country_profile("BGD").displacement.query("measure == 'stateless'").empty
+    # refugees hosted, every origin but Bangladesh itself
+    hosted = rows[(rows["coa_iso"] == "BGD") & (rows["coo_iso"] != "BGD")]
+    hosted = hosted[(hosted["refugees"] > 0) | (hosted["asylum_seekers"] > 0)]
+    want_ref = hosted.groupby("year")["refugees"].sum()
+    got_ref = p.refugees.query("direction == 'hosted'").set_index("year")["refugees"]
+    assert got_ref.to_dict() == {int(y): int(v) for y, v in want_ref.items()}
+    assert set(p.refugees["coverage"]) == {"as in the table given"}
+    # the profile says the table is the user's, and gives the shipped table's mid-year note
+    # to nobody
+    src = p.sources.set_index("table").loc["unhcr_refugees_gms"]
+    shown = str(given) if as_path else "a DataFrame"
+    assert bool(src["user_supplied"]) and src["input"] == shown
+    assert src["caveat"].startswith(f"Your table ({shown}), read in place of unhcr_refugees_gms")
+    assert src["publisher"] == "" and "UNHCR, the UN Refugee Agency" not in src["caveat"]
+    assert p.mid_year_last == {}
+    assert not p.sources.drop(index=p.sources.index[p.sources["table"] == "unhcr_refugees_gms"]
+                              )["user_supplied"].any()
+    assert country_profile("BGD").mid_year_last == {"unhcr_refugees_gms": 2025}
+
+
+def test_tables_leave_out_and_refuse_unknown_keys():
+    p = country_profile("THA", tables={"uniap_identified_victims": None})
+    assert p.identified_victims.empty
+    src = p.sources.set_index("table").loc["uniap_identified_victims"]
+    assert src["input"] == "left out" and src["rows"] == 0
+    assert src["caveat"].startswith("Left out")
+    # the default names are the curated tables, cited with their manifests
+    named = country_profile("THA", tables={"unhcr_refugees_gms": "unhcr_refugees_gms"})
+    assert not named.sources["user_supplied"].any()
+    with pytest.raises(InputError, match="unknown key"):
+        country_profile("THA", tables={"refugees": "unhcr_refugees_gms"})
+    with pytest.raises(InputError, match="must be a dict"):
+        country_profile("THA", tables=["unhcr_refugees_gms"])

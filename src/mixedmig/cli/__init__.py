@@ -12,7 +12,7 @@
     mixedmig reproduce                     build, then execute every notebook
     mixedmig student-copies OUT            notebooks without solution cells, for teaching
     mixedmig run NB -p NAME VALUE ...      a copy of a notebook run with parameters (papermill)
-    mixedmig profile ISO3                  a country profile (notebook and HTML)
+    mixedmig profile ISO3 [-p NAME VALUE]  a country profile (notebook and HTML), on your tables
 
 Errors of the package (:class:`mixedmig.errors.MixedmigError`) are printed as
 ``mixedmig: error: ...`` naming the file, line and column where that applies, one line per problem

@@ -1,5 +1,6 @@
 """Teaching commands: ``run`` (a notebook with parameters, papermill) and ``profile`` (a country
-profile from the template ``notebooks/profile.ipynb``)."""
+profile from the template ``notebooks/profile.ipynb``, with ``-p NAME VALUE`` for its other
+parameters, e.g. a researcher's own UNHCR table as ``-p REFUGEES FILE.csv``)."""
 
 from __future__ import annotations
 
@@ -91,8 +92,13 @@ def _cmd_profile(args) -> int:
         _say(f"mixedmig: warning: {coverage}", sys.stderr)
     template = data.repo_root() / "notebooks" / "profile.ipynb"
     output_dir = Path(args.output)
+    given = _parameters(args.parameters)
+    fixed = sorted(set(given) & {"ISO3", "FIGURES"})
+    if fixed:
+        raise InputError(f"-p {fixed[0]} cannot be given to `mixedmig profile`: the country is "
+                         f"its ISO3 argument and the figures go to OUTPUT/figures.")
     # the profile's figures go beside it, not into the repository's figures/ folder
-    parameters = {"ISO3": iso3, "FIGURES": str((output_dir / "figures").resolve())}
+    parameters = {**given, "ISO3": iso3, "FIGURES": str((output_dir / "figures").resolve())}
     return _execute(template, parameters, output_dir, True, args.timeout,
                     output_name=f"profile-{iso3}.ipynb")
 
@@ -132,10 +138,18 @@ def register(sub) -> None:
         "./profiles) as profile-ISO3.ipynb and profile-ISO3.html; its figures go to DIR/figures. "
         "The shipped UN DESA extracts cover the 15 study economies; for any other country the "
         "profile holds only what UNHCR's GMS table and the case tables say about it (a warning "
-        "says so).",
+        "says so). Your own data: -p NAME VALUE sets a parameter of the template, e.g. "
+        "-p REFUGEES my_unhcr_export (an imported table's name) or -p REFUGEES mine.csv (a CSV "
+        "file in the shape of the shipped table); the profile says which inputs are yours. "
+        "The input parameters are TOTALS, STOCKS, REFUGEES, IDENTIFIED_VICTIMS, CASE_TABLES, "
+        "REPATRIATIONS; the others EDITION, TOP, TOP_DRAWN (values typed as YAML, as in "
+        "`mixedmig run`).",
     )
     p.add_argument("iso3", help="ISO3 code of the country, e.g. THA (ISO2, M49 or a registry "
                    "name also work)")
+    p.add_argument("-p", "--parameter", dest="parameters", nargs=2, action="append",
+                   metavar=("NAME", "VALUE"), help="a parameter of notebooks/profile.ipynb "
+                   "(repeatable), e.g. -p REFUGEES mine.csv")
     p.add_argument("--output", "-o", default="profiles", metavar="DIR",
                    help="output folder (default: ./profiles)")
     p.add_argument("--timeout", type=int, default=600, help="seconds per cell")

@@ -479,8 +479,33 @@ _SERIES_FAMILIES = frozenset({
     "identified victims reported by the origin (UNIAP)",
     "identified victims reported by the destination (UNIAP)",
 })
+# Of those, the families published every year: a year missing between two of their figures
+# breaks the line (it is unknown, not a figure to interpolate). UN DESA publishes every five
+# years (then the edition's last year), so its line joins its own years.
+_ANNUAL_FAMILIES = frozenset({
+    "refugees (UNHCR)", "asylum-seekers (UNHCR)",
+    "identified victims reported by the origin (UNIAP)",
+    "identified victims reported by the destination (UNIAP)",
+})
 _DEPORTED = "migrants deported or pushed back"
 _UNDESA = "migrant stock (UN DESA)"
+
+
+def _broken_line(years, values, *, annual: bool, log: bool):
+    """The x and y of one series with a NaN wherever the line must break: at a zero on a log
+    axis (no place for it) and, for an annual series, at every year missing between two
+    figures. Matplotlib draws no segment to or from a NaN, and no marker at it."""
+    xs = [int(y) for y in years]
+    ys = [float(v) if not (log and v <= 0) else np.nan for v in values]
+    if annual:
+        present = dict(zip(xs, ys))
+        xs = list(range(min(xs), max(xs) + 1)) if xs else []
+        ys = [present.get(x, np.nan) for x in xs]
+    xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    drawn = np.flatnonzero(np.isfinite(ys))
+    if len(drawn):  # no NaN before the first or after the last point drawn
+        xs, ys = xs[drawn[0]:drawn[-1] + 1], ys[drawn[0]:drawn[-1] + 1]
+    return xs, ys
 
 
 def _panel_key(row) -> str:
@@ -502,7 +527,9 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
     Within a panel a line joins the figures of one (family, measure, edition) over the years
     of a regular series (UN DESA stocks, UNHCR refugees and asylum-seekers, UNIAP identified
     victims); every other figure (Thai registration points, CTDC registrations, case tables,
-    repatriations, World Bank 2013, recruitment costs) is a marker only.
+    repatriations, World Bank 2013, recruitment costs) is a marker only. A line never bridges
+    a figure that is not drawn: it breaks at a zero on a log axis and, for the annual series
+    (UNHCR, UNIAP), at every year missing between two figures.
 
     Parameters
     ----------
@@ -540,7 +567,9 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
     marked uncertain (``"?"``, e.g. ``"2018 [?]"``); the others are counted in the panel title.
     A panel whose positive values span more than a factor :math:`10^3`
     (:math:`\\max x / \\min x > 10^3`) gets a log axis, on which zeros have no place: they are
-    counted in the title too. Linear axes start at 0; a panel in percent runs from 0 to 100.
+    counted in the title too, and a line breaks there (a NaN in the line's y data, as at a
+    missing year of an annual series). On a linear axis a published zero is drawn at 0.
+    Linear axes start at 0; a panel in percent runs from 0 to 100.
     Ticks go on the years of the data (:func:`data_year_ticks`). The ringed stocks are the
     outlying edition's figures: editions revise the whole history, and a revision by more
     than a factor 10 for the same year means one edition's figure is not a measurement.
@@ -598,23 +627,33 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
             zeros = int((dated["value"] <= 0).sum())
             if zeros:
                 notes.append(f"{zeros} zero(s): no point on a log axis")
-            dated = dated[dated["value"] > 0]
         series = dated.groupby(["family", "measure", "edition"], sort=False)
-        for i, ((family, measure, edition), s) in enumerate(series):
+        i = -1
+        for (family, measure, edition), s in series:
             s = s.sort_values("year")
+            if log and not (s["value"] > 0).any():
+                continue  # only zeros: counted in the title, nothing to draw
+            i += 1
             label = measure if not edition or edition == str(s["year"].iloc[0]) else \
                 f"{measure}, {edition}"
-            ax.plot(s["year"].astype(int), s["value"], marker="o", ms=4, lw=1.4,
-                    ls="-" if family in _SERIES_FAMILIES else "none",
+            joined = family in _SERIES_FAMILIES
+            # a line breaks at a zero on a log axis and at a missing year of an annual series,
+            # so it never bridges figures that are not there
+            xs, ys = _broken_line(s["year"], s["value"], annual=joined and family in
+                                  _ANNUAL_FAMILIES, log=log)
+            ax.plot(xs, ys, marker="o", ms=4, lw=1.4, ls="-" if joined else "none",
                     color=PALETTE[i % len(PALETTE)], label=textwrap.fill(label, 44))
             if family == _UNDESA:
                 bad = s[[(edition, int(y)) in flagged for y in s["year"]]]
+                if log:
+                    bad = bad[bad["value"] > 0]
                 if len(bad):
                     ax.plot(bad["year"].astype(int), bad["value"], "o", ms=10, mfc="none",
                             mec="red", mew=1.5, gid="implausible",
                             label=textwrap.fill(f"flagged implausible (edition {edition})", 44))
         if log:
             ax.set_yscale("log")
+            dated = dated[dated["value"] > 0]
         elif key.startswith("percent"):
             ax.set_ylim(0, 100)
         else:

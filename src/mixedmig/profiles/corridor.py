@@ -14,17 +14,18 @@ the registration years of its own table, in :meth:`CorridorProfile.measures`). A
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .. import countries, data
+from . import _inputs
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
 
-__all__ = ["CorridorProfile", "corridor_profile", "MEASURE_FAMILIES", "PROFILE_COLUMNS"]
+__all__ = ["CorridorProfile", "corridor_profile", "MEASURE_FAMILIES", "PROFILE_COLUMNS",
+           "ZERO_SKIPPING_FAMILIES"]
 
 #: The families of measures a corridor profile looks for, in display order, each with the source
 #: table it reads (the key of ``tables=``) and what it counts.
@@ -41,6 +42,11 @@ MEASURE_FAMILIES = {
     "trafficking case tables": "gms_trafficking_cases",
     "recruitment costs": "recruitment_costs_gms",
 }
+
+#: Families whose latest value in :meth:`CorridorProfile.measures` skips published zeros (as
+#: case counts do), the later zero years listed: UNHCR publishes a 0 for one population type
+#: in a row of the pair that counts another.
+ZERO_SKIPPING_FAMILIES = frozenset({"refugees (UNHCR)", "asylum-seekers (UNHCR)"})
 
 #: Columns of :meth:`CorridorProfile.to_frame`, in order.
 PROFILE_COLUMNS = ["family", "measure", "value", "unit", "quantity", "period", "year", "sex",
@@ -78,9 +84,17 @@ class CorridorProfile(Result):
         ``source_table``, ``citation``, ``reliability``, ``caveat``.
     not_available : pandas.DataFrame
         One row per family with no figure on this corridor: ``family, source_table, reason``.
+    inputs : pandas.DataFrame
+        One row per source (the keys of ``tables=``, in the order of
+        :data:`MEASURE_FAMILIES`): ``role`` (the curated table the input stands in for),
+        ``input`` (what was given: a table name, a path, ``"a DataFrame"`` or
+        ``"left out"``), ``user_supplied`` (bool: not a curated table, so not cited with a
+        manifest), ``source_table`` (as in :attr:`rows`; ``""`` when left out) and
+        ``edition`` (an imported table's edition from its manifest, else ``""``). What a
+        report says about whose data it shows comes from here.
     diagnostics : pandas.DataFrame
         One row per source table consulted: ``check`` (table name), ``value`` (rows about the
-        corridor), ``note``.
+        corridor), ``note`` (the user-supplied label, or why the source was left out).
     """
 
     origin: str
@@ -89,6 +103,8 @@ class CorridorProfile(Result):
     destination_name: str
     rows: pd.DataFrame
     not_available: pd.DataFrame
+    inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=_inputs.INPUT_COLUMNS))
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table: one row per published figure.
@@ -129,9 +145,15 @@ class CorridorProfile(Result):
 
         The latest value is the row with the latest ``year`` (then the latest ``edition``,
         then sex ``total`` first); rows of unknown year count as earliest. For case counts
-        (``quantity == "case count"``) a year with zero cases is skipped: the latest value is
-        the latest non-zero year (a zero only when every year is zero), and ``total`` is the
-        sum over the years the table covers, ``total_over`` says which,
+        (``quantity == "case count"``) and UNHCR's refugees and asylum-seekers (families of
+        :data:`ZERO_SKIPPING_FAMILIES`) a year with a published zero is skipped: the latest
+        value is the latest non-zero year (a zero only when every year is zero), and the zero
+        years after it are never hidden: ``zeros_after`` lists them and the caveat starts with
+        ``"latest non-zero year shown; 0 in ..."``. (A zero of a case table is a year with no
+        registration; a UNHCR zero is a row of the pair that counts another population type.
+        Other stocks keep their latest figure even when it is 0: a UN DESA or World Bank 0 is
+        a pair the destination does not itemise, to be read as missing.) For case counts
+        ``total`` is the sum over the years the table covers, ``total_over`` says which,
 
         .. math:: \\text{total} = \\sum_{t \\in T} c_t,
 
@@ -144,11 +166,12 @@ class CorridorProfile(Result):
         -------
         pandas.DataFrame
             Columns ``family, measure, latest, unit, quantity, period, sex, edition, figures,
-            total, total_over, source_table, status, caveat`` where ``figures`` counts the
-            measure's rows, ``total`` (float, case counts only, else missing) and
-            ``total_over`` (str) are described above, and ``status`` is ``"available"``,
-            ``"suppressed"`` (latest value hidden by disclosure control) or
-            ``"not available"``.
+            total, total_over, zeros_after, source_table, status, caveat`` where ``figures``
+            counts the measure's rows (zeros included), ``total`` (float, case counts only,
+            else missing), ``total_over`` (str) and ``zeros_after`` (str: the years after the
+            latest one shown with a published 0, as runs such as ``"2020-2025"``; ``""`` when
+            none) are described above, and ``status`` is ``"available"``, ``"suppressed"``
+            (latest value hidden by disclosure control) or ``"not available"``.
 
         Examples
         --------
@@ -172,7 +195,7 @@ class CorridorProfile(Result):
             rows["_f"] = rows["family"].map(list(MEASURE_FAMILIES).index)
             for (_, measure), part in rows.groupby(["_f", "measure"], sort=True):
                 counts = part["quantity"].eq("case count").all()
-                if counts:
+                if counts or part["family"].isin(ZERO_SKIPPING_FAMILIES).all():
                     # a zero year is not the corridor's latest news: prefer the latest non-zero
                     part = part.assign(_z=part["value"].eq(0))
                 else:
@@ -183,13 +206,15 @@ class CorridorProfile(Result):
                 status = "suppressed" if top["flag"] == "[c]" else "available"
                 total, over = (_case_total(part) if counts else (np.nan, ""))
                 caveat = top["caveat"]
-                if counts and top["value"] != 0 and part["value"].eq(0).any():
-                    caveat = "latest non-zero year shown; " + caveat
+                later = part.loc[part["_z"] & (part["_y"] > top["_y"]), "_y"]
+                zeros_after = _year_spans(later) if top["value"] != 0 and len(later) else ""
+                if zeros_after:
+                    caveat = f"latest non-zero year shown; 0 in {zeros_after}; " + caveat
                 records.append({
                     "family": top["family"], "measure": measure, "latest": top["value"],
                     "unit": top["unit"], "quantity": top["quantity"], "period": top["period"],
                     "sex": top["sex"], "edition": top["edition"], "figures": len(part),
-                    "total": total, "total_over": over,
+                    "total": total, "total_over": over, "zeros_after": zeros_after,
                     "source_table": top["source_table"], "status": status,
                     "caveat": caveat,
                 })
@@ -197,12 +222,13 @@ class CorridorProfile(Result):
             records.append({
                 "family": row.family, "measure": row.family, "latest": np.nan, "unit": "",
                 "quantity": "", "period": "", "sex": "", "edition": "", "figures": 0,
-                "total": np.nan, "total_over": "", "source_table": row.source_table, "status": "not available",
+                "total": np.nan, "total_over": "", "zeros_after": "",
+                "source_table": row.source_table, "status": "not available",
                 "caveat": row.reason,
             })
         columns = ["family", "measure", "latest", "unit", "quantity", "period", "sex",
-                   "edition", "figures", "total", "total_over", "source_table", "status",
-                   "caveat"]
+                   "edition", "figures", "total", "total_over", "zeros_after", "source_table",
+                   "status", "caveat"]
         out = pd.DataFrame(records, columns=columns)
         order = out["family"].map(list(MEASURE_FAMILIES).index)
         out = out.assign(_f=order, _n=out["status"].eq("not available"))
@@ -327,7 +353,8 @@ class CorridorProfile(Result):
 
         For comparing corridors side by side (``pd.DataFrame({"A": a.latest_by_family(),
         "B": b.latest_by_family()})``): a family with one measure gives its latest value
-        (from :meth:`measures`) with unit and period, and for case counts the total over the
+        (from :meth:`measures`) with unit and period, then the later years with a published 0
+        if any (``"; 0 in 2020-2025"``), and for case counts the total over the
         table's years; a family with several measures says how many, with how many figures in
         how many units (their values are never summed); a family with no figure says
         ``"not available"``.
@@ -358,6 +385,8 @@ class CorridorProfile(Result):
                 latest = "suppressed" if top["status"] == "suppressed" else \
                     _number(top["latest"])
                 out[family] = f"{latest} {top['unit']} ({top['period'].split(' (')[0]})"
+                if top["zeros_after"]:
+                    out[family] += f"; 0 in {top['zeros_after']}"
                 if pd.notna(top["total"]) and top["figures"] > 1:
                     out[family] += f"; {_number(top['total'])} over the years in the table"
             else:
@@ -382,9 +411,13 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
         table (read by :func:`mixedmig.data.load_as`: in its schema kind's shape, or against
         its own schema for a table of published figures), or a DataFrame in the same shape. A key mapped to ``None`` leaves that source
         out (its families are then "not available"). Default: the curated tables. Only a
-        curated table name is cited with its manifest's citation and reliability; the rows of a
-        DataFrame, a CSV path or an imported table are cited ``"user-supplied table for
-        <role> (<path> | a DataFrame)"`` with an empty reliability.
+        curated table is cited with its manifest's citation and reliability: a curated table's
+        name, or the path of a CSV file byte-identical to the curated table (the sha256 its
+        manifest records). The rows of a DataFrame, of any other CSV path or of an imported
+        table are cited ``"user-supplied table for <role> (<name> | <path> | a DataFrame)"``
+        with an empty reliability, and :attr:`CorridorProfile.inputs` lists them. An imported
+        UNHCR table's edition (its manifest's ``edition``, or an ``edition`` column) is shown
+        in the ``edition`` column of its rows.
     editions : iterable of int, optional
         UN DESA editions to keep (default: every edition in the table).
     sexes : iterable of str, default ("total", "male", "female")
@@ -411,7 +444,12 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
     * UN DESA and World Bank bilateral stocks are persons born in the origin living in the
       destination at mid-year (a stock: no movement in a period is implied).
     * UNHCR counts refugees and asylum-seekers of the origin's nationality in the destination at
-      the end of the year (a stock, by nationality, not by country of birth).
+      the end of the year (a stock, by nationality, not by country of birth). Every published
+      figure is a row, zeros included (a row of the pair that counts another population type
+      publishes 0 for this one); years absent from the table have no row. Only the curated
+      ``unhcr_refugees_gms``, whose manifest says its last year may be a mid-year figure, has
+      that year's period written ``"end- or mid-YEAR"`` with the caveat; a user's table is
+      read as end-year throughout.
     * Thailand's registered migrant workers are registrations under a policy at a date
       (points, not a series; a subset defined by the registration round).
     * UNIAP's identified victims are by reporting country, over all corridors: they are shown
@@ -449,29 +487,22 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
                          f"different countries (for migration within a country use another "
                          f"source).")
     sexes = _check_sexes(sexes)
-    sources = _resolve_tables(tables)
+    sources = _inputs.resolve(tables, list(dict.fromkeys(MEASURE_FAMILIES.values())))
 
     frames, counts = [], {}
     for role, builder in _BUILDERS.items():
-        table = sources.get(role)
-        if table is None:
+        src = sources[role]
+        if src.table is None:
             counts[role] = (0, "left out (tables[...] = None)")
             continue
         kwargs = {"editions": editions, "sexes": sexes} if role == "undesa_ims_bilateral" else {}
-        given = sources.raw.get(role)
-        curated = _curated_name(given)
-        part = builder(table, code_o, code_d, curated or role, **kwargs)
-        if curated is None:
+        part = builder(src.table, code_o, code_d, src, **kwargs)
+        if src.curated is None:
             # a table the user brought: never cite the curated source for it
-            label = (f"user-supplied table for {role}" + (
-                f" ({os.fspath(given)})" if isinstance(given, (str, os.PathLike)) else
-                " (a DataFrame)"))
-            part["citation"] = label
+            part["citation"] = src.label
             part["reliability"] = ""
-            part["source_table"] = label
-        else:
-            part["source_table"] = curated
-        counts[role] = (len(part), "")
+        part["source_table"] = src.label
+        counts[role] = (len(part), "" if src.curated else src.label)
         frames.append(part)
     rows = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(
         len(f) for f in frames) else pd.DataFrame(columns=PROFILE_COLUMNS)
@@ -493,7 +524,7 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
     for family, role in MEASURE_FAMILIES.items():
         if family in present:
             continue
-        reason = _why_missing(family, role, code_o, code_d, sources.get(role) is None)
+        reason = _why_missing(family, role, code_o, code_d, sources[role].table is None)
         missing.append({"family": family, "source_table": role, "reason": reason})
     not_available = pd.DataFrame(missing, columns=["family", "source_table", "reason"])
     diagnostics = diagnostics_frame([(role, n, note) for role, (n, note) in counts.items()])
@@ -502,7 +533,7 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
     return CorridorProfile(
         origin=code_o, destination=code_d, origin_name=countries.name(code_o),
         destination_name=countries.name(code_d), rows=rows, not_available=not_available,
-        converged=True, iterations=0, message=message, diagnostics=diagnostics)
+        inputs=_inputs.inputs_frame(sources), converged=True, iterations=0, message=message, diagnostics=diagnostics)
 
 
 def _number(value) -> str:
@@ -544,48 +575,6 @@ def _case_total(part: pd.DataFrame) -> tuple[float, str]:
     return total, over
 
 
-# --------------------------------------------------------------------------- inputs
-
-class _Sources(dict):
-    raw: dict
-
-
-def _resolve_tables(tables) -> _Sources:
-    roles = list(dict.fromkeys(MEASURE_FAMILIES.values()))
-    raw = {role: role for role in roles}
-    if tables is not None:
-        if not isinstance(tables, dict):
-            raise InputError(f"tables must be a dict mapping a source table name to a table "
-                             f"name, a CSV path or a DataFrame, got {type(tables).__name__}.")
-        unknown = sorted(set(tables) - set(roles))
-        if unknown:
-            raise InputError(f"tables has unknown key(s) {', '.join(map(repr, unknown))}; the "
-                             f"keys are the source tables {', '.join(roles)}.")
-        raw.update(tables)
-    out = _Sources()
-    out.raw = raw
-    for role, value in raw.items():
-        if value is None:
-            out[role] = None
-        elif isinstance(value, pd.DataFrame):
-            out[role] = value
-        elif isinstance(value, (str, os.PathLike)):
-            out[role] = data.load_as(value, role)  # a name, or a CSV path in its place
-        else:
-            raise InputError(f"tables[{role!r}] must be a table name, a CSV path, a DataFrame "
-                             f"or None, got {type(value).__name__}.")
-    return out
-
-
-def _curated_name(given) -> str | None:
-    """The curated table name ``given`` refers to, or None for a DataFrame, a path or another
-    name (an imported table): only a curated table may be cited with its manifest."""
-    if not isinstance(given, str) or any(sep in given for sep in ("/", "\\", os.sep)) \
-            or given.lower().endswith(".csv"):
-        return None
-    return given if given in data.dataset_names() else None
-
-
 def _check_sexes(sexes):
     if isinstance(sexes, str):
         sexes = [sexes]
@@ -621,7 +610,7 @@ def _frame(records) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- builders
 
-def _undesa(table, o, d, name, *, editions=None, sexes=("total",)):
+def _undesa(table, o, d, src, *, editions=None, sexes=("total",)):
     rows = table[(table["orig"] == o) & (table["dest"] == d)]
     available = sorted(int(e) for e in table["edition"].unique())
     if editions is not None:
@@ -632,8 +621,8 @@ def _undesa(table, o, d, name, *, editions=None, sexes=("total",)):
                              f"{', '.join(map(str, available))}.")
         rows = rows[rows["edition"].isin(editions)]
     rows = rows[rows["sex"].isin(sexes)]
-    cite = _citations(name)
-    rel = _reliability(name)
+    cite = _citations(src.name)
+    rel = _reliability(src.name)
     return _frame([{
         "family": "migrant stock (UN DESA)", "measure": "migrant stock (UN DESA)",
         "value": r.stock, "unit": _STOCK, "quantity": "stock", "period": f"mid-{r.year}",
@@ -644,52 +633,58 @@ def _undesa(table, o, d, name, *, editions=None, sexes=("total",)):
     } for r in rows.itertuples(index=False)])
 
 
-def _worldbank(table, o, d, name):
+def _worldbank(table, o, d, src):
     # the curated table's column is `migrants`; a file read in the bilateral_stocks kind's shape
     # (a researcher's CSV, an imported World Bank matrix) has `stock`, and maybe sex and edition
     value = "stock" if "stock" in table.columns else "migrants"
     rows = table[(table["orig"] == o) & (table["dest"] == d)]
     if "sex" in rows.columns:
         rows = rows[rows["sex"] == "total"]
-    cite = _citations(name)
+    cite = _citations(src.name)
     return _frame([{
         "family": "migrant stock (World Bank 2013)", "measure": "migrant stock (World Bank 2013)",
         "value": getattr(r, value), "unit": _STOCK, "quantity": "stock", "period": str(r.year),
         "year": r.year, "sex": "total",
         "edition": str(getattr(r, "edition", 2013) if pd.notna(getattr(r, "edition", 2013)) else 2013),
-        "citation": cite[None], "reliability": _reliability(name),
+        "citation": cite[None], "reliability": _reliability(src.name),
         "caveat": "model-based estimate; a different method from UN DESA's: compare, never add",
     } for r in rows.itertuples(index=False)])
 
 
-def _unhcr(table, o, d, name):
+def _unhcr(table, o, d, src):
     rows = table[(table["orig"] == o) & (table["asylum"] == d)]
-    cite = _citations(name)[None]
-    rel = _reliability(name)
-    last = int(table["year"].max()) if len(table) else None
+    cite = _citations(src.name)[None]
+    rel = _reliability(src.name)
+    # only a table whose manifest says so (the curated unhcr_refugees_gms) has a last year
+    # that may be a mid-year figure; a researcher's export is read as it says: end-year
+    mid_year = _inputs.mid_year_last(src.curated)
     records = []
     for column, family in (("refugees", "refugees (UNHCR)"),
                            ("asylum_seekers", "asylum-seekers (UNHCR)")):
-        for r in rows[rows[column] > 0].itertuples(index=False):
+        # every published figure, zeros included (a row of the pair that counts another
+        # population type publishes 0 for this one); an empty cell is no figure
+        for r in rows[rows[column].notna()].itertuples(index=False):
             caveat = ("by nationality, end-year stock; UNHCR counts only those it or the "
                       "host registers")
             period = f"end-{r.year}"
-            if r.year == last:
-                caveat += f"; {last} may be a mid-year figure"
+            if mid_year is not None and r.year == mid_year:
+                caveat += f"; {mid_year} may be a mid-year figure"
                 period = f"end- or mid-{r.year}"
+            edition = getattr(r, "edition", None) if "edition" in rows.columns else None
+            edition = src.edition if edition is None or pd.isna(edition) else str(edition)
             records.append({
                 "family": family, "measure": family, "value": getattr(r, column),
                 "unit": _STOCK, "quantity": "stock", "period": period,
-                "year": r.year, "sex": "total", "edition": "",
+                "year": r.year, "sex": "total", "edition": edition,
                 "citation": cite, "reliability": rel, "caveat": caveat})
     return _frame(records)
 
 
-def _thailand_workers(table, o, d, name):
+def _thailand_workers(table, o, d, src):
     if d != "THA":
         return _frame([])
     rows = table[table["nationality"] == o]
-    cite = _citations(name)
+    cite = _citations(src.name)
     records = []
     for r in rows.itertuples(index=False):
         year = pd.to_numeric(str(r.ref_date)[:4], errors="coerce")
@@ -710,8 +705,8 @@ def _thailand_workers(table, o, d, name):
     return _frame(records)
 
 
-def _uniap(table, o, d, name):
-    cite = _citations(name)
+def _uniap(table, o, d, src):
+    cite = _citations(src.name)
     records = []
     for code, side in ((o, "origin"), (d, "destination")):
         for r in table[table["country"] == code].itertuples(index=False):
@@ -729,9 +724,9 @@ def _uniap(table, o, d, name):
     return _frame(records)
 
 
-def _ctdc(table, o, d, name):
+def _ctdc(table, o, d, src):
     rows = table[(table["citizenship"] == o) & (table["country_of_exploitation"] == d)]
-    cite = _citations(name)[None]
+    cite = _citations(src.name)[None]
     records = []
     for r in rows.itertuples(index=False):
         flag = r.flag if isinstance(r.flag, str) else ""
@@ -742,7 +737,7 @@ def _ctdc(table, o, d, name):
             "quantity": "case count", "period": f"registered {r.year_of_registration}",
             "year": r.year_of_registration, "sex": "total", "edition": "14 Apr 2020 (k = 11)",
             "flag": flag, "citation": cite,
-            "reliability": _reliability(name),
+            "reliability": _reliability(src.name),
             "caveat": ("registrations by contributing organisations: not a sample, not "
                        "prevalence; year of registration, not of exploitation; k-anonymised"
                        + ("; suppressed by disclosure control" if flag else "")),
@@ -750,9 +745,9 @@ def _ctdc(table, o, d, name):
     return _frame(records)
 
 
-def _repatriations(table, o, d, name):
+def _repatriations(table, o, d, src):
     rows = table[(table["from_iso3"] == d) & (table["to_iso3"] == o)]
-    cite = _citations(name)
+    cite = _citations(src.name)
     records = []
     for r in rows.itertuples(index=False):
         note = r.note if isinstance(r.note, str) else ""
@@ -773,12 +768,12 @@ def _repatriations(table, o, d, name):
     return _frame(records)
 
 
-def _case_tables(table, o, d, name):
+def _case_tables(table, o, d, src):
     by_origin = (table["reporting_country"] == o) & (table["dimension"] == "destination") \
         & (table["category_iso3"] == d)
     by_destination = (table["reporting_country"] == d) & (table["dimension"] == "nationality") \
         & (table["category_iso3"] == o)
-    cite = _citations(name)
+    cite = _citations(src.name)
     units = {"persons": (_FLOW, "flow"), "cases": ("cases (over a period)", "case count"),
              "percent": ("percent of the table's total", "share")}
     records = []
@@ -798,10 +793,10 @@ def _case_tables(table, o, d, name):
     return _frame(records)
 
 
-def _recruitment(table, o, d, name):
+def _recruitment(table, o, d, src):
     dest = table["destination"]
     rows = table[(table["origin"] == o) & ((dest == d) | dest.isna() | (dest == ""))]
-    cite = _citations(name)
+    cite = _citations(src.name)
     units = {"USD": "point estimate", "months of earnings": "point estimate",
              "persons": "point estimate", "percent": "share"}
     records = []

@@ -17,8 +17,13 @@ import pandas as pd
 
 from .. import countries, data
 from ..stats import implausible_stocks
+from . import _inputs
 
-__all__ = ["CountryProfile", "country_profile", "shipped_coverage"]
+__all__ = ["CountryProfile", "country_profile", "shipped_coverage", "source_roles"]
+
+#: The source tables every country profile reads (then the curated ``ctdc_*`` tables).
+_MAIN_ROLES = ("undesa_ims_totals", "undesa_ims_bilateral", "unhcr_refugees_gms",
+               "uniap_identified_victims", "gms_trafficking_cases", "gms_repatriations")
 
 #: Sexes of the UN DESA tables, in display order.
 _SEXES = ("total", "male", "female")
@@ -29,6 +34,7 @@ _NON_COUNTRY_ORIGINS = ("XXA", "UNK")
 #: Coverage labels of the UNHCR tables of a profile.
 _ALL = "all countries"
 _GMS_ONLY = "GMS countries only"
+_GIVEN = "as in the table given"
 
 #: UNHCR measures of :attr:`CountryProfile.displacement`: (column, unit, description).
 _DISPLACEMENT = (
@@ -56,8 +62,9 @@ class CountryProfile:
         ISO 3166-1 alpha-3 code.
     name : str
         The registry's English short name.
-    edition : int
-        UN DESA edition of ``top_corridors`` (the latest bilateral edition by default).
+    edition : int or None
+        UN DESA edition of ``top_corridors`` (the latest bilateral edition by default; None
+        only when the bilateral source is left out or has no edition).
     immigrant_totals : pandas.DataFrame
         UN DESA destination totals (``undesa_ims_totals``), all origins in the world: columns
         ``edition, year, sex, migrant_stock`` (persons; ``sex`` in total/male/female, rows only
@@ -84,7 +91,8 @@ class CountryProfile:
         countries of origin or asylum with a positive count; UNHCR's non-country origins XXA
         and UNK are not counted) and ``coverage``: ``"all countries"`` for a GMS country,
         ``"GMS countries only"`` otherwise (the table holds only pairs involving a GMS
-        country, so the sums are **not** the country's totals).
+        country, so the sums are **not** the country's totals), ``"as in the table given"``
+        for a user's table.
     displacement : pandas.DataFrame
         Further UNHCR measures (``unhcr_refugees_gms``), long: ``year, measure, persons,
         unit, coverage, description`` with ``measure`` in ``stateless`` (persons living in
@@ -113,10 +121,18 @@ class CountryProfile:
     other_tables : dict of str to pandas.DataFrame
         Rows naming this country in any further curated table whose name starts with ``ctdc_``
         (Counter Trafficking Data Collaborative aggregates), by table name.
+    mid_year_last : dict of str to int
+        Curated tables whose manifest says their last year may be a mid-year figure, with that
+        year (``{"unhcr_refugees_gms": 2025}`` by default); a user's table is never listed.
     sources : pandas.DataFrame
         One row per source table consulted: ``table, title, publisher, cited, edition, units,
-        rows, caveat`` where ``rows`` counts the rows about this country (0 = nothing) and
-        ``caveat`` is the manifest's reliability note plus what the profile's coverage misses.
+        rows, caveat, input, user_supplied`` where ``rows`` counts the rows about this country
+        (0 = nothing), ``caveat`` is the manifest's reliability note plus what the profile's
+        coverage misses, ``input`` what was given for the table (its name, a path,
+        ``"a DataFrame"`` or ``"left out"``) and ``user_supplied`` whether that is the user's
+        table rather than the curated one. A user's table is credited to nobody but the
+        ``source`` its import recorded (``publisher``), its ``edition`` is the import's, and
+        its caveat starts with ``"Your table"`` and names the input.
         For a table whose rows name their own source (a ``source`` column, e.g.
         ``gms_trafficking_cases``), ``publisher`` lists the publishers of the rows about this
         country only, most rows first, and ``cited`` those sources with their row counts
@@ -126,7 +142,7 @@ class CountryProfile:
 
     iso3: str
     name: str
-    edition: int
+    edition: int | None
     immigrant_totals: pd.DataFrame
     bilateral_stocks: pd.DataFrame
     top_corridors: pd.DataFrame
@@ -138,6 +154,7 @@ class CountryProfile:
     stock_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     other_tables: dict = field(default_factory=dict)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mid_year_last: dict = field(default_factory=dict)
 
     @property
     def study_economy(self) -> bool:
@@ -173,7 +190,8 @@ class CountryProfile:
         return self.sources.loc[self.sources["rows"] == 0, "table"].tolist()
 
 
-def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> CountryProfile:
+def country_profile(iso3: str, *, edition: int | None = None, top: int = 10,
+                    tables: dict | None = None) -> CountryProfile:
     """The curated figures about one country: stocks, corridors, refugees, trafficking data.
 
     Parameters
@@ -182,9 +200,21 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
         A country code or name the registry knows (:func:`mixedmig.countries.to_iso3`).
     edition : int, optional
         UN DESA bilateral edition for :attr:`CountryProfile.top_corridors`; default the latest
-        in ``undesa_ims_bilateral``. The stock tables always hold every edition, each labelled.
+        in the bilateral table. The stock tables always hold every edition, each labelled.
     top : int, default 10
         Corridors listed per direction.
+    tables : dict of str to (str, os.PathLike, pandas.DataFrame or None), optional
+        Replacement sources by role, the contract of
+        :func:`mixedmig.profiles.corridor_profile`: the keys are the default table names
+        (:func:`source_roles`: ``undesa_ims_totals``, ``undesa_ims_bilateral``,
+        ``unhcr_refugees_gms``, ``uniap_identified_victims``, ``gms_trafficking_cases``,
+        ``gms_repatriations`` and the curated ``ctdc_*`` tables), the values a table name
+        (curated or imported), the path of a CSV file standing in for that table (read by
+        :func:`mixedmig.data.load_as`) or a DataFrame in its shape; ``None`` leaves the source
+        out (its tables are then empty). Only a curated table (its name, or a CSV file
+        byte-identical to it) is credited to its manifest's publishers; every other input is
+        the user's, and :attr:`CountryProfile.sources` says so (``user_supplied``, ``input``
+        and the caveat).
 
     Returns
     -------
@@ -196,8 +226,10 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
     mixedmig.errors.UnknownCountryError
         If ``iso3`` is not a code or name of the registry.
     mixedmig.errors.InputError
-        If ``edition`` is not an edition of ``undesa_ims_bilateral`` or ``top`` is not a
-        positive integer.
+        If ``edition`` is not an edition of the bilateral table, ``top`` is not a positive
+        integer, or ``tables`` has an unknown key or a value of the wrong type.
+    mixedmig.errors.DataError
+        If a path in ``tables`` names no file or the file breaks the table's schema.
 
     Notes
     -----
@@ -208,7 +240,10 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
     row at all although UN DESA publishes its figures (:func:`shipped_coverage`). UNHCR rows
     cover every pair in which origin or asylum is one of the six GMS countries, so for a
     country outside the GMS only its exchanges with the GMS are counted (``coverage``
-    column of ``refugees`` and ``displacement``).
+    column of ``refugees`` and ``displacement``). A user's UNHCR table covers what it covers:
+    its ``coverage`` is ``"as in the table given"``, and against_gradient flags (computed on
+    the curated 2024 edition joined with covariates) are left out when the bilateral table is
+    the user's.
 
     References
     ----------
@@ -231,35 +266,44 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise InputError(f"top must be a positive integer (corridors listed per direction), "
                          f"got {top!r}.")
-    bilateral = data.load("undesa_ims_bilateral")
-    editions = sorted(int(e) for e in bilateral["edition"].unique())
-    if edition is None:
+    inputs = _inputs.resolve(tables, source_roles())
+    given = {role: (i.table if i.table is not None else data.load(role).iloc[0:0])
+             for role, i in inputs.items()}
+    bilateral = given["undesa_ims_bilateral"]
+    editions = sorted(int(e) for e in bilateral["edition"].dropna().unique()) \
+        if "edition" in bilateral.columns else []
+    if edition is None and editions:
         edition = editions[-1]
-    if edition not in editions:
-        raise InputError(f"edition {edition!r} is not in undesa_ims_bilateral; use one of "
+    if editions and edition not in editions:
+        where = inputs["undesa_ims_bilateral"]
+        where = where.curated or f"the bilateral table {where.shown}"
+        raise InputError(f"edition {edition!r} is not in {where}; use one of "
                          f"{', '.join(map(str, editions))}.")
 
-    immigrant_totals = _immigrant_totals(data.load("undesa_ims_totals"), code)
+    immigrant_totals = _immigrant_totals(given["undesa_ims_totals"], code)
     bilateral_stocks = _bilateral_stocks(bilateral, code)
     top_corridors = _top_corridors(bilateral, code, edition, top)
-    unhcr = data.load("unhcr_refugees_gms")
-    coverage_label = _ALL if code in countries.GMS else _GMS_ONLY
+    unhcr = given["unhcr_refugees_gms"]
+    if inputs["unhcr_refugees_gms"].curated is None:
+        coverage_label = _GIVEN
+    else:
+        coverage_label = _ALL if code in countries.GMS else _GMS_ONLY
     refugees = _refugees(unhcr, code, coverage_label)
     displacement = _displacement(unhcr, code, coverage_label)
-    stock_flags = _stock_flags(bilateral, code)
+    stock_flags = _stock_flags(bilateral, code,
+                               gradient=inputs["undesa_ims_bilateral"].curated is not None)
     top_corridors = _flag_corridors(top_corridors, stock_flags)
-    victims = data.load("uniap_identified_victims")
+    victims = given["uniap_identified_victims"]
     victims = victims.loc[victims["country"] == code,
                           ["year", "victims", "reliability", "source", "note"]]
     victims = victims.sort_values("year").reset_index(drop=True)
-    cases = data.load("gms_trafficking_cases")
+    cases = given["gms_trafficking_cases"]
     cases = cases[(cases["reporting_country"] == code)
                   | (cases["category_iso3"] == code)].reset_index(drop=True)
-    repatriations = data.load("gms_repatriations")
+    repatriations = given["gms_repatriations"]
     repatriations = repatriations[(repatriations["from_iso3"] == code)
                                   | (repatriations["to_iso3"] == code)].reset_index(drop=True)
-    other = {name: _rows_naming(name, code) for name in data.dataset_names()
-             if name.startswith("ctdc_")}
+    other = {name: _rows_naming(name, given[name], code) for name in _ctdc_names()}
 
     rows = {
         "undesa_ims_totals": len(immigrant_totals),
@@ -283,14 +327,39 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10) -> 
     }
     own_rows = {"uniap_identified_victims": victims, "gms_trafficking_cases": cases,
                 "gms_repatriations": repatriations}
-    sources = _sources(rows, coverage, own_rows)
+    sources = _sources(rows, coverage, own_rows, inputs)
+    mid_year = {role: year for role, i in inputs.items()
+                if (year := _inputs.mid_year_last(i.curated)) is not None}
     return CountryProfile(
-        iso3=code, name=countries.name(code), edition=int(edition),
+        iso3=code, name=countries.name(code), edition=None if edition is None else int(edition),
         immigrant_totals=immigrant_totals, bilateral_stocks=bilateral_stocks,
         top_corridors=top_corridors, refugees=refugees, identified_victims=victims,
         trafficking_cases=cases, repatriations=repatriations, displacement=displacement,
-        stock_flags=stock_flags, other_tables=other, sources=sources,
+        stock_flags=stock_flags, other_tables=other, sources=sources, mid_year_last=mid_year,
     )
+
+
+def source_roles() -> list[str]:
+    """The source tables a country profile reads: the keys of ``country_profile(tables=...)``.
+
+    Returns
+    -------
+    list of str
+        ``undesa_ims_totals``, ``undesa_ims_bilateral``, ``unhcr_refugees_gms``,
+        ``uniap_identified_victims``, ``gms_trafficking_cases``, ``gms_repatriations``, then
+        the curated tables whose name starts with ``ctdc_``, sorted.
+
+    Examples
+    --------
+    >>> from mixedmig.profiles.country import source_roles
+    >>> source_roles()[:3]
+    ['undesa_ims_totals', 'undesa_ims_bilateral', 'unhcr_refugees_gms']
+    """
+    return list(_MAIN_ROLES) + _ctdc_names()
+
+
+def _ctdc_names() -> list[str]:
+    return sorted(name for name in data.dataset_names() if name.startswith("ctdc_"))
 
 
 def shipped_coverage(iso3: str) -> str:
@@ -385,7 +454,10 @@ def _order(sex):
 
 
 def _top_corridors(bilateral: pd.DataFrame, code: str, edition: int, top: int) -> pd.DataFrame:
+    columns = ["direction", "year", "rank", "origin", "destination", "stock", "share"]
     rows = bilateral[(bilateral["edition"] == edition) & (bilateral["sex"] == "total")]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
     year = int(rows["year"].max())
     rows = rows[rows["year"] == year]
     frames = []
@@ -411,7 +483,7 @@ def _refugees(unhcr: pd.DataFrame, code: str, coverage: str) -> pd.DataFrame:
     frames = []
     for direction, own, other in (("hosted", "asylum", "orig"), ("abroad", "orig", "asylum")):
         rows = cross[cross[own] == code]
-        rows = rows[(rows["refugees"] > 0) | (rows["asylum_seekers"] > 0)]
+        rows = rows[(rows["refugees"].fillna(0) > 0) | (rows["asylum_seekers"].fillna(0) > 0)]
         rows = rows.assign(_partner=rows[other].where(~rows[other].isin(_NON_COUNTRY_ORIGINS)))
         summed = rows.groupby("year", as_index=False).agg(
             refugees=("refugees", "sum"), asylum_seekers=("asylum_seekers", "sum"),
@@ -425,17 +497,14 @@ def _refugees(unhcr: pd.DataFrame, code: str, coverage: str) -> pd.DataFrame:
 
 def _displacement(unhcr: pd.DataFrame, code: str, coverage: str) -> pd.DataFrame:
     home = unhcr[(unhcr["orig"] == code) & (unhcr["asylum"] == code)]
-    sums = {
-        "stateless": unhcr[unhcr["asylum"] == code].groupby("year")["stateless"].sum(),
-        "idps": home.groupby("year")["idps"].sum(),
-        "returned_idps": home.groupby("year")["returned_idps"].sum(),
-        "returned_refugees": unhcr[(unhcr["orig"] == code) & (unhcr["asylum"] != code)]
-        .groupby("year")["returned_refugees"].sum(),
-    }
+    rows = {"stateless": unhcr[unhcr["asylum"] == code], "idps": home, "returned_idps": home,
+            "returned_refugees": unhcr[(unhcr["orig"] == code) & (unhcr["asylum"] != code)]}
     frames = []
     for measure, unit, description in _DISPLACEMENT:
-        values = sums[measure]
-        values = values[values > 0]
+        if measure not in unhcr.columns:  # an optional column a user's table may lack
+            continue
+        values = rows[measure].groupby("year")[measure].sum()
+        values = values[values.fillna(0) > 0]
         frames.append(pd.DataFrame({"year": values.index.astype("int64"), "measure": measure,
                                     "persons": values.to_numpy().astype("int64"),
                                     "unit": unit, "coverage": coverage,
@@ -446,17 +515,19 @@ def _displacement(unhcr: pd.DataFrame, code: str, coverage: str) -> pd.DataFrame
             .sort_values(["year", "_order"]).drop(columns="_order").reset_index(drop=True))
 
 
-def _stock_flags(bilateral: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Flags of implausible_stocks on the country's corridors (default thresholds)."""
+def _stock_flags(bilateral: pd.DataFrame, code: str, *, gradient: bool = True) -> pd.DataFrame:
+    """Flags of implausible_stocks on the country's corridors (default thresholds); the
+    against_gradient rule (on gravity_pairs, the curated 2024 edition) only when ``gradient``."""
     mine = bilateral[((bilateral["orig"] == code) | (bilateral["dest"] == code))
                      & (bilateral["orig"] != bilateral["dest"])]
     if mine.empty:
         return implausible_stocks(bilateral.iloc[0:0]).flags
     parts = [implausible_stocks(mine, rules=["edition_revision", "jump"]).flags]
-    pairs = data.load("gravity_pairs")
-    pairs = pairs[((pairs["orig"] == code) | (pairs["dest"] == code))
-                  & (pairs["stock"] > 0)].assign(edition=2024)
-    if not pairs.empty:
+    pairs = data.load("gravity_pairs") if gradient else None
+    if pairs is not None:
+        pairs = pairs[((pairs["orig"] == code) | (pairs["dest"] == code))
+                      & (pairs["stock"] > 0)].assign(edition=2024)
+    if pairs is not None and not pairs.empty:
         parts.append(implausible_stocks(pairs, rules="against_gradient").flags)
     parts = [p for p in parts if not p.empty]
     if not parts:
@@ -476,9 +547,9 @@ def _flag_corridors(corridors: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFram
     return out
 
 
-def _rows_naming(name: str, code: str) -> pd.DataFrame:
-    """Rows of a curated table with ``code`` in any of its country-typed columns."""
-    table = data.load(name)
+def _rows_naming(name: str, table: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Rows of ``table`` (in the shape of the curated table ``name``) with ``code`` in any of
+    its country-typed columns."""
     columns = [c.name for c in data.manifest(name).schema.columns
                if c.type in ("iso3", "country") and c.name in table.columns]
     if not columns:
@@ -493,11 +564,27 @@ def _unique(values) -> list:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def _sources(rows: dict, coverage: dict, own_rows: dict) -> pd.DataFrame:
-    """One row per table; tables with a ``source`` column credit the sources of their rows."""
+def _sources(rows: dict, coverage: dict, own_rows: dict, inputs: dict) -> pd.DataFrame:
+    """One row per table; tables with a ``source`` column credit the sources of their rows; a
+    user's table is credited to what its import recorded only, and its caveat says it is the
+    user's."""
     records = []
     for name, count in rows.items():
         m = data.manifest(name)
+        given = inputs[name]
+        if given.table is not None and given.curated is None:
+            record = given.table.attrs.get("manifest") or {}
+            publisher = str(record.get("source") or "") if isinstance(record, dict) else ""
+            records.append({
+                "table": name, "title": f"user-supplied table for {name}",
+                "publisher": publisher, "cited": "", "edition": given.edition,
+                "units": m.units, "rows": int(count),
+                "caveat": (f"Your table ({given.shown}), read in place of {name}: not a "
+                           f"curated table, so no manifest of this toolkit vouches for its "
+                           f"figures, coverage or edition; cite its own publisher."),
+                "input": given.shown, "user_supplied": True,
+            })
+            continue
         entries = list(m.sources)
         cited = ""
         frame = own_rows.get(name)
@@ -512,10 +599,13 @@ def _sources(rows: dict, coverage: dict, own_rows: dict) -> pd.DataFrame:
         editions = _unique(str(e.get("edition", "")) for e in entries)
         caveat = " ".join(filter(None, [str(m.reliability or "").strip(),
                                         coverage.get(name, "")]))
+        if given.table is None:
+            caveat = f"Left out (tables[{name!r}] = None): no row read. " + caveat
         records.append({
             "table": name, "title": m.title,
             "publisher": "; ".join(_unique(str(e.get("publisher", "")) for e in entries)),
             "cited": cited, "edition": "; ".join(editions), "units": m.units,
-            "rows": int(count), "caveat": caveat,
+            "rows": int(count), "caveat": caveat, "input": given.shown,
+            "user_supplied": False,
         })
     return pd.DataFrame(records)
