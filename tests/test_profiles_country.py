@@ -361,3 +361,60 @@ def test_tables_leave_out_and_refuse_unknown_keys():
         country_profile("THA", tables={"refugees": "unhcr_refugees_gms"})
     with pytest.raises(InputError, match="must be a dict"):
         country_profile("THA", tables=["unhcr_refugees_gms"])
+
+
+# --- review findings 15-16 --------------------------------------------------------------------
+
+def test_thailand_not_victims_include_the_pushed_back_row(tha):
+    returns = _csv("gms_repatriations")
+    pushed = returns[(returns.from_iso3 == "THA") & (returns.period == "H1 2020")]
+    assert len(pushed) == 1 and "pushed back" in pushed.note.item()  # the row in data/raw
+    assert "NOT identified" not in pushed.note.item()  # missed by the old case-sensitive filter
+    deportees = returns[returns.from_label.str.contains("deportees") & (returns.from_iso3 == "THA")]
+    got = tha.migrants_not_victims()
+    assert sorted(got["count"].tolist()) == sorted(
+        pushed["count"].tolist() + deportees["count"].tolist()) == [1000, 55000, 70225, 70500]
+    assert "H1 2020" in got["period"].tolist()
+    assert list(got.columns) == list(tha.repatriations.columns)
+    assert country_profile("TWN").migrants_not_victims().empty
+
+
+@pytest.mark.parametrize("origin,destination", [("KHM", "THA"), ("MMR", "THA"), ("MMR", "CHN")])
+def test_not_victims_is_the_corridor_profiles_rule(origin, destination):
+    """One rule: the rows the country profile calls migrants are those the corridor profile
+    (notebook 08) files as 'migrants deported or pushed back', corridor by corridor."""
+    from mixedmig.profiles import corridor_profile
+
+    measures = corridor_profile(origin, destination).to_frame()
+    returns = measures[measures["family"] == "repatriations and returns"]
+    assert len(returns) > 0
+    corridor_migrants = sorted(returns.loc[returns["measure"].str.startswith("migrants"),
+                                           "value"].astype(int))
+    country = country_profile(origin).migrants_not_victims()
+    mine = country[(country.from_iso3 == destination) & (country.to_iso3 == origin)]
+    assert sorted(mine["count"].astype(int)) == corridor_migrants
+
+
+def test_mid_year_caveat_only_for_the_shipped_unhcr_table(tha, tmp_path):
+    caveat = tha.sources.set_index("table").loc["unhcr_refugees_gms", "caveat"]
+    assert tha.mid_year_last == {"unhcr_refugees_gms": 2025}
+    assert "The last year (2025) may be a mid-year figure" in caveat
+    own = _csv("unhcr_refugees_gms").query("year <= 2024")
+    mine = country_profile("THA", tables={"unhcr_refugees_gms": own})
+    assert mine.mid_year_last == {}
+    assert "mid-year" not in mine.sources.set_index("table").loc["unhcr_refugees_gms", "caveat"]
+
+
+def test_profile_notebook_prose_names_no_figure_from_the_data():
+    """Review finding 18: the markdown cells state no year, edition or count (they go stale
+    when TOTALS/STOCKS name a user's table); the solutions compute their edition and year."""
+    import re
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "profile.ipynb",
+                       as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert not re.findall(r"\b(?:19|20)\d\d\b", prose)  # no year or edition
+    for stale in ("15 study", "six GMS", "the only bilateral edition", "2024 totals"):
+        assert stale not in prose
+    solutions = "\n".join(c.source for c in nb.cells if "solution" in c.metadata.get("tags", []))
+    assert not re.findall(r"\b(?:19|20)\d\d\b", solutions)

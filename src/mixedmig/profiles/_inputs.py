@@ -7,6 +7,9 @@ table is cited with its manifest: a curated table's name, or a CSV file whose by
 curated table's (its sha256 is the one the manifest records, so its figures are the shipped
 ones). Every other input (an imported table, another CSV file, a DataFrame) is the user's and is
 labelled so.
+
+The rules both profiles apply to the rows of an input table live here too, so that the corridor
+and the country profile read a row the same way (:func:`migrants_not_victims`).
 """
 
 from __future__ import annotations
@@ -166,3 +169,40 @@ def mid_year_last(name: str | None) -> int | None:
     except Exception:
         return None
     return int(match.group(1)) if match else None
+
+
+def migrants_not_victims(from_label, note) -> bool:
+    """Whether a row of ``gms_repatriations`` counts migrants deported or pushed back, not
+    repatriated victims of trafficking.
+
+    The rule of the corridor profile's repatriations (notebook 08) and of the country profile
+    (:meth:`mixedmig.profiles.CountryProfile.migrants_not_victims`): a ``from_label`` naming
+    deportees (``"Thailand (deportees screened at Poipet)"``) or a ``note`` saying the persons
+    were pushed back (``"... Cambodians pushed back by Thailand ..."``), both case-insensitive.
+    Every other row counts victims repatriated.
+
+    Parameters
+    ----------
+    from_label : str or None
+        The row's ``from_label``; a missing value is no label.
+    note : str or None
+        The row's ``note``; a missing value is no note.
+
+    Returns
+    -------
+    bool
+        True for migrants (deported or pushed back), False for victims repatriated.
+
+    Examples
+    --------
+    >>> from mixedmig.profiles._inputs import migrants_not_victims
+    >>> migrants_not_victims("Thailand (deportees screened at Poipet)", None)
+    True
+    >>> migrants_not_victims("Thailand", "nearly 1,000 Cambodians pushed back by Thailand")
+    True
+    >>> migrants_not_victims("Thailand", "rescued abroad and returned")
+    False
+    """
+    label = from_label if isinstance(from_label, str) else ""
+    note = note if isinstance(note, str) else ""
+    return "deportee" in label.lower() or "pushed back" in note.lower()

@@ -118,6 +118,8 @@ class CountryProfile:
         (e.g. the destination of rescued nationals), all columns of that table.
     repatriations : pandas.DataFrame
         Rows of ``gms_repatriations`` from or to this country, all columns of that table.
+        Some count migrants deported or pushed back, not victims:
+        :meth:`migrants_not_victims` picks them by the corridor profile's rule.
     other_tables : dict of str to pandas.DataFrame
         Rows naming this country in any further curated table whose name starts with ``ctdc_``
         (Counter Trafficking Data Collaborative aggregates), by table name.
@@ -128,7 +130,8 @@ class CountryProfile:
         One row per source table consulted: ``table, title, publisher, cited, edition, units,
         rows, caveat, input, user_supplied`` where ``rows`` counts the rows about this country
         (0 = nothing), ``caveat`` is the manifest's reliability note plus what the profile's
-        coverage misses, ``input`` what was given for the table (its name, a path,
+        coverage misses (and, for a curated table in :attr:`mid_year_last`, that its last year
+        may be a mid-year figure), ``input`` what was given for the table (its name, a path,
         ``"a DataFrame"`` or ``"left out"``) and ``user_supplied`` whether that is the user's
         table rather than the curated one. A user's table is credited to nobody but the
         ``source`` its import recorded (``publisher``), its ``edition`` is the import's, and
@@ -188,6 +191,34 @@ class CountryProfile:
         ['undesa_ims_totals', 'unhcr_refugees_gms']
         """
         return self.sources.loc[self.sources["rows"] == 0, "table"].tolist()
+
+    def migrants_not_victims(self) -> pd.DataFrame:
+        """Rows of :attr:`repatriations` that count migrants deported or pushed back, not
+        repatriated victims of trafficking.
+
+        The one rule of both profiles (:func:`mixedmig.profiles._inputs.migrants_not_victims`,
+        the corridor profile's repatriations of notebook 08): a ``from_label`` naming deportees
+        or a ``note`` saying the persons were pushed back. Never read these rows as victim
+        counts or add them to the other rows.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The matching rows, all columns of :attr:`repatriations`, in its order, with a fresh
+            index; empty (same columns) when none matches.
+
+        Examples
+        --------
+        >>> from mixedmig.profiles import country_profile
+        >>> country_profile("THA").migrants_not_victims()["period"].tolist()
+        ['H1 2020', '2016', '2017', '2018 [?]']
+        """
+        rows = self.repatriations
+        if rows.empty or not {"from_label", "note"} <= set(rows.columns):
+            return rows.iloc[0:0].reset_index(drop=True)
+        mask = [_inputs.migrants_not_victims(label, note)
+                for label, note in zip(rows["from_label"], rows["note"])]
+        return rows[pd.Series(mask, index=rows.index, dtype=bool)].reset_index(drop=True)
 
 
 def country_profile(iso3: str, *, edition: int | None = None, top: int = 10,
@@ -317,8 +348,9 @@ def country_profile(iso3: str, *, edition: int | None = None, top: int = 10,
     outside = shipped_coverage(code)
     coverage = {
         "undesa_ims_totals": outside,
-        "undesa_ims_bilateral": outside or ("Counts only the 15 study economies as origins "
-                                            "and destinations (not world totals)."),
+        "undesa_ims_bilateral": outside or (f"Counts only the {len(countries.ISO3_CODES)} "
+                                            f"study economies as origins and destinations "
+                                            f"(not world totals)."),
         "unhcr_refugees_gms": ("" if code in countries.GMS else
                                "Only pairs with a GMS country (KHM, CHN, LAO, MMR, THA, VNM) "
                                "are in the table: exchanges with other countries are missing, "
@@ -597,8 +629,12 @@ def _sources(rows: dict, coverage: dict, own_rows: dict, inputs: dict) -> pd.Dat
                        for source in counts.index]
             cited = "; ".join(f"{source}: {n}" for source, n in counts.items())
         editions = _unique(str(e.get("edition", "")) for e in entries)
-        caveat = " ".join(filter(None, [str(m.reliability or "").strip(),
-                                        coverage.get(name, "")]))
+        mid_year = _inputs.mid_year_last(given.curated)  # the shipped table only
+        caveat = " ".join(filter(None, [
+            str(m.reliability or "").strip(), coverage.get(name, ""),
+            (f"The last year ({mid_year}) may be a mid-year figure, not an end-year one: "
+             f"compare it with the earlier years' end-year figures only with care."
+             if mid_year is not None else "")]))
         if given.table is None:
             caveat = f"Left out (tables[{name!r}] = None): no row read. " + caveat
         records.append({
