@@ -4,6 +4,7 @@ pandas and against what was drawn, read back from the axes."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import matplotlib
@@ -215,31 +216,74 @@ def test_myanmar_thailand_panels_log_axis_and_rings(mmr_tha):
     assert not [line for ax in plain.axes for line in ax.lines if line.get_gid() == "implausible"]
 
 
+_REASONS = ("zero(s)", "not published", "suppressed", "of unknown or uncertain year")
+
+
+def _not_drawn(ax) -> dict:
+    """The counts of the title's second line "not drawn: 1 not published; 2 of unknown ...",
+    by reason."""
+    lines = ax.get_title().split("\n")
+    if len(lines) < 2:
+        return {}
+    assert lines[1].startswith("not drawn: "), lines[1]
+    found = re.findall(r"(\d+) (" + "|".join(re.escape(r) for r in _REASONS) + ")", lines[1])
+    return {reason: int(n) for n, reason in found}
+
+
 @pytest.mark.parametrize("origin,destination", [("MMR", "THA"), ("KHM", "THA"), ("VNM", "MYS")])
 def test_every_figure_is_drawn_or_counted_in_the_title(origin, destination):
     profile = corridor_profile(origin, destination)
     rows = _rows_drawn(profile)
     fig = corridor_profile_panels(profile)
     total_drawn = total_counted = 0
+    counts = {reason: 0 for reason in _REASONS}
     for ax in _visible(fig):
-        title = ax.get_title()
-        counted = 0
-        for phrase in (" of unknown or uncertain year", " zero(s)"):
-            if phrase in title:
-                counted += int(title.split(phrase)[0].split("(")[-1].split("; ")[-1])
+        for reason, n in _not_drawn(ax).items():
+            counts[reason] += n
+            total_counted += n
         # a line's NaN entries are its breaks (a zero on a log axis, a missing year), no point
         drawn = sum(int(np.isfinite(np.asarray(line.get_ydata(), dtype=float)).sum())
                     for line in ax.lines if line.get_gid() != "implausible")
         total_drawn += drawn
-        total_counted += counted
     assert total_drawn + total_counted == len(rows)
-    # the undated or uncertain ones, counted independently of the drawing
-    undrawn = rows["year"].isna() | rows["value"].isna() | rows["period"].str.contains(
-        "?", regex=False)
-    titles = " ".join(ax.get_title() for ax in _visible(fig))
-    uncertain = sum(int(part.split("(")[-1].split("; ")[-1])
-                    for part in titles.split(" of unknown or uncertain year")[:-1])
-    assert uncertain == int(undrawn.sum())
+    # the unpublished and the undated or uncertain ones, counted independently of the drawing
+    missing = rows["value"].isna()
+    assert counts["not published"] == int((missing & rows["flag"].ne("[c]")).sum())
+    assert counts["suppressed"] == int((missing & rows["flag"].eq("[c]")).sum())
+    undated = ~missing & (rows["year"].isna() | rows["period"].str.contains("?", regex=False))
+    assert counts["of unknown or uncertain year"] == int(undated.sum())
+
+
+def test_not_published_counted_apart_from_unknown_year_mmr_tha(mmr_tha):
+    # Myanmar -> Thailand, victims panel, counted from the CSVs: UNIAP published Thailand 2012
+    # (and any other year of MMR or THA) as N/A, a figure with a known year but no value; the
+    # repatriations of Thailand -> Myanmar with no single year (cumulative counts) or an
+    # uncertain date, and case tables of persons with no year or an uncertain one
+    uniap = raw("uniap_identified_victims").query("country in ['MMR', 'THA']")
+    not_published = int(uniap["victims"].isna().sum())
+    assert uniap.loc[uniap["victims"].isna(), ["country", "year"]].values.tolist() == [
+        ["THA", 2012]]
+    rep = raw("gms_repatriations").query("from_iso3 == 'THA' and to_iso3 == 'MMR'")
+    rep = rep[~rep["from_label"].str.lower().str.contains("deportee")
+              & ~rep["note"].fillna("").str.lower().str.contains("pushed back")]
+    one_year = rep["year_start"].notna() & (rep["year_start"] == rep["year_end"])
+    undated = rep["count"].notna() & (~one_year | rep["period"].str.contains("?", regex=False))
+    cases = raw("gms_trafficking_cases")
+    cases = cases[(cases["unit"] == "persons") & (
+        ((cases["reporting_country"] == "MMR") & (cases["dimension"] == "destination")
+         & (cases["category_iso3"] == "THA"))
+        | ((cases["reporting_country"] == "THA") & (cases["dimension"] == "nationality")
+           & (cases["category_iso3"] == "MMR")))]
+    not_published += int(cases["value"].isna().sum())
+    undated_cases = cases["value"].notna() & (
+        cases["year"].isna() | cases["period"].astype(str).str.contains("?", regex=False))
+    unknown = int(undated.sum() + undated_cases.sum())
+    assert (not_published, unknown) == (1, 2)  # the CSVs as shipped
+    fig = corridor_profile_panels(mmr_tha)
+    victims = next(ax for ax in _visible(fig)
+                   if _first_line(ax) == "persons (flow over a period): victims")
+    assert victims.get_title().split("\n")[1] == (
+        f"not drawn: {not_published} not published; {unknown} of unknown or uncertain year")
 
 
 def test_zeros_on_a_log_axis_are_counted_khm_tha(khm_tha):
@@ -256,7 +300,68 @@ def test_zeros_on_a_log_axis_are_counted_khm_tha(khm_tha):
     fig = corridor_profile_panels(khm_tha)
     stock = next(ax for ax in _visible(fig) if _first_line(ax) == "persons (stock)")
     assert stock.get_yscale() == "log"
-    assert f"({zeros} zero(s): no point on a log axis: not drawn)" in stock.get_title()
+    assert stock.get_title().split("\n")[1] == f"not drawn: {zeros} zero(s) (no place on a log axis)"
+
+
+def test_a_figure_in_two_families_gets_an_open_marker_khm_tha(khm_tha):
+    # The Phnom Penh Post's 260 Cambodians returned from Thailand in 2017 are in the CSVs twice:
+    # a repatriation (gms_repatriations) and a line of Cambodia's case table (gms_trafficking_cases)
+    rep = raw("gms_repatriations").query("from_iso3 == 'THA' and to_iso3 == 'KHM' and "
+                                         "year_start == 2017 and year_end == 2017")
+    rep = rep[~rep["from_label"].str.contains("deportee")]  # victims, not deported migrants
+    case = raw("gms_trafficking_cases").query("reporting_country == 'KHM' and "
+                                              "dimension == 'destination' and "
+                                              "category_iso3 == 'THA' and year == 2017")
+    value = float(rep["count"].item())
+    assert float(case["value"].item()) == value and rep["source"].item() == case["source"].item()
+    fig = corridor_profile_panels(khm_tha)
+    victims = next(ax for ax in _visible(fig)
+                   if _first_line(ax) == "persons (flow over a period): victims")
+    at = [line for line in victims.lines
+          if (2017.0, value) in zip(map(float, line.get_xdata()), map(float, line.get_ydata()))]
+    assert len(at) == 2
+    first, second = at
+    assert first.get_label().startswith("victims repatriated")
+    assert first.get_markerfacecolor() != "none" and first.get_gid() is None
+    assert second.get_label().startswith(case["table_id"].item())
+    assert second.get_markerfacecolor() == "none" and second.get_gid() == "overlaps"
+    assert second.get_markersize() > first.get_markersize()  # a ring around the dot
+
+
+def test_an_edition_equal_to_the_one_before_is_drawn_open_and_dashed(mmr_tha):
+    # UN DESA: the 2017 and 2019 editions give Myanmar-born in Thailand the same figure in
+    # every year both publish (read from the CSV); the 2019 line would hide the 2017 one
+    src = raw("undesa_ims_bilateral").query("orig == 'MMR' and dest == 'THA' and sex == 'total'")
+    wide = src.pivot(index="year", columns="edition", values="stock")[[2017, 2019]].dropna()
+    assert len(wide) >= 5 and (wide[2017] == wide[2019]).all()
+    fig = corridor_profile_panels(mmr_tha)
+    stock = next(ax for ax in _visible(fig) if _first_line(ax) == "persons (stock)")
+    lines = {line.get_label().split(" (open")[0].replace("\n", " "): line
+             for line in stock.lines}
+    assert lines["migrant stock (UN DESA), 2017"].get_markerfacecolor() != "none"
+    assert lines["migrant stock (UN DESA), 2017"].get_linestyle() == "-"
+    assert lines["migrant stock (UN DESA), 2019"].get_markerfacecolor() == "none"
+    assert lines["migrant stock (UN DESA), 2019"].get_linestyle() == "--"
+    assert lines["migrant stock (UN DESA), 2024"].get_linestyle() == "-"  # its own figures
+
+
+def test_no_yellow_thousands_separators_and_legends_below_the_panels(khm_tha):
+    from matplotlib.colors import to_hex
+
+    fig = corridor_profile_panels(khm_tha)
+    fig.canvas.draw()
+    colours = {to_hex(line.get_color()).lower() for ax in fig.axes for line in ax.lines}
+    assert "#f0e442" not in colours  # Okabe-Ito yellow: hard to read on white
+    points = next(ax for ax in _visible(fig) if _first_line(ax) == "persons (point, at a date)")
+    assert points.get_yscale() == "linear"
+    assert points.yaxis.get_offset_text().get_text() == ""  # no "1e5" above the axis
+    labels = [t.get_text() for t in points.get_yticklabels() if t.get_text()]
+    assert "400,000" in labels
+    renderer = fig.canvas.get_renderer()
+    for ax in _visible(fig):
+        legend = ax.get_legend()
+        if legend is not None:  # below the plotting area, never over the points
+            assert legend.get_window_extent(renderer).y1 <= ax.get_window_extent(renderer).y0
 
 
 def test_figure_size_follows_the_arguments(khm_tha):

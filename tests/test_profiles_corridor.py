@@ -389,7 +389,7 @@ def test_unhcr_last_year_not_labelled_end_year(mmr_tha):
     src = raw("unhcr_refugees_gms")
     last = int(src["year"].max())
     got = family(mmr_tha, "refugees (UNHCR)").set_index("year")
-    assert got.loc[last, "period"] == f"end- or mid-{last}"
+    assert got.loc[last, "period"] == f"{last} (possibly mid-year)"
     assert got.loc[last - 1, "period"] == f"end-{last - 1}"
 
 
@@ -432,7 +432,7 @@ def test_a_users_unhcr_export_gets_no_mid_year_caveat(tmp_path):
     # the shipped table's manifest says its last year may be mid-year: only it gets the caveat
     shipped = family(corridor_profile("MMR", "BGD"), "refugees (UNHCR)").set_index("year")
     last = int(raw("unhcr_refugees_gms")["year"].max())
-    assert shipped.loc[last, "period"] == f"end- or mid-{last}"
+    assert shipped.loc[last, "period"] == f"{last} (possibly mid-year)"
     assert f"{last} may be a mid-year figure" in shipped.loc[last, "caveat"]
     assert not shipped.drop(index=last)["caveat"].str.contains("mid-year").any()
 
@@ -488,3 +488,62 @@ def test_unhcr_zeros_are_figures_and_latest_is_the_latest_non_zero_year(mmr_tha)
     # a UN DESA zero stays the latest figure (a pair not itemised, read as missing)
     reverse = corridor_profile("THA", "MMR").measures().set_index("family")
     assert reverse.loc["migrant stock (UN DESA)", "zeros_after"] == ""
+
+
+# ----------------------------------------------------------------- readable labels, mid-year, repeats
+
+def test_thai_registration_measures_have_readable_labels_and_computed_rows_say_so(mmr_tha):
+    # the CSV's measure column holds identifiers; the 2011 Myanmar figure is computed by the
+    # collector (derived = true: 1,480,000 x 78.6%), so its label says so
+    src = raw("thailand_migrant_workers").query("nationality == 'MMR'")
+    got = family(mmr_tha, "migrant workers in Thailand (official points)")
+    assert not got["measure"].str.contains("_").any()
+    assert not got["measure"].isin(src["measure"].str.replace("_", " ")).any()
+    computed = got[got["measure"].str.contains("computed by the collector")]
+    want = src[src["derived"].astype(str).str.lower() == "true"]
+    assert sorted(computed["value"]) == sorted(want["value"].astype(float)) == [1163280.0]
+    assert set(computed["reliability"]) == {"computed"}
+    assert "certificates of identity issued" in set(got["measure"])
+
+
+def test_mid_year_last_names_the_shipped_unhcr_year_only(mmr_tha, tmp_path):
+    last = int(raw("unhcr_refugees_gms")["year"].max())
+    assert mmr_tha.mid_year_last == {"unhcr_refugees_gms": last}
+    # a copy of the shipped table that stops a year earlier is the user's: no mid-year year
+    mine = raw("unhcr_refugees_gms").query("year < @last")
+    p = corridor_profile("MMR", "THA", tables={"unhcr_refugees_gms": mine})
+    assert p.mid_year_last == {}
+    assert not family(p, "refugees (UNHCR)")["period"].str.contains("mid-year").any()
+
+
+def test_short_period_keeps_the_mid_year_note_only(mmr_tha):
+    from mixedmig.profiles.corridor import short_period
+
+    m = mmr_tha.measures().set_index("measure")
+    last = int(raw("unhcr_refugees_gms")["year"].max())
+    assert short_period(m.loc["refugees (UNHCR)", "period"]) == f"{last} (possibly mid-year)"
+    assert mmr_tha.latest_by_family()["refugees (UNHCR)"].endswith(
+        f"({last} (possibly mid-year))")
+    ci = m.loc["certificates of identity issued", "period"]
+    assert ci.startswith("2017-07-27 (") and short_period(ci) == "2017-07-27"
+
+
+def test_repeated_figures_read_from_the_csvs(khm_tha, mmr_tha):
+    # the same publication (same source id) gives 260 Cambodians returned from Thailand in 2017
+    # in the repatriations and in Cambodia's case table of rescues abroad
+    rep = raw("gms_repatriations").query("from_iso3 == 'THA' and to_iso3 == 'KHM'")
+    rep = rep[~rep["from_label"].str.contains("deportee") & (rep["year_start"] == rep["year_end"])]
+    case = raw("gms_trafficking_cases").query("reporting_country == 'KHM' and "
+                                              "dimension == 'destination' and "
+                                              "category_iso3 == 'THA'")
+    both = rep.merge(case, left_on=["year_end", "count"], right_on=["year", "value"])
+    assert len(both) == 1
+    got = khm_tha.repeated_figures()
+    assert got[["value", "year"]].values.tolist() == [[float(both["count"].item()),
+                                                       int(both["year"].item())]]
+    assert got["families"].item() == "repatriations and returns | trafficking case tables"
+    assert bool(got["same_citation"].item()) == (both["source_x"].item() == both["source_y"].item())
+    # Myanmar -> Thailand: no figure repeats across families; zeros never count as repeats
+    assert mmr_tha.repeated_figures().empty
+    assert list(mmr_tha.repeated_figures().columns) == [
+        "value", "unit", "year", "periods", "families", "measures", "same_citation"]

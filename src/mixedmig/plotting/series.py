@@ -517,8 +517,25 @@ def _panel_key(row) -> str:
     return row["unit"]
 
 
+def _not_drawn(part: pd.DataFrame) -> list[str]:
+    """What a panel cannot draw, counted by reason: a figure not published (no value), a
+    suppressed one (flag ``[c]``), a figure of unknown or uncertain year. A row without a
+    value is counted as not published (or suppressed) whatever its year."""
+    missing = part["value"].isna()
+    suppressed = missing & part["flag"].eq("[c]")
+    undated = ~missing & (part["year"].isna()
+                          | part["period"].str.contains("?", regex=False))
+    notes = []
+    for n, what in ((int((missing & ~suppressed).sum()), "not published"),
+                    (int(suppressed.sum()), "suppressed"),
+                    (int(undated.sum()), "of unknown or uncertain year")):
+        if n:
+            notes.append(f"{n} {what}")
+    return notes
+
+
 def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
-                            panel_height: float = 3.3, flag_implausible: bool = True):
+                            panel_height: float = 4.6, flag_implausible: bool = True):
     """Every measure of one corridor profile, one panel per unit, never on a shared axis.
 
     Draws the rows of sex ``total`` of a :class:`mixedmig.profiles.CorridorProfile` (sexless
@@ -540,7 +557,7 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
         hidden.
     width : float, default 13.0
         Figure width (inches).
-    panel_height : float, default 3.3
+    panel_height : float, default 4.6
         Height of one row of panels (inches).
     flag_implausible : bool, default True
         Ring in red the UN DESA stocks of sex total that
@@ -552,8 +569,9 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
     matplotlib.figure.Figure
         The figure. Its visible axes are the panels, in order of first appearance of their
         unit in the profile; each title is the panel's unit, followed on a second line by the
-        figures it does not draw (of unknown or uncertain year; zeros on a log axis). A
-        profile with no figure gets one panel saying so.
+        figures it does not draw, counted by reason (``"not drawn: 1 not published; 2 of
+        unknown or uncertain year"``; also ``suppressed`` and, on a log axis, ``zero(s)``).
+        Legends sit under their panel. A profile with no figure gets one panel saying so.
 
     Raises
     ------
@@ -564,7 +582,15 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
     Notes
     -----
     A figure is drawn only when it has a value and a calendar year, and its period is not
-    marked uncertain (``"?"``, e.g. ``"2018 [?]"``); the others are counted in the panel title.
+    marked uncertain (``"?"``, e.g. ``"2018 [?]"``); the others are counted in the panel title,
+    by reason: no value (``not published``; ``suppressed`` when flagged ``[c]``), else no year
+    or an uncertain one (``of unknown or uncertain year``).
+    A series any of whose markers falls on a marker already drawn in the panel (another
+    edition with the same figures, one figure read into two families:
+    :meth:`mixedmig.profiles.CorridorProfile.repeated_figures`) is drawn with larger open
+    markers (``gid="overlaps"``) and, if joined, a dashed line, so the point beneath stays
+    visible. Colours are the Okabe-Ito palette without its yellow; linear axes label values
+    with thousands separators.
     A panel whose positive values span more than a factor :math:`10^3`
     (:math:`\\max x / \\min x > 10^3`) gets a log axis, on which zeros have no place: they are
     counted in the title too, and a line breaks there (a NaN in the line's y data, as at a
@@ -591,7 +617,10 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
     import matplotlib.pyplot as plt
 
     from ..profiles.corridor import CorridorProfile
-    from .style import PALETTE
+    from .style import PALETTE, PALETTE_NAMES
+
+    # Okabe-Ito without yellow, which is hard to read on white at marker size
+    colours = [c for c, name in zip(PALETTE, PALETTE_NAMES) if name != "yellow"]
 
     what = "corridor_profile_panels"
     if not isinstance(profile, CorridorProfile):
@@ -616,19 +645,18 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
     nrows = max(1, math.ceil(len(parts) / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, panel_height * nrows), squeeze=False)
     for ax, (key, part) in zip(axes.flat, parts.items()):
+        notes = _not_drawn(part)
         uncertain = part["period"].str.contains("?", regex=False)
         dated = part[part["year"].notna() & part["value"].notna() & ~uncertain]
-        notes = []
-        if len(part) - len(dated):
-            notes.append(f"{len(part) - len(dated)} of unknown or uncertain year")
         positive = dated["value"][dated["value"] > 0]
         log = len(positive) and positive.max() / positive.min() > 1e3
         if log:
             zeros = int((dated["value"] <= 0).sum())
             if zeros:
-                notes.append(f"{zeros} zero(s): no point on a log axis")
+                notes.append(f"{zeros} zero(s) (no place on a log axis)")
         series = dated.groupby(["family", "measure", "edition"], sort=False)
         i = -1
+        points = set()  # (x, y) of the markers already drawn in this panel
         for (family, measure, edition), s in series:
             s = s.sort_values("year")
             if log and not (s["value"] > 0).any():
@@ -641,8 +669,18 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
             # so it never bridges figures that are not there
             xs, ys = _broken_line(s["year"], s["value"], annual=joined and family in
                                   _ANNUAL_FAMILIES, log=log)
-            ax.plot(xs, ys, marker="o", ms=4, lw=1.4, ls="-" if joined else "none",
-                    color=PALETTE[i % len(PALETTE)], label=textwrap.fill(label, 44))
+            mine = {(float(x), float(y)) for x, y in zip(xs, ys) if np.isfinite(y)}
+            # a marker on a point already drawn (another edition with the same figures, the
+            # same figure in two families) is drawn open and larger, its line dashed, so that
+            # the one beneath stays visible
+            over = bool(mine & points)
+            points |= mine
+            ax.plot(xs, ys, marker="o", ms=8 if over else 4, mew=1.4 if over else 1.0,
+                    mfc="none" if over else None, lw=1.4,
+                    ls=("--" if over else "-") if joined else "none",
+                    color=colours[i % len(colours)], gid="overlaps" if over else None,
+                    label=textwrap.fill(label + (" (open rings: drawn over another)" if over
+                                                 else ""), 44))
             if family == _UNDESA:
                 bad = s[[(edition, int(y)) in flagged for y in s["year"]]]
                 if log:
@@ -654,15 +692,20 @@ def corridor_profile_panels(profile, *, ncols: int = 3, width: float = 13.0,
         if log:
             ax.set_yscale("log")
             dated = dated[dated["value"] > 0]
-        elif key.startswith("percent"):
-            ax.set_ylim(0, 100)
         else:
-            ax.set_ylim(bottom=0, top=max(1.0, 1.1 * dated["value"].max()) if len(dated) else 1)
-        ax.set_title(key + (f"\n({'; '.join(notes)}: not drawn)" if notes else ""), fontsize=8.5)
+            if key.startswith("percent"):
+                ax.set_ylim(0, 100)
+            else:
+                ax.set_ylim(bottom=0,
+                            top=max(1.0, 1.1 * dated["value"].max()) if len(dated) else 1)
+            ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))  # no "1e6" offset
+        ax.set_title(key + (f"\nnot drawn: {'; '.join(notes)}" if notes else ""), fontsize=8.5)
         ax.tick_params(labelsize=8)
         if len(dated):
             data_year_ticks(ax, sorted(dated["year"].astype(int).unique()), max_ticks=6)
-            ax.legend(fontsize=6.5, frameon=False, loc="best")
+            # below the panel, never over the points
+            ax.legend(fontsize=6.5, frameon=False, loc="upper left",
+                      bbox_to_anchor=(0.0, -0.12), borderaxespad=0.0)
         else:
             ax.text(0.5, 0.5, "nothing to draw", ha="center", va="center",
                     transform=ax.transAxes, fontsize=8, color="grey")

@@ -24,8 +24,8 @@ from . import _inputs
 from ..errors import InputError
 from ..results import Result, diagnostics_frame
 
-__all__ = ["CorridorProfile", "corridor_profile", "MEASURE_FAMILIES", "PROFILE_COLUMNS",
-           "ZERO_SKIPPING_FAMILIES"]
+__all__ = ["CorridorProfile", "corridor_profile", "MEASURE_FAMILIES", "MID_YEAR_NOTE",
+           "PROFILE_COLUMNS", "ZERO_SKIPPING_FAMILIES", "short_period"]
 
 #: The families of measures a corridor profile looks for, in display order, each with the source
 #: table it reads (the key of ``tables=``) and what it counts.
@@ -51,6 +51,9 @@ ZERO_SKIPPING_FAMILIES = frozenset({"refugees (UNHCR)", "asylum-seekers (UNHCR)"
 #: Columns of :meth:`CorridorProfile.to_frame`, in order.
 PROFILE_COLUMNS = ["family", "measure", "value", "unit", "quantity", "period", "year", "sex",
                    "edition", "flag", "source_table", "citation", "reliability", "caveat"]
+
+#: What follows the year in the period of a figure the manifest says may be mid-year.
+MID_YEAR_NOTE = " (possibly mid-year)"
 
 _SEX_ORDER = {"total": 0, "male": 1, "female": 2}
 
@@ -92,6 +95,10 @@ class CorridorProfile(Result):
         manifest), ``source_table`` (as in :attr:`rows`; ``""`` when left out) and
         ``edition`` (an imported table's edition from its manifest, else ``""``). What a
         report says about whose data it shows comes from here.
+    mid_year_last : dict of str to int
+        Curated tables whose manifest says their last year may be a mid-year figure, with that
+        year (``{"unhcr_refugees_gms": 2025}`` by default); a user's table is never listed.
+        The rows of that year have the period ``"YEAR (possibly mid-year)"``.
     diagnostics : pandas.DataFrame
         One row per source table consulted: ``check`` (table name), ``value`` (rows about the
         corridor), ``note`` (the user-supplied label, or why the source was left out).
@@ -105,6 +112,7 @@ class CorridorProfile(Result):
     not_available: pd.DataFrame
     inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=_inputs.INPUT_COLUMNS))
+    mid_year_last: dict = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The tidy table: one row per published figure.
@@ -348,6 +356,53 @@ class CorridorProfile(Result):
         return (out.assign(_s=order).sort_values(["year", "_s", "edition"], kind="stable")
                 .drop(columns="_s").reset_index(drop=True))
 
+    def repeated_figures(self) -> pd.DataFrame:
+        """Figures that appear in more than one family with the same value, unit and year.
+
+        Some publications are read into two curated tables (a count of victims returned home
+        is both a repatriation and a line of a country's case table). Such a figure is one
+        figure, not two pieces of evidence; on a figure its two markers fall on one point.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per (unit, year, value) found under at least two families (rows of sex
+            ``total`` or without sex, with a positive value and a year; a published 0 of two
+            sources is no shared figure): ``value``, ``unit``, ``year``
+            (int), ``periods`` (the periods as published, ``"; "``-joined), ``families`` and
+            ``measures`` (each ``" | "``-joined, in profile order), ``same_citation`` (bool:
+            every row cites the same publication). Sorted by unit, year and value; empty (same
+            columns) when no figure repeats.
+
+        Examples
+        --------
+        The Phnom Penh Post's 260 Cambodians returned from Thailand in 2017 are both a
+        repatriation count and a line of Cambodia's table of rescues abroad:
+
+        >>> from mixedmig.profiles import corridor_profile
+        >>> r = corridor_profile("KHM", "THA").repeated_figures()
+        >>> r[["value", "year", "same_citation"]].to_dict("records")
+        [{'value': 260.0, 'year': 2017, 'same_citation': True}]
+        >>> r["families"].item()
+        'repatriations and returns | trafficking case tables'
+        """
+        columns = ["value", "unit", "year", "periods", "families", "measures", "same_citation"]
+        rows = self.rows[self.rows["sex"].isin(["total", ""]) & self.rows["value"].gt(0)
+                         & self.rows["year"].notna()]
+        records = []
+        for (unit, year, value), part in rows.groupby(["unit", "year", "value"], sort=True):
+            if part["family"].nunique() < 2:
+                continue
+            records.append({
+                "value": float(value), "unit": unit, "year": int(year),
+                "periods": "; ".join(dict.fromkeys(part["period"])),
+                "families": " | ".join(dict.fromkeys(part["family"])),
+                "measures": " | ".join(dict.fromkeys(part["measure"])),
+                "same_citation": part["citation"].nunique() == 1,
+            })
+        out = pd.DataFrame(records, columns=columns)
+        return out.astype({"value": float, "year": int, "same_citation": bool})
+
     def latest_by_family(self) -> pd.Series:
         """One line of text per family of measures: its latest figure, or what there is.
 
@@ -384,7 +439,7 @@ class CorridorProfile(Result):
             elif len(part) == 1:
                 latest = "suppressed" if top["status"] == "suppressed" else \
                     _number(top["latest"])
-                out[family] = f"{latest} {top['unit']} ({top['period'].split(' (')[0]})"
+                out[family] = f"{latest} {top['unit']} ({short_period(top['period'])})"
                 if top["zeros_after"]:
                     out[family] += f"; 0 in {top['zeros_after']}"
                 if pd.notna(top["total"]) and top["figures"] > 1:
@@ -448,7 +503,7 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
       figure is a row, zeros included (a row of the pair that counts another population type
       publishes 0 for this one); years absent from the table have no row. Only the curated
       ``unhcr_refugees_gms``, whose manifest says its last year may be a mid-year figure, has
-      that year's period written ``"end- or mid-YEAR"`` with the caveat; a user's table is
+      that year's period written ``"YEAR (possibly mid-year)"`` with the caveat; a user's table is
       read as end-year throughout.
     * Thailand's registered migrant workers are registrations under a policy at a date
       (points, not a series; a subset defined by the registration round).
@@ -533,7 +588,44 @@ def corridor_profile(origin: str, destination: str, *, tables: dict | None = Non
     return CorridorProfile(
         origin=code_o, destination=code_d, origin_name=countries.name(code_o),
         destination_name=countries.name(code_d), rows=rows, not_available=not_available,
-        inputs=_inputs.inputs_frame(sources), converged=True, iterations=0, message=message, diagnostics=diagnostics)
+        inputs=_inputs.inputs_frame(sources), converged=True, iterations=0, message=message,
+        diagnostics=diagnostics,
+        mid_year_last={role: year for role, i in sources.items()
+                       if i.table is not None
+                       and (year := _inputs.mid_year_last(i.curated)) is not None})
+
+
+def short_period(period: str) -> str:
+    """A profile row's period without its note, keeping the note that it may be mid-year.
+
+    The Thai registration points carry what the date means after the date
+    (``"2017-07-27 (certificate-of-identity centres 24-27 Jul 2017)"``); a short display keeps
+    the date only. The note :data:`MID_YEAR_NOTE` of a UNHCR figure that may be mid-year is
+    kept: it says when the figure was counted.
+
+    Parameters
+    ----------
+    period : str
+        The ``period`` of a row of :meth:`CorridorProfile.to_frame` or
+        :meth:`CorridorProfile.measures`.
+
+    Returns
+    -------
+    str
+        The text before the first ``" ("``, followed by :data:`MID_YEAR_NOTE` when the period
+        ends with it.
+
+    Examples
+    --------
+    >>> from mixedmig.profiles.corridor import short_period
+    >>> short_period("2017-07-27 (certificate-of-identity centres 24-27 Jul 2017)")
+    '2017-07-27'
+    >>> short_period("2025 (possibly mid-year)")
+    '2025 (possibly mid-year)'
+    """
+    period = str(period)
+    short = period.split(" (")[0]
+    return short + MID_YEAR_NOTE if period.endswith(MID_YEAR_NOTE) else short
 
 
 def _number(value) -> str:
@@ -647,7 +739,8 @@ def _worldbank(table, o, d, src):
         "year": r.year, "sex": "total",
         "edition": str(getattr(r, "edition", 2013) if pd.notna(getattr(r, "edition", 2013)) else 2013),
         "citation": cite[None], "reliability": _reliability(src.name),
-        "caveat": "model-based estimate; a different method from UN DESA's: compare, never add",
+        "caveat": "a different estimate of the same population from UN DESA's (its own sources "
+                  "and method): compare, never add",
     } for r in rows.itertuples(index=False)])
 
 
@@ -669,7 +762,7 @@ def _unhcr(table, o, d, src):
             period = f"end-{r.year}"
             if mid_year is not None and r.year == mid_year:
                 caveat += f"; {mid_year} may be a mid-year figure"
-                period = f"end- or mid-{r.year}"
+                period = f"{r.year}{MID_YEAR_NOTE}"
             edition = getattr(r, "edition", None) if "edition" in rows.columns else None
             edition = src.edition if edition is None or pd.isna(edition) else str(edition)
             records.append({
@@ -678,6 +771,51 @@ def _unhcr(table, o, d, src):
                 "year": r.year, "sex": "total", "edition": edition,
                 "citation": cite, "reliability": rel, "caveat": caveat})
     return _frame(records)
+
+
+#: Readable labels of the measures of ``thailand_migrant_workers`` (its ``measure`` column holds
+#: identifiers; what each counts is in the manifest's description and the rows' notes). A
+#: measure not listed (a researcher's own) is shown with its underscores as spaces.
+THAI_WORKER_LABELS = {
+    "registered_migrants_total": "registered migrants, total",
+    "registered_migrants_share": "share of the registered migrants from Cambodia, Lao PDR and "
+                                 "Myanmar",
+    "registered_migrants": "registered migrants",
+    "ossc_registered_persons": "registered at one-stop service centres (workers and dependants)",
+    "ossc_registered_workers": "workers registered at one-stop service centres",
+    "employer_reported_undocumented_workers": "undocumented workers reported by employers",
+    "ci_registered": "certificates of identity issued",
+    "work_permits_total": "work permits in force, total",
+    "work_permits_nationality_verification": "work permits in force, nationality verification",
+    "work_permits_mou_import": "work permits in force, MOU import",
+    "work_permits_general": "work permits in force, general",
+    "work_permits_minority_group": "work permits in force, minority group",
+    "work_permits_boi_other_laws": "work permits in force, BOI and other laws",
+    "work_permits_commuting_seasonal": "work permits in force, commuting and seasonal",
+    "work_permits_permanent": "work permits in force, permanent",
+    "migrant_workers_estimated": "migrant workers (official estimate)",
+    "registered_migrant_workers": "registered migrant workers",
+    "non_thai_residents": "non-Thai residents (estimate)",
+    "migrant_workers_documented_and_undocumented": "migrant workers, documented and undocumented "
+                                                   "(estimate)",
+    "stateless_persons": "stateless persons (estimate)",
+    "skilled_professionals": "skilled professionals (estimate)",
+    "refugees_and_asylum_seekers": "refugees and asylum-seekers (estimate)",
+    "thai_nationals_working_abroad": "Thai nationals working abroad",
+    "myanmar_workers_in_thailand_estimated": "Myanmar workers in Thailand (official estimate)",
+}
+
+#: Appended to the label of a row the collector computed (``derived`` true: share x total).
+COMPUTED_NOTE = " (computed by the collector: total x share, approximate)"
+
+
+def _worker_label(r) -> str:
+    measure = str(r.measure)
+    label = THAI_WORKER_LABELS.get(measure, measure.replace("_", " "))
+    derived = getattr(r, "derived", False)
+    computed = (isinstance(derived, (bool, np.bool_)) and bool(derived)) \
+        or str(derived).strip().lower() == "true" or str(getattr(r, "reliability", "")) == "computed"
+    return label + (COMPUTED_NOTE if computed else "")
 
 
 def _thailand_workers(table, o, d, src):
@@ -691,7 +829,7 @@ def _thailand_workers(table, o, d, src):
         percent = r.unit == "percent"
         records.append({
             "family": "migrant workers in Thailand (official points)",
-            "measure": str(r.measure).replace("_", " "),
+            "measure": _worker_label(r),
             "value": r.value,
             "unit": "percent of registered migrants" if percent else "persons (point, at a date)",
             "quantity": "share" if percent else "point",
@@ -751,7 +889,7 @@ def _repatriations(table, o, d, src):
     records = []
     for r in rows.itertuples(index=False):
         note = r.note if isinstance(r.note, str) else ""
-        migrants = "deportee" in str(r.from_label).lower() or "pushed back" in note.lower()
+        migrants = _inputs.migrants_not_victims(r.from_label, note)  # one rule with the country profile
         # a calendar year only when the period lies within one (cumulative counts: undated)
         one_year = pd.notna(r.year_start) and pd.notna(r.year_end) and r.year_start == r.year_end
         year = r.year_end if one_year else np.nan
