@@ -196,6 +196,8 @@ def test_cli_run_types_parameters_and_reports_unknown_ones(tmp_path):
            "-p", "HUB", "LAO", "--output", str(out), "--html"]
     result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=300)
     assert result.returncode == 0, result.stderr
+    # the kernel's own log stays quiet: no "Kernel is running over TCP without encryption"
+    assert "IPKernelApp" not in result.stderr, result.stderr
     assert (out / "p.html").is_file()
     nb = json.loads((out / "p.ipynb").read_text())
     assert nb["metadata"]["papermill"]["parameters"] == {"EDITION": 2017, "HUB": "LAO"}

@@ -18,7 +18,7 @@ from mixedmig.cli import build_parser, main
 from mixedmig.notebook import run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = Path("/work/shared/reference/unhcr_population_asia.csv")
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "unhcr_population_asia.csv"
 needs_reference = pytest.mark.skipif(not REFERENCE.exists(),
                                      reason="shared/reference extract not in this checkout")
 #: UNHCR's own country names and codes, beside the ISO3 columns the schema kind reads.

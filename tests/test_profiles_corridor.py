@@ -395,7 +395,7 @@ def test_unhcr_last_year_not_labelled_end_year(mmr_tha):
 
 # ----------------------------------------------------------------- a researcher's UNHCR table
 
-REFERENCE = Path("/work/shared/reference/unhcr_population_asia.csv")
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "unhcr_population_asia.csv"
 needs_reference = pytest.mark.skipif(not REFERENCE.exists(),
                                      reason="shared/reference extract not in this checkout")
 

@@ -296,7 +296,7 @@ def test_cli_profile_alias_says_what_to_type(tmp_path):
 
 # ------------------------------------------------------------ a researcher's own tables (tables=)
 
-REFERENCE = Path("/work/shared/reference/unhcr_population_asia.csv")
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "unhcr_population_asia.csv"
 needs_reference = pytest.mark.skipif(not REFERENCE.exists(),
                                      reason="shared/reference extract not in this checkout")
 

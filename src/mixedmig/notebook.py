@@ -80,6 +80,13 @@ def _inline_figures_in_kernels() -> None:
         shell.run_line_magic("matplotlib", "inline")  # also registers the PNG formatter
 
 
+#: Arguments for the kernels this module starts: the kernel's own log (not the cells' output,
+#: which reaches the notebook through the kernel's messages) only from ERROR up, so that every
+#: ``mixedmig run`` does not print ipykernel's "running over TCP without encryption" warning
+#: about the local connection between this process and its kernel.
+_KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
+
+
 def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
     """Execute a notebook in place, with its folder as working directory, storing the outputs.
 
@@ -117,6 +124,7 @@ def execute_notebook(path: str | os.PathLike, timeout: int = 600) -> float:
         nb,
         timeout=timeout,
         kernel_name="python3",
+        extra_arguments=list(_KERNEL_ARGUMENTS),
         record_timing=False,  # no timestamps in stored notebooks: reruns stay identical
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
@@ -462,7 +470,7 @@ def run_notebook(
                 kernel_name=kernel_name or "python3", cwd=str(path.parent.resolve()),
                 language=None if has_language else "python",
                 progress_bar=False, request_save_on_cell_execute=False,
-                execution_timeout=timeout,
+                execution_timeout=timeout, extra_arguments=list(_KERNEL_ARGUMENTS),
             )
     except papermill.PapermillExecutionError:
         if tmp.exists():
