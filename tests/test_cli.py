@@ -71,6 +71,24 @@ def test_validate_without_file_checks_every_table_after_a_failure(folder, capsys
     assert "mixedmig: 1 table(s) failed" in captured.err
 
 
+def test_validate_without_file_also_checks_the_imported_tables(folder, capsys, monkeypatch):
+    import pandas as pd
+
+    from mixedmig import data
+
+    monkeypatch.setenv("MIXEDMIG_IMPORTS", str(folder / "imports"))
+    # made-up stocks, saved as two imported tables; then one CSV is changed behind its manifest
+    stocks = pd.DataFrame({"year": [2020], "orig": ["KHM"], "dest": ["THA"], "stock": [5]})
+    data.save_imported(stocks, "mine_ok", kind="bilateral_stocks", source="made-up test table")
+    path = data.save_imported(stocks, "mine_edited", kind="bilateral_stocks", source="made-up test table")
+    path.write_text(path.read_text(encoding="utf-8").replace(",5", ",6"), encoding="utf-8")
+    assert main(["validate"]) == 2
+    captured = capsys.readouterr()
+    assert "ok  toy (2 rows)" in captured.out
+    assert "ok  mine_ok (1 rows, imported)" in captured.out
+    assert "mine_edited" in captured.err and "mixedmig: 1 table(s) failed" in captured.err
+
+
 def test_version_prints_the_package_version(capsys):
     import mixedmig
 

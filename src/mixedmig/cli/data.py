@@ -94,14 +94,18 @@ def _cmd_validate(args) -> int:
                 "--schema needs a FILE to validate: mixedmig validate FILE --schema NAME"
             )
         failed = 0
-        for name in data.dataset_names():  # every table is checked, even after a failure
+        # every curated table, then every imported one (mixedmig import), each checked even
+        # after a failure: sha256 against its manifest, then its schema or kind
+        tables = ([(name, "") for name in data.dataset_names()]
+                  + [(name, ", imported") for name in data.imported_names()])
+        for name, what in tables:
             try:
                 frame = data.load(name)
             except MixedmigError as exc:
                 failed += 1
                 report(exc)
                 continue
-            print(f"ok  {name} ({len(frame)} rows)")
+            print(f"ok  {name} ({len(frame)} rows{what})")
         if failed:
             print(f"mixedmig: {failed} table(s) failed", file=sys.stderr)
         return 2 if failed else 0
@@ -152,7 +156,7 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "validate",
-        help="validate every curated table, or your own CSV against a schema kind or table",
+        help="validate every curated and imported table, or your own CSV against a schema kind or table",
         description="Without FILE: load every table in data/raw (sha256 + schema). With FILE "
         f"and --schema NAME: check a CSV of your own against a schema kind ({kinds}: any "
         "year, any country, any edition) or against the schema of curated table NAME. "
