@@ -295,7 +295,7 @@ def test_import_of_a_file_already_in_the_kinds_shape_says_how_to_load_it(tmp_pat
     assert ("tidy.csv is already in the shape of schema kind 'displacement_stocks' (not an "
             "official unhcr_population file), so no import is needed: load it with "
             'data.load(path, kind="displacement_stocks")') in err
-    assert "REFUGEES (notebook 08)" in err
+    assert "REFUGEES (notebook 08; profile)" in err
     assert main(["validate", str(tidy), "--schema", "displacement_stocks"]) == 0
 
 

@@ -605,11 +605,12 @@ def _parameters_cells():
     import json
 
     cells = {}
-    for path in sorted(Path(data.repo_root(), "notebooks").glob("[0-9][0-9]-*.ipynb")):
+    folder = Path(data.repo_root(), "notebooks")
+    for path in sorted(folder.glob("[0-9][0-9]-*.ipynb")) + [folder / "profile.ipynb"]:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         for cell in notebook["cells"]:
             if "parameters" in cell.get("metadata", {}).get("tags", []):
-                cells[path.name[:2]] = "".join(cell["source"])
+                cells["profile" if path.stem == "profile" else path.name[:2]] = "".join(cell["source"])
     return cells
 
 
@@ -622,7 +623,9 @@ def test_notebook_inputs_name_every_parameter_that_takes_a_kind():
 
     listed = set()
     for kind, text in NOTEBOOK_INPUTS.items():
-        for name, where in re.findall(r"([A-Z_]+) \((?:notebooks? )?([0-9, -]+)\)", text):
+        for name, where, profile in re.findall(r"([A-Z_]+) \((?:notebooks? )?([0-9, -]+)(; profile)?\)", text):
+            if profile:
+                listed.add(("profile", name, kind))
             for part in where.split(", "):
                 first, _, last = part.partition("-")
                 for number in range(int(first), int(last or first) + 1):

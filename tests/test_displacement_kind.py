@@ -375,7 +375,7 @@ def test_import_summary_names_the_notebook_parameter_of_the_kind(tmp_path, monke
     monkeypatch.setenv("MIXEDMIG_IMPORTS", str(tmp_path / "imports"))
     text = import_official("unhcr_population", api_export(tmp_path), edition=2025).summary()
     assert 'In a notebook: displacement = data.load("unhcr_population_2025")' in text
-    assert "REFUGEES (notebook 08), e.g. -p REFUGEES unhcr_population_2025" in text
+    assert "REFUGEES (notebook 08; profile), e.g. -p REFUGEES unhcr_population_2025" in text
     text = import_official("unhcr_refugees", api_file(tmp_path), edition=2025).summary()
     assert 'In a notebook: stocks = data.load("unhcr_refugees_2025")' in text
-    assert "STOCKS (notebooks 00-03, 08)" in text
+    assert "STOCKS (notebooks 00-03, 08; profile)" in text

@@ -157,7 +157,7 @@ def register(sub) -> None:
     p = sub.add_parser(
         "validate",
         help="validate every curated and imported table, or your own CSV against a schema kind or table",
-        description="Without FILE: load every table in data/raw (sha256 + schema). With FILE "
+        description="Without FILE: load every table in data/raw and every imported table (sha256 + schema). With FILE "
         f"and --schema NAME: check a CSV of your own against a schema kind ({kinds}: any "
         "year, any country, any edition) or against the schema of curated table NAME. "
         "Every problem is reported, one line each naming file, line and column and the fix "

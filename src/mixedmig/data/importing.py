@@ -95,9 +95,9 @@ _PUBLISHER = {
 #: The notebook parameters that take a table of each kind (their ``parameters`` cells): a
 #: table name or a CSV path given there replaces the shipped default.
 NOTEBOOK_INPUTS = {
-    "bilateral_stocks": ("STOCKS (notebooks 00-03, 08), COMPARE_STOCKS (01), "
+    "bilateral_stocks": ("STOCKS (notebooks 00-03, 08; profile), COMPARE_STOCKS (01), "
                          "STOCKS_WORLD_BANK (08)"),
-    "displacement_stocks": "REFUGEES (notebook 08)",
+    "displacement_stocks": "REFUGEES (notebook 08; profile)",
     "population": "POPULATION (notebook 02)",
 }
 #: A variable name for the table of each kind in the "In a notebook" line.
