@@ -52,7 +52,10 @@ def notebook_setup(seed: int = 2013) -> np.random.Generator:
     options): call it once, in a notebook's first code cell. Inside a Jupyter kernel it also
     selects matplotlib's inline backend, so ``plt.show()`` stores each figure in the notebook
     as a PNG even when the kernel was started with ``MPLBACKEND=Agg`` (as ``make reproduce``
-    and the tests do); elsewhere the backend is left alone.
+    and the tests do); elsewhere the backend is left alone. Dask's ``distributed`` logger is
+    set to WARNING: its INFO messages (a local cluster's connections closing after a sweep, with
+    a traceback) reach a cell's output at times that depend on the machine's load, so a stored
+    notebook would not re-run identically.
     """
     import matplotlib
     import pandas as pd
@@ -61,12 +64,24 @@ def notebook_setup(seed: int = 2013) -> np.random.Generator:
 
     np.random.seed(seed)
     _inline_figures_in_kernels()
+    _dask_info_off()
     plotting.apply_style()
     matplotlib.rcParams["figure.max_open_warning"] = 0
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
     pd.set_option("display.precision", 3)
     return np.random.default_rng(seed)
+
+
+def _dask_info_off() -> None:
+    """Keep ``distributed``'s INFO messages out of notebook outputs (no-op without Dask)."""
+    import logging
+
+    try:
+        import distributed  # noqa: F401 - its import configures the logger (level INFO)
+    except ImportError:  # pragma: no cover - depends on the environment
+        return
+    logging.getLogger("distributed").setLevel(logging.WARNING)
 
 
 def _inline_figures_in_kernels() -> None:
