@@ -137,12 +137,13 @@ def test_notebook_setup_keeps_dask_info_messages_out_of_cell_outputs(capfd):
     import logging
 
     pytest.importorskip("distributed")
-    import mixedmig
+    from mixedmig.notebook import _dask_info_off  # the step of notebook_setup() under test (the
+    # whole setup would change pandas and matplotlib options for the tests that follow)
 
     logger = logging.getLogger("distributed")
     level = logger.level
     try:
-        mixedmig.notebook_setup()
+        _dask_info_off()
         assert logger.getEffectiveLevel() == logging.WARNING
         logging.getLogger("distributed.batched").info("Batched Comm Closed (made-up test message)")
         assert "made-up test message" not in capfd.readouterr().err
