@@ -100,6 +100,23 @@ class SweepRun:
     n_workers: int
     log: tuple = ()
 
+    def log_diagnostic(self) -> tuple:
+        """The ``dask_log`` row of a sweep's diagnostics: ``(check, value, note)``.
+
+        Returns
+        -------
+        tuple
+            ``("dask_log", number of messages, the messages joined by "; " or a note that
+            there were none)``.
+
+        Examples
+        --------
+        >>> map_tasks(abs, [(-1,)], scheduler="serial").log_diagnostic()[:2]
+        ('dask_log', 0)
+        """
+        return ("dask_log", len(self.log), "; ".join(self.log) or
+                "Dask logged no warning while the tasks ran (serial runs log nothing)")
+
 
 class _KeepRecords(logging.Handler):
     """A logging handler that keeps formatted records in a list."""

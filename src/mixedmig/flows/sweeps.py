@@ -429,8 +429,7 @@ def flows_sweep(stocks: Mapping, *, periods: Sequence[tuple] | None = None, meth
             ("n_tasks", len(tasks), f"one per edition plus chunks of at most {chunk_size} draws, "
                                     "one SeedSequence child each"),
             ("engine", run.engine, "where the tasks ran; the numbers do not depend on it"),
-            ("dask_log", len(run.log), "; ".join(run.log) or "Dask logged no warning while the tasks ran "
-                                               "(serial runs log nothing)"),
+            run.log_diagnostic(),
             ("perturbation", perturbation, "the bootstrap's error model (an assumption)"),
             ("not_converged", "; ".join(not_converged) or "none", "fits that missed their tolerance"),
         ]),

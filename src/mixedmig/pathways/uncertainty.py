@@ -686,8 +686,7 @@ def psa(model: PathwayModel, n_draws: int, distributions, *, seed: int = 2013, s
             ("n_draws", n_draws, "parameter draws"),
             ("n_chunks", len(sizes), f"tasks of at most {chunk_size} draws, one SeedSequence child each"),
             ("engine", engine, "where the chunks ran; the numbers do not depend on it"),
-            ("dask_log", len(run.log), "; ".join(run.log) or "Dask logged no warning while the tasks ran "
-                                               "(serial runs log nothing)"),
+            run.log_diagnostic(),
             ("held_fixed", ", ".join(fixed) or "none", "parameters without a distribution keep their value"),
             ("max_condition_number", condition, "largest 2-norm condition number of I - Q over the draws"),
         ]),

@@ -65,12 +65,6 @@ def describe(given) -> str:
     return os.fspath(given) if isinstance(given, os.PathLike) else str(given)
 
 
-def _is_path(given) -> bool:
-    return isinstance(given, os.PathLike) or (
-        isinstance(given, str) and (any(sep in given for sep in ("/", "\\", os.sep))
-                                    or given.lower().endswith(".csv")))
-
-
 def curated_name(given, role: str) -> str | None:
     """The curated table ``given`` is, or None for a user's table.
 
@@ -78,9 +72,9 @@ def curated_name(given, role: str) -> str | None:
     table ``role`` (the sha256 its manifest records). A DataFrame, an imported table's name or
     any other file is the user's.
     """
-    if isinstance(given, str) and not _is_path(given):
-        return given if given in data.dataset_names() else None
-    if _is_path(given):
+    if isinstance(given, str) and given in data.dataset_names():
+        return given
+    if isinstance(given, (str, os.PathLike)):  # an imported name is no file: the user's
         path = Path(given)
         try:
             same = path.is_file() and data.sha256_file(path) == data.manifest(role).sha256
